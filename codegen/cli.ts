@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `npm run generate [-- --spec FILE --out DIR --check --default-scope NAME]`
+ *
+ * Exit codes: 0 done (or up to date with --check); 1 --check found stale
+ * files; 2 the spec or the arguments are wrong (nothing was written).
+ */
+import { parseArgs } from "node:util";
+import { SpecError, SpecErrors } from "./errors.js";
+import { generate } from "./generate.js";
+import { applyOutput, planOutput } from "./write-output.js";
+
+const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [--default-scope NAME] [--client-name NAME] [--quiet]
+  --spec           OpenAPI 3.0/3.1 document (default: openapi/commerce.yaml)
+  --out            output directory (default: generated)
+  --check          write nothing; exit 1 listing files that differ from the spec
+  --default-scope  x-agent-scope of operations that do not declare one (default: storefront)
+  --client-name    name of the SDK client factory (default: createCommerceClient)
+  --quiet          print errors only`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        spec: { type: "string", default: "openapi/commerce.yaml" },
+        out: { type: "string", default: "generated" },
+        check: { type: "boolean", default: false },
+        "default-scope": { type: "string" },
+        "client-name": { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = args.quiet ? () => {} : (line: string) => console.log(line);
+  const started = performance.now();
+
+  let result;
+  try {
+    result = await generate({
+      specPath: args.spec,
+      defaultScope: args["default-scope"],
+      clientFactoryName: args["client-name"],
+    });
+  } catch (error) {
+    if (error instanceof SpecErrors || error instanceof SpecError) {
+      console.error(`generate: ${args.spec} is not usable; ${args.out}/ was left untouched.\n${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  for (const warning of result.warnings) console.warn(`warning: ${warning}`);
+
+  const plan = await planOutput(args.out, result.files);
+  const stale = [...plan.changed.map((file) => file.path), ...plan.obsolete.map((file) => `${file} (obsolete)`)];
+  if (args.check) {
+    if (stale.length === 0) {
+      log(`generate --check: ${args.out}/ is up to date with ${args.spec}`);
+      return 0;
+    }
+    console.error(`generate --check: ${args.out}/ is stale; run \`npm run generate\`. Differs:\n${stale.map((file) => `  ${args.out}/${file}`).join("\n")}`);
+    return 1;
+  }
+  await applyOutput(args.out, plan);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  log(`generate: ${result.operationCount} operations → ${args.out}/ (${plan.changed.length} written, ${result.files.length - plan.changed.length} unchanged, ${plan.obsolete.length} removed) in ${seconds}s`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 2;
+  },
+);

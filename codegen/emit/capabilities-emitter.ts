@@ -1,0 +1,143 @@
+import type { CodeBlockWriter } from "ts-morph";
+import type { OperationModel } from "../model/operation-model.js";
+import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
+import { parameterObjectSchema } from "../schema/operation-schemas.js";
+import { SchemaConverter } from "../schema/schema-converter.js";
+import type { Emitter } from "./emitter.js";
+import { writeJsonValue } from "./json-text.js";
+import { createWriter, GENERATED_HEADER, propertyKey, quote } from "./ts-text.js";
+
+/**
+ * `capabilities.ts`: the agent capability registry. Every operationId is a
+ * capability carrying its `x-agent-*` rules (defaults applied), a description
+ * and one self-contained JSON Schema (2020-12) for its arguments
+ * `{ params, body }`. The agent-auth plugin is fed from this file.
+ */
+export const emitCapabilities: Emitter = ({ model }) => {
+  const converter = new SchemaConverter(model);
+  const operations = model.operations;
+  const scopes = [...new Set(operations.map((operation) => operation.agent.scope))].sort();
+  const writer = createWriter();
+  writer.write(GENERATED_HEADER).newLine();
+
+  writer.writeLine("/** Every capability, named after its operationId. */");
+  writer.writeLine(`export type CapabilityName = ${operations.map((operation) => quote(operation.operationId)).join(" | ") || "never"};`).blankLine();
+  writer.writeLine("/** Scopes of the contract (`x-agent-scope`). */");
+  writer.writeLine(`export type CapabilityScope = ${scopes.map(quote).join(" | ") || "never"};`).blankLine();
+  writeTypes(writer);
+
+  writer.writeLine("/** The registry, in contract order. */");
+  writer.write("export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } =").block(() => {
+    for (const operation of operations) writeCapability(writer, operation, converter);
+  });
+  writer.write(";").newLine().blankLine();
+
+  writer.writeLine("/** Every capability name, in contract order. */");
+  writeNameList(writer, "capabilityNames", operations, "as const satisfies readonly CapabilityName[]");
+  writer.writeLine("/** Granted to an agent at registration, without a merchant's approval. */");
+  writeNameList(writer, "autoGrantedCapabilities", operations.filter((operation) => operation.agent.autoGrant), "", "readonly CapabilityName[]");
+  writer.writeLine("/** Need a merchant's approval before an agent may use them. */");
+  writeNameList(writer, "approvalRequiredCapabilities", operations.filter((operation) => !operation.agent.autoGrant), "", "readonly CapabilityName[]");
+
+  writer.writeLine("/** Capability names by scope. */");
+  writer.write("export const capabilitiesByScope: { readonly [Scope in CapabilityScope]: readonly CapabilityName[] } =").block(() => {
+    for (const scope of scopes) {
+      const names = operations.filter((operation) => operation.agent.scope === scope).map((operation) => quote(operation.operationId));
+      writer.writeLine(`${propertyKey(scope)}: [${names.join(", ")}],`);
+    }
+  });
+  writer.write(";").newLine().blankLine();
+
+  writer.writeLine("/** Narrows an untrusted string (e.g. from a token or request) to a capability name. */");
+  writer.write("export function isCapabilityName(value: string): value is CapabilityName").block(() => {
+    writer.writeLine("return Object.prototype.hasOwnProperty.call(capabilities, value);");
+  });
+  return [{ path: "capabilities.ts", contents: writer.toString() }];
+};
+
+function writeTypes(writer: CodeBlockWriter): void {
+  writer.writeLine(`/** A JSON Schema (2020-12) object. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+export type ApprovalStrength = "session" | "webauthn";
+
+export interface CapabilityDefinition {
+  readonly name: CapabilityName;
+  /** HTTP method of the operation, upper case. */
+  readonly method: string;
+  /** Path template of the operation, e.g. "/v1/carts/{cart_id}". */
+  readonly path: string;
+  readonly scope: CapabilityScope;
+  /** Granted without approval (\`x-agent-auto-grant\`; default: true for GET/HEAD). */
+  readonly autoGrant: boolean;
+  /** How the merchant must confirm approval (\`x-agent-approval-strength\`). */
+  readonly approvalStrength: ApprovalStrength;
+  /** Summary and description of the operation. */
+  readonly description: string;
+  /** Arguments: \`{ params, body }\`; \`params\` holds path, query and header parameters by name. */
+  readonly inputSchema: JsonSchema;
+  /** Where each parameter in \`params\` belongs on the HTTP request. */
+  readonly parameters: readonly { readonly name: string; readonly in: "path" | "query" | "header" }[];
+}
+`);
+}
+
+function writeCapability(writer: CodeBlockWriter, operation: OperationModel, converter: SchemaConverter): void {
+  writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+    writer.writeLine(`name: ${quote(operation.operationId)},`);
+    writer.writeLine(`method: ${quote(operation.method.toUpperCase())},`);
+    writer.writeLine(`path: ${quote(operation.path)},`);
+    writer.writeLine(`scope: ${quote(operation.agent.scope)},`);
+    writer.writeLine(`autoGrant: ${operation.agent.autoGrant},`);
+    writer.writeLine(`approvalStrength: ${quote(operation.agent.approvalStrength)},`);
+    writer.writeLine(`description: ${quote(describe(operation))},`);
+    writer.write("inputSchema: ");
+    writeJsonValue(writer, inputSchema(operation, converter));
+    writer.write(",").newLine();
+    const parameters = operation.parameters
+      .filter((parameter) => parameter.in !== "cookie")
+      .map((parameter) => `{ name: ${quote(parameter.name)}, in: ${quote(parameter.in)} }`);
+    writer.writeLine(`parameters: [${parameters.join(", ")}],`);
+  });
+  writer.write(",").newLine();
+}
+
+function describe(operation: OperationModel): string {
+  return [operation.summary, operation.description].filter((text) => text && text.trim()).map((text) => text!.trim()).join("\n\n") ||
+    `${operation.method.toUpperCase()} ${operation.path}`;
+}
+
+/** `{ params, body }` as one schema with the `$defs` it needs, so it stands alone. */
+function inputSchema(operation: OperationModel, converter: SchemaConverter): JsonSchema {
+  const components = new Set<string>();
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  const parameters = operation.parameters.filter((parameter) => parameter.in !== "cookie");
+  if (parameters.length > 0) {
+    properties.params = parameterObjectSchema(parameters, converter, "#/$defs/", components);
+    if (parameters.some((parameter) => parameter.required)) required.push("params");
+  }
+  const media = operation.requestBody?.media.find((item) => (item.kind === "json" || item.kind === "form") && item.schema);
+  if (media?.schema) {
+    const body = converter.convert(media.schema);
+    body.components.forEach((name) => components.add(name));
+    properties.body = body.schema;
+    if (operation.requestBody?.required) required.push("body");
+  }
+  const schema: { [keyword: string]: JsonValue } = { type: "object", properties, additionalProperties: false };
+  if (required.length > 0) schema.required = required;
+  if (components.size > 0) schema.$defs = converter.defs(components);
+  return schema;
+}
+
+/** An exported array of names, one per line so diffs of the contract stay readable. */
+function writeNameList(writer: CodeBlockWriter, name: string, operations: readonly OperationModel[], suffix: string, type?: string): void {
+  writer.write(`export const ${name}${type ? `: ${type}` : ""} = [`);
+  if (operations.length > 0) {
+    writer.newLine();
+    writer.indent(() => {
+      for (const operation of operations) writer.writeLine(`${quote(operation.operationId)},`);
+    });
+  }
+  writer.writeLine(`]${suffix ? ` ${suffix}` : ""};`).blankLine();
+}

@@ -1,0 +1,22 @@
+import type { OpenApiDocument } from "../load/openapi-document.js";
+import type { ApiModel } from "../model/operation-model.js";
+
+/** One file of output, its path relative to the output directory (POSIX separators). */
+export interface EmittedFile {
+  readonly path: string;
+  readonly contents: string;
+}
+
+/** What every emitter gets: the model, the bundled document and the run's options. Built once per run. */
+export interface EmitContext {
+  readonly model: ApiModel;
+  readonly document: OpenApiDocument;
+  /** Name of the SDK's client factory, e.g. `createCommerceClient`. */
+  readonly clientFactoryName: string;
+}
+
+export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;
+
+/** The concepts we emit; the dispatch table in `index.ts` must have one emitter for each. */
+export const EMITTED_CONCEPTS = ["types", "runtime", "routes", "validators", "capabilities", "sdk"] as const;
+export type EmittedConcept = (typeof EMITTED_CONCEPTS)[number];

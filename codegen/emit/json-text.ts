@@ -1,0 +1,12 @@
+import type { CodeBlockWriter } from "ts-morph";
+
+/**
+ * Writes a JSON value as a TypeScript expression at the writer's current
+ * indentation: pretty-printed, keys in their original order, identifiers
+ * unquoted where possible is not attempted (JSON stays JSON, easy to diff).
+ */
+export function writeJsonValue(writer: CodeBlockWriter, value: unknown): void {
+  const lines = JSON.stringify(value, null, 2).split("\n");
+  writer.write(lines[0]!);
+  for (const line of lines.slice(1)) writer.newLine().write(line);
+}

@@ -1,0 +1,187 @@
+import type { CodeBlockWriter } from "ts-morph";
+import type { MediaModel, OperationModel, ResponseModel } from "../model/operation-model.js";
+import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
+import type { Emitter } from "./emitter.js";
+import { compareRouteSpecificity, toExpressPath } from "./express-path.js";
+import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeJsDoc } from "./ts-text.js";
+import { planValidators, type ValidatorNames } from "./validators-emitter.js";
+
+/**
+ * `routes.ts`: for every operation of `paths`, the typed handler input, the
+ * union of declared responses, a `Handlers` interface (one method per
+ * operationId, so a missing handler is a compile error) and `createRouter`,
+ * which wires each route to its precompiled validators.
+ */
+export const emitRoutes: Emitter = ({ model }) => {
+  const writer = createWriter();
+  const operations = model.operations;
+  const validators = planValidators(operations);
+  writer.write(GENERATED_HEADER).newLine();
+  writeImports(writer, operations.length > 0);
+  writeOperationIds(writer, operations);
+  writeOperationMeta(writer, operations);
+  writeInputs(writer, operations);
+  writeResults(writer, operations);
+  writeHandlers(writer, operations);
+  writeCreateRouter(writer, operations, validators);
+  return [{ path: "routes.ts", contents: writer.toString() }];
+};
+
+function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
+  writer.writeLine('import type { Router } from "express";');
+  if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
+  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions } from "./runtime.js";');
+  writer.writeLine('import * as coercing from "./validators/coercing.js";');
+  writer.writeLine('import * as strict from "./validators/strict.js";');
+  writer.blankLine();
+  writer.writeLine('export { defaultContext, HttpProblem, type FieldError, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";');
+  writer.blankLine();
+}
+
+function writeOperationIds(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+  writer.writeLine("/** Every operationId of the contract. */");
+  const union = operations.map((operation) => quote(operation.operationId)).join(" | ") || "never";
+  writer.writeLine(`export type OperationId = ${union};`).blankLine();
+}
+
+function writeOperationMeta(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+  writer.writeLine("/** HTTP facts of each operation, read by the router at run time. */");
+  writer.write("export const operationMeta: { readonly [Id in OperationId]: OperationMeta } =").block(() => {
+    for (const operation of operations) {
+      writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+        writer.writeLine(`operationId: ${quote(operation.operationId)},`);
+        writer.writeLine(`method: ${quote(operation.method)},`);
+        writer.writeLine(`path: ${quote(operation.path)},`);
+        writer.writeLine(`expressPath: ${quote(toExpressPath(operation.path))},`);
+        const headers = operation.parameters.filter((parameter) => parameter.in === "header").map((parameter) => quote(parameter.name));
+        writer.writeLine(`headerNames: [${headers.join(", ")}],`);
+        const body = operation.requestBody;
+        writer.writeLine(`requestBody: ${body ? `{ required: ${body.required}, media: ${mediaList(body.media)} }` : "undefined"},`);
+        writer.write("responses:").block(() => {
+          for (const response of operation.responses) writer.writeLine(`${quote(response.status)}: ${mediaList(response.media)},`);
+        });
+        writer.write(",");
+      });
+      writer.write(",").newLine();
+    }
+  });
+  writer.write(";").newLine().blankLine();
+}
+
+function mediaList(media: readonly MediaModel[]): string {
+  return `[${media.map((item) => `{ contentType: ${quote(item.contentType)}, kind: ${quote(item.kind)} }`).join(", ")}]`;
+}
+
+/** `operations["id"]` from openapi.ts. */
+function operationType(operation: OperationModel): string {
+  return indexAccess("operations", operation.operationId);
+}
+
+function writeInputs(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+  writer.writeLine("/** What each handler receives: validated, coerced, defaults applied. */");
+  writer.write("export interface OperationInputs").block(() => {
+    for (const operation of operations) {
+      writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+        for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION)) {
+          const present = operation.parameters.some((parameter) => parameter.in === location);
+          const type = present ? `NonNullable<${operationType(operation)}["parameters"][${quote(location)}]>` : "Record<string, never>";
+          writer.writeLine(`${key}: ${type};`);
+        }
+        writer.writeLine(`body: ${bodyType(operation)};`);
+      });
+      writer.write(";").newLine();
+    }
+  });
+  writer.blankLine();
+}
+
+function bodyType(operation: OperationModel): string {
+  const body = operation.requestBody;
+  if (!body) return "undefined";
+  const content = `NonNullable<${operationType(operation)}["requestBody"]>["content"]`;
+  const types = new Set<string>();
+  for (const media of body.media) {
+    if (media.kind === "unsupported") continue;
+    if (media.kind === "binary") types.add("Buffer");
+    else if (media.kind === "text" && !media.schema) types.add("string");
+    else types.add(indexAccess(content, media.contentType));
+  }
+  if (!body.required || types.size === 0) types.add("undefined");
+  return [...types].join(" | ");
+}
+
+function writeResults(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+  writer.writeLine("/** What each handler may return: exactly the responses its operation declares. */");
+  writer.write("export interface OperationResults").block(() => {
+    for (const operation of operations) {
+      const members = operation.responses.map((response) => resultType(operation, response));
+      writer.writeLine(`${propertyKey(operation.operationId)}: ${members.join(" | ") || "never"};`);
+    }
+  });
+  writer.blankLine();
+  writer.writeLine("/** Response headers a handler sets, by name. */");
+  writer.writeLine("export type ResponseHeaders = Record<string, string>;").blankLine();
+}
+
+function resultType(operation: OperationModel, response: ResponseModel): string {
+  // A range ("4XX") or "default" stands for many codes: any number is allowed there.
+  const status = /^\d+$/.test(response.status) ? response.status : "number";
+  const responseType = `${operationType(operation)}["responses"][${/^\d+$/.test(response.status) ? response.status : quote(response.status)}]`;
+  const bodies = response.media.map((media) =>
+    media.kind === "binary" ? "Buffer | string" : indexAccess(`NonNullable<${responseType}["content"]>`, media.contentType),
+  );
+  const body = bodies.length > 0 ? `body: ${[...new Set(bodies)].join(" | ")}` : "body?: undefined";
+  return `{ status: ${status}; ${body}; headers?: ResponseHeaders }`;
+}
+
+function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+  writer.writeLine("/** One method per operationId: an object missing any of them does not compile. */");
+  writer.write("export interface Handlers<TContext = RequestContext>").block(() => {
+    for (const operation of operations) {
+      writeJsDoc(writer, [operation.summary, `${operation.method.toUpperCase()} ${operation.path}`, operation.deprecated ? "@deprecated" : undefined]);
+      const id = operation.operationId;
+      writer.writeLine(
+        `${propertyKey(id)}(input: ${indexAccess("OperationInputs", id)}, context: TContext): ${indexAccess("OperationResults", id)} | Promise<${indexAccess("OperationResults", id)}>;`,
+      );
+    }
+  });
+  writer.blankLine();
+}
+
+function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: Map<string, ValidatorNames>): void {
+  const ordered = [...operations].sort((a, b) => compareRouteSpecificity(a.path, b.path));
+  writeJsDoc(writer, [
+    "An Express router serving every operation: parses and validates the request, calls the handler, writes its typed result; errors become application/problem+json.",
+    "@example\napp.use(createRouter(handlers, { context: defaultContext }));",
+  ]);
+  writer.write("export function createRouter<TContext = RequestContext>(handlers: Handlers<TContext>, options: RouterOptions<TContext>): Router").block(() => {
+    writer.write("return buildRouter<TContext>(").newLine();
+    writer.indent(() => {
+      writer.write("[").newLine();
+      writer.indent(() => {
+        for (const operation of ordered) writeRoute(writer, operation, validators.get(operation.operationId) ?? {});
+      });
+      writer.writeLine("],");
+      writer.writeLine("options,");
+    });
+    writer.writeLine(");");
+  });
+}
+
+function writeRoute(writer: CodeBlockWriter, operation: OperationModel, names: ValidatorNames): void {
+  const id = operation.operationId;
+  const ref = (role: keyof ValidatorNames) => {
+    const target = names[role];
+    return target ? `${target.module}.${target.name}` : undefined;
+  };
+  const bodies = ([["json", "jsonBody"], ["form", "formBody"], ["text", "textBody"]] as const)
+    .filter(([, role]) => names[role])
+    .map(([kind, role]) => `${kind}: ${ref(role)}`);
+  writer.write("").block(() => {
+    writer.writeLine(`operation: ${indexAccess("operationMeta", id)},`);
+    writer.writeLine(`validateParameters: ${ref("parameters") ?? "undefined"},`);
+    writer.writeLine(`validateBody: ${bodies.length > 0 ? `{ ${bodies.join(", ")} }` : "{}"},`);
+    writer.writeLine(`handle: (input, context) => handlers[${quote(id)}](input as unknown as ${indexAccess("OperationInputs", id)}, context),`);
+  });
+  writer.write(",").newLine();
+}

@@ -1,0 +1,43 @@
+import { SpecError } from "../errors.js";
+import type { AgentRules, ApprovalStrength, HttpMethod } from "./operation-model.js";
+
+/** Options that fill in agent rules a spec does not state. */
+export interface AgentRuleDefaults {
+  /** Scope of operations without `x-agent-scope`. */
+  readonly scope: string;
+}
+
+const APPROVAL_STRENGTHS: readonly ApprovalStrength[] = ["session", "webauthn"];
+const SCOPE_PATTERN = /^[a-z][a-z0-9_:-]*$/;
+/** Reads are safe to grant without a merchant's approval; anything that changes data is not. */
+const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]);
+
+/**
+ * Reads `x-agent-scope`, `x-agent-auto-grant` and `x-agent-approval-strength`
+ * from an operation, applying the defaults of DESIGN.md: GET/HEAD are
+ * auto-granted, every other method needs approval, approval strength is
+ * `session`. Wrongly typed values are errors, not silently defaulted.
+ */
+export function readAgentRules(
+  operation: Record<string, unknown>,
+  method: HttpMethod,
+  pointer: string,
+  defaults: AgentRuleDefaults,
+): AgentRules {
+  const scope = operation["x-agent-scope"] ?? defaults.scope;
+  if (typeof scope !== "string" || !SCOPE_PATTERN.test(scope)) {
+    throw new SpecError(`x-agent-scope must be a lower-case scope name, got ${JSON.stringify(scope)}`, `${pointer}/x-agent-scope`);
+  }
+  const autoGrant = operation["x-agent-auto-grant"] ?? SAFE_METHODS.has(method);
+  if (typeof autoGrant !== "boolean") {
+    throw new SpecError(`x-agent-auto-grant must be a boolean, got ${JSON.stringify(autoGrant)}`, `${pointer}/x-agent-auto-grant`);
+  }
+  const approvalStrength = operation["x-agent-approval-strength"] ?? "session";
+  if (!APPROVAL_STRENGTHS.includes(approvalStrength as ApprovalStrength)) {
+    throw new SpecError(
+      `x-agent-approval-strength must be one of ${APPROVAL_STRENGTHS.join(", ")}, got ${JSON.stringify(approvalStrength)}`,
+      `${pointer}/x-agent-approval-strength`,
+    );
+  }
+  return { scope, autoGrant, approvalStrength: approvalStrength as ApprovalStrength };
+}

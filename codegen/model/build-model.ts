@@ -1,0 +1,184 @@
+import { SpecError, SpecErrors, toPointer } from "../errors.js";
+import type { LoadedSpec } from "../load/load-spec.js";
+import type {
+  MediaTypeObject,
+  OperationObject,
+  ParameterObject,
+  PathItemObject,
+  RequestBodyObject,
+  ResponseObject,
+} from "../load/openapi-document.js";
+import { readAgentRules, type AgentRuleDefaults } from "./agent-rules.js";
+import { mediaKind } from "./media-kind.js";
+import {
+  HTTP_METHODS,
+  type ApiModel,
+  type MediaModel,
+  type OperationModel,
+  type ParameterModel,
+  type RequestBodyModel,
+  type ResponseModel,
+  type SpecSchema,
+} from "./operation-model.js";
+import { resolveLocal } from "./resolve-local-ref.js";
+
+export interface ModelOptions {
+  readonly agentDefaults: AgentRuleDefaults;
+}
+
+/**
+ * Walks `paths` of a bundled spec into one normalized operation model: refs to
+ * parameters, bodies and responses followed, path-level parameters merged,
+ * agent rules defaulted. Operations without an operationId are skipped with a
+ * warning (they cannot become capabilities); every hard problem is collected
+ * and thrown together.
+ */
+export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
+  const document = spec.document;
+  const operations: OperationModel[] = [];
+  const warnings: string[] = [...spec.warnings];
+  const errors: SpecError[] = [];
+  const firstPointerById = new Map<string, string>();
+
+  for (const [path, rawPathItem] of Object.entries(document.paths ?? {})) {
+    const pathPointer = toPointer(["paths", path]);
+    const pathItem = resolveLocal<PathItemObject>(document, rawPathItem as PathItemObject, pathPointer);
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method] as OperationObject | undefined;
+      if (!operation) continue;
+      const pointer = `${pathPointer}/${method}`;
+      try {
+        const id = operation.operationId;
+        if (!id) {
+          warnings.push(`#${pointer}: ${method.toUpperCase()} ${path} has no operationId; skipped`);
+          continue;
+        }
+        const first = firstPointerById.get(id);
+        if (first) {
+          errors.push(new SpecError(`duplicate operationId "${id}" (first used at #${first})`, `${pointer}/operationId`));
+          continue;
+        }
+        firstPointerById.set(id, pointer);
+        operations.push(buildOperation({ document, path, method, operation, pathItem, pointer, options, warnings }));
+      } catch (error) {
+        if (error instanceof SpecError) errors.push(error);
+        else throw error;
+      }
+    }
+  }
+  if (errors.length > 0) throw new SpecErrors(errors.map((error) => withFile(error, spec.file)));
+
+  return {
+    title: document.info?.title ?? "API",
+    version: document.info?.version ?? "0.0.0",
+    openapiVersion: spec.version,
+    operations,
+    componentSchemas: (document.components?.schemas ?? {}) as Record<string, SpecSchema>,
+    warnings,
+  };
+}
+
+interface OperationSource {
+  readonly document: unknown;
+  readonly path: string;
+  readonly method: OperationModel["method"];
+  readonly operation: OperationObject;
+  readonly pathItem: PathItemObject;
+  readonly pointer: string;
+  readonly options: ModelOptions;
+  readonly warnings: string[];
+}
+
+function buildOperation(source: OperationSource): OperationModel {
+  const { operation, pointer } = source;
+  return {
+    operationId: operation.operationId!,
+    method: source.method,
+    path: source.path,
+    pointer,
+    summary: operation.summary,
+    description: operation.description,
+    deprecated: operation.deprecated === true,
+    parameters: mergeParameters(source),
+    requestBody: buildRequestBody(source),
+    responses: buildResponses(source),
+    agent: readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults),
+  };
+}
+
+/** Operation parameters override path-level ones with the same name and location (OpenAPI 3 §4.8.9). */
+function mergeParameters({ document, pathItem, operation, pointer, path, warnings }: OperationSource): ParameterModel[] {
+  const merged = new Map<string, ParameterModel>();
+  const pathPointer = pointer.slice(0, pointer.lastIndexOf("/"));
+  const lists: [unknown[] | undefined, string][] = [
+    [pathItem.parameters, `${pathPointer}/parameters`],
+    [operation.parameters, `${pointer}/parameters`],
+  ];
+  for (const [list, listPointer] of lists) {
+    (list ?? []).forEach((raw, index) => {
+      const at = `${listPointer}/${index}`;
+      const parameter = resolveLocal<ParameterObject>(document, raw as ParameterObject, at);
+      if (parameter.in === "cookie") {
+        warnings.push(`#${at}: cookie parameter "${parameter.name}" is not validated by the router`);
+        return;
+      }
+      merged.set(`${parameter.in}:${parameter.name}`, {
+        name: parameter.name,
+        in: parameter.in,
+        required: parameter.in === "path" ? true : parameter.required === true,
+        schema: parameterSchema(parameter, at),
+        description: parameter.description,
+      });
+    });
+  }
+  for (const name of path.match(/\{[^}]+\}/g) ?? []) {
+    const bare = name.slice(1, -1);
+    if (!merged.has(`path:${bare}`)) {
+      throw new SpecError(`path parameter "${bare}" of ${path} is not declared`, pointer);
+    }
+  }
+  return [...merged.values()];
+}
+
+function parameterSchema(parameter: ParameterObject, at: string): SpecSchema {
+  if ("schema" in parameter && parameter.schema) return parameter.schema as SpecSchema;
+  const content = "content" in parameter ? parameter.content : undefined;
+  const first = content ? (Object.values(content)[0] as MediaTypeObject | undefined) : undefined;
+  if (first?.schema) return first.schema as SpecSchema;
+  throw new SpecError(`parameter "${parameter.name}" has neither schema nor content`, at);
+}
+
+function buildRequestBody({ document, operation, pointer, warnings }: OperationSource): RequestBodyModel | undefined {
+  if (!operation.requestBody) return undefined;
+  const at = `${pointer}/requestBody`;
+  const body = resolveLocal<RequestBodyObject>(document, operation.requestBody as RequestBodyObject, at);
+  const media = buildMedia(body.content);
+  for (const unsupported of media.filter((item) => item.kind === "unsupported")) {
+    warnings.push(`#${at}: ${unsupported.contentType} bodies are not parsed by the router; such requests get 415`);
+  }
+  return { required: body.required === true, media };
+}
+
+function buildResponses({ document, operation, pointer }: OperationSource): ResponseModel[] {
+  const responses = operation.responses ?? {};
+  return Object.entries(responses).map(([status, raw]) => {
+    const at = toPointer(["responses", status]);
+    const response = resolveLocal<ResponseObject>(document, raw as ResponseObject, `${pointer}${at}`);
+    if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(status)) {
+      throw new SpecError(`response key "${status}" is not a status code, range or "default"`, `${pointer}${at}`);
+    }
+    return { status, media: buildMedia(response.content) };
+  });
+}
+
+function buildMedia(content: Record<string, MediaTypeObject> | undefined): MediaModel[] {
+  return Object.entries(content ?? {}).map(([contentType, media]) => ({
+    contentType,
+    kind: mediaKind(contentType),
+    schema: (media as MediaTypeObject).schema as SpecSchema | undefined,
+  }));
+}
+
+function withFile(error: SpecError, file: string): SpecError {
+  return error.file ? error : new SpecError(error.message, error.pointer, file);
+}

@@ -1,0 +1,84 @@
+import type { ApiModel, SpecSchema } from "../model/operation-model.js";
+import { convertSchema, type ConvertContext } from "./convert-schema.js";
+import type { JsonSchema } from "./json-schema.js";
+import { findOpenComponents } from "./open-components.js";
+
+/** Inside `$defs`, components point at each other relative to the schema that holds them. */
+const DEFS_PREFIX = "#/$defs/";
+
+interface ConvertedComponent {
+  readonly schema: JsonSchema;
+  /** Components this one references directly. */
+  readonly references: ReadonlySet<string>;
+}
+
+/**
+ * Converts the request schemas of one API to JSON Schema 2020-12. Each
+ * component is converted once (refs as `#/$defs/<name>`); a converted
+ * operation schema comes with the closure of components it reaches, ready to
+ * be placed in a `$defs` block. One instance per run: no module-level caches.
+ */
+export class SchemaConverter {
+  private readonly openComponents: ReadonlySet<string>;
+  private readonly components = new Map<string, ConvertedComponent>();
+  /** Every `format` met so far; the validator registers the ones Ajv does not know. */
+  readonly formats = new Set<string>();
+
+  constructor(private readonly model: ApiModel) {
+    this.openComponents = findOpenComponents(Object.values(model.componentSchemas));
+  }
+
+  /** Converts an operation-level schema; its component refs start with `refPrefix`. */
+  convert(schema: SpecSchema, refPrefix = DEFS_PREFIX): { schema: JsonSchema; components: Set<string> } {
+    const direct = new Set<string>();
+    const converted = convertSchema(schema, this.context(refPrefix, direct));
+    return { schema: converted, components: this.closure(direct) };
+  }
+
+  /** The converted component `name`. */
+  component(name: string): JsonSchema {
+    return this.load(name).schema;
+  }
+
+  /** `$defs` for a set of component names, in the spec's component order (deterministic output). */
+  defs(names: ReadonlySet<string>): Record<string, JsonSchema> {
+    const defs: Record<string, JsonSchema> = {};
+    for (const name of Object.keys(this.model.componentSchemas)) {
+      if (names.has(name)) defs[name] = this.component(name);
+    }
+    return defs;
+  }
+
+  private closure(start: ReadonlySet<string>): Set<string> {
+    const reached = new Set<string>();
+    const pending = [...start];
+    while (pending.length > 0) {
+      const name = pending.pop()!;
+      if (reached.has(name) || !(name in this.model.componentSchemas)) continue;
+      reached.add(name);
+      pending.push(...this.load(name).references);
+    }
+    return reached;
+  }
+
+  private load(name: string): ConvertedComponent {
+    let entry = this.components.get(name);
+    if (!entry) {
+      const references = new Set<string>();
+      const source: SpecSchema = this.model.componentSchemas[name] ?? ({} as SpecSchema);
+      entry = { schema: convertSchema(source, this.context(DEFS_PREFIX, references)), references };
+      this.components.set(name, entry);
+    }
+    return entry;
+  }
+
+  private context(refPrefix: string, references: Set<string>): ConvertContext {
+    return {
+      openapiVersion: this.model.openapiVersion,
+      refPrefix,
+      openComponents: this.openComponents,
+      onComponentRef: (name) => references.add(name),
+      onFormat: (format) => this.formats.add(format),
+    };
+  }
+}

@@ -1,0 +1,360 @@
+/*
+ * The spec-independent half of the generated router: request parsing,
+ * validation plumbing, problem+json errors and response writing. The
+ * generator copies this file verbatim into the output directory as
+ * `runtime.ts`, so generated code depends on libraries only, never on `src/`.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from "express";
+
+/** One invalid field of a request, named by a JSON pointer into the handler input (`/query/limit`, `/body/items/0`). */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+  code?: string;
+}
+
+/** RFC 9457 problem details, with a stable machine-readable `code` and per-field `errors`. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+/** Codes of the problems the router itself answers with. */
+export type RouterProblemCode =
+  | "validation_failed"
+  | "malformed_body"
+  | "body_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed"
+  | "internal_error";
+
+/**
+ * Throw from a context factory or a handler to answer with problem+json.
+ * Anything else thrown becomes a 500 without leaking its message.
+ */
+export class HttpProblem extends Error {
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+    this.name = "HttpProblem";
+    this.headers = headers;
+  }
+
+  toJSON(): ProblemDetails {
+    const body: ProblemDetails = { type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
+    if (this.detail !== undefined) body.detail = this.detail;
+    if (this.errors !== undefined) body.errors = this.errors;
+    return body;
+  }
+}
+
+export type BodyKind = "json" | "form" | "text" | "binary" | "unsupported";
+
+export interface MediaMeta {
+  readonly contentType: string;
+  readonly kind: BodyKind;
+}
+
+/** What the router knows about one operation, emitted from the contract. */
+export interface OperationMeta {
+  readonly operationId: string;
+  readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+  /** The path as the contract writes it: `/v1/carts/{cart_id}`. */
+  readonly path: string;
+  /** The same path in Express 5 syntax: `/v1/carts/:cart_id`. */
+  readonly expressPath: string;
+  /** Declared header parameters; the handler sees them under these exact names. */
+  readonly headerNames: readonly string[];
+  readonly requestBody: { readonly required: boolean; readonly media: readonly MediaMeta[] } | undefined;
+  /** Response media by status key ("200", "4XX", "default"); an empty list means no body. */
+  readonly responses: Readonly<Record<string, readonly MediaMeta[]>>;
+}
+
+/** The shape of an Ajv standalone validator. */
+export interface ValidateFunction {
+  (data: unknown): boolean;
+  errors?: readonly ValidationErrorObject[] | null;
+}
+
+interface ValidationErrorObject {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** What a handler returns: one of the responses its operation declares. */
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One operation wired to its validators and handler; built by the generated `createRouter`. */
+export interface RouteDefinition<TContext> {
+  readonly operation: OperationMeta;
+  /** Validates and coerces `{ params, query, headers }` in place. */
+  readonly validateParameters: ValidateFunction | undefined;
+  /** Validators by request body kind (JSON strict, form data coerced). */
+  readonly validateBody: Partial<Record<BodyKind, ValidateFunction>>;
+  readonly handle: (input: RawInput, context: TContext) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** Handler input before its static type is applied: validated, coerced, defaults filled. */
+export interface RawInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface RouterOptions<TContext> {
+  /**
+   * Builds the handler context; runs before validation so authentication
+   * errors (401/403) win over input errors. Throw HttpProblem to refuse.
+   */
+  context: (req: Request, res: Response, operation: OperationMeta) => TContext | Promise<TContext>;
+  /** Largest accepted request body, in bytes or as "100kb". Default 100kb. */
+  bodyLimit?: number | string;
+  /** Called with errors that are not HttpProblem, before the 500 is sent. */
+  onError?: (error: unknown, req: Request) => void;
+}
+
+/** The context handlers get when the app passes `defaultContext`. */
+export interface RequestContext {
+  req: Request;
+  res: Response;
+  operation: OperationMeta;
+}
+
+export function defaultContext(req: Request, res: Response, operation: OperationMeta): RequestContext {
+  return { req, res, operation };
+}
+
+const PROBLEM_JSON = "application/problem+json";
+
+/** Mounts every route on a fresh Express router, static paths before parameterised ones. */
+export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>[], options: RouterOptions<TContext>): Router {
+  const router = express.Router();
+  const parsers = createBodyParsers(options.bodyLimit ?? "100kb");
+  const methodsByPath = new Map<string, string[]>();
+
+  for (const route of routes) {
+    const { method, expressPath } = route.operation;
+    const bodyParsers = route.operation.requestBody ? parsersFor(route.operation.requestBody.media, parsers) : [];
+    router[method](expressPath, ...bodyParsers, createHandler(route, options));
+    methodsByPath.set(expressPath, [...(methodsByPath.get(expressPath) ?? []), method.toUpperCase()]);
+  }
+  for (const [expressPath, methods] of methodsByPath) {
+    const allow = [...methods, ...(methods.includes("GET") && !methods.includes("HEAD") ? ["HEAD"] : [])].join(", ");
+    router.all(expressPath, (_req, res) => {
+      sendProblem(res, new HttpProblem(405, "method_not_allowed", "Method not allowed", `Allowed: ${allow}`, undefined, { Allow: allow }));
+    });
+  }
+  router.use(createErrorHandler(options));
+  return router;
+}
+
+function createHandler<TContext>(route: RouteDefinition<TContext>, options: RouterOptions<TContext>): RequestHandler {
+  const { operation } = route;
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const context = await options.context(req, res, operation);
+      const input: RawInput = {
+        params: { ...req.params },
+        query: { ...(req.query as Record<string, unknown>) },
+        headers: pickHeaders(req, operation.headerNames),
+        body: undefined,
+      };
+      const errors: FieldError[] = [];
+      if (route.validateParameters && !route.validateParameters(input)) {
+        errors.push(...toFieldErrors(route.validateParameters.errors, ""));
+      }
+      input.body = readBody(req, route, errors);
+      if (errors.length > 0) {
+        throw new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, errors);
+      }
+      const result = await route.handle(input, context);
+      sendResult(res, operation, result);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Checks presence and media type of the body, then validates it; returns the (coerced) body. */
+function readBody<TContext>(req: Request, route: RouteDefinition<TContext>, errors: FieldError[]): unknown {
+  const declared = route.operation.requestBody;
+  if (!declared) return undefined;
+  if (!hasBody(req)) {
+    if (declared.required) errors.push({ pointer: "/body", detail: "request body is required", code: "required" });
+    return undefined;
+  }
+  const media = matchMedia(req.headers["content-type"], declared.media);
+  if (!media || media.kind === "unsupported") {
+    const accepted = declared.media.filter((item) => item.kind !== "unsupported").map((item) => item.contentType);
+    throw new HttpProblem(415, "unsupported_media_type", "Unsupported media type", `Send one of: ${accepted.join(", ")}`, undefined, {
+      "Accept-Post": accepted.join(", "),
+    });
+  }
+  const body: unknown = req.body;
+  const validate = route.validateBody[media.kind];
+  // Ajv coerces and fills defaults in place, so `body` is the validated value afterwards.
+  if (validate && !validate(body)) errors.push(...toFieldErrors(validate.errors, "/body"));
+  return body;
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+}
+
+function essence(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/** Finds the declared media type a request's Content-Type matches (exact, `type/*` or `*\/*`). */
+function matchMedia(header: string | undefined, media: readonly MediaMeta[]): MediaMeta | undefined {
+  if (!header) return undefined;
+  const actual = essence(header);
+  const [actualType] = actual.split("/");
+  return (
+    media.find((item) => essence(item.contentType) === actual) ??
+    media.find((item) => essence(item.contentType) === `${actualType}/*`) ??
+    media.find((item) => essence(item.contentType) === "*/*")
+  );
+}
+
+function pickHeaders(req: Request, names: readonly string[]): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = req.headers[name.toLowerCase()];
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}
+
+/** Ajv errors → field errors whose pointer names the field itself, also for missing and unknown ones. */
+export function toFieldErrors(errors: readonly ValidationErrorObject[] | null | undefined, prefix: string): FieldError[] {
+  return (errors ?? []).map((error) => {
+    const field =
+      error.params.missingProperty ?? error.params.additionalProperty ?? error.params.unevaluatedProperty ?? undefined;
+    const suffix = typeof field === "string" ? `/${field.replace(/~/g, "~0").replace(/\//g, "~1")}` : "";
+    return { pointer: `${prefix}${error.instancePath}${suffix}`, detail: describe(error), code: error.keyword };
+  });
+}
+
+function describe(error: ValidationErrorObject): string {
+  if (error.keyword === "required") return "is required";
+  if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") return "is not a known field";
+  return error.message ?? "is invalid";
+}
+
+interface BodyParsers {
+  json: RequestHandler;
+  form: RequestHandler;
+  text: RequestHandler;
+  binary: RequestHandler;
+}
+
+/** One parser per body kind, created once per router; each only touches requests of its own kind. */
+function createBodyParsers(limit: number | string): BodyParsers {
+  const kindOf = (req: { headers: { [name: string]: unknown } }): BodyKind | undefined => {
+    const header = req.headers["content-type"];
+    return typeof header === "string" ? mediaKindOf(header) : undefined;
+  };
+  return {
+    json: express.json({ limit, strict: false, type: (req) => kindOf(req) === "json" }),
+    form: express.urlencoded({ limit, extended: true, type: (req) => kindOf(req) === "form" }),
+    text: express.text({ limit, type: (req) => kindOf(req) === "text" }),
+    binary: express.raw({ limit, type: (req) => kindOf(req) === "binary" }),
+  };
+}
+
+function parsersFor(media: readonly MediaMeta[], parsers: BodyParsers): RequestHandler[] {
+  const kinds = new Set(media.map((item) => item.kind));
+  return (["json", "form", "text", "binary"] as const).filter((kind) => kinds.has(kind)).map((kind) => parsers[kind]);
+}
+
+/** Same classification as the generator's: structured `+json` suffixes are JSON. */
+export function mediaKindOf(contentType: string): BodyKind {
+  const type = essence(contentType);
+  if (type === "application/json" || type.endsWith("+json")) return "json";
+  if (type === "application/x-www-form-urlencoded") return "form";
+  if (type.startsWith("multipart/")) return "unsupported";
+  if (type.startsWith("text/")) return "text";
+  return "binary";
+}
+
+function declaredMedia(operation: OperationMeta, status: number): readonly MediaMeta[] | undefined {
+  const code = String(status);
+  return operation.responses[code] ?? operation.responses[`${code[0]}XX`] ?? operation.responses.default;
+}
+
+function sendResult(res: Response, operation: OperationMeta, result: HandlerResult): void {
+  if (result.headers) res.set(result.headers);
+  res.status(result.status);
+  if (result.body === undefined) {
+    res.end();
+    return;
+  }
+  const media = declaredMedia(operation, result.status)?.[0] ?? { contentType: "application/json", kind: "json" as const };
+  res.type(media.contentType);
+  if (media.kind === "json") res.send(JSON.stringify(result.body));
+  else if (media.kind === "text") res.send(String(result.body));
+  else res.send(result.body);
+}
+
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  res.status(problem.status).set(problem.headers).type(PROBLEM_JSON).send(JSON.stringify(problem.toJSON()));
+}
+
+/** Errors from body-parser carry `type`; map them to problems instead of the default HTML page. */
+function fromParserError(error: { type?: unknown; status?: unknown }): HttpProblem | undefined {
+  switch (error.type) {
+    case "entity.parse.failed":
+      return new HttpProblem(400, "malformed_body", "Malformed request body", "The body is not valid for its Content-Type", [
+        { pointer: "/body", detail: "could not be parsed", code: "parse" },
+      ]);
+    case "entity.too.large":
+      return new HttpProblem(413, "body_too_large", "Request body too large");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new HttpProblem(415, "unsupported_media_type", "Unsupported body encoding or charset");
+    default:
+      return undefined;
+  }
+}
+
+function createErrorHandler<TContext>(options: RouterOptions<TContext>) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem =
+      error instanceof HttpProblem
+        ? error
+        : typeof error === "object" && error !== null
+          ? fromParserError(error as { type?: unknown })
+          : undefined;
+    if (problem) {
+      sendProblem(res, problem);
+      return;
+    }
+    options.onError?.(error, req);
+    sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
+  };
+}
