@@ -5,7 +5,7 @@ import { parameterObjectSchema } from "../schema/operation-schemas.js";
 import { SchemaConverter } from "../schema/schema-converter.js";
 import type { Emitter } from "./emitter.js";
 import { writeJsonValue } from "./json-text.js";
-import { createWriter, GENERATED_HEADER, propertyKey, quote } from "./ts-text.js";
+import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 /**
  * `capabilities.ts`: the agent capability registry. Every operationId is a
@@ -27,10 +27,10 @@ export const emitCapabilities: Emitter = ({ model }) => {
   writeTypes(writer);
 
   writer.writeLine("/** The registry, in contract order. */");
-  writer.write("export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } =").block(() => {
+  writeBraced(writer, "export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } =", () => {
     for (const operation of operations) writeCapability(writer, operation, converter);
-  });
-  writer.write(";").newLine().blankLine();
+  }, ";");
+  writer.blankLine();
 
   writer.writeLine("/** Every capability name, in contract order. */");
   writeNameList(writer, "capabilityNames", operations, "as const satisfies readonly CapabilityName[]");
@@ -40,13 +40,16 @@ export const emitCapabilities: Emitter = ({ model }) => {
   writeNameList(writer, "approvalRequiredCapabilities", operations.filter((operation) => !operation.agent.autoGrant), "", "readonly CapabilityName[]");
 
   writer.writeLine("/** Capability names by scope. */");
-  writer.write("export const capabilitiesByScope: { readonly [Scope in CapabilityScope]: readonly CapabilityName[] } =").block(() => {
+  writeBraced(writer, "export const capabilitiesByScope: { readonly [Scope in CapabilityScope]: readonly CapabilityName[] } =", () => {
     for (const scope of scopes) {
-      const names = operations.filter((operation) => operation.agent.scope === scope).map((operation) => quote(operation.operationId));
-      writer.writeLine(`${propertyKey(scope)}: [${names.join(", ")}],`);
+      writer.writeLine(`${propertyKey(scope)}: [`);
+      writer.indent(() => {
+        for (const operation of operations.filter((item) => item.agent.scope === scope)) writer.writeLine(`${quote(operation.operationId)},`);
+      });
+      writer.writeLine("],");
     }
-  });
-  writer.write(";").newLine().blankLine();
+  }, ";");
+  writer.blankLine();
 
   writer.writeLine("/** Narrows an untrusted string (e.g. from a token or request) to a capability name. */");
   writer.write("export function isCapabilityName(value: string): value is CapabilityName").block(() => {
@@ -83,7 +86,7 @@ export interface CapabilityDefinition {
 }
 
 function writeCapability(writer: CodeBlockWriter, operation: OperationModel, converter: SchemaConverter): void {
-  writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+  writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
     writer.writeLine(`name: ${quote(operation.operationId)},`);
     writer.writeLine(`method: ${quote(operation.method.toUpperCase())},`);
     writer.writeLine(`path: ${quote(operation.path)},`);
@@ -99,7 +102,6 @@ function writeCapability(writer: CodeBlockWriter, operation: OperationModel, con
       .map((parameter) => `{ name: ${quote(parameter.name)}, in: ${quote(parameter.in)} }`);
     writer.writeLine(`parameters: [${parameters.join(", ")}],`);
   });
-  writer.write(",").newLine();
 }
 
 function describe(operation: OperationModel): string {

@@ -3,7 +3,7 @@ import type { MediaModel, OperationModel, ResponseModel } from "../model/operati
 import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
 import { compareRouteSpecificity, toExpressPath } from "./express-path.js";
-import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeJsDoc } from "./ts-text.js";
+import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
 import { planValidators, type ValidatorNames } from "./validators-emitter.js";
 
 /**
@@ -46,9 +46,9 @@ function writeOperationIds(writer: CodeBlockWriter, operations: readonly Operati
 
 function writeOperationMeta(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** HTTP facts of each operation, read by the router at run time. */");
-  writer.write("export const operationMeta: { readonly [Id in OperationId]: OperationMeta } =").block(() => {
+  writeBraced(writer, "export const operationMeta: { readonly [Id in OperationId]: OperationMeta } =", () => {
     for (const operation of operations) {
-      writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+      writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
         writer.writeLine(`operationId: ${quote(operation.operationId)},`);
         writer.writeLine(`method: ${quote(operation.method)},`);
         writer.writeLine(`path: ${quote(operation.path)},`);
@@ -57,15 +57,13 @@ function writeOperationMeta(writer: CodeBlockWriter, operations: readonly Operat
         writer.writeLine(`headerNames: [${headers.join(", ")}],`);
         const body = operation.requestBody;
         writer.writeLine(`requestBody: ${body ? `{ required: ${body.required}, media: ${mediaList(body.media)} }` : "undefined"},`);
-        writer.write("responses:").block(() => {
+        writeBraced(writer, "responses:", () => {
           for (const response of operation.responses) writer.writeLine(`${quote(response.status)}: ${mediaList(response.media)},`);
         });
-        writer.write(",");
       });
-      writer.write(",").newLine();
     }
-  });
-  writer.write(";").newLine().blankLine();
+  }, ";");
+  writer.blankLine();
 }
 
 function mediaList(media: readonly MediaModel[]): string {
@@ -79,19 +77,18 @@ function operationType(operation: OperationModel): string {
 
 function writeInputs(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** What each handler receives: validated, coerced, defaults applied. */");
-  writer.write("export interface OperationInputs").block(() => {
+  writeBraced(writer, "export interface OperationInputs", () => {
     for (const operation of operations) {
-      writer.write(`${propertyKey(operation.operationId)}:`).block(() => {
+      writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
         for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION)) {
           const present = operation.parameters.some((parameter) => parameter.in === location);
           const type = present ? `NonNullable<${operationType(operation)}["parameters"][${quote(location)}]>` : "Record<string, never>";
           writer.writeLine(`${key}: ${type};`);
         }
         writer.writeLine(`body: ${bodyType(operation)};`);
-      });
-      writer.write(";").newLine();
+      }, ";");
     }
-  });
+  }, "");
   writer.blankLine();
 }
 
@@ -112,12 +109,17 @@ function bodyType(operation: OperationModel): string {
 
 function writeResults(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** What each handler may return: exactly the responses its operation declares. */");
-  writer.write("export interface OperationResults").block(() => {
+  writeBraced(writer, "export interface OperationResults", () => {
     for (const operation of operations) {
       const members = operation.responses.map((response) => resultType(operation, response));
-      writer.writeLine(`${propertyKey(operation.operationId)}: ${members.join(" | ") || "never"};`);
+      if (members.length === 0) {
+        writer.writeLine(`${propertyKey(operation.operationId)}: never;`);
+        continue;
+      }
+      writer.writeLine(`${propertyKey(operation.operationId)}:`);
+      writer.indent(() => members.forEach((member, index) => writer.writeLine(`| ${member}${index === members.length - 1 ? ";" : ""}`)));
     }
-  });
+  }, "");
   writer.blankLine();
   writer.writeLine("/** Response headers a handler sets, by name. */");
   writer.writeLine("export type ResponseHeaders = Record<string, string>;").blankLine();
@@ -136,7 +138,7 @@ function resultType(operation: OperationModel, response: ResponseModel): string 
 
 function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** One method per operationId: an object missing any of them does not compile. */");
-  writer.write("export interface Handlers<TContext = RequestContext>").block(() => {
+  writeBraced(writer, "export interface Handlers<TContext = RequestContext>", () => {
     for (const operation of operations) {
       writeJsDoc(writer, [operation.summary, `${operation.method.toUpperCase()} ${operation.path}`, operation.deprecated ? "@deprecated" : undefined]);
       const id = operation.operationId;
@@ -144,7 +146,7 @@ function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationMo
         `${propertyKey(id)}(input: ${indexAccess("OperationInputs", id)}, context: TContext): ${indexAccess("OperationResults", id)} | Promise<${indexAccess("OperationResults", id)}>;`,
       );
     }
-  });
+  }, "");
   writer.blankLine();
 }
 
@@ -177,11 +179,10 @@ function writeRoute(writer: CodeBlockWriter, operation: OperationModel, names: V
   const bodies = ([["json", "jsonBody"], ["form", "formBody"], ["text", "textBody"]] as const)
     .filter(([, role]) => names[role])
     .map(([kind, role]) => `${kind}: ${ref(role)}`);
-  writer.write("").block(() => {
+  writeBraced(writer, "", () => {
     writer.writeLine(`operation: ${indexAccess("operationMeta", id)},`);
     writer.writeLine(`validateParameters: ${ref("parameters") ?? "undefined"},`);
     writer.writeLine(`validateBody: ${bodies.length > 0 ? `{ ${bodies.join(", ")} }` : "{}"},`);
     writer.writeLine(`handle: (input, context) => handlers[${quote(id)}](input as unknown as ${indexAccess("OperationInputs", id)}, context),`);
   });
-  writer.write(",").newLine();
 }

@@ -1,5 +1,5 @@
 import type { Emitter } from "./emitter.js";
-import { createWriter, GENERATED_HEADER, propertyKey, quote, writeJsDoc } from "./ts-text.js";
+import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
 
 /**
  * `sdk/`: a typed client on openapi-fetch. `index.ts` holds the client
@@ -40,19 +40,17 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   const operations = createWriter();
   operations.write(GENERATED_HEADER).newLine();
   operations.writeLine('import type { CapabilityName } from "../capabilities.js";').blankLine();
-  operations.writeLine("export interface OperationRoute");
-  operations.inlineBlock(() => {
+  writeBraced(operations, "export interface OperationRoute", () => {
     operations.writeLine('readonly method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";');
     operations.writeLine("readonly path: string;");
-  });
+  }, "");
   operations.blankLine();
   operations.writeLine("/** Method and path template of each capability, to call it through the client. */");
-  operations.write("export const operationRoutes: { readonly [Name in CapabilityName]: OperationRoute } =").block(() => {
+  writeBraced(operations, "export const operationRoutes: { readonly [Name in CapabilityName]: OperationRoute } =", () => {
     for (const operation of model.operations) {
       operations.writeLine(`${propertyKey(operation.operationId)}: { method: ${quote(operation.method.toUpperCase())}, path: ${quote(operation.path)} },`);
     }
-  });
-  operations.write(";").newLine();
+  }, ";");
 
   return [
     { path: "sdk/index.ts", contents: index.toString() },

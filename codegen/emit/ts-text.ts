@@ -51,3 +51,13 @@ export class IdentifierPool {
     return candidate;
   }
 }
+
+/**
+ * `head {` … `}tail` with the body indented: CodeBlockWriter's own `block()`
+ * always ends the line, which would strand a trailing `,` or `;`.
+ */
+export function writeBraced(writer: CodeBlockWriter, head: string, body: () => void, tail = ","): void {
+  writer.writeLine(head ? `${head} {` : "{");
+  writer.indent(body);
+  writer.writeLine(`}${tail}`);
+}
