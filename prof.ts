@@ -1,0 +1,17 @@
+import { loadSpec } from "./codegen/load/load-spec.js";
+import { buildModel } from "./codegen/model/build-model.js";
+import { emitTypes } from "./codegen/emit/types-emitter.js";
+import { emitRoutes } from "./codegen/emit/routes-emitter.js";
+import { emitValidators } from "./codegen/emit/validators-emitter.js";
+import { emitCapabilities } from "./codegen/emit/capabilities-emitter.js";
+import { emitSdk } from "./codegen/emit/sdk-emitter.js";
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, (n - t).toFixed(0)); t = n; };
+const spec = await loadSpec(process.argv[2]!); lap("load");
+const model = buildModel(spec, { agentDefaults: { scope: "storefront" } }); lap("model");
+const ctx = { model, document: spec.document, clientFactoryName: "x" };
+await emitTypes(ctx); lap("types");
+await emitRoutes(ctx); lap("routes");
+const v = await emitValidators(ctx); lap("validators"); console.log(v.map(f => [f.path, f.contents.length]));
+await emitCapabilities(ctx); lap("caps");
+await emitSdk(ctx); lap("sdk");
