@@ -4,8 +4,9 @@
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
 import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions } from "./runtime.js";
-import * as coercing from "./validators/coercing.js";
-import * as strict from "./validators/strict.js";
+import * as bodies from "./validators/bodies.js";
+import * as formBodies from "./validators/form-bodies.js";
+import * as parameters from "./validators/parameters.js";
 
 export { defaultContext, HttpProblem, type FieldError, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";
 
@@ -686,109 +687,109 @@ export function createRouter<TContext = RequestContext>(handlers: Handlers<TCont
     [
       {
         operation: operationMeta["listProducts"],
-        validateParameters: coercing.listProducts_parameters,
+        validateParameters: parameters.listProducts_parameters,
         validateBody: {},
         handle: (input, context) => handlers["listProducts"](input as unknown as OperationInputs["listProducts"], context),
       },
       {
         operation: operationMeta["getProduct"],
-        validateParameters: coercing.getProduct_parameters,
+        validateParameters: parameters.getProduct_parameters,
         validateBody: {},
         handle: (input, context) => handlers["getProduct"](input as unknown as OperationInputs["getProduct"], context),
       },
       {
         operation: operationMeta["createCart"],
         validateParameters: undefined,
-        validateBody: { json: strict.createCart_jsonBody },
+        validateBody: { json: bodies.createCart_jsonBody },
         handle: (input, context) => handlers["createCart"](input as unknown as OperationInputs["createCart"], context),
       },
       {
         operation: operationMeta["adminCreateProduct"],
-        validateParameters: coercing.adminCreateProduct_parameters,
-        validateBody: { json: strict.adminCreateProduct_jsonBody },
+        validateParameters: parameters.adminCreateProduct_parameters,
+        validateBody: { json: bodies.adminCreateProduct_jsonBody },
         handle: (input, context) => handlers["adminCreateProduct"](input as unknown as OperationInputs["adminCreateProduct"], context),
       },
       {
         operation: operationMeta["adminUpdateProduct"],
-        validateParameters: coercing.adminUpdateProduct_parameters,
-        validateBody: { json: strict.adminUpdateProduct_jsonBody },
+        validateParameters: parameters.adminUpdateProduct_parameters,
+        validateBody: { json: bodies.adminUpdateProduct_jsonBody },
         handle: (input, context) => handlers["adminUpdateProduct"](input as unknown as OperationInputs["adminUpdateProduct"], context),
       },
       {
         operation: operationMeta["adminArchiveProduct"],
-        validateParameters: coercing.adminArchiveProduct_parameters,
+        validateParameters: parameters.adminArchiveProduct_parameters,
         validateBody: {},
         handle: (input, context) => handlers["adminArchiveProduct"](input as unknown as OperationInputs["adminArchiveProduct"], context),
       },
       {
         operation: operationMeta["adminAdjustInventory"],
-        validateParameters: coercing.adminAdjustInventory_parameters,
-        validateBody: { json: strict.adminAdjustInventory_jsonBody },
+        validateParameters: parameters.adminAdjustInventory_parameters,
+        validateBody: { json: bodies.adminAdjustInventory_jsonBody },
         handle: (input, context) => handlers["adminAdjustInventory"](input as unknown as OperationInputs["adminAdjustInventory"], context),
       },
       {
         operation: operationMeta["adminListOrders"],
-        validateParameters: coercing.adminListOrders_parameters,
+        validateParameters: parameters.adminListOrders_parameters,
         validateBody: {},
         handle: (input, context) => handlers["adminListOrders"](input as unknown as OperationInputs["adminListOrders"], context),
       },
       {
         operation: operationMeta["adminGetOrder"],
-        validateParameters: coercing.adminGetOrder_parameters,
+        validateParameters: parameters.adminGetOrder_parameters,
         validateBody: {},
         handle: (input, context) => handlers["adminGetOrder"](input as unknown as OperationInputs["adminGetOrder"], context),
       },
       {
         operation: operationMeta["adminRefundOrder"],
-        validateParameters: coercing.adminRefundOrder_parameters,
-        validateBody: { json: strict.adminRefundOrder_jsonBody },
+        validateParameters: parameters.adminRefundOrder_parameters,
+        validateBody: { json: bodies.adminRefundOrder_jsonBody },
         handle: (input, context) => handlers["adminRefundOrder"](input as unknown as OperationInputs["adminRefundOrder"], context),
       },
       {
         operation: operationMeta["adminCancelOrder"],
-        validateParameters: coercing.adminCancelOrder_parameters,
+        validateParameters: parameters.adminCancelOrder_parameters,
         validateBody: {},
         handle: (input, context) => handlers["adminCancelOrder"](input as unknown as OperationInputs["adminCancelOrder"], context),
       },
       {
         operation: operationMeta["getCart"],
-        validateParameters: coercing.getCart_parameters,
+        validateParameters: parameters.getCart_parameters,
         validateBody: {},
         handle: (input, context) => handlers["getCart"](input as unknown as OperationInputs["getCart"], context),
       },
       {
         operation: operationMeta["addCartItem"],
-        validateParameters: coercing.addCartItem_parameters,
-        validateBody: { json: strict.addCartItem_jsonBody },
+        validateParameters: parameters.addCartItem_parameters,
+        validateBody: { json: bodies.addCartItem_jsonBody },
         handle: (input, context) => handlers["addCartItem"](input as unknown as OperationInputs["addCartItem"], context),
       },
       {
         operation: operationMeta["removeCartItem"],
-        validateParameters: coercing.removeCartItem_parameters,
+        validateParameters: parameters.removeCartItem_parameters,
         validateBody: {},
         handle: (input, context) => handlers["removeCartItem"](input as unknown as OperationInputs["removeCartItem"], context),
       },
       {
         operation: operationMeta["updateCartItem"],
-        validateParameters: coercing.updateCartItem_parameters,
-        validateBody: { json: strict.updateCartItem_jsonBody },
+        validateParameters: parameters.updateCartItem_parameters,
+        validateBody: { json: bodies.updateCartItem_jsonBody },
         handle: (input, context) => handlers["updateCartItem"](input as unknown as OperationInputs["updateCartItem"], context),
       },
       {
         operation: operationMeta["listOrders"],
-        validateParameters: coercing.listOrders_parameters,
+        validateParameters: parameters.listOrders_parameters,
         validateBody: {},
         handle: (input, context) => handlers["listOrders"](input as unknown as OperationInputs["listOrders"], context),
       },
       {
         operation: operationMeta["placeOrder"],
-        validateParameters: coercing.placeOrder_parameters,
-        validateBody: { json: strict.placeOrder_jsonBody },
+        validateParameters: parameters.placeOrder_parameters,
+        validateBody: { json: bodies.placeOrder_jsonBody },
         handle: (input, context) => handlers["placeOrder"](input as unknown as OperationInputs["placeOrder"], context),
       },
       {
         operation: operationMeta["getOrder"],
-        validateParameters: coercing.getOrder_parameters,
+        validateParameters: parameters.getOrder_parameters,
         validateBody: {},
         handle: (input, context) => handlers["getOrder"](input as unknown as OperationInputs["getOrder"], context),
       },

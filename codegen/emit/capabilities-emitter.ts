@@ -1,4 +1,4 @@
-import type { CodeBlockWriter } from "ts-morph";
+import type CodeBlockWriter from "code-block-writer";
 import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { parameterObjectSchema } from "../schema/operation-schemas.js";

@@ -8,17 +8,21 @@ import { emitValidators } from "./validators-emitter.js";
 
 /** One emitter per concept; a concept without an emitter does not compile. */
 const EMITTERS: Record<EmittedConcept, Emitter> = {
+  // First, so its worker starts before the synchronous emitters occupy this thread.
+  validators: emitValidators,
   types: emitTypes,
   runtime: emitRuntime,
   routes: emitRoutes,
-  validators: emitValidators,
   capabilities: emitCapabilities,
   sdk: emitSdk,
 };
 
-/** Runs every emitter and returns all files, sorted by path. */
+/**
+ * Runs every emitter and returns all files, sorted by path. Emitters are
+ * started together: an asynchronous one (validators, compiled in a worker on
+ * large specs) overlaps with the synchronous ones running on this thread.
+ */
 export async function emitAll(context: EmitContext): Promise<EmittedFile[]> {
-  const files: EmittedFile[] = [];
-  for (const emitter of Object.values(EMITTERS)) files.push(...(await emitter(context)));
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const results = await Promise.all(Object.values(EMITTERS).map((emitter) => emitter(context)));
+  return results.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

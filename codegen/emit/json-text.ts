@@ -1,4 +1,4 @@
-import type { CodeBlockWriter } from "ts-morph";
+import type CodeBlockWriter from "code-block-writer";
 
 /**
  * Writes a JSON value as a TypeScript expression at the writer's current

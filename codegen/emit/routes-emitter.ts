@@ -1,10 +1,13 @@
-import type { CodeBlockWriter } from "ts-morph";
+import type CodeBlockWriter from "code-block-writer";
 import type { MediaModel, OperationModel, ResponseModel } from "../model/operation-model.js";
 import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
 import { compareRouteSpecificity, toExpressPath } from "./express-path.js";
 import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
-import { planValidators, type ValidatorNames } from "./validators-emitter.js";
+import { planValidators, type ValidatorModule, type ValidatorNames } from "./validator-plan.js";
+
+/** Namespace each validator module is imported under. */
+const MODULE_NAMESPACE: Record<ValidatorModule, string> = { parameters: "parameters", "form-bodies": "formBodies", bodies: "bodies" };
 
 /**
  * `routes.ts`: for every operation of `paths`, the typed handler input, the
@@ -31,8 +34,9 @@ function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import type { Router } from "express";');
   if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
   writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions } from "./runtime.js";');
-  writer.writeLine('import * as coercing from "./validators/coercing.js";');
-  writer.writeLine('import * as strict from "./validators/strict.js";');
+  writer.writeLine('import * as bodies from "./validators/bodies.js";');
+  writer.writeLine('import * as formBodies from "./validators/form-bodies.js";');
+  writer.writeLine('import * as parameters from "./validators/parameters.js";');
   writer.blankLine();
   writer.writeLine('export { defaultContext, HttpProblem, type FieldError, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";');
   writer.blankLine();
@@ -174,7 +178,7 @@ function writeRoute(writer: CodeBlockWriter, operation: OperationModel, names: V
   const id = operation.operationId;
   const ref = (role: keyof ValidatorNames) => {
     const target = names[role];
-    return target ? `${target.module}.${target.name}` : undefined;
+    return target ? `${MODULE_NAMESPACE[target.module]}.${target.name}` : undefined;
   };
   const bodies = ([["json", "jsonBody"], ["form", "formBody"], ["text", "textBody"]] as const)
     .filter(([, role]) => names[role])

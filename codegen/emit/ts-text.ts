@@ -1,4 +1,4 @@
-import { CodeBlockWriter } from "ts-morph";
+import CodeBlockWriter from "code-block-writer";
 
 /** Static header of every generated file: no timestamp or version, so output is byte-stable. */
 export const GENERATED_HEADER = [

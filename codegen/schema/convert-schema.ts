@@ -77,7 +77,7 @@ function convertKeywords(source: Record<string, unknown>, context: ConvertContex
   if (context.openapiVersion === "3.0") applyOpenApi30Semantics(source, out);
   if (typeof source.format === "string") context.onFormat?.(source.format);
   dropReadOnlyFromRequired(source, out);
-  if (closable && !process.env.NOCLOSE && describesClosableObject(out)) out.unevaluatedProperties = false;
+  if (closable && describesClosableObject(out)) out.unevaluatedProperties = false;
   if (source.nullable === true && context.openapiVersion === "3.0") return makeNullable(out);
   return out;
 }

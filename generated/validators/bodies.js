@@ -18,6 +18,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.currency === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
@@ -29,6 +30,7 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "currency")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -43,6 +45,9 @@ errors++;
 }
 if(data.currency !== undefined){
 let data0 = data.currency;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(!pattern0.test(data0)){
 const err2 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
@@ -65,6 +70,8 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid1 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 }
 else {
@@ -97,6 +104,8 @@ if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData,dynami
 vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate0.errors = vErrors;
 return errors === 0;
 }
@@ -118,6 +127,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.product_id === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
@@ -139,6 +149,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "product_id") || (key0 === "quantity"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -153,6 +164,11 @@ errors++;
 }
 if(data.product_id !== undefined){
 let data0 = data.product_id;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
+if(typeof data0 == "number"){
+}
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
 const err3 = {instancePath:instancePath+"/product_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
@@ -175,9 +191,12 @@ vErrors.push(err4);
 }
 errors++;
 }
+var valid1 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 if(data.quantity !== undefined){
 let data1 = data.quantity;
+const _errs5 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 const err5 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -188,6 +207,7 @@ vErrors.push(err5);
 }
 errors++;
 }
+const _errs6 = errors;
 if(typeof data1 == "number"){
 if(data1 > 999 || isNaN(data1)){
 const err6 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
@@ -210,6 +230,7 @@ vErrors.push(err7);
 errors++;
 }
 }
+var valid0 = _errs5 === errors;
 }
 }
 else {
@@ -242,6 +263,8 @@ if(!(validate5(data, {instancePath,parentData,parentDataProperty,rootData,dynami
 vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate4.errors = vErrors;
 return errors === 0;
 }
@@ -261,6 +284,8 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.quantity === undefined){
 const err0 = {instancePath,schemaPath:"components#/$defs/CartItemUpdate/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
@@ -272,6 +297,7 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "quantity")){
 const err1 = {instancePath,schemaPath:"components#/$defs/CartItemUpdate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -286,6 +312,7 @@ errors++;
 }
 if(data.quantity !== undefined){
 let data0 = data.quantity;
+const _errs3 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err2 = {instancePath:instancePath+"/quantity",schemaPath:"components#/$defs/CartItemUpdate/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -296,6 +323,7 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs4 = errors;
 if(typeof data0 == "number"){
 if(data0 > 999 || isNaN(data0)){
 const err3 = {instancePath:instancePath+"/quantity",schemaPath:"components#/$defs/CartItemUpdate/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
@@ -318,6 +346,7 @@ vErrors.push(err4);
 errors++;
 }
 }
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -330,6 +359,7 @@ vErrors.push(err5);
 }
 errors++;
 }
+var valid0 = _errs0 === errors;
 validate7.errors = vErrors;
 return errors === 0;
 }
@@ -349,6 +379,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cart_id === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cart_id"},message:"must have required property '"+"cart_id"+"'"};
@@ -360,6 +391,7 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "cart_id")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -374,6 +406,11 @@ errors++;
 }
 if(data.cart_id !== undefined){
 let data0 = data.cart_id;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
+if(typeof data0 == "number"){
+}
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
 const err2 = {instancePath:instancePath+"/cart_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
@@ -396,6 +433,8 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid1 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 }
 else {
@@ -428,6 +467,8 @@ if(!(validate9(data, {instancePath,parentData,parentDataProperty,rootData,dynami
 vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate8.errors = vErrors;
 return errors === 0;
 }
@@ -451,6 +492,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.amount === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
@@ -472,6 +514,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "amount") || (key0 === "currency"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -486,6 +529,7 @@ errors++;
 }
 if(data.amount !== undefined){
 let data0 = data.amount;
+const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -496,6 +540,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs3 = errors;
 if(typeof data0 == "number"){
 if(data0 < 0 || isNaN(data0)){
 const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
@@ -508,9 +553,13 @@ vErrors.push(err4);
 errors++;
 }
 }
+var valid0 = _errs2 === errors;
 }
 if(data.currency !== undefined){
 let data1 = data.currency;
+const _errs4 = errors;
+const _errs5 = errors;
+const _errs6 = errors;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
 const err5 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
@@ -533,6 +582,8 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid1 = _errs5 === errors;
+var valid0 = _errs4 === errors;
 }
 }
 else {
@@ -561,6 +612,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.inventory === undefined){
 data.inventory = 0;
@@ -595,6 +647,7 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "sku") || (key0 === "name")) || (key0 === "description")) || (key0 === "price")) || (key0 === "inventory"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -609,6 +662,9 @@ errors++;
 }
 if(data.sku !== undefined){
 let data0 = data.sku;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(!pattern1.test(data0)){
 const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
@@ -631,9 +687,13 @@ vErrors.push(err5);
 }
 errors++;
 }
+var valid1 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 if(data.name !== undefined){
 let data1 = data.name;
+const _errs5 = errors;
+const _errs6 = errors;
 if(typeof data1 === "string"){
 if(func0(data1) > 200){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
@@ -666,9 +726,12 @@ vErrors.push(err8);
 }
 errors++;
 }
+var valid0 = _errs5 === errors;
 }
 if(data.description !== undefined){
 let data2 = data.description;
+const _errs7 = errors;
+const _errs8 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 5000){
 const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
@@ -691,14 +754,21 @@ vErrors.push(err10);
 }
 errors++;
 }
+var valid0 = _errs7 === errors;
 }
 if(data.price !== undefined){
-if(!(validate13(data.price, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
+let data3 = data.price;
+const _errs9 = errors;
+if(!(validate13(data3, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid0 = _errs9 === errors;
 }
 let data4 = data.inventory;
+const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
 const err11 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -709,6 +779,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+const _errs11 = errors;
 if(typeof data4 == "number"){
 if(data4 > 1000000 || isNaN(data4)){
 const err12 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
@@ -731,6 +802,7 @@ vErrors.push(err13);
 errors++;
 }
 }
+var valid0 = _errs10 === errors;
 }
 else {
 const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -762,6 +834,8 @@ if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
@@ -781,6 +855,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
 const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
@@ -792,6 +867,7 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "sku") || (key0 === "name")) || (key0 === "description")) || (key0 === "price"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -806,6 +882,9 @@ errors++;
 }
 if(data.sku !== undefined){
 let data0 = data.sku;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(!pattern1.test(data0)){
 const err2 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
@@ -828,9 +907,13 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid1 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 if(data.name !== undefined){
 let data1 = data.name;
+const _errs5 = errors;
+const _errs6 = errors;
 if(typeof data1 === "string"){
 if(func0(data1) > 200){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
@@ -863,9 +946,11 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid0 = _errs5 === errors;
 }
 if(data.description !== undefined){
 let data2 = data.description;
+const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
 const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema18.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
@@ -876,6 +961,7 @@ vErrors.push(err7);
 }
 errors++;
 }
+const _errs8 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 5000){
 const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
@@ -888,12 +974,18 @@ vErrors.push(err8);
 errors++;
 }
 }
+var valid0 = _errs7 === errors;
 }
 if(data.price !== undefined){
-if(!(validate13(data.price, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
+let data3 = data.price;
+const _errs9 = errors;
+if(!(validate13(data3, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid0 = _errs9 === errors;
 }
 }
 else {
@@ -926,6 +1018,8 @@ if(!(validate17(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate16.errors = vErrors;
 return errors === 0;
 }
@@ -946,6 +1040,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.delta === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delta"},message:"must have required property '"+"delta"+"'"};
@@ -967,6 +1062,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "delta") || (key0 === "reason")) || (key0 === "note"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -981,6 +1077,7 @@ errors++;
 }
 if(data.delta !== undefined){
 let data0 = data.delta;
+const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err3 = {instancePath:instancePath+"/delta",schemaPath:"#/properties/delta/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -991,6 +1088,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
 const _errs5 = errors;
 if(0 !== data0){
@@ -1002,6 +1100,10 @@ else {
 vErrors.push(err4);
 }
 errors++;
+}
+else {
+}
+if(errors === _errs5){
 }
 var valid1 = _errs5 === errors;
 if(valid1){
@@ -1047,9 +1149,12 @@ vErrors.push(err7);
 errors++;
 }
 }
+var valid0 = _errs2 === errors;
 }
 if(data.reason !== undefined){
 let data1 = data.reason;
+const _errs6 = errors;
+const _errs7 = errors;
 if(typeof data1 !== "string"){
 const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/InventoryAdjustmentReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1060,6 +1165,8 @@ vErrors.push(err8);
 }
 errors++;
 }
+const _errs8 = errors;
+const vSchema0 = schema22.enum;
 if(!(((((data1 === "restock") || (data1 === "correction")) || (data1 === "damage")) || (data1 === "return")) || (data1 === "other"))){
 const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/InventoryAdjustmentReason/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
@@ -1070,9 +1177,13 @@ vErrors.push(err9);
 }
 errors++;
 }
+var valid2 = _errs7 === errors;
+var valid0 = _errs6 === errors;
 }
 if(data.note !== undefined){
 let data2 = data.note;
+const _errs9 = errors;
+const _errs10 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 500){
 const err10 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
@@ -1105,6 +1216,7 @@ vErrors.push(err12);
 }
 errors++;
 }
+var valid0 = _errs9 === errors;
 }
 }
 else {
@@ -1137,6 +1249,8 @@ if(!(validate21(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
+else {
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
@@ -1157,6 +1271,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.amount === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
@@ -1178,6 +1293,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "amount") || (key0 === "currency"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -1192,6 +1308,7 @@ errors++;
 }
 if(data.amount !== undefined){
 let data0 = data.amount;
+const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
@@ -1202,6 +1319,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs3 = errors;
 if(typeof data0 == "number"){
 if(data0 < 1 || isNaN(data0)){
 const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
@@ -1214,9 +1332,13 @@ vErrors.push(err4);
 errors++;
 }
 }
+var valid0 = _errs2 === errors;
 }
 if(data.currency !== undefined){
 let data1 = data.currency;
+const _errs4 = errors;
+const _errs5 = errors;
+const _errs6 = errors;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
 const err5 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
@@ -1239,6 +1361,8 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid1 = _errs5 === errors;
+var valid0 = _errs4 === errors;
 }
 }
 else {
@@ -1267,6 +1391,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.amount === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
@@ -1278,6 +1403,7 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "amount") || (key0 === "reason"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -1291,13 +1417,20 @@ errors++;
 }
 }
 if(data.amount !== undefined){
-if(!(validate25(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+let data0 = data.amount;
+const _errs2 = errors;
+if(!(validate25(data0, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid0 = _errs2 === errors;
 }
 if(data.reason !== undefined){
 let data1 = data.reason;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 === "string"){
 if(func0(data1) > 500){
 const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
@@ -1330,6 +1463,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+var valid0 = _errs3 === errors;
 }
 }
 else {
@@ -1361,6 +1495,8 @@ evaluated0.items = undefined;
 if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 validate23.errors = vErrors;
 return errors === 0;

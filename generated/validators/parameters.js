@@ -18,14 +18,18 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.query !== undefined){
 let data0 = data.query;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.limit === undefined){
 data0.limit = 20;
 }
 let data1 = data0.limit;
+const _errs3 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -36,8 +40,9 @@ if((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 === "boolean" || data1 === null
+if(coerced0 !== undefined){
+}
+else if(dataType0 === "boolean" || data1 === null
               || (dataType0 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
 coerced0 = +data1;
 }
@@ -51,7 +56,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
@@ -59,6 +63,7 @@ data0["limit"] = coerced0;
 }
 }
 }
+const _errs4 = errors;
 if(typeof data1 == "number"){
 if(data1 > 100 || isNaN(data1)){
 const err1 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
@@ -81,8 +86,10 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid1 = _errs3 === errors;
 if(data0.cursor !== undefined){
 let data2 = data0.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
@@ -93,8 +100,9 @@ if(typeof data2 === "string"){
 coerced1 = data2;
 }
 }
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
+if(coerced1 !== undefined){
+}
+else if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -110,7 +118,6 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data0 !== undefined){
@@ -118,6 +125,7 @@ data0["cursor"] = coerced1;
 }
 }
 }
+const _errs6 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 512){
 const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
@@ -140,9 +148,11 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid1 = _errs5 === errors;
 }
 if(data0.q !== undefined){
 let data3 = data0.q;
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType2 = typeof data3;
 let coerced2 = undefined;
@@ -153,8 +163,9 @@ if(typeof data3 === "string"){
 coerced2 = data3;
 }
 }
-if(!(coerced2 !== undefined)){
-if(dataType2 == "number" || dataType2 == "boolean"){
+if(coerced2 !== undefined){
+}
+else if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data3;
 }
 else if(data3 === null){
@@ -170,7 +181,6 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
 if(coerced2 !== undefined){
 data3 = coerced2;
 if(data0 !== undefined){
@@ -178,6 +188,7 @@ data0["q"] = coerced2;
 }
 }
 }
+const _errs8 = errors;
 if(typeof data3 === "string"){
 if(func0(data3) > 200){
 const err7 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
@@ -200,9 +211,12 @@ vErrors.push(err8);
 errors++;
 }
 }
+var valid1 = _errs7 === errors;
 }
 if(data0.currency !== undefined){
 let data4 = data0.currency;
+const _errs9 = errors;
+const _errs10 = errors;
 if(typeof data4 !== "string"){
 let dataType3 = typeof data4;
 let coerced3 = undefined;
@@ -213,8 +227,9 @@ if(typeof data4 === "string"){
 coerced3 = data4;
 }
 }
-if(!(coerced3 !== undefined)){
-if(dataType3 == "number" || dataType3 == "boolean"){
+if(coerced3 !== undefined){
+}
+else if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data4;
 }
 else if(data4 === null){
@@ -230,7 +245,6 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
 if(coerced3 !== undefined){
 data4 = coerced3;
 if(data0 !== undefined){
@@ -238,6 +252,7 @@ data0["currency"] = coerced3;
 }
 }
 }
+const _errs11 = errors;
 if(typeof data4 === "string"){
 if(!pattern0.test(data4)){
 const err10 = {instancePath:instancePath+"/query/currency",schemaPath:"components#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
@@ -250,6 +265,8 @@ vErrors.push(err10);
 errors++;
 }
 }
+var valid2 = _errs10 === errors;
+var valid1 = _errs9 === errors;
 }
 }
 else {
@@ -262,6 +279,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -294,9 +312,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.product_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
@@ -310,6 +331,8 @@ errors++;
 }
 if(data0.product_id !== undefined){
 let data1 = data0.product_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -320,8 +343,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -337,13 +361,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["product_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -357,6 +383,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -369,6 +397,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -399,9 +428,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cart_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "cart_id"},message:"must have required property '"+"cart_id"+"'"};
@@ -415,6 +447,8 @@ errors++;
 }
 if(data0.cart_id !== undefined){
 let data1 = data0.cart_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -425,8 +459,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -442,13 +477,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["cart_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -462,6 +499,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -474,6 +513,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -504,9 +544,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cart_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "cart_id"},message:"must have required property '"+"cart_id"+"'"};
@@ -520,6 +563,8 @@ errors++;
 }
 if(data0.cart_id !== undefined){
 let data1 = data0.cart_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -530,8 +575,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -547,13 +593,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["cart_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -567,6 +615,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -579,6 +629,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -609,9 +660,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cart_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "cart_id"},message:"must have required property '"+"cart_id"+"'"};
@@ -635,6 +689,8 @@ errors++;
 }
 if(data0.cart_id !== undefined){
 let data1 = data0.cart_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -645,8 +701,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -662,13 +719,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["cart_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -682,9 +741,13 @@ vErrors.push(err3);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 if(data0.item_id !== undefined){
 let data2 = data0.item_id;
+const _errs6 = errors;
+const _errs7 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
@@ -695,8 +758,9 @@ if(typeof data2 === "string"){
 coerced1 = data2;
 }
 }
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
+if(coerced1 !== undefined){
+}
+else if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -712,13 +776,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data0 !== undefined){
 data0["item_id"] = coerced1;
 }
 }
+}
+const _errs8 = errors;
+if(typeof data2 == "number"){
 }
 if(typeof data2 === "string"){
 if(!(formats0.test(data2))){
@@ -732,6 +798,8 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid3 = _errs7 === errors;
+var valid1 = _errs6 === errors;
 }
 }
 else {
@@ -744,6 +812,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -774,9 +843,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cart_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "cart_id"},message:"must have required property '"+"cart_id"+"'"};
@@ -800,6 +872,8 @@ errors++;
 }
 if(data0.cart_id !== undefined){
 let data1 = data0.cart_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -810,8 +884,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -827,13 +902,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["cart_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -847,9 +924,13 @@ vErrors.push(err3);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 if(data0.item_id !== undefined){
 let data2 = data0.item_id;
+const _errs6 = errors;
+const _errs7 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
@@ -860,8 +941,9 @@ if(typeof data2 === "string"){
 coerced1 = data2;
 }
 }
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
+if(coerced1 !== undefined){
+}
+else if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -877,13 +959,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data0 !== undefined){
 data0["item_id"] = coerced1;
 }
 }
+}
+const _errs8 = errors;
+if(typeof data2 == "number"){
 }
 if(typeof data2 === "string"){
 if(!(formats0.test(data2))){
@@ -897,6 +981,8 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid3 = _errs7 === errors;
+var valid1 = _errs6 === errors;
 }
 }
 else {
@@ -909,6 +995,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -939,14 +1026,18 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.query !== undefined){
 let data0 = data.query;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.limit === undefined){
 data0.limit = 20;
 }
 let data1 = data0.limit;
+const _errs3 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -957,8 +1048,9 @@ if((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 === "boolean" || data1 === null
+if(coerced0 !== undefined){
+}
+else if(dataType0 === "boolean" || data1 === null
               || (dataType0 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
 coerced0 = +data1;
 }
@@ -972,7 +1064,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
@@ -980,6 +1071,7 @@ data0["limit"] = coerced0;
 }
 }
 }
+const _errs4 = errors;
 if(typeof data1 == "number"){
 if(data1 > 100 || isNaN(data1)){
 const err1 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
@@ -1002,8 +1094,10 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid1 = _errs3 === errors;
 if(data0.cursor !== undefined){
 let data2 = data0.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
@@ -1014,8 +1108,9 @@ if(typeof data2 === "string"){
 coerced1 = data2;
 }
 }
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
+if(coerced1 !== undefined){
+}
+else if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -1031,7 +1126,6 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data0 !== undefined){
@@ -1039,6 +1133,7 @@ data0["cursor"] = coerced1;
 }
 }
 }
+const _errs6 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 512){
 const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
@@ -1061,6 +1156,7 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid1 = _errs5 === errors;
 }
 }
 else {
@@ -1073,6 +1169,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -1091,122 +1188,9 @@ return errors === 0;
 validate7.evaluated = {"props":{"query":true},"dynamicProps":false,"dynamicItems":false};
 
 export const placeOrder_parameters = validate8;
-const schema16 = {"type":"object","properties":{"headers":{"type":"object","properties":{"Idempotency-Key":{"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n","type":"string","minLength":1,"maxLength":255}},"required":["Idempotency-Key"]}}};
-
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate8.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.headers !== undefined){
-let data0 = data.headers;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0["Idempotency-Key"] === undefined){
-const err0 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data0["Idempotency-Key"] !== undefined){
-let data1 = data0["Idempotency-Key"];
-if(typeof data1 !== "string"){
-let dataType0 = typeof data1;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
-data1 = data1[0];
-dataType0 = typeof data1;
-if(typeof data1 === "string"){
-coerced0 = data1;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data1;
-}
-else if(data1 === null){
-coerced0 = "";
-}
-else {
-const err1 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(coerced0 !== undefined){
-data1 = coerced0;
-if(data0 !== undefined){
-data0["Idempotency-Key"] = coerced0;
-}
-}
-}
-if(typeof data1 === "string"){
-if(func0(data1) > 255){
-const err2 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(func0(data1) < 1){
-const err3 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-validate8.errors = vErrors;
-return errors === 0;
-}
-validate8.evaluated = {"props":{"headers":true},"dynamicProps":false,"dynamicItems":false};
-
-export const getOrder_parameters = validate9;
-const schema17 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
+const schema16 = {"type":"object","properties":{"headers":{"$ref":"components#/$defs/__shared2"}}};
+const schema17 = {"type":"object","properties":{"Idempotency-Key":{"$ref":"components#/$defs/__shared1"}},"required":["Idempotency-Key"]};
+const schema18 = {"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n","type":"string","minLength":1,"maxLength":255};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1218,12 +1202,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.params !== undefined){
-let data0 = data.params;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.order_id === undefined){
-const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
+if(data["Idempotency-Key"] === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1232,27 +1214,30 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data0.order_id !== undefined){
-let data1 = data0.order_id;
-if(typeof data1 !== "string"){
-let dataType0 = typeof data1;
+if(data["Idempotency-Key"] !== undefined){
+let data0 = data["Idempotency-Key"];
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
-data1 = data1[0];
-dataType0 = typeof data1;
-if(typeof data1 === "string"){
-coerced0 = data1;
+if(dataType0 == 'object' && Array.isArray(data0) && data0.length == 1){
+data0 = data0[0];
+dataType0 = typeof data0;
+if(typeof data0 === "string"){
+coerced0 = data0;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data1;
+if(coerced0 !== undefined){
 }
-else if(data1 === null){
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
 coerced0 = "";
 }
 else {
-const err1 = {instancePath:instancePath+"/params/order_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1261,17 +1246,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
-data1 = coerced0;
-if(data0 !== undefined){
-data0["order_id"] = coerced0;
+data0 = coerced0;
+if(data !== undefined){
+data["Idempotency-Key"] = coerced0;
 }
 }
 }
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err2 = {instancePath:instancePath+"/params/order_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const _errs3 = errors;
+if(typeof data0 === "string"){
+if(func0(data0) > 255){
+const err2 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1280,11 +1265,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func0(data0) < 1){
+const err3 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1293,6 +1275,9 @@ vErrors.push(err3);
 }
 errors++;
 }
+}
+var valid1 = _errs2 === errors;
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -1308,27 +1293,35 @@ errors++;
 validate9.errors = vErrors;
 return errors === 0;
 }
-validate9.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+validate9.evaluated = {"props":{"Idempotency-Key":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminCreateProduct_parameters = validate10;
-const schema19 = {"type":"object","properties":{"headers":{"type":"object","properties":{"Idempotency-Key":{"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n","type":"string","minLength":1,"maxLength":255}},"required":["Idempotency-Key"]}}};
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate10.evaluated;
+const evaluated0 = validate8.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.headers !== undefined){
 let data0 = data.headers;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0["Idempotency-Key"] === undefined){
-const err0 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
+const _errs1 = errors;
+if(!(validate9(data0, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1337,96 +1330,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data0["Idempotency-Key"] !== undefined){
-let data1 = data0["Idempotency-Key"];
-if(typeof data1 !== "string"){
-let dataType0 = typeof data1;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
-data1 = data1[0];
-dataType0 = typeof data1;
-if(typeof data1 === "string"){
-coerced0 = data1;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data1;
-}
-else if(data1 === null){
-coerced0 = "";
-}
-else {
-const err1 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(coerced0 !== undefined){
-data1 = coerced0;
-if(data0 !== undefined){
-data0["Idempotency-Key"] = coerced0;
-}
-}
-}
-if(typeof data1 === "string"){
-if(func0(data1) > 255){
-const err2 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(func0(data1) < 1){
-const err3 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-validate10.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
-validate10.evaluated = {"props":{"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate8.evaluated = {"props":{"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminUpdateProduct_parameters = validate11;
-const schema20 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
+export const getOrder_parameters = validate11;
+const schema19 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1438,12 +1348,15 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.product_id === undefined){
-const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
+if(data0.order_id === undefined){
+const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1452,8 +1365,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data0.product_id !== undefined){
-let data1 = data0.product_id;
+if(data0.order_id !== undefined){
+let data1 = data0.order_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -1464,15 +1379,16 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
 coerced0 = "";
 }
 else {
-const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath:instancePath+"/params/order_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1481,17 +1397,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
-data0["product_id"] = coerced0;
+data0["order_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
-const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err2 = {instancePath:instancePath+"/params/order_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1501,6 +1419,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -1513,6 +1433,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -1530,113 +1451,8 @@ return errors === 0;
 }
 validate11.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminArchiveProduct_parameters = validate12;
-const schema22 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
-
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate12.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.params !== undefined){
-let data0 = data.params;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.product_id === undefined){
-const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data0.product_id !== undefined){
-let data1 = data0.product_id;
-if(typeof data1 !== "string"){
-let dataType0 = typeof data1;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
-data1 = data1[0];
-dataType0 = typeof data1;
-if(typeof data1 === "string"){
-coerced0 = data1;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data1;
-}
-else if(data1 === null){
-coerced0 = "";
-}
-else {
-const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(coerced0 !== undefined){
-data1 = coerced0;
-if(data0 !== undefined){
-data0["product_id"] = coerced0;
-}
-}
-}
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-validate12.errors = vErrors;
-return errors === 0;
-}
-validate12.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
-
-export const adminAdjustInventory_parameters = validate13;
-const schema24 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
+export const adminCreateProduct_parameters = validate12;
+const schema21 = {"type":"object","properties":{"headers":{"$ref":"components#/$defs/__shared2"}}};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1648,12 +1464,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.params !== undefined){
-let data0 = data.params;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.product_id === undefined){
-const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
+if(data["Idempotency-Key"] === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1662,27 +1476,30 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data0.product_id !== undefined){
-let data1 = data0.product_id;
-if(typeof data1 !== "string"){
-let dataType0 = typeof data1;
+if(data["Idempotency-Key"] !== undefined){
+let data0 = data["Idempotency-Key"];
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
-data1 = data1[0];
-dataType0 = typeof data1;
-if(typeof data1 === "string"){
-coerced0 = data1;
+if(dataType0 == 'object' && Array.isArray(data0) && data0.length == 1){
+data0 = data0[0];
+dataType0 = typeof data0;
+if(typeof data0 === "string"){
+coerced0 = data0;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data1;
+if(coerced0 !== undefined){
 }
-else if(data1 === null){
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
 coerced0 = "";
 }
 else {
-const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1691,17 +1508,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
-data1 = coerced0;
-if(data0 !== undefined){
-data0["product_id"] = coerced0;
+data0 = coerced0;
+if(data !== undefined){
+data["Idempotency-Key"] = coerced0;
 }
 }
 }
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const _errs3 = errors;
+if(typeof data0 === "string"){
+if(func0(data0) > 255){
+const err2 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1710,11 +1527,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func0(data0) < 1){
+const err3 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1723,6 +1537,9 @@ vErrors.push(err3);
 }
 errors++;
 }
+}
+var valid1 = _errs2 === errors;
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -1738,30 +1555,422 @@ errors++;
 validate13.errors = vErrors;
 return errors === 0;
 }
-validate13.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+validate13.evaluated = {"props":{"Idempotency-Key":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminListOrders_parameters = validate14;
-const schema26 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512},"status":{"description":"Only orders in this status.","$ref":"components#/$defs/OrderStatus"}}}}};
-const schema27 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate14.evaluated;
+const evaluated0 = validate12.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.headers !== undefined){
+let data0 = data.headers;
+const _errs1 = errors;
+if(!(validate13(data0, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+validate12.evaluated = {"props":{"headers":true},"dynamicProps":false,"dynamicItems":false};
+
+export const adminUpdateProduct_parameters = validate15;
+const schema24 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate15.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.params !== undefined){
+let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.product_id === undefined){
+const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.product_id !== undefined){
+let data1 = data0.product_id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+let dataType0 = typeof data1;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
+data1 = data1[0];
+dataType0 = typeof data1;
+if(typeof data1 === "string"){
+coerced0 = data1;
+}
+}
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data1;
+}
+else if(data1 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(coerced0 !== undefined){
+data1 = coerced0;
+if(data0 !== undefined){
+data0["product_id"] = coerced0;
+}
+}
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+}
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+validate15.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+
+export const adminArchiveProduct_parameters = validate16;
+const schema26 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate16.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.params !== undefined){
+let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.product_id === undefined){
+const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.product_id !== undefined){
+let data1 = data0.product_id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+let dataType0 = typeof data1;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
+data1 = data1[0];
+dataType0 = typeof data1;
+if(typeof data1 === "string"){
+coerced0 = data1;
+}
+}
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data1;
+}
+else if(data1 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(coerced0 !== undefined){
+data1 = coerced0;
+if(data0 !== undefined){
+data0["product_id"] = coerced0;
+}
+}
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+}
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+validate16.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+
+export const adminAdjustInventory_parameters = validate17;
+const schema28 = {"type":"object","properties":{"params":{"type":"object","properties":{"product_id":{"description":"ID of the product.","$ref":"components#/$defs/Id"}},"required":["product_id"]}}};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate17.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.params !== undefined){
+let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.product_id === undefined){
+const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.product_id !== undefined){
+let data1 = data0.product_id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+let dataType0 = typeof data1;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data1) && data1.length == 1){
+data1 = data1[0];
+dataType0 = typeof data1;
+if(typeof data1 === "string"){
+coerced0 = data1;
+}
+}
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data1;
+}
+else if(data1 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(coerced0 !== undefined){
+data1 = coerced0;
+if(data0 !== undefined){
+data0["product_id"] = coerced0;
+}
+}
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+}
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err2 = {instancePath:instancePath+"/params/product_id",schemaPath:"components#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+validate17.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+
+export const adminListOrders_parameters = validate18;
+const schema30 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512},"status":{"description":"Only orders in this status.","$ref":"components#/$defs/OrderStatus"}}}}};
+const schema31 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate18.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.query !== undefined){
 let data0 = data.query;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.limit === undefined){
 data0.limit = 20;
 }
 let data1 = data0.limit;
+const _errs3 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -1772,8 +1981,9 @@ if((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 === "boolean" || data1 === null
+if(coerced0 !== undefined){
+}
+else if(dataType0 === "boolean" || data1 === null
               || (dataType0 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
 coerced0 = +data1;
 }
@@ -1787,7 +1997,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
@@ -1795,6 +2004,7 @@ data0["limit"] = coerced0;
 }
 }
 }
+const _errs4 = errors;
 if(typeof data1 == "number"){
 if(data1 > 100 || isNaN(data1)){
 const err1 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
@@ -1817,8 +2027,10 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid1 = _errs3 === errors;
 if(data0.cursor !== undefined){
 let data2 = data0.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
@@ -1829,8 +2041,9 @@ if(typeof data2 === "string"){
 coerced1 = data2;
 }
 }
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
+if(coerced1 !== undefined){
+}
+else if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -1846,7 +2059,6 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data0 !== undefined){
@@ -1854,6 +2066,7 @@ data0["cursor"] = coerced1;
 }
 }
 }
+const _errs6 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 512){
 const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
@@ -1876,9 +2089,12 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid1 = _errs5 === errors;
 }
 if(data0.status !== undefined){
 let data3 = data0.status;
+const _errs7 = errors;
+const _errs8 = errors;
 if(typeof data3 !== "string"){
 let dataType2 = typeof data3;
 let coerced2 = undefined;
@@ -1889,8 +2105,9 @@ if(typeof data3 === "string"){
 coerced2 = data3;
 }
 }
-if(!(coerced2 !== undefined)){
-if(dataType2 == "number" || dataType2 == "boolean"){
+if(coerced2 !== undefined){
+}
+else if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data3;
 }
 else if(data3 === null){
@@ -1906,7 +2123,6 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
 if(coerced2 !== undefined){
 data3 = coerced2;
 if(data0 !== undefined){
@@ -1914,8 +2130,10 @@ data0["status"] = coerced2;
 }
 }
 }
+const _errs9 = errors;
+const vSchema0 = schema31.enum;
 if(!((((data3 === "paid") || (data3 === "partially_refunded")) || (data3 === "refunded")) || (data3 === "cancelled"))){
-const err7 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1924,6 +2142,8 @@ vErrors.push(err7);
 }
 errors++;
 }
+var valid2 = _errs8 === errors;
+var valid1 = _errs7 === errors;
 }
 }
 else {
@@ -1936,6 +2156,7 @@ vErrors.push(err8);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -1948,27 +2169,30 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate14.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate14.evaluated = {"props":{"query":true},"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":{"query":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminGetOrder_parameters = validate15;
-const schema28 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
+export const adminGetOrder_parameters = validate19;
+const schema32 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate15.evaluated;
+const evaluated0 = validate19.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.order_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
@@ -1982,6 +2206,8 @@ errors++;
 }
 if(data0.order_id !== undefined){
 let data1 = data0.order_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -1992,8 +2218,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -2009,13 +2236,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["order_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -2029,6 +2258,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -2041,6 +2272,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -2053,27 +2285,134 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
-validate15.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+validate19.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminRefundOrder_parameters = validate16;
-const schema30 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]},"headers":{"type":"object","properties":{"Idempotency-Key":{"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n","type":"string","minLength":1,"maxLength":255}},"required":["Idempotency-Key"]}}};
+export const adminRefundOrder_parameters = validate20;
+const schema34 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]},"headers":{"$ref":"components#/$defs/__shared2"}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data["Idempotency-Key"] === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data["Idempotency-Key"] !== undefined){
+let data0 = data["Idempotency-Key"];
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data0) && data0.length == 1){
+data0 = data0[0];
+dataType0 = typeof data0;
+if(typeof data0 === "string"){
+coerced0 = data0;
+}
+}
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["Idempotency-Key"] = coerced0;
+}
+}
+}
+const _errs3 = errors;
+if(typeof data0 === "string"){
+if(func0(data0) > 255){
+const err2 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func0(data0) < 1){
+const err3 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid1 = _errs2 === errors;
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+validate21.evaluated = {"props":{"Idempotency-Key":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.order_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
@@ -2087,6 +2426,8 @@ errors++;
 }
 if(data0.order_id !== undefined){
 let data1 = data0.order_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -2097,8 +2438,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -2114,13 +2456,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["order_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -2134,6 +2478,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -2146,12 +2492,22 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 if(data.headers !== undefined){
 let data2 = data.headers;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2["Idempotency-Key"] === undefined){
-const err4 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/required",keyword:"required",params:{missingProperty: "Idempotency-Key"},message:"must have required property '"+"Idempotency-Key"+"'"};
+const _errs6 = errors;
+if(!(validate21(data2, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2160,110 +2516,30 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data2["Idempotency-Key"] !== undefined){
-let data3 = data2["Idempotency-Key"];
-if(typeof data3 !== "string"){
-let dataType1 = typeof data3;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data3) && data3.length == 1){
-data3 = data3[0];
-dataType1 = typeof data3;
-if(typeof data3 === "string"){
-coerced1 = data3;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data3;
-}
-else if(data3 === null){
-coerced1 = "";
-}
-else {
-const err5 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data3 = coerced1;
-if(data2 !== undefined){
-data2["Idempotency-Key"] = coerced1;
-}
-}
-}
-if(typeof data3 === "string"){
-if(func0(data3) > 255){
-const err6 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(func0(data3) < 1){
-const err7 = {instancePath:instancePath+"/headers/Idempotency-Key",schemaPath:"#/properties/headers/properties/Idempotency-Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":{"params":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":{"params":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const adminCancelOrder_parameters = validate17;
-const schema32 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
+export const adminCancelOrder_parameters = validate23;
+const schema38 = {"type":"object","properties":{"params":{"type":"object","properties":{"order_id":{"description":"ID of the order.","$ref":"components#/$defs/Id"}},"required":["order_id"]}}};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate17.evaluated;
+const evaluated0 = validate23.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.params !== undefined){
 let data0 = data.params;
+const _errs1 = errors;
+const _errs2 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.order_id === undefined){
 const err0 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
@@ -2277,6 +2553,8 @@ errors++;
 }
 if(data0.order_id !== undefined){
 let data1 = data0.order_id;
+const _errs3 = errors;
+const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType0 = typeof data1;
 let coerced0 = undefined;
@@ -2287,8 +2565,9 @@ if(typeof data1 === "string"){
 coerced0 = data1;
 }
 }
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
+if(coerced0 !== undefined){
+}
+else if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data1;
 }
 else if(data1 === null){
@@ -2304,13 +2583,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
 if(coerced0 !== undefined){
 data1 = coerced0;
 if(data0 !== undefined){
 data0["order_id"] = coerced0;
 }
 }
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
 }
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -2324,6 +2605,8 @@ vErrors.push(err2);
 errors++;
 }
 }
+var valid2 = _errs4 === errors;
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -2336,6 +2619,7 @@ vErrors.push(err3);
 }
 errors++;
 }
+var valid0 = _errs1 === errors;
 }
 }
 else {
@@ -2348,7 +2632,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
-validate17.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
+validate23.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
