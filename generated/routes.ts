@@ -3,7 +3,7 @@
 
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
-import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions } from "./runtime.js";
+import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type WithDefaults } from "./runtime.js";
 import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
@@ -316,7 +316,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
 export interface OperationInputs {
   listProducts: {
     params: Record<string, never>;
-    query: NonNullable<operations["listProducts"]["parameters"]["query"]>;
+    query: WithDefaults<NonNullable<operations["listProducts"]["parameters"]["query"]>, "limit">;
     headers: Record<string, never>;
     body: undefined;
   };
@@ -358,7 +358,7 @@ export interface OperationInputs {
   };
   listOrders: {
     params: Record<string, never>;
-    query: NonNullable<operations["listOrders"]["parameters"]["query"]>;
+    query: WithDefaults<NonNullable<operations["listOrders"]["parameters"]["query"]>, "limit">;
     headers: Record<string, never>;
     body: undefined;
   };
@@ -400,7 +400,7 @@ export interface OperationInputs {
   };
   adminListOrders: {
     params: Record<string, never>;
-    query: NonNullable<operations["adminListOrders"]["parameters"]["query"]>;
+    query: WithDefaults<NonNullable<operations["adminListOrders"]["parameters"]["query"]>, "limit">;
     headers: Record<string, never>;
     body: undefined;
   };

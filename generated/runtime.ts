@@ -9,7 +9,10 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from "express";
 
-/** One invalid field of a request, named by a JSON pointer into the handler input (`/query/limit`, `/body/items/0`). */
+/**
+ * One invalid field of a request, named by a JSON pointer prefixed with its
+ * location: `/path/...`, `/query/...`, `/header/<lower-case name>`, `/body/...`.
+ */
 export interface FieldError {
   pointer: string;
   detail: string;
@@ -34,6 +37,7 @@ export type RouterProblemCode =
   | "body_too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
+  | "bad_request"
   | "internal_error";
 
 /**
@@ -99,6 +103,9 @@ interface ValidationErrorObject {
   params: Record<string, unknown>;
 }
 
+/** `T` with the keys `K` present: parameters whose schema has a `default` are always filled in after validation. */
+export type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
+
 /** What a handler returns: one of the responses its operation declares. */
 export interface HandlerResult {
   status: number;
@@ -154,16 +161,24 @@ export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>
   const router = express.Router();
   const parsers = createBodyParsers(options.bodyLimit ?? "100kb");
   const methodsByPath = new Map<string, string[]>();
+  // The context step hands each request's context to the handler step through this map.
+  const contexts = new WeakMap<Request, TContext>();
 
   for (const route of routes) {
     const { method, expressPath } = route.operation;
     const bodyParsers = route.operation.requestBody ? parsersFor(route.operation.requestBody.media, parsers) : [];
-    router[method](expressPath, ...bodyParsers, createHandler(route, options));
+    // The context (authentication) runs before the body is read: a 401 wins over a malformed or oversized body.
+    router[method](expressPath, createContextStep(route.operation, options, contexts), ...bodyParsers, createHandler(route, contexts));
     methodsByPath.set(expressPath, [...(methodsByPath.get(expressPath) ?? []), method.toUpperCase()]);
   }
   for (const [expressPath, methods] of methodsByPath) {
     const allow = [...methods, ...(methods.includes("GET") && !methods.includes("HEAD") ? ["HEAD"] : [])].join(", ");
-    router.all(expressPath, (_req, res) => {
+    router.all(expressPath, (req, res, next) => {
+      // OPTIONS is left to Express (it answers with `Allow`) or to CORS middleware in front of the router.
+      if (req.method === "OPTIONS") {
+        next();
+        return;
+      }
       sendProblem(res, new HttpProblem(405, "method_not_allowed", "Method not allowed", `Allowed: ${allow}`, undefined, { Allow: allow }));
     });
   }
@@ -171,11 +186,26 @@ export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>
   return router;
 }
 
-function createHandler<TContext>(route: RouteDefinition<TContext>, options: RouterOptions<TContext>): RequestHandler {
+function createContextStep<TContext>(
+  operation: OperationMeta,
+  options: RouterOptions<TContext>,
+  contexts: WeakMap<Request, TContext>,
+): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      contexts.set(req, await options.context(req, res, operation));
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function createHandler<TContext>(route: RouteDefinition<TContext>, contexts: WeakMap<Request, TContext>): RequestHandler {
   const { operation } = route;
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const context = await options.context(req, res, operation);
+      const context = contexts.get(req) as TContext;
       const input: RawInput = {
         params: { ...req.params },
         query: { ...(req.query as Record<string, unknown>) },
@@ -184,7 +214,7 @@ function createHandler<TContext>(route: RouteDefinition<TContext>, options: Rout
       };
       const errors: FieldError[] = [];
       if (route.validateParameters && !route.validateParameters(input)) {
-        errors.push(...toFieldErrors(route.validateParameters.errors, ""));
+        errors.push(...toFieldErrors(route.validateParameters.errors, "").map(toRequestLocation));
       }
       input.body = readBody(req, route, errors);
       if (errors.length > 0) {
@@ -259,6 +289,14 @@ export function toFieldErrors(errors: readonly ValidationErrorObject[] | null | 
   });
 }
 
+/** Handler input keys → the request locations clients know: `/params/id` → `/path/id`, `/headers/X-Key` → `/header/x-key`. */
+function toRequestLocation(error: FieldError): FieldError {
+  const [, key = "", name, ...rest] = error.pointer.split("/");
+  const location = key === "params" ? "path" : key === "headers" ? "header" : key;
+  const field = key === "headers" && name !== undefined ? name.toLowerCase() : name;
+  return { ...error, pointer: ["", location, ...(field === undefined ? [] : [field]), ...rest].join("/") };
+}
+
 function describe(error: ValidationErrorObject): string {
   if (error.keyword === "required") return "is required";
   if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") return "is not a known field";
@@ -324,8 +362,12 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
   res.status(problem.status).set(problem.headers).type(PROBLEM_JSON).send(JSON.stringify(problem.toJSON()));
 }
 
-/** Errors from body-parser carry `type`; map them to problems instead of the default HTML page. */
-function fromParserError(error: { type?: unknown; status?: unknown }): HttpProblem | undefined {
+/**
+ * Errors from body-parser carry `type`; other client errors from Express
+ * (e.g. an undecodable path parameter) carry a 4xx `status`. Map them to
+ * problems instead of Express's default HTML page.
+ */
+function fromClientError(error: { type?: unknown; status?: unknown }): HttpProblem | undefined {
   switch (error.type) {
     case "entity.parse.failed":
       return new HttpProblem(400, "malformed_body", "Malformed request body", "The body is not valid for its Content-Type", [
@@ -337,6 +379,9 @@ function fromParserError(error: { type?: unknown; status?: unknown }): HttpProbl
     case "charset.unsupported":
       return new HttpProblem(415, "unsupported_media_type", "Unsupported body encoding or charset");
     default:
+      if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
+        return new HttpProblem(error.status, "bad_request", "Bad request", "The request could not be read");
+      }
       return undefined;
   }
 }
@@ -351,13 +396,17 @@ function createErrorHandler<TContext>(options: RouterOptions<TContext>) {
       error instanceof HttpProblem
         ? error
         : typeof error === "object" && error !== null
-          ? fromParserError(error as { type?: unknown })
+          ? fromClientError(error as { type?: unknown; status?: unknown })
           : undefined;
     if (problem) {
       sendProblem(res, problem);
       return;
     }
-    options.onError?.(error, req);
+    try {
+      options.onError?.(error, req);
+    } catch {
+      // A failing error reporter must not turn the 500 into Express's HTML page with a stack trace.
+    }
     sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
   };
 }

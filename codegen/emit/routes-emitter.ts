@@ -1,5 +1,5 @@
 import type CodeBlockWriter from "code-block-writer";
-import type { MediaModel, OperationModel, ResponseModel } from "../model/operation-model.js";
+import type { ApiModel, MediaModel, OperationModel, ResponseModel, SpecSchema } from "../model/operation-model.js";
 import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
 import { compareRouteSpecificity, toExpressPath } from "./express-path.js";
@@ -23,7 +23,7 @@ export const emitRoutes: Emitter = ({ model }) => {
   writeImports(writer, operations.length > 0);
   writeOperationIds(writer, operations);
   writeOperationMeta(writer, operations);
-  writeInputs(writer, operations);
+  writeInputs(writer, operations, model.componentSchemas);
   writeResults(writer, operations);
   writeHandlers(writer, operations);
   writeCreateRouter(writer, operations, validators);
@@ -33,7 +33,7 @@ export const emitRoutes: Emitter = ({ model }) => {
 function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import type { Router } from "express";');
   if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
-  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions } from "./runtime.js";');
+  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type WithDefaults } from "./runtime.js";');
   writer.writeLine('import * as bodies from "./validators/bodies.js";');
   writer.writeLine('import * as formBodies from "./validators/form-bodies.js";');
   writer.writeLine('import * as parameters from "./validators/parameters.js";');
@@ -79,21 +79,37 @@ function operationType(operation: OperationModel): string {
   return indexAccess("operations", operation.operationId);
 }
 
-function writeInputs(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
+function writeInputs(writer: CodeBlockWriter, operations: readonly OperationModel[], componentSchemas: ApiModel["componentSchemas"]): void {
   writer.writeLine("/** What each handler receives: validated, coerced, defaults applied. */");
   writeBraced(writer, "export interface OperationInputs", () => {
     for (const operation of operations) {
       writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
         for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION)) {
-          const present = operation.parameters.some((parameter) => parameter.in === location);
-          const type = present ? `NonNullable<${operationType(operation)}["parameters"][${quote(location)}]>` : "Record<string, never>";
-          writer.writeLine(`${key}: ${type};`);
+          writer.writeLine(`${key}: ${parameterType(operation, location, componentSchemas)};`);
         }
         writer.writeLine(`body: ${bodyType(operation)};`);
       }, ";");
     }
   }, "");
   writer.blankLine();
+}
+
+/** The parameters of one location; those with a schema `default` are typed as present (Ajv fills them in). */
+function parameterType(operation: OperationModel, location: string, componentSchemas: ApiModel["componentSchemas"]): string {
+  const parameters = operation.parameters.filter((parameter) => parameter.in === location);
+  if (parameters.length === 0) return "Record<string, never>";
+  const type = `NonNullable<${operationType(operation)}["parameters"][${quote(location)}]>`;
+  const defaulted = parameters.filter((parameter) => !parameter.required && hasDefault(parameter.schema, componentSchemas));
+  return defaulted.length === 0 ? type : `WithDefaults<${type}, ${defaulted.map((parameter) => quote(parameter.name)).join(" | ")}>`;
+}
+
+function hasDefault(schema: SpecSchema, componentSchemas: ApiModel["componentSchemas"]): boolean {
+  const ref = (schema as { $ref?: unknown }).$ref;
+  if (typeof ref === "string" && ref.startsWith("#/components/schemas/")) {
+    const target = componentSchemas[ref.slice("#/components/schemas/".length)];
+    return target !== undefined && "default" in (target as object);
+  }
+  return "default" in (schema as object);
 }
 
 function bodyType(operation: OperationModel): string {

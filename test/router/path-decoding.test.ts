@@ -1,0 +1,36 @@
+/*
+ * Path segments are percent-decoded before validation; a segment that does
+ * not decode is the client's error (4xx), not the server's.
+ */
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { defaultContext } from "../../generated/routes.js";
+import { PRODUCT_ID } from "./support/handlers.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+const onError = vi.fn();
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ context: defaultContext, onError });
+});
+afterAll(() => server.close());
+beforeEach(() => onError.mockClear());
+
+it("decodes a percent-encoded path parameter", async () => {
+  const encoded = PRODUCT_ID.replace(/-/g, "%2D");
+  const response = await fetch(`${server.baseUrl}/v1/products/${encoded}`);
+  expect(response.status).toBe(200);
+  expect(server.lastInput("getProduct")).toMatchObject({ params: { product_id: PRODUCT_ID } });
+});
+
+// Observed: 500 internal_error, with the URIError passed to onError.
+it.each([
+  { method: "GET", name: "a declared method", statuses: [400] },
+  { method: "PUT", name: "an undeclared method", statuses: [400, 405] },
+])("an undecodable path parameter with $name is a 4xx problem, not a 500 reported to onError", async ({ method, statuses }) => {
+  const response = await fetch(`${server.baseUrl}/v1/products/%E0%A4%A`, { method });
+  expect({ status: response.status, contentType: response.headers.get("content-type") }).toEqual({
+    status: expect.toBeOneOf(statuses),
+    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
+  });
+  expect(onError).not.toHaveBeenCalled();
+});
