@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { SpecError, SpecErrors } from "./errors.js";
 import { generate } from "./generate.js";
+import { isScopeName } from "./model/agent-rules.js";
 import { applyOutput, planOutput } from "./write-output.js";
 
 const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [--default-scope NAME] [--client-name NAME] [--quiet]
@@ -40,6 +41,10 @@ async function main(): Promise<number> {
   if (args.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (args["default-scope"] !== undefined && !isScopeName(args["default-scope"])) {
+    console.error(`--default-scope must be a lower-case scope name (e.g. storefront), got ${JSON.stringify(args["default-scope"])}`);
+    return 2;
   }
   const log = args.quiet ? () => {} : (line: string) => console.log(line);
   const started = performance.now();

@@ -3,7 +3,7 @@
 
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
-import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type WithDefaults } from "./runtime.js";
+import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
 import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
@@ -704,6 +704,48 @@ export function createRouter<TContext = RequestContext>(handlers: Handlers<TCont
         handle: (input, context) => handlers["createCart"](input as unknown as OperationInputs["createCart"], context),
       },
       {
+        operation: operationMeta["getCart"],
+        validateParameters: parameters.getCart_parameters,
+        validateBody: {},
+        handle: (input, context) => handlers["getCart"](input as unknown as OperationInputs["getCart"], context),
+      },
+      {
+        operation: operationMeta["addCartItem"],
+        validateParameters: parameters.addCartItem_parameters,
+        validateBody: { json: bodies.addCartItem_jsonBody },
+        handle: (input, context) => handlers["addCartItem"](input as unknown as OperationInputs["addCartItem"], context),
+      },
+      {
+        operation: operationMeta["removeCartItem"],
+        validateParameters: parameters.removeCartItem_parameters,
+        validateBody: {},
+        handle: (input, context) => handlers["removeCartItem"](input as unknown as OperationInputs["removeCartItem"], context),
+      },
+      {
+        operation: operationMeta["updateCartItem"],
+        validateParameters: parameters.updateCartItem_parameters,
+        validateBody: { json: bodies.updateCartItem_jsonBody },
+        handle: (input, context) => handlers["updateCartItem"](input as unknown as OperationInputs["updateCartItem"], context),
+      },
+      {
+        operation: operationMeta["listOrders"],
+        validateParameters: parameters.listOrders_parameters,
+        validateBody: {},
+        handle: (input, context) => handlers["listOrders"](input as unknown as OperationInputs["listOrders"], context),
+      },
+      {
+        operation: operationMeta["placeOrder"],
+        validateParameters: parameters.placeOrder_parameters,
+        validateBody: { json: bodies.placeOrder_jsonBody },
+        handle: (input, context) => handlers["placeOrder"](input as unknown as OperationInputs["placeOrder"], context),
+      },
+      {
+        operation: operationMeta["getOrder"],
+        validateParameters: parameters.getOrder_parameters,
+        validateBody: {},
+        handle: (input, context) => handlers["getOrder"](input as unknown as OperationInputs["getOrder"], context),
+      },
+      {
         operation: operationMeta["adminCreateProduct"],
         validateParameters: parameters.adminCreateProduct_parameters,
         validateBody: { json: bodies.adminCreateProduct_jsonBody },
@@ -750,48 +792,6 @@ export function createRouter<TContext = RequestContext>(handlers: Handlers<TCont
         validateParameters: parameters.adminCancelOrder_parameters,
         validateBody: {},
         handle: (input, context) => handlers["adminCancelOrder"](input as unknown as OperationInputs["adminCancelOrder"], context),
-      },
-      {
-        operation: operationMeta["getCart"],
-        validateParameters: parameters.getCart_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["getCart"](input as unknown as OperationInputs["getCart"], context),
-      },
-      {
-        operation: operationMeta["addCartItem"],
-        validateParameters: parameters.addCartItem_parameters,
-        validateBody: { json: bodies.addCartItem_jsonBody },
-        handle: (input, context) => handlers["addCartItem"](input as unknown as OperationInputs["addCartItem"], context),
-      },
-      {
-        operation: operationMeta["removeCartItem"],
-        validateParameters: parameters.removeCartItem_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["removeCartItem"](input as unknown as OperationInputs["removeCartItem"], context),
-      },
-      {
-        operation: operationMeta["updateCartItem"],
-        validateParameters: parameters.updateCartItem_parameters,
-        validateBody: { json: bodies.updateCartItem_jsonBody },
-        handle: (input, context) => handlers["updateCartItem"](input as unknown as OperationInputs["updateCartItem"], context),
-      },
-      {
-        operation: operationMeta["listOrders"],
-        validateParameters: parameters.listOrders_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["listOrders"](input as unknown as OperationInputs["listOrders"], context),
-      },
-      {
-        operation: operationMeta["placeOrder"],
-        validateParameters: parameters.placeOrder_parameters,
-        validateBody: { json: bodies.placeOrder_jsonBody },
-        handle: (input, context) => handlers["placeOrder"](input as unknown as OperationInputs["placeOrder"], context),
-      },
-      {
-        operation: operationMeta["getOrder"],
-        validateParameters: parameters.getOrder_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["getOrder"](input as unknown as OperationInputs["getOrder"], context),
       },
     ],
     options,

@@ -16,16 +16,42 @@ export function toExpressPath(path: string): string {
     .join("");
 }
 
+interface SegmentNode {
+  /** Paths ending at this node, in spec order. */
+  readonly paths: string[];
+  /** Child segments in order of first appearance. */
+  readonly children: Map<string, SegmentNode>;
+}
+
 /**
- * Orders paths so a literal segment is tried before a parameter at the same
- * depth (`/customers/search` before `/customers/{id}`); otherwise spec order
- * is kept (the sort is stable).
+ * Orders path templates for Express, which takes the first matching route:
+ * wherever two paths share a prefix, a literal next segment comes before a
+ * parameter (`/customers/search` before `/customers/{id}`, whatever lies
+ * between them in the spec). Otherwise the spec's order is kept: the paths
+ * go into a segment tree in spec order and are read back depth first, literal
+ * children before parameter children.
  */
-export function compareRouteSpecificity(a: string, b: string): number {
-  const flagsA = a.split("/").map((segment) => (segment.includes("{") ? 1 : 0));
-  const flagsB = b.split("/").map((segment) => (segment.includes("{") ? 1 : 0));
-  for (let index = 0; index < Math.min(flagsA.length, flagsB.length); index++) {
-    if (flagsA[index] !== flagsB[index]) return flagsA[index]! - flagsB[index]!;
+export function orderRoutePaths(paths: readonly string[]): string[] {
+  const root: SegmentNode = { paths: [], children: new Map() };
+  for (const path of paths) {
+    let node = root;
+    for (const segment of path.split("/").slice(1)) {
+      let child = node.children.get(segment);
+      if (!child) {
+        child = { paths: [], children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    node.paths.push(path);
   }
-  return 0;
+  const ordered: string[] = [];
+  const visit = (node: SegmentNode): void => {
+    ordered.push(...node.paths);
+    const children = [...node.children.entries()];
+    for (const [, child] of children.filter(([segment]) => !segment.includes("{"))) visit(child);
+    for (const [, child] of children.filter(([segment]) => segment.includes("{"))) visit(child);
+  };
+  visit(root);
+  return ordered;
 }

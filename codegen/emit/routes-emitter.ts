@@ -2,7 +2,7 @@ import type CodeBlockWriter from "code-block-writer";
 import type { ApiModel, MediaModel, OperationModel, ResponseModel, SpecSchema } from "../model/operation-model.js";
 import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
-import { compareRouteSpecificity, toExpressPath } from "./express-path.js";
+import { orderRoutePaths, toExpressPath } from "./express-path.js";
 import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
 import { planValidators, type ValidatorModule, type ValidatorNames } from "./validator-plan.js";
 
@@ -33,7 +33,7 @@ export const emitRoutes: Emitter = ({ model }) => {
 function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import type { Router } from "express";');
   if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
-  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type WithDefaults } from "./runtime.js";');
+  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";');
   writer.writeLine('import * as bodies from "./validators/bodies.js";');
   writer.writeLine('import * as formBodies from "./validators/form-bodies.js";');
   writer.writeLine('import * as parameters from "./validators/parameters.js";');
@@ -145,9 +145,21 @@ function writeResults(writer: CodeBlockWriter, operations: readonly OperationMod
   writer.writeLine("export type ResponseHeaders = Record<string, string>;").blankLine();
 }
 
+/**
+ * The status type of a response: its literal code; for a range such as `4XX`
+ * the codes of that class that the operation does not declare explicitly
+ * (they take precedence); for `default`, any number.
+ */
+function statusType(operation: OperationModel, response: ResponseModel): string {
+  if (/^\d+$/.test(response.status)) return response.status;
+  if (response.status === "default") return "number";
+  const range = `StatusRange<${response.status[0]}>`;
+  const explicit = operation.responses.map((item) => item.status).filter((status) => /^\d+$/.test(status) && status[0] === response.status[0]);
+  return explicit.length > 0 ? `Exclude<${range}, ${explicit.join(" | ")}>` : range;
+}
+
 function resultType(operation: OperationModel, response: ResponseModel): string {
-  // A range ("4XX") or "default" stands for many codes: any number is allowed there.
-  const status = /^\d+$/.test(response.status) ? response.status : "number";
+  const status = statusType(operation, response);
   const responseType = `${operationType(operation)}["responses"][${/^\d+$/.test(response.status) ? response.status : quote(response.status)}]`;
   const bodies = response.media.map((media) =>
     media.kind === "binary" ? "Buffer | string" : indexAccess(`NonNullable<${responseType}["content"]>`, media.contentType),
@@ -171,7 +183,8 @@ function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationMo
 }
 
 function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: Map<string, ValidatorNames>): void {
-  const ordered = [...operations].sort((a, b) => compareRouteSpecificity(a.path, b.path));
+  const rank = new Map(orderRoutePaths([...new Set(operations.map((operation) => operation.path))]).map((path, index) => [path, index]));
+  const ordered = [...operations].sort((a, b) => rank.get(a.path)! - rank.get(b.path)!);
   writeJsDoc(writer, [
     "An Express router serving every operation: parses and validates the request, calls the handler, writes its typed result; errors become application/problem+json.",
     "@example\napp.use(createRouter(handlers, { context: defaultContext }));",

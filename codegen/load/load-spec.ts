@@ -81,15 +81,22 @@ function detectVersion(document: Document, specPath: string): "3.0" | "3.1" {
 
 function toSpecError(problem: NormalizedProblem): SpecError {
   const location = problem.location[0];
-  const pointer = location?.pointer ?? "";
-  const file = location ? path.relative(process.cwd(), location.source.absoluteRef) : undefined;
+  // Redocly writes pointers as URI fragments ("#/paths/..."); ours are plain RFC 6901 pointers.
+  const pointer = (location?.pointer ?? "").replace(/^#/, "");
+  const file = location ? displayPath(location.source.absoluteRef) : undefined;
   return new SpecError(`${problem.message} (${problem.ruleId})`, pointer, file);
 }
 
+/** How files are named in messages: relative to the working directory, like the `--spec` argument. */
+export function displayPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
+}
+
+/** The linter and the bundler can both notice the same node (a dangling $ref): report each place once. */
 function dedupe(errors: SpecError[]): SpecError[] {
   const seen = new Set<string>();
   return errors.filter((error) => {
-    const key = error.format();
+    const key = `${error.file ?? ""}#${error.pointer}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -9,6 +9,11 @@ export interface AgentRuleDefaults {
 
 const APPROVAL_STRENGTHS: readonly ApprovalStrength[] = ["session", "webauthn"];
 const SCOPE_PATTERN = /^[a-z][a-z0-9_:-]*$/;
+
+/** Scope names are lower-case tokens, e.g. `storefront`, `admin`, `billing:read`. */
+export function isScopeName(value: unknown): value is string {
+  return typeof value === "string" && SCOPE_PATTERN.test(value);
+}
 /** Reads are safe to grant without a merchant's approval; anything that changes data is not. */
 const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]);
 
@@ -25,7 +30,7 @@ export function readAgentRules(
   defaults: AgentRuleDefaults,
 ): AgentRules {
   const scope = operation["x-agent-scope"] ?? defaults.scope;
-  if (typeof scope !== "string" || !SCOPE_PATTERN.test(scope)) {
+  if (!isScopeName(scope)) {
     throw new SpecError(`x-agent-scope must be a lower-case scope name, got ${JSON.stringify(scope)}`, `${pointer}/x-agent-scope`);
   }
   const autoGrant = operation["x-agent-auto-grant"] ?? SAFE_METHODS.has(method);

@@ -1,5 +1,5 @@
 import { SpecError, SpecErrors, toPointer } from "../errors.js";
-import type { LoadedSpec } from "../load/load-spec.js";
+import { displayPath, type LoadedSpec } from "../load/load-spec.js";
 import type {
   MediaTypeObject,
   OperationObject,
@@ -180,5 +180,5 @@ function buildMedia(content: Record<string, MediaTypeObject> | undefined): Media
 }
 
 function withFile(error: SpecError, file: string): SpecError {
-  return error.file ? error : new SpecError(error.message, error.pointer, file);
+  return error.file ? error : new SpecError(error.message, error.pointer, displayPath(file));
 }

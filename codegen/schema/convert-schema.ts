@@ -5,14 +5,19 @@ const COMPONENT_PREFIX = "#/components/schemas/";
 
 /** Keywords that only exist in the OpenAPI dialect, or only document, and that a validator must not see. */
 const DROPPED_KEYWORDS = new Set(["nullable", "discriminator", "xml", "externalDocs", "example", "$schema", "$id"]);
-/** Keywords whose value is one schema. */
-const SCHEMA_KEYWORDS = new Set([
-  "not", "if", "then", "else", "contains", "propertyNames", "additionalItems", "unevaluatedItems", "contentSchema",
-]);
+/**
+ * In-place applicators: their subschemas apply to the same instance as the
+ * schema holding them, so closing one would reject its siblings' properties
+ * (or, under `not`, invert the rule). The holding schema closes instead; its
+ * `unevaluatedProperties` sees what the successful subschemas evaluated.
+ */
+export const IN_PLACE_APPLICATORS = new Set(["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"]);
+/** Keywords whose value is one schema applied to another instance (a property, an item…). */
+const SCHEMA_KEYWORDS = new Set(["contains", "propertyNames", "additionalItems", "unevaluatedItems", "contentSchema"]);
 /** Keywords whose value is a list of schemas. */
-const SCHEMA_LIST_KEYWORDS = new Set(["anyOf", "oneOf", "prefixItems"]);
+const SCHEMA_LIST_KEYWORDS = new Set(["prefixItems"]);
 /** Keywords whose value maps names to schemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(["patternProperties", "dependentSchemas", "$defs", "definitions"]);
+const SCHEMA_MAP_KEYWORDS = new Set(["patternProperties", "$defs", "definitions"]);
 
 export interface ConvertContext {
   readonly openapiVersion: "3.0" | "3.1";
@@ -37,7 +42,8 @@ export interface ConvertContext {
  * - `$ref`s to components are re-pointed with `refPrefix`;
  * - objects that list properties and say nothing about extra ones are closed
  *   with `unevaluatedProperties: false`, so unknown fields are rejected even
- *   through `allOf` composition;
+ *   through composition; subschemas of in-place applicators (`allOf`,
+ *   `oneOf`, `if`, `not`…) stay open and their holder closes;
  * - `readOnly` properties are not required in requests (OpenAPI 3 §4.8.24).
  */
 export function convertSchema(schema: SpecSchema, context: ConvertContext, closable = true): JsonSchema {
@@ -83,8 +89,12 @@ function convertKeywords(source: Record<string, unknown>, context: ConvertContex
 }
 
 function convertKeyword(keyword: string, value: unknown, context: ConvertContext): JsonValue {
+  if (IN_PLACE_APPLICATORS.has(keyword)) {
+    if (Array.isArray(value)) return listSchemas(value, context, false);
+    if (keyword === "dependentSchemas") return mapSchemas(value, context, false);
+    return convertSchema(value as SpecSchema, context, false);
+  }
   if (keyword === "properties" || SCHEMA_MAP_KEYWORDS.has(keyword)) return mapSchemas(value, context);
-  if (keyword === "allOf") return listSchemas(value, context, false);
   if (SCHEMA_LIST_KEYWORDS.has(keyword)) return listSchemas(value, context, true);
   if (keyword === "items") {
     return Array.isArray(value) ? listSchemas(value, context, true) : convertSchema(value as SpecSchema, context);
@@ -95,10 +105,10 @@ function convertKeyword(keyword: string, value: unknown, context: ConvertContext
   return value as JsonValue;
 }
 
-function mapSchemas(value: unknown, context: ConvertContext): JsonValue {
+function mapSchemas(value: unknown, context: ConvertContext, closable = true): JsonValue {
   const out: { [key: string]: JsonValue } = {};
   for (const [name, schema] of Object.entries(value as Record<string, SpecSchema>)) {
-    out[name] = convertSchema(schema, context);
+    out[name] = convertSchema(schema, context, closable);
   }
   return out;
 }
@@ -131,8 +141,11 @@ function dropReadOnlyFromRequired(source: Record<string, unknown>, out: { [keywo
 
 function describesClosableObject(out: { [keyword: string]: JsonValue }): boolean {
   if ("additionalProperties" in out || "unevaluatedProperties" in out || "patternProperties" in out) return false;
+  // Ajv 8.20 loses the properties' annotations when `dependentSchemas` does not apply and would then reject
+  // declared properties; such a schema is left open rather than made wrong.
+  if ("dependentSchemas" in out) return false;
   const typed = out.type === "object" || (Array.isArray(out.type) && out.type.includes("object"));
-  const hasShape = "properties" in out || "allOf" in out || "anyOf" in out || "oneOf" in out;
+  const hasShape = "properties" in out || [...IN_PLACE_APPLICATORS].some((keyword) => keyword in out);
   return hasShape && (typed || out.type === undefined);
 }
 

@@ -1,9 +1,11 @@
 import type { SpecSchema } from "../model/operation-model.js";
+import { IN_PLACE_APPLICATORS } from "./convert-schema.js";
 
 /**
- * Finds component schemas used directly as `allOf` members anywhere in the
- * given schemas. Closing such a component would reject the properties its
- * siblings add, so it stays open and the composing schema closes instead.
+ * Finds component schemas referenced directly by an in-place applicator
+ * (`allOf`, `oneOf`, `if`, `not`…) anywhere in the given schemas. Closing
+ * such a component would reject the properties its siblings add, so it stays
+ * open, and a closable position that references it closes next to the `$ref`.
  */
 export function findOpenComponents(roots: Iterable<SpecSchema>): Set<string> {
   const open = new Set<string>();
@@ -16,8 +18,10 @@ export function findOpenComponents(roots: Iterable<SpecSchema>): Set<string> {
       return;
     }
     const record = node as Record<string, unknown>;
-    if (Array.isArray(record.allOf)) {
-      for (const member of record.allOf as { $ref?: unknown }[]) {
+    for (const keyword of IN_PLACE_APPLICATORS) {
+      const value = record[keyword];
+      const members = Array.isArray(value) ? value : keyword === "dependentSchemas" && value ? Object.values(value) : [value];
+      for (const member of members as ({ $ref?: unknown } | undefined)[]) {
         const name = componentName(member?.$ref);
         if (name) open.add(name);
       }

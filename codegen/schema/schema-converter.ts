@@ -66,7 +66,9 @@ export class SchemaConverter {
     if (!entry) {
       const references = new Set<string>();
       const source: SpecSchema = this.model.componentSchemas[name] ?? ({} as SpecSchema);
-      entry = { schema: convertSchema(source, this.context(DEFS_PREFIX, references)), references };
+      // An open component (referenced by allOf/oneOf/…) is not closed in its own definition.
+      const closable = !this.openComponents.has(name);
+      entry = { schema: convertSchema(source, this.context(DEFS_PREFIX, references), closable), references };
       this.components.set(name, entry);
     }
     return entry;

@@ -100,6 +100,11 @@ interface ValidationErrorObject {
   params: Record<string, unknown>;
 }
 
+type Digit = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+type ToNumber<Text> = Text extends `${infer Value extends number}` ? Value : never;
+/** The status codes of a response range: `StatusRange<4>` is 400 | 401 | … | 499 (OpenAPI's `4XX`). */
+export type StatusRange<Class extends 1 | 2 | 3 | 4 | 5> = ToNumber<`${Class}${Digit}${Digit}`>;
+
 /** `T` with the keys `K` present: parameters whose schema has a `default` are always filled in after validation. */
 export type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 

@@ -1,0 +1,17 @@
+import type { ConvertContext } from "../../../codegen/schema/convert-schema.js";
+
+/** A conversion context for unit tests; records the components and formats reported. */
+export function testContext(overrides: Partial<ConvertContext> = {}): ConvertContext & { refs: string[]; formats: string[] } {
+  const refs: string[] = [];
+  const formats: string[] = [];
+  return {
+    openapiVersion: "3.1",
+    refPrefix: "#/$defs/",
+    openComponents: new Set(),
+    onComponentRef: (name) => refs.push(name),
+    onFormat: (format) => formats.push(format),
+    ...overrides,
+    refs,
+    formats,
+  };
+}

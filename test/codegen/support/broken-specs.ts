@@ -1,0 +1,26 @@
+import { fixtureSpec } from "./paths.js";
+
+export interface BrokenSpec {
+  /** File under test/fixtures/specs/broken/. */
+  readonly file: string;
+  readonly spec: string;
+  /** JSON pointers (RFC 6901, without `#`) the report may name for the problem. */
+  readonly pointers: readonly string[];
+  /** Words the message must contain, so it says what is wrong. */
+  readonly mentions: readonly string[];
+}
+
+function broken(file: string, pointers: readonly string[], mentions: readonly string[]): BrokenSpec {
+  return { file, spec: fixtureSpec(`broken/${file}`), pointers, mentions };
+}
+
+/** Specs the generator must refuse, with where and what each problem is. */
+export const BROKEN_SPECS: readonly BrokenSpec[] = [
+  broken("dangling-ref.yaml", ["/paths/~1things/get/responses/200/content/application~1json/schema"], ["$ref"]),
+  broken("duplicate-operation-id.yaml", ["/paths/~1things/get/operationId"], ["duplicate", "listThings"]),
+  broken("paths-is-a-list.yaml", ["/paths"], ["Paths"]),
+  broken("response-without-description.yaml", ["/paths/~1things/get/responses/200"], ["description"]),
+  broken("auto-grant-string.yaml", ["/paths/~1things/get/x-agent-auto-grant"], ["x-agent-auto-grant", "boolean"]),
+  // Either the field that is missing or the one that is there names the problem well.
+  broken("swagger-2.yaml", ["/openapi", "/swagger"], ["swagger", "2.0"]),
+];
