@@ -43,8 +43,8 @@ const ESM_REQUIRE_SHIM = 'import { createRequire } from "node:module";\nconst re
  * Compiles every validator module with Ajv's standalone code generation:
  * `validators/<module>.js` plus a `.d.ts` naming its exports.
  */
-export function compileValidators(sources: ValidatorSources): EmittedFile[] {
-  return VALIDATOR_MODULES.flatMap((module) => compileModule(module, sources));
+export function compileValidators(sources: ValidatorSources, modules: readonly ValidatorModule[] = VALIDATOR_MODULES): EmittedFile[] {
+  return modules.flatMap((module) => compileModule(module, sources));
 }
 
 function compileModule(module: ValidatorModule, sources: ValidatorSources): EmittedFile[] {
