@@ -16,7 +16,7 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   index.writeLine('export { capabilityNames, type CapabilityName } from "../capabilities.js";');
   index.writeLine('export { operationRoutes, type OperationRoute } from "./operations.js";');
   index.writeLine('export type { Middleware } from "openapi-fetch";').blankLine();
-  index.writeLine(`/** A client of ${model.title}: \`client.GET("/path", { params, body })\`, typed by the contract. */`);
+  writeJsDoc(index, [`A client of ${model.title}: \`client.GET("/path", { params, body })\`, typed by the contract.`]);
   index.writeLine("export type ApiClient = Client<paths>;").blankLine();
   index.write("export interface ApiClientOptions extends ClientOptions").block(() => {
     index.writeLine("/**");

@@ -9,7 +9,9 @@ export { capabilityNames, type CapabilityName } from "../capabilities.js";
 export { operationRoutes, type OperationRoute } from "./operations.js";
 export type { Middleware } from "openapi-fetch";
 
-/** A client of Commerce API: `client.GET("/path", { params, body })`, typed by the contract. */
+/**
+ * A client of Commerce API: `client.GET("/path", { params, body })`, typed by the contract.
+ */
 export type ApiClient = Client<paths>;
 
 export interface ApiClientOptions extends ClientOptions {
