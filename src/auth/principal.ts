@@ -1,0 +1,16 @@
+/** Scopes a caller can hold; an operation's `x-agent-scope` names the one it needs. */
+export type Scope = "storefront" | "admin";
+
+/**
+ * Who is calling, resolved before the router from an API key, a session
+ * cookie or (later) an agent JWT. Every kind yields the same shape: the tenant
+ * and what it may do there.
+ */
+export interface Principal {
+  readonly kind: "api_key" | "session" | "agent";
+  /** The tenant: a Better Auth organization id. Every query is scoped to it. */
+  readonly organizationId: string;
+  /** The user whose authority the call carries (key owner, signed-in member, delegating user). */
+  readonly userId: string;
+  readonly scopes: ReadonlySet<Scope>;
+}

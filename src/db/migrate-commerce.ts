@@ -1,0 +1,19 @@
+import type { Kysely } from "kysely";
+import { Migrator, type MigrationResultSet } from "kysely/migration";
+import { commerceMigrations } from "./migrations/index.js";
+
+/** Runs our pending Kysely migrations; throws with the failing migration's name. */
+export async function migrateCommerce(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => commerceMigrations },
+    migrationTableName: "commerce_migrations",
+    migrationLockTableName: "commerce_migrations_lock",
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((item) => item.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return result;
+}

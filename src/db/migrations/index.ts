@@ -1,0 +1,10 @@
+import type { Migration } from "kysely/migration";
+import { commerceTables } from "./0001-commerce-tables.js";
+
+/**
+ * Our migrations, by name in the order they run. Listed in code (not read
+ * from a folder) so they work the same under tsx, bundles and tests.
+ */
+export const commerceMigrations: Record<string, Migration> = {
+  "0001-commerce-tables": commerceTables,
+};

@@ -1,0 +1,139 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/**
+ * Our tables, typed for Kysely. Every commerce row carries `organization_id`
+ * (the tenant: a Better Auth organization) and every key includes it, so a
+ * row can never point at another tenant's row (see the 0001 migration).
+ * Money columns are bigint minor units: `pg` returns them as strings, hence
+ * the select type; services convert with `toAmount`.
+ */
+type Money = ColumnType<string | number | bigint, number, number>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface ProductTable {
+  organization_id: string;
+  id: string;
+  sku: string;
+  name: string;
+  description: string | null;
+  price_amount: Money;
+  currency: string;
+  inventory: number;
+  status: "active" | "archived";
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface InventoryAdjustmentTable {
+  organization_id: string;
+  id: string;
+  product_id: string;
+  delta: number;
+  reason: string;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CartTable {
+  organization_id: string;
+  id: string;
+  currency: string;
+  status: "open" | "ordered";
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CartItemTable {
+  organization_id: string;
+  id: string;
+  cart_id: string;
+  product_id: string;
+  quantity: number;
+  created_at: CreatedAt;
+}
+
+export interface OrderTable {
+  organization_id: string;
+  id: string;
+  cart_id: string;
+  status: "paid" | "partially_refunded" | "refunded" | "cancelled";
+  currency: string;
+  subtotal_amount: Money;
+  total_amount: Money;
+  refunded_amount: Money;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OrderItemTable {
+  organization_id: string;
+  id: string;
+  order_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  unit_price_amount: Money;
+  quantity: number;
+  line_total_amount: Money;
+  position: number;
+}
+
+export interface RefundTable {
+  organization_id: string;
+  id: string;
+  order_id: string;
+  amount: Money;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeyTable {
+  organization_id: string;
+  key: string;
+  operation_id: string;
+  /** SHA-256 of the operation and its canonical input: same key + different request → 422. */
+  request_hash: string;
+  /** Null while the first request is still running. */
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, never>;
+}
+
+/** Better Auth's member table, read for membership and role checks. */
+export interface MemberTable {
+  id: string;
+  organizationId: string;
+  userId: string;
+  role: string;
+  createdAt: Date;
+}
+
+export interface Database {
+  products: ProductTable;
+  inventory_adjustments: InventoryAdjustmentTable;
+  carts: CartTable;
+  cart_items: CartItemTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  refunds: RefundTable;
+  idempotency_keys: IdempotencyKeyTable;
+  member: MemberTable;
+}
+
+export type ProductRow = Selectable<ProductTable>;
+export type NewProduct = Insertable<ProductTable>;
+export type ProductUpdate = Updateable<ProductTable>;
+export type CartRow = Selectable<CartTable>;
+export type CartItemRow = Selectable<CartItemTable>;
+export type OrderRow = Selectable<OrderTable>;
+export type OrderItemRow = Selectable<OrderItemTable>;
+export type RefundRow = Selectable<RefundTable>;
+
+/** Money column value → integer minor units. */
+export function toAmount(value: string | number | bigint): number {
+  return typeof value === "number" ? value : Number(value);
+}
+
+export type { Generated };
