@@ -1,35 +1,56 @@
 /**
- * `npm start`: serves the contract on PORT (default 3005). Until the runtime
- * services land (issue #3), every operation answers 501 problem+json; the
- * router, validation and error handling are the generated ones.
+ * `npm start`: validates the environment, opens the database (PostgreSQL when
+ * DATABASE_URL is set, else embedded PGlite under DATA_DIR), runs pending
+ * migrations, seeds an empty database outside production, and serves the API.
+ * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
  */
-import express from "express";
-import { createRouter, defaultContext, HttpProblem, operationMeta, type Handlers, type OperationId } from "../generated/routes.js";
+import { openRuntime, readConfigOrExit } from "./bootstrap.js";
+import { migrateAll } from "./db/migrate.js";
+import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
+import { createApp } from "./http/app.js";
+import { createLogger } from "./logging/logger.js";
 
-const port = Number(process.env.PORT ?? 3005);
+const config = readConfigOrExit();
+const logger = createLogger(config.logLevel);
+if (config.usingDevelopmentSecret) {
+  logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
+}
+const { database, auth } = openRuntime(config);
 
-/** A Handlers object whose every method refuses with 501, so the stub stays complete as the contract grows. */
-function notImplementedHandlers(): Handlers {
-  const entries = (Object.keys(operationMeta) as OperationId[]).map((id) => [
-    id,
-    () => {
-      throw new HttpProblem(501, "not_implemented", "Not implemented", `${id} has no service behind it yet`);
-    },
-  ]);
-  return Object.fromEntries(entries) as unknown as Handlers;
+await migrateAll(database.db, auth);
+if (config.env !== "production" && (await isEmpty(database.db))) {
+  console.log(describeSeed(await seedDemo(auth, database.db)));
 }
 
-const app = express();
-app.disable("x-powered-by");
-app.get("/healthz", (_req, res) => {
-  res.json({ status: "ok" });
-});
-app.use(createRouter(notImplementedHandlers(), { context: defaultContext, onError: (error) => console.error(error) }));
-app.use((_req, res) => {
-  res.status(404).type("application/problem+json").send(JSON.stringify({ type: "/problems/not_found", title: "Not found", status: 404, code: "not_found" }));
+const app = createApp({ auth, db: database.db, logger, trustProxy: config.trustProxy });
+const server = app.listen(config.port, () => {
+  console.log(
+    [
+      `Commerce API on ${config.apiPublicUrl} (database: ${database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}/`})`,
+      `  API:     ${config.apiPublicUrl}/v1/products   (x-api-key header)`,
+      `  auth:    ${config.authUrl}/api/auth`,
+      `  health:  ${config.apiPublicUrl}/healthz, ${config.apiPublicUrl}/readyz`,
+      `  demo:    ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+    ].join("\n"),
+  );
 });
 
-const server = app.listen(port, () => {
-  console.log(`Commerce API (stub) listening on http://localhost:${port}  health: http://localhost:${port}/healthz`);
-});
-process.on("SIGTERM", () => server.close());
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing in-flight requests");
+  server.close(async () => {
+    await database.close();
+    logger.info("stopped");
+    process.exit(0);
+  });
+  // Keep-alive connections would hold close() open; idle ones can go now.
+  server.closeIdleConnections();
+  setTimeout(() => {
+    logger.error("in-flight requests did not finish in 10 s; exiting");
+    process.exit(1);
+  }, 10_000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

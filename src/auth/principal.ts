@@ -12,5 +12,10 @@ export interface Principal {
   readonly organizationId: string;
   /** The user whose authority the call carries (key owner, signed-in member, delegating user). */
   readonly userId: string;
+  /**
+   * The credential itself (API key id, user id for sessions, agent id): two
+   * keys of one user are two callers for orders and idempotency keys.
+   */
+  readonly credentialId: string;
   readonly scopes: ReadonlySet<Scope>;
 }

@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import { Migrator, type MigrationResultSet } from "kysely/migration";
 import { commerceMigrations } from "./migrations/index.js";
 
-/** Runs our pending Kysely migrations; throws with the failing migration's name. */
-export async function migrateCommerce(db: Kysely<unknown>): Promise<MigrationResultSet> {
+/** Runs our pending Kysely migrations; throws with the failing migration's name. (Kysely<any>: migrations work on any typed instance.) */
+export async function migrateCommerce(db: Kysely<any>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => commerceMigrations },

@@ -10,9 +10,11 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 type Money = ColumnType<string | number | bigint, number, number>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Set once on insert; typed code cannot move a row to another tenant with an UPDATE. */
+type TenantId = ColumnType<string, string, never>;
 
 export interface ProductTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   sku: string;
   name: string;
@@ -26,7 +28,7 @@ export interface ProductTable {
 }
 
 export interface InventoryAdjustmentTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   product_id: string;
   delta: number;
@@ -36,7 +38,7 @@ export interface InventoryAdjustmentTable {
 }
 
 export interface CartTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   currency: string;
   status: "open" | "ordered";
@@ -45,7 +47,7 @@ export interface CartTable {
 }
 
 export interface CartItemTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   cart_id: string;
   product_id: string;
@@ -54,7 +56,7 @@ export interface CartItemTable {
 }
 
 export interface OrderTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   cart_id: string;
   status: "paid" | "partially_refunded" | "refunded" | "cancelled";
@@ -62,12 +64,14 @@ export interface OrderTable {
   subtotal_amount: Money;
   total_amount: Money;
   refunded_amount: Money;
+  /** The caller that placed the order (see `callerOf`); '' for rows older than migration 0002. */
+  placed_by: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
 
 export interface OrderItemTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   order_id: string;
   product_id: string;
@@ -80,7 +84,7 @@ export interface OrderItemTable {
 }
 
 export interface RefundTable {
-  organization_id: string;
+  organization_id: TenantId;
   id: string;
   order_id: string;
   amount: Money;
@@ -89,16 +93,22 @@ export interface RefundTable {
 }
 
 export interface IdempotencyKeyTable {
-  organization_id: string;
+  organization_id: TenantId;
+  /** Keys are remembered per store and caller (the contract's `Idempotency-Key`). */
+  caller: string;
   key: string;
+  /** New on every claim; the response is stored only while it still matches. */
+  claim_token: string;
   operation_id: string;
   /** SHA-256 of the operation and its canonical input: same key + different request → 422. */
   request_hash: string;
   /** Null while the first request is still running. */
   response_status: number | null;
-  response_body: ColumnType<unknown, string | null, string | null>;
+  /** The JSON text first sent (text, not jsonb, so a replay keeps its key order). */
+  response_body: string | null;
   created_at: CreatedAt;
-  expires_at: ColumnType<Date, Date | string, never>;
+  /** Moved forward when an expired or abandoned key is claimed again. */
+  expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 /** Better Auth's member table, read for membership and role checks. */

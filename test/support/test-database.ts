@@ -22,7 +22,17 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url: stri
     url,
     async dispose() {
       await handle.close();
-      await withAdmin(baseUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(baseUrl, async (client) => {
+        // pg's pool.end() resolves before its clients have finished closing; dropping
+        // "with (force)" at once kills them mid-close, and each emits an unhandled
+        // FATAL 57P01 into the test run. Wait (briefly) for them to go first.
+        for (let attempt = 0; attempt < 50; attempt += 1) {
+          const { rows } = await client.query<{ count: string }>("select count(*) from pg_stat_activity where datname = $1", [name]);
+          if (rows[0]?.count === "0") break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely/migration";
 import { commerceTables } from "./0001-commerce-tables.js";
+import { callerScoping } from "./0002-caller-scoping.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -7,4 +8,5 @@ import { commerceTables } from "./0001-commerce-tables.js";
  */
 export const commerceMigrations: Record<string, Migration> = {
   "0001-commerce-tables": commerceTables,
+  "0002-caller-scoping": callerScoping,
 };

@@ -1,0 +1,37 @@
+import { apiKey } from "@better-auth/api-key";
+import { betterAuth } from "better-auth";
+import { organization } from "better-auth/plugins/organization";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+
+export interface AuthOptions {
+  readonly db: Kysely<Database>;
+  /** Origin the server is reached at, e.g. http://localhost:3005 (routes live under /api/auth). */
+  readonly baseUrl: string;
+  readonly secret: string;
+}
+
+/** Where Better Auth is mounted; agent-auth (issue #4) needs the base URL to end with it. */
+export const AUTH_BASE_PATH = "/api/auth";
+
+/**
+ * Better Auth: users (email + password), organizations (tenants = stores)
+ * and API keys. API keys carry `metadata: { organizationId, scopes }`; the
+ * plugin's per-key rate limit (10 verifications a day by default) is off: a
+ * store API is called far more often than that, and abuse is limited per key
+ * owner's membership instead (checked on every call, see resolve-principal).
+ */
+export function createAuth(options: AuthOptions) {
+  return betterAuth({
+    appName: "Commerce API",
+    baseURL: `${options.baseUrl}${AUTH_BASE_PATH}`,
+    basePath: AUTH_BASE_PATH,
+    secret: options.secret,
+    database: { db: options.db, type: "postgres" },
+    emailAndPassword: { enabled: true },
+    plugins: [organization(), apiKey({ enableMetadata: true, rateLimit: { enabled: false } })],
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,25 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import type { Scope } from "./principal.js";
+
+/** Organization roles that reach admin operations. */
+const ADMIN_ROLES = new Set(["owner", "admin"]);
+
+/**
+ * The scopes a user's current membership allows in an organization: none
+ * when not a member, `storefront` for any member, plus `admin` for owners
+ * and admins. Read on every call, so leaving or being demoted takes effect
+ * on the next request.
+ */
+export async function membershipScopes(db: Kysely<Database>, organizationId: string, userId: string): Promise<Set<Scope>> {
+  const member = await db
+    .selectFrom("member")
+    .select("role")
+    .where("organizationId", "=", organizationId)
+    .where("userId", "=", userId)
+    .executeTakeFirst();
+  if (!member) return new Set();
+  // Better Auth stores several roles comma-separated.
+  const roles = member.role.split(",").map((role) => role.trim());
+  return new Set<Scope>(roles.some((role) => ADMIN_ROLES.has(role)) ? ["storefront", "admin"] : ["storefront"]);
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** A development-only secret; refused in production (see loadConfig). */
+const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000";
+
+const booleanString = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((value) => value === "true");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
+  PORT: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").default(3005),
+  DATABASE_URL: z
+    .url({ error: "must be a postgres:// URL" })
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-500").max(500, "must be 1-500").default(10),
+  DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
+  API_PUBLIC_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
+  TRUST_PROXY: booleanString.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
+});
+
+export interface AppConfig {
+  readonly env: "development" | "production" | "test";
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  /** Where the embedded database lives when DATABASE_URL is unset. */
+  readonly dataDir: string;
+  readonly authSecret: string;
+  /** True when the development secret is in use: announced loudly at start. */
+  readonly usingDevelopmentSecret: boolean;
+  /** Origin Better Auth runs on (its routes are under `${authUrl}/api/auth`). */
+  readonly authUrl: string;
+  /** Public base URL of the API (defaults to authUrl). */
+  readonly apiPublicUrl: string;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+}
+
+/** Bad environment variables, one readable line each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads and validates the environment. Every problem is reported (one line
+ * per variable) instead of stopping at the first.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+      }),
+    );
+  }
+  const values = parsed.data;
+  if (values.NODE_ENV === "production" && !values.BETTER_AUTH_SECRET) {
+    throw new ConfigError(["BETTER_AUTH_SECRET: is required in production (at least 32 characters)"]);
+  }
+  const authUrl = stripTrailingSlash(values.BETTER_AUTH_URL ?? `http://localhost:${values.PORT}`);
+  return {
+    env: values.NODE_ENV,
+    port: values.PORT,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    dataDir: values.DATA_DIR,
+    authSecret: values.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    usingDevelopmentSecret: !values.BETTER_AUTH_SECRET,
+    authUrl,
+    apiPublicUrl: stripTrailingSlash(values.API_PUBLIC_URL ?? authUrl),
+    trustProxy: values.TRUST_PROXY,
+    logLevel: values.LOG_LEVEL,
+  };
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

@@ -1,0 +1,76 @@
+import type {
+  DeleteQueryBuilder,
+  DeleteResult,
+  InsertObject,
+  InsertQueryBuilder,
+  InsertResult,
+  Kysely,
+  SelectQueryBuilder,
+  UpdateQueryBuilder,
+  UpdateResult,
+} from "kysely";
+import type { Database } from "./schema.js";
+import { inTransaction } from "./transaction.js";
+import type { Db, Tenant } from "./tenant.js";
+
+/** The tables whose rows belong to a tenant (all but Better Auth's). */
+export type CommerceTable = Exclude<keyof Database, "member">;
+
+/** A new row of `T` without its tenant column: the scope fills it in. */
+export type TenantRow<T extends CommerceTable> = Omit<InsertObject<Database, T>, "organization_id">;
+
+/**
+ * The only door to the commerce tables: every builder it returns is already
+ * filtered on (or, for inserts, sets) `organization_id = tenant`. Services
+ * hold a scope, never a bare `Kysely`, so forgetting the tenant filter is not
+ * something a query can do.
+ *
+ * @example
+ * const scope = new TenantScope(db, tenant);
+ * await scope.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+ */
+export class TenantScope {
+  constructor(
+    private readonly db: Db,
+    readonly tenant: Tenant,
+  ) {}
+
+  /** The filter is qualified with the table name, so joins stay unambiguous. */
+  selectFrom<T extends CommerceTable>(table: T): SelectQueryBuilder<Database, T, {}> {
+    return this.untyped.selectFrom(table as string).where(this.column(table), "=", this.tenant.organizationId) as never;
+  }
+
+  updateTable<T extends CommerceTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult> {
+    return this.untyped.updateTable(table as string).where(this.column(table), "=", this.tenant.organizationId) as never;
+  }
+
+  deleteFrom<T extends CommerceTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult> {
+    return this.untyped.deleteFrom(table as string).where(this.column(table), "=", this.tenant.organizationId) as never;
+  }
+
+  /** Inserts rows stamped with the tenant; conflict clauses can follow. */
+  insertInto<T extends CommerceTable>(table: T, rows: TenantRow<T> | readonly TenantRow<T>[]): InsertQueryBuilder<Database, T, InsertResult> {
+    const list = (Array.isArray(rows) ? rows : [rows]) as readonly TenantRow<T>[];
+    const stamped = list.map((row) => ({ ...row, organization_id: this.tenant.organizationId }));
+    return this.untyped.insertInto(table as string).values(stamped) as never;
+  }
+
+  /**
+   * Runs `work` in a transaction with a scope on it (the same tenant). Inside
+   * a transaction already, it joins that one: services compose, e.g. the
+   * idempotency wrapper stores the response in the work's own transaction.
+   */
+  async transaction<R>(work: (scope: TenantScope) => Promise<R>): Promise<R> {
+    return inTransaction(this.db, (tx) => work(tx === this.db ? this : new TenantScope(tx, this.tenant)));
+  }
+
+  private column(table: CommerceTable): string {
+    return `${table}.organization_id`;
+  }
+
+  // Kysely cannot type a builder over a generic table name; the casts stay here,
+  // behind the typed signatures above.
+  private get untyped(): Kysely<any> {
+    return this.db as Kysely<any>;
+  }
+}

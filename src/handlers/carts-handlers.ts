@@ -1,0 +1,28 @@
+import type { Kysely } from "kysely";
+import type { Handlers } from "../../generated/routes.js";
+import type { Database } from "../db/schema.js";
+import type { AppContext } from "../http/app-context.js";
+import { CartService } from "../services/cart-service.js";
+
+type CartOperations = "createCart" | "getCart" | "addCartItem" | "updateCartItem" | "removeCartItem";
+
+/** Storefront carts; every answer is the whole cart at current prices. */
+export function createCartsHandlers(db: Kysely<Database>): Pick<Handlers<AppContext>, CartOperations> {
+  return {
+    async createCart({ body }, { tenant }) {
+      return { status: 201, body: await new CartService(db, tenant).create(body.currency) };
+    },
+    async getCart({ params }, { tenant }) {
+      return { status: 200, body: await new CartService(db, tenant).get(params.cart_id) };
+    },
+    async addCartItem({ params, body }, { tenant }) {
+      return { status: 200, body: await new CartService(db, tenant).addItem(params.cart_id, body) };
+    },
+    async updateCartItem({ params, body }, { tenant }) {
+      return { status: 200, body: await new CartService(db, tenant).updateItem(params.cart_id, params.item_id, body) };
+    },
+    async removeCartItem({ params }, { tenant }) {
+      return { status: 200, body: await new CartService(db, tenant).removeItem(params.cart_id, params.item_id) };
+    },
+  };
+}

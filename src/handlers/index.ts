@@ -1,0 +1,28 @@
+import type { Kysely } from "kysely";
+import type { Handlers } from "../../generated/routes.js";
+import type { Database } from "../db/schema.js";
+import type { AppContext } from "../http/app-context.js";
+import { createAdminOrdersHandlers } from "./admin-orders-handlers.js";
+import { createAdminProductsHandlers } from "./admin-products-handlers.js";
+import { createCartsHandlers } from "./carts-handlers.js";
+import { createOrdersHandlers } from "./orders-handlers.js";
+import { createProductsHandlers } from "./products-handlers.js";
+
+/**
+ * Every operation of the contract, by area. The `Handlers` type makes a
+ * missing operation (after a contract change) a compile error here.
+ * Authorization is done before: the context factory refuses callers without
+ * the operation's scope, and hands each handler its tenant.
+ *
+ * @example
+ * app.use(createRouter(createHandlers(db), { context: createContextFactory(auth, db) }));
+ */
+export function createHandlers(db: Kysely<Database>): Handlers<AppContext> {
+  return {
+    ...createProductsHandlers(db),
+    ...createAdminProductsHandlers(db),
+    ...createCartsHandlers(db),
+    ...createOrdersHandlers(db),
+    ...createAdminOrdersHandlers(db),
+  };
+}

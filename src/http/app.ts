@@ -1,0 +1,69 @@
+import { toNodeHandler } from "better-auth/node";
+import express, { type Express } from "express";
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import { pinoHttp } from "pino-http";
+import { createRouter } from "../../generated/routes.js";
+import type { Auth } from "../auth/create-auth.js";
+import { createContextFactory } from "../auth/resolve-principal.js";
+import type { Database } from "../db/schema.js";
+import { createHandlers } from "../handlers/index.js";
+import type { Logger } from "../logging/logger.js";
+import { sendPlainProblem } from "./problem-responses.js";
+import { requestId } from "./request-id.js";
+
+export interface AppDependencies {
+  readonly auth: Auth;
+  readonly db: Kysely<Database>;
+  readonly logger: Logger;
+  readonly trustProxy: boolean;
+}
+
+/**
+ * The HTTP application: request ids and logs, Better Auth under /api/auth
+ * (mounted before any body parser, as it reads the raw body itself), health
+ * checks, then the generated router for /v1 with principal resolution as its
+ * context factory. Anything else is a problem+json 404.
+ */
+export function createApp({ auth, db, logger, trustProxy }: AppDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  // X-Forwarded-* is believed only when the operator says a proxy sets it.
+  app.set("trust proxy", trustProxy);
+
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String((res as unknown as express.Response).locals.requestId),
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    }),
+  );
+
+  app.all("/api/auth/*splat", toNodeHandler(auth));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db);
+      res.json({ status: "ready" });
+    } catch (error) {
+      logger.warn({ err: error }, "readiness check failed");
+      sendPlainProblem(res, 503, "not_ready", "Database unavailable");
+    }
+  });
+
+  app.use(
+    createRouter(createHandlers(db), {
+      context: createContextFactory(auth, db),
+      onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
+    }),
+  );
+
+  app.use((req, res) => {
+    sendPlainProblem(res, 404, "not_found", "Not found", `No route for ${req.method} ${req.path}`);
+  });
+  return app;
+}

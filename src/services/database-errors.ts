@@ -1,0 +1,15 @@
+/**
+ * Recognises PostgreSQL errors by SQLSTATE; `pg` and PGlite both expose
+ * `code` and `constraint` on the errors they throw.
+ */
+interface DatabaseErrorFields {
+  code?: unknown;
+  constraint?: unknown;
+}
+
+/** True for a unique violation (23505), of `constraint` when one is named. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, constraint: actual } = error as DatabaseErrorFields;
+  return code === "23505" && (constraint === undefined || actual === constraint);
+}

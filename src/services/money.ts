@@ -1,0 +1,39 @@
+import type { components } from "../../generated/openapi.js";
+import { toAmount } from "../db/schema.js";
+import { commerceProblem, invalidField } from "./commerce-problems.js";
+
+/** Money as the contract writes it: integer minor units and an ISO 4217 code. */
+export type Money = components["schemas"]["Money"];
+
+/** A money column value (bigint: string from `pg`) and its currency → API money. */
+export function moneyOf(amount: string | number | bigint, currency: string): Money {
+  return { amount: toAmount(amount), currency };
+}
+
+/**
+ * Refuses an input amount JavaScript cannot hold exactly. The contract's
+ * Money schema has no maximum, so 1e20 passes validation; it would round
+ * silently here and overflow the bigint column there.
+ */
+export function assertSafeAmount(amount: number, pointer: string): void {
+  if (!Number.isSafeInteger(amount)) {
+    throw invalidField(pointer, `must be <= ${Number.MAX_SAFE_INTEGER}`, "maximum");
+  }
+}
+
+/**
+ * Sum of `unit × quantity` over lines, computed in BigInt; a result beyond
+ * 2^53 is refused rather than rounded (money is never approximate).
+ */
+export function lineTotals(lines: readonly { unit: number; quantity: number }[]): { totals: number[]; sum: number } {
+  let sum = 0n;
+  const totals = lines.map(({ unit, quantity }) => {
+    const total = BigInt(unit) * BigInt(quantity);
+    sum += total;
+    return total;
+  });
+  if (sum > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw commerceProblem("quantity_limit_exceeded", "The total would exceed the largest amount the API can represent.");
+  }
+  return { totals: totals.map(Number), sum: Number(sum) };
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { TenantScope } from "../db/tenant-scope.js";
+import type { Db, Tenant } from "../db/tenant.js";
+import { cartLines, lockOpenCart } from "./cart-lines.js";
+import { commerceProblem } from "./commerce-problems.js";
+import { isUniqueViolation } from "./database-errors.js";
+import { lineTotals } from "./money.js";
+import { toOrder, type Order } from "./order-mapper.js";
+
+/**
+ * Turns an open cart into an order, all in one transaction:
+ *
+ * 1. lock the cart row (`for update`): concurrent placements of one cart
+ *    queue here, and all but the first then see `ordered` (409);
+ * 2. per line, decrement stock with a conditional UPDATE
+ *    (`inventory >= quantity`, product still active); no row → 409 and the
+ *    whole transaction rolls back, restoring the stock already taken.
+ *    Products are updated in product-id order so two orders sharing
+ *    products lock them in the same order and cannot deadlock;
+ * 3. snapshot name, SKU and price into order_items and mark the cart `ordered`.
+ *
+ * The unique (organization_id, cart_id) on orders is the last line of
+ * defence: even without the lock, a cart could not become two orders.
+ */
+export class OrderPlacementService {
+  private readonly scope: TenantScope;
+
+  constructor(db: Db, tenant: Tenant) {
+    this.scope = new TenantScope(db, tenant);
+  }
+
+  /** `placedBy` is the caller, who alone sees the order on the storefront. */
+  async placeOrder(cartId: string, placedBy: string): Promise<Order> {
+    try {
+      return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy));
+    } catch (error) {
+      if (isUniqueViolation(error, "orders_cart_unique")) throw commerceProblem("cart_not_open", "This cart has already been turned into an order.");
+      throw error;
+    }
+  }
+
+  private async place(scope: TenantScope, cartId: string, placedBy: string): Promise<Order> {
+    const cart = await lockOpenCart(scope, cartId);
+    const lines = await cartLines(scope, cartId);
+    if (lines.length === 0) throw commerceProblem("cart_empty", "Add items to the cart before ordering it.");
+    for (const line of lines) {
+      if (line.status !== "active") throw commerceProblem("product_unavailable", `Product ${line.sku} has been archived; remove it from the cart.`);
+      if (line.currency !== cart.currency) {
+        throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove it from the cart.`);
+      }
+    }
+
+    // The prices and names frozen into the order are those read under the stock update's row lock.
+    const snapshots = new Map<string, { sku: string; name: string; price: number }>();
+    for (const line of [...lines].sort((a, b) => (a.product_id < b.product_id ? -1 : 1))) {
+      const product = await scope
+        .updateTable("products")
+        .set((eb) => ({ inventory: eb("inventory", "-", line.quantity), updated_at: sql<Date>`now()` }))
+        .where("id", "=", line.product_id)
+        .where("status", "=", "active")
+        .where("currency", "=", cart.currency)
+        .where("inventory", ">=", line.quantity)
+        .returning(["sku", "name", "price_amount"])
+        .executeTakeFirst();
+      if (!product) throw await this.whyNotDecremented(scope, line.product_id, line.quantity, line.sku);
+      snapshots.set(line.product_id, { sku: product.sku, name: product.name, price: Number(product.price_amount) });
+    }
+
+    const priced = lines.map((line) => ({ line, snapshot: snapshots.get(line.product_id)! }));
+    const { totals, sum } = lineTotals(priced.map(({ line, snapshot }) => ({ unit: snapshot.price, quantity: line.quantity })));
+    const order = await scope
+      .insertInto("orders", {
+        id: randomUUID(),
+        cart_id: cartId,
+        status: "paid",
+        currency: cart.currency,
+        subtotal_amount: sum,
+        total_amount: sum,
+        refunded_amount: 0,
+        placed_by: placedBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const items = await scope
+      .insertInto(
+        "order_items",
+        priced.map(({ line, snapshot }, index) => ({
+          id: randomUUID(),
+          order_id: order.id,
+          product_id: line.product_id,
+          sku: snapshot.sku,
+          name: snapshot.name,
+          unit_price_amount: snapshot.price,
+          quantity: line.quantity,
+          line_total_amount: totals[index]!,
+          position: index,
+        })),
+      )
+      .returningAll()
+      .execute();
+    await scope.updateTable("carts").set({ status: "ordered", updated_at: sql<Date>`now()` }).where("id", "=", cartId).execute();
+    return toOrder(order, items.sort((a, b) => a.position - b.position));
+  }
+
+  /** After a refused decrement: read the product again (latest committed) to say which rule failed. */
+  private async whyNotDecremented(scope: TenantScope, productId: string, quantity: number, sku: string) {
+    const product = await scope.selectFrom("products").select(["status", "inventory"]).where("id", "=", productId).executeTakeFirst();
+    if (!product || product.status !== "active") return commerceProblem("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
+    if (product.inventory < quantity) {
+      return commerceProblem("insufficient_inventory", `Only ${product.inventory} of SKU ${sku} are in stock; ${quantity} were requested.`);
+    }
+    return commerceProblem("product_unavailable", `Product ${sku} is no longer priced in the cart's currency.`);
+  }
+}

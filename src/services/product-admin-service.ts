@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { components } from "../../generated/openapi.js";
+import type { ProductRow } from "../db/schema.js";
+import { TenantScope } from "../db/tenant-scope.js";
+import type { Db, Tenant } from "../db/tenant.js";
+import { commerceProblem } from "./commerce-problems.js";
+import { isUniqueViolation } from "./database-errors.js";
+import { assertSafeAmount } from "./money.js";
+import { toProduct, type Product } from "./product-mapper.js";
+
+type ProductCreate = components["schemas"]["ProductCreate"];
+type ProductUpdate = components["schemas"]["ProductUpdate"];
+type InventoryAdjustmentCreate = components["schemas"]["InventoryAdjustmentCreate"];
+
+/** Inventory is a PostgreSQL integer; stock beyond it is refused, not an overflow error. */
+const MAX_INVENTORY = 2_147_483_647;
+
+/** The merchant's catalog operations: any product of the store, archived ones included. */
+export class ProductAdminService {
+  private readonly scope: TenantScope;
+
+  constructor(db: Db, tenant: Tenant) {
+    this.scope = new TenantScope(db, tenant);
+  }
+
+  /** A new, active product; a SKU already used in the store → 409 `sku_taken`. */
+  async create(input: ProductCreate): Promise<Product> {
+    assertSafeAmount(input.price.amount, "/body/price/amount");
+    try {
+      const row = await this.scope
+        .insertInto("products", {
+          id: randomUUID(),
+          sku: input.sku,
+          name: input.name,
+          description: input.description ?? null,
+          price_amount: input.price.amount,
+          currency: input.price.currency,
+          inventory: input.inventory ?? 0,
+          status: "active",
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProduct(row);
+    } catch (error) {
+      throw skuTakenOr(error, input.sku);
+    }
+  }
+
+  /**
+   * Changes the given fields. Archived products are read-only (409
+   * `product_archived`): the contract offers no way back to active, so an
+   * edit would be invisible anyway.
+   */
+  async update(productId: string, input: ProductUpdate): Promise<Product> {
+    if (input.price) assertSafeAmount(input.price.amount, "/body/price/amount");
+    const current = await this.find(productId);
+    if (current.status === "archived") throw commerceProblem("product_archived", "Archived products cannot be changed.");
+    try {
+      const row = await this.scope
+        .updateTable("products")
+        .set({
+          ...(input.sku !== undefined && { sku: input.sku }),
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.price !== undefined && { price_amount: input.price.amount, currency: input.price.currency }),
+          updated_at: sql<Date>`now()`,
+        })
+        .where("id", "=", productId)
+        // Archiving between our read and this write must not be overwritten by an edit.
+        .where("status", "=", "active")
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw commerceProblem("product_archived", "Archived products cannot be changed.");
+      return toProduct(row);
+    } catch (error) {
+      throw skuTakenOr(error, input.sku);
+    }
+  }
+
+  /** Hides the product from the storefront; archiving twice returns it unchanged. */
+  async archive(productId: string): Promise<Product> {
+    const row = await this.scope
+      .updateTable("products")
+      .set({ status: "archived", updated_at: sql<Date>`now()` })
+      .where("id", "=", productId)
+      .where("status", "=", "active")
+      .returningAll()
+      .executeTakeFirst();
+    return toProduct(row ?? (await this.find(productId)));
+  }
+
+  /**
+   * Adds `delta` to the stock in one conditional UPDATE, so concurrent
+   * adjustments and orders can never take it below zero, and records why.
+   */
+  async adjustInventory(productId: string, input: InventoryAdjustmentCreate): Promise<Product> {
+    return this.scope.transaction(async (scope) => {
+      const row = await scope
+        .updateTable("products")
+        .set((eb) => ({ inventory: eb("inventory", "+", input.delta), updated_at: sql<Date>`now()` }))
+        .where("id", "=", productId)
+        .where(sql<boolean>`inventory::bigint + ${input.delta} between 0 and ${MAX_INVENTORY}`)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) {
+        const current = await this.find(productId, scope);
+        if (current.inventory + input.delta < 0) {
+          throw commerceProblem("insufficient_inventory", `Only ${current.inventory} of SKU ${current.sku} are in stock.`, [
+            { pointer: "/body/delta", detail: `must be >= ${-current.inventory}` },
+          ]);
+        }
+        throw commerceProblem("quantity_limit_exceeded", `Stock cannot exceed ${MAX_INVENTORY} units.`);
+      }
+      await scope
+        .insertInto("inventory_adjustments", {
+          id: randomUUID(),
+          product_id: productId,
+          delta: input.delta,
+          reason: input.reason,
+          note: input.note ?? null,
+        })
+        .execute();
+      return toProduct(row);
+    });
+  }
+
+  /** `scope` must be the transaction's when called inside one (PGlite has a single connection). */
+  private async find(productId: string, scope = this.scope): Promise<ProductRow> {
+    const row = await scope.selectFrom("products").selectAll().where("id", "=", productId).executeTakeFirst();
+    if (!row) throw commerceProblem("product_not_found", `No product ${productId} in this store.`);
+    return row;
+  }
+}
+
+function skuTakenOr(error: unknown, sku: string | undefined): unknown {
+  if (isUniqueViolation(error, "products_sku_unique")) {
+    return commerceProblem("sku_taken", `Another product of this store has SKU ${sku}.`, [{ pointer: "/body/sku", detail: "is already in use" }]);
+  }
+  return error;
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from "node:net";
+import { createServer, type RequestListener } from "node:http";
+import type { Kysely } from "kysely";
+import { createAuth, type Auth } from "../../src/auth/create-auth.js";
+import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
+import { migrateAll } from "../../src/db/migrate.js";
+import type { Database } from "../../src/db/schema.js";
+import { createApp } from "../../src/http/app.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { createTestDatabase } from "./test-database.js";
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly auth: Auth;
+  readonly db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
+export async function startTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  // Better Auth's base URL must be the origin clients use (cookies, Origin checks), known only after listen:
+  // listen first with a placeholder handler, then install the app.
+  let handler: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000" });
+  await migrateAll(database.db, auth);
+  handler = createApp({ auth, db: database.db, logger: createLogger("silent"), trustProxy: false });
+  return {
+    baseUrl,
+    auth,
+    db: database.db,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.dispose();
+    },
+  };
+}
+
+export interface StoreOwner {
+  readonly userId: string;
+  readonly organizationId: string;
+}
+
+let counter = 0;
+
+/** A user who owns a new organization. */
+export async function createStoreOwner(auth: Auth, name = "Store"): Promise<StoreOwner> {
+  counter += 1;
+  const email = `owner-${Date.now()}-${counter}@example.com`;
+  const { user } = await auth.api.signUpEmail({ body: { email, password: "password-1234", name } });
+  const organization = await auth.api.createOrganization({ body: { name, slug: `store-${Date.now()}-${counter}`, userId: user.id } });
+  return { userId: user.id, organizationId: organization!.id };
+}
+
+/** An API key owned by `userId` with the given metadata. */
+export async function issueApiKey(auth: Auth, userId: string, metadata: ApiKeyMetadata): Promise<string> {
+  return (await auth.api.createApiKey({ body: { userId, name: "test", metadata } })).key;
+}
