@@ -13,12 +13,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { sharedSpec } from "./support/shared-specs.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const workDir = path.join(root, ".bench");
 const specs = [
   { name: "commerce.yaml", file: path.join(root, "openapi/commerce.yaml") },
-  { name: "stripe (468 ops)", file: path.resolve(root, "../shared/specs/stripe-spec3-2023-09-12.yaml") },
+  { name: "stripe (468 ops)", file: sharedSpec("stripe-spec3-2023-09-12.yaml") },
 ];
 const { runs } = parseArgs({ options: { runs: { type: "string", default: "3" } } }).values;
 const runCount = Number(runs);

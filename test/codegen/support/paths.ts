@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedSpec } from "../../../scripts/support/shared-specs.js";
 
 /** Root of the project (where package.json and node_modules live). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -11,8 +12,8 @@ export const OUT_ROOT = path.join(PROJECT_ROOT, "test/codegen/out");
 export const COMMERCE_SPEC = path.join(PROJECT_ROOT, "openapi/commerce.yaml");
 
 /** Third-party specs, read in place (never copied into the project). */
-export const PETSTORE_SPEC = path.resolve(PROJECT_ROOT, "../shared/specs/petstore3.yaml");
-export const STRIPE_SPEC = path.resolve(PROJECT_ROOT, "../shared/specs/stripe-spec3-2023-09-12.yaml");
+export const PETSTORE_SPEC = sharedSpec("petstore3.yaml");
+export const STRIPE_SPEC = sharedSpec("stripe-spec3-2023-09-12.yaml");
 
 /** A fixture spec by its path under `test/fixtures/specs/`, e.g. `fixtureSpec("enums.yaml")`. */
 export function fixtureSpec(name: string): string {

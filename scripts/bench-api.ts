@@ -1,0 +1,182 @@
+/**
+ * `npm run bench:api [-- --connections 50 --duration 20]`
+ *
+ * autocannon against the API running on PostgreSQL, beside a baseline: a
+ * bare node:http server running the same SQL through pg (no framework, auth,
+ * validation or logging). Cases: the product list and a product with a
+ * storefront API key, and the order flow (create cart → add item → place
+ * order). Prints req/s, p50, p99 and the ratio to the baseline, then what one
+ * API-key authentication costs in SQL.
+ *
+ * Needs a PostgreSQL server: BENCH_DATABASE_URL or DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres); a throwaway database is
+ * created on it and dropped at the end. The API logs at `warn` (no
+ * per-request log lines), as the baseline logs nothing.
+ */
+import autocannon, { type Options, type Result } from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({ options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "20" } } });
+const connections = Number(values.connections);
+const duration = Number(values.duration);
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const databaseName = `commerce_bench_${randomBytes(4).toString("hex")}`;
+const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+const children: ChildProcess[] = [];
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts a child process and resolves with its output once `ready` appears in it. */
+function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<string> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes(ready)) resolve(output);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
+  });
+}
+
+interface Row {
+  name: string;
+  api: Result;
+  baseline: Result;
+}
+
+function run(options: Options): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** What one connection remembers between the steps of the order flow. */
+interface FlowContext {
+  cartId?: string;
+}
+
+/** createCart → addCartItem → placeOrder, each step using the cart the first created. */
+function orderFlow(productId: string, headers: Record<string, string>): Options["requests"] {
+  const json = { ...headers, "content-type": "application/json" };
+  return [
+    {
+      method: "POST",
+      path: "/v1/carts",
+      headers: json,
+      body: JSON.stringify({ currency: "EUR" }),
+      onResponse: (_status, body, context) => {
+        (context as FlowContext).cartId = (JSON.parse(body) as { id: string }).id;
+      },
+    },
+    {
+      method: "POST",
+      setupRequest: (request, context) => ({ ...request, path: `/v1/carts/${(context as FlowContext).cartId}/items` }),
+      headers: json,
+      body: JSON.stringify({ product_id: productId, quantity: 1 }),
+    },
+    {
+      method: "POST",
+      path: "/v1/orders",
+      setupRequest: (request, context) => ({
+        ...request,
+        headers: { ...json, "idempotency-key": `bench-${(context as FlowContext).cartId}` },
+        body: JSON.stringify({ cart_id: (context as FlowContext).cartId }),
+      }),
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  await admin(`create database ${databaseName}`);
+  const apiPort = await freePort();
+  const baselinePort = await freePort();
+  const apiOutput = await start(
+    ["--import", "tsx", "src/main.ts"],
+    { DATABASE_URL: databaseUrl, PORT: String(apiPort), LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: "10" },
+    "Commerce API on",
+  );
+  const apiKey = /storefront API key: (\S+)/.exec(apiOutput)![1]!;
+
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  // Enough stock that the order flow never runs out during the bench.
+  await db.query("update products set inventory = 1000000000");
+  const { rows } = await db.query<{ organization_id: string; id: string }>("select organization_id, id from products order by created_at desc limit 1");
+  const { organization_id: organizationId, id: productId } = rows[0]!;
+  await start(["--import", "tsx", "scripts/bench/baseline-server.ts"], { DATABASE_URL: databaseUrl, PORT: String(baselinePort), ORGANIZATION_ID: organizationId }, "baseline listening");
+
+  const api = `http://127.0.0.1:${apiPort}`;
+  const baseline = `http://127.0.0.1:${baselinePort}`;
+  const auth = { "x-api-key": apiKey };
+  const cases: { name: string; api: Options; baseline: Options }[] = [
+    { name: "GET /v1/products?limit=20", api: { url: `${api}/v1/products?limit=20`, headers: auth }, baseline: { url: `${baseline}/v1/products?limit=20` } },
+    { name: "GET /v1/products/{id}", api: { url: `${api}/v1/products/${productId}`, headers: auth }, baseline: { url: `${baseline}/v1/products/${productId}` } },
+    { name: "order flow (3 requests)", api: { url: api, requests: orderFlow(productId, auth) }, baseline: { url: baseline, requests: orderFlow(productId, {}) } },
+  ];
+  const results: Row[] = [];
+  for (const item of cases) {
+    // A short warm-up so JIT and pools are hot for both.
+    await run({ ...item.api, duration: 2 });
+    await run({ ...item.baseline, duration: 2 });
+    results.push({ name: item.name, api: await run(item.api), baseline: await run(item.baseline) });
+  }
+
+  console.log(`\n${connections} connections, ${duration} s per case, PostgreSQL, ${process.platform} ${process.arch}\n`);
+  console.log("| case | API req/s | API p50 | API p99 | baseline req/s | baseline p50 | baseline p99 | API/baseline | non-2xx |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const row of results) {
+    console.log(
+      `| ${row.name} | ${row.api.requests.average.toFixed(0)} | ${row.api.latency.p50} ms | ${row.api.latency.p99} ms | ` +
+        `${row.baseline.requests.average.toFixed(0)} | ${row.baseline.latency.p50} ms | ${row.baseline.latency.p99} ms | ` +
+        `${((100 * row.api.requests.average) / row.baseline.requests.average).toFixed(0)}% | ${row.api.non2xx + row.api.errors} |`,
+    );
+  }
+
+  // What one API-key authentication costs: database statistics around 200 sequential authenticated calls.
+  const stats = async () =>
+    (await db.query("select xact_commit, tup_fetched, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()")).rows[0] as Record<string, string>;
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const before = await stats();
+  for (let call = 0; call < 200; call++) await fetch(`${api}/v1/products/${productId}`, { headers: auth });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const after = await stats();
+  const per = (column: string) => ((Number(after[column]) - Number(before[column])) / 200).toFixed(2);
+  console.log(
+    `\nper API-key call (GET /v1/products/{id}): ${per("xact_commit")} transactions, ${per("tup_updated")} rows updated, ${per("tup_inserted")} inserted, ${per("tup_fetched")} fetched`,
+  );
+  await db.end();
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await admin(`drop database if exists ${databaseName} with (force)`).catch((error: unknown) => console.error(`could not drop ${databaseName}: ${String(error)}`));
+}
