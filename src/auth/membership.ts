@@ -18,8 +18,12 @@ export async function membershipScopes(db: Kysely<Database>, organizationId: str
     .where("organizationId", "=", organizationId)
     .where("userId", "=", userId)
     .executeTakeFirst();
-  if (!member) return new Set();
-  // Better Auth stores several roles comma-separated.
-  const roles = member.role.split(",").map((role) => role.trim());
-  return new Set<Scope>(roles.some((role) => ADMIN_ROLES.has(role)) ? ["storefront", "admin"] : ["storefront"]);
+  return scopesOfRole(member?.role);
+}
+
+/** Scopes of a membership role (`undefined`: not a member). Better Auth stores several roles comma-separated. */
+export function scopesOfRole(role: string | null | undefined): Set<Scope> {
+  if (!role) return new Set();
+  const roles = role.split(",").map((item) => item.trim());
+  return new Set<Scope>(roles.some((item) => ADMIN_ROLES.has(item)) ? ["storefront", "admin"] : ["storefront"]);
 }

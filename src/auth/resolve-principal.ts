@@ -5,7 +5,7 @@ import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import type { AppContext } from "../http/app-context.js";
-import { resolveApiKey } from "./api-key-principal.js";
+import { ApiKeyResolver } from "./api-key-principal.js";
 import type { Auth } from "./create-auth.js";
 import type { Principal, Scope } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
@@ -20,8 +20,9 @@ const WWW_AUTHENTICATE = 'ApiKey header="x-api-key", Bearer realm="commerce"';
  * tenant. Runs before request validation.
  */
 export function createContextFactory(auth: Auth, db: Kysely<Database>) {
+  const apiKeys = new ApiKeyResolver(auth, db);
   return async (req: Request, res: Response, operation: OperationMeta): Promise<AppContext> => {
-    const principal = await authenticate(auth, db, req);
+    const principal = await authenticate(apiKeys, auth, db, req);
     const scope = requiredScope(operation);
     if (!principal.scopes.has(scope)) {
       throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operation.operationId} needs the "${scope}" scope.`);
@@ -30,10 +31,10 @@ export function createContextFactory(auth: Auth, db: Kysely<Database>) {
   };
 }
 
-async function authenticate(auth: Auth, db: Kysely<Database>, req: Request): Promise<Principal> {
+async function authenticate(apiKeys: ApiKeyResolver, auth: Auth, db: Kysely<Database>, req: Request): Promise<Principal> {
   const apiKey = req.get("x-api-key");
   if (apiKey !== undefined) {
-    const principal = await resolveApiKey(auth, db, apiKey);
+    const principal = await apiKeys.resolve(apiKey);
     if (!principal) throw unauthorized("invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
     return principal;
   }

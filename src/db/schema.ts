@@ -111,6 +111,16 @@ export interface IdempotencyKeyTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** Better Auth's API key table (api-key plugin), read by the verified-key fast path. */
+export interface ApiKeyTable {
+  id: string;
+  referenceId: string;
+  enabled: boolean | null;
+  expiresAt: Date | null;
+  remaining: number | null;
+  rateLimitEnabled: boolean | null;
+}
+
 /** Better Auth's member table, read for membership and role checks. */
 export interface MemberTable {
   id: string;
@@ -130,6 +140,7 @@ export interface Database {
   refunds: RefundTable;
   idempotency_keys: IdempotencyKeyTable;
   member: MemberTable;
+  apikey: ApiKeyTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

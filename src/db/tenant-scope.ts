@@ -14,7 +14,7 @@ import { inTransaction } from "./transaction.js";
 import type { Db, Tenant } from "./tenant.js";
 
 /** The tables whose rows belong to a tenant (all but Better Auth's). */
-export type CommerceTable = Exclude<keyof Database, "member">;
+export type CommerceTable = Exclude<keyof Database, "member" | "apikey">;
 
 /** A new row of `T` without its tenant column: the scope fills it in. */
 export type TenantRow<T extends CommerceTable> = Omit<InsertObject<Database, T>, "organization_id">;

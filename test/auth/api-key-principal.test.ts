@@ -69,6 +69,19 @@ describe("API keys", () => {
     expect((await get("/v1/products", { "x-api-key": key })).status).toBe(401);
   });
 
+  // Full verifications are reused for a minute; these prove the per-request recheck still sees every change.
+  it.each([
+    ["disabled", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ enabled: false }).where("id", "=", id).execute()],
+    ["expired", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ expiresAt: new Date(Date.now() - 1000) }).where("id", "=", id).execute()],
+    ["deleted", (db: TestApp["db"], id: string) => db.deleteFrom("apikey").where("id", "=", id).execute()],
+  ])("refuses a key %s after it was verified, on the very next request", async (_, revoke) => {
+    const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
+    expect((await get("/v1/products", { "x-api-key": key })).status).toBe(200);
+    const { key: verified } = await app.auth.api.verifyApiKey({ body: { key } });
+    await revoke(app.db, verified!.id);
+    expect((await get("/v1/products", { "x-api-key": key })).status).toBe(401);
+  });
+
   it("verifies a key far more than the plugin's default 10 times a day", async () => {
     for (let call = 0; call < 15; call++) {
       expect((await get("/v1/products", { "x-api-key": storefrontKey })).status).toBe(200);
