@@ -456,7 +456,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "type": "object",
           "properties": {
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
               "type": "string",
               "minLength": 1,
               "maxLength": 255
@@ -562,7 +562,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "type": "object",
           "properties": {
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
               "type": "string",
               "minLength": 1,
               "maxLength": 255
@@ -602,6 +602,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
             "amount": {
               "type": "integer",
               "minimum": 0,
+              "maximum": 9007199254740991,
               "description": "Amount in minor units."
             },
             "currency": {
@@ -736,6 +737,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
             "amount": {
               "type": "integer",
               "minimum": 0,
+              "maximum": 9007199254740991,
               "description": "Amount in minor units."
             },
             "currency": {
@@ -1040,7 +1042,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "$ref": "#/$defs/Id"
             },
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
               "type": "string",
               "minLength": 1,
               "maxLength": 255
@@ -1089,6 +1091,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
             "amount": {
               "type": "integer",
               "minimum": 1,
+              "maximum": 9007199254740991,
               "description": "Amount in minor units, at least 1."
             },
             "currency": {

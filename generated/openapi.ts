@@ -1013,7 +1013,9 @@ export interface components {
          *     with the same key and the same body returns the first response again
          *     instead of repeating the operation; the same key with a different body
          *     answers `422 idempotency_key_reused`; a retry while the first request
-         *     is still running answers `409 idempotency_request_in_progress`.
+         *     is still running answers `409 idempotency_request_in_progress`. Only
+         *     successful responses are remembered: after an error, a retry with the
+         *     same key runs the operation again.
          * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
          */
         IdempotencyKey: string;
@@ -1285,7 +1287,9 @@ export interface operations {
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
                  *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`.
+                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     successful responses are remembered: after an error, a retry with the
+                 *     same key runs the operation again.
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
@@ -1355,7 +1359,9 @@ export interface operations {
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
                  *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`.
+                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     successful responses are remembered: after an error, a retry with the
+                 *     same key runs the operation again.
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
@@ -1552,7 +1558,9 @@ export interface operations {
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
                  *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`.
+                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     successful responses are remembered: after an error, a retry with the
+                 *     same key runs the operation again.
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];

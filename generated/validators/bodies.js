@@ -480,7 +480,7 @@ const schema13 = {"type":"object","description":"A new product. It starts `activ
 const schema14 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n","examples":["MUG-BLUE"]};
 const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
 const func0 = require("ajv/dist/runtime/ucs2length").default;
-const schema15 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
+const schema15 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -542,13 +542,23 @@ errors++;
 }
 const _errs3 = errors;
 if(typeof data0 == "number"){
-if(data0 < 0 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -562,18 +572,7 @@ const _errs5 = errors;
 const _errs6 = errors;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
-const err5 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -582,17 +581,28 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid1 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err7 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+var valid1 = _errs5 === errors;
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -1259,7 +1269,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const adminRefundOrder_jsonBody = validate23;
 const schema23 = {"$ref":"components#/$defs/RefundCreate"};
 const schema24 = {"type":"object","description":"A refund to make on an order.","required":["amount"],"additionalProperties":false,"properties":{"amount":{"description":"How much to refund, in the order's currency.","$ref":"#/$defs/PositiveMoney"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the refund is made, for the record."}},"examples":[{"amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped."}]};
-const schema25 = {"type":"object","description":"Like Money, but the amount must be at least one minor unit.","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":1,"description":"Amount in minor units, at least 1."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":500,"currency":"EUR"}]};
+const schema25 = {"type":"object","description":"Like Money, but the amount must be at least one minor unit.","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"Amount in minor units, at least 1."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":500,"currency":"EUR"}]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1321,13 +1331,23 @@ errors++;
 }
 const _errs3 = errors;
 if(typeof data0 == "number"){
-if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -1341,18 +1361,7 @@ const _errs5 = errors;
 const _errs6 = errors;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
-const err5 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1361,17 +1370,28 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid1 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err7 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+var valid1 = _errs5 === errors;
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
