@@ -16,10 +16,10 @@
 import autocannon, { type Options, type Result } from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { freePort } from "./support/free-port.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "20" } } });
@@ -40,13 +40,6 @@ async function admin(statement: string): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Starts a child process and resolves with its output once `ready` appears in it. */
 function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<string> {
