@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api [-- --connections 50 --duration 20]`
+ * `npm run bench:api [-- --connections 50 --duration 20 --pool 10]` (pool: PostgreSQL connections of each server)
  *
  * autocannon against the API running on PostgreSQL, beside a baseline: a
  * bare node:http server running the same SQL through pg (no framework, auth,
@@ -22,7 +22,9 @@ import pg from "pg";
 import { freePort } from "./support/free-port.js";
 
 const root = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "20" }, pool: { type: "string", default: "10" } },
+});
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   const baselinePort = await freePort();
   const apiOutput = await start(
     ["--import", "tsx", "src/main.ts"],
-    { DATABASE_URL: databaseUrl, PORT: String(apiPort), LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: "10" },
+    { DATABASE_URL: databaseUrl, PORT: String(apiPort), LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: values.pool },
     "Commerce API on",
   );
   const apiKey = /storefront API key: (\S+)/.exec(apiOutput)![1]!;
@@ -122,7 +124,11 @@ async function main(): Promise<void> {
   await db.query("update products set inventory = 1000000000");
   const { rows } = await db.query<{ organization_id: string; id: string }>("select organization_id, id from products order by created_at desc limit 1");
   const { organization_id: organizationId, id: productId } = rows[0]!;
-  await start(["--import", "tsx", "scripts/bench/baseline-server.ts"], { DATABASE_URL: databaseUrl, PORT: String(baselinePort), ORGANIZATION_ID: organizationId }, "baseline listening");
+  await start(
+    ["--import", "tsx", "scripts/bench/baseline-server.ts"],
+    { DATABASE_URL: databaseUrl, PORT: String(baselinePort), ORGANIZATION_ID: organizationId, POOL_SIZE: values.pool },
+    "baseline listening",
+  );
 
   const api = `http://127.0.0.1:${apiPort}`;
   const baseline = `http://127.0.0.1:${baselinePort}`;
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
     results.push({ name: item.name, api: await run(item.api), baseline: await run(item.baseline) });
   }
 
-  console.log(`\n${connections} connections, ${duration} s per case, PostgreSQL, ${process.platform} ${process.arch}\n`);
+  console.log(`\n${connections} connections, ${duration} s per case, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}\n`);
   console.log("| case | API req/s | API p50 | API p99 | baseline req/s | baseline p50 | baseline p99 | API/baseline | non-2xx |");
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const row of results) {
