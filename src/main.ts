@@ -4,6 +4,8 @@
  * migrations, seeds an empty database outside production, and serves the API.
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
  */
+import { ApiKeyResolver } from "./auth/api-key-principal.js";
+import { startAuthChangeFeed } from "./auth/auth-change-feed.js";
 import { openRuntime, readConfigOrExit } from "./bootstrap.js";
 import { migrateAll } from "./db/migrate.js";
 import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
@@ -22,7 +24,9 @@ if (config.env !== "production" && (await isEmpty(database.db))) {
   console.log(describeSeed(await seedDemo(auth, database.db)));
 }
 
-const app = createApp({ auth, db: database.db, logger, trustProxy: config.trustProxy });
+const apiKeys = new ApiKeyResolver(auth, database.db);
+const authChanges = await startAuthChangeFeed(database, apiKeys);
+const app = createApp({ auth, apiKeys, db: database.db, logger, trustProxy: config.trustProxy });
 const server = app.listen(config.port, () => {
   console.log(
     [
@@ -41,6 +45,7 @@ function shutdown(signal: string): void {
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   server.close(async () => {
+    await authChanges.close();
     await database.close();
     logger.info("stopped");
     process.exit(0);

@@ -19,6 +19,13 @@ interface VerifiedKey {
   readonly userId: string;
   readonly metadata: ApiKeyMetadata;
   readonly verifiedAt: number;
+  /** The principal as of the last recheck; reused only while change notifications flow. */
+  principal?: Principal;
+}
+
+/** Tells whether notifications of auth changes are arriving (see migration 0003). */
+export interface ChangeFeed {
+  readonly healthy: boolean;
 }
 
 export interface ApiKeyResolverOptions {
@@ -29,20 +36,22 @@ export interface ApiKeyResolverOptions {
 }
 
 /**
- * Resolves `x-api-key` callers.
+ * Resolves `x-api-key` callers, cheaply and without ever trusting stale access.
  *
  * A full `verifyApiKey` (Better Auth) costs about five statements, two of
- * them UPDATEs of the key's row (last request, counters) — and every request
- * with the same key queues on that row's lock: measured at ~10% of a bare
- * baseline's throughput. So a full verification is done once per key per
- * `reverifyAfterMs`; in between, each request runs ONE indexed SELECT that
- * still checks everything that can change: the key row exists, is enabled,
- * has not expired, and its owner's membership and role in the key's store.
- * Deleting or disabling a key, or removing/demoting its owner, therefore
- * takes effect on the very next request. Keys with a usage quota
- * (`remaining`) or the plugin's own rate limit always take the full path, so
- * their counters stay exact. The price: `lastRequest` is refreshed at most
- * once per window.
+ * them UPDATEs of the key's row (last request, counters), and every request
+ * with the same key queues on that row's lock: ~10% of a bare baseline's
+ * throughput. So a full verification is done once per key per
+ * `reverifyAfterMs`. In between:
+ * - while a change feed is healthy (LISTEN on `commerce_auth_changed`,
+ *   NOTIFYed by triggers whenever a key is disabled, expired, deleted or
+ *   re-pointed, or a membership changes), the principal of the last check is
+ *   reused with no query, and every notification drops all of them;
+ * - otherwise each request runs ONE indexed SELECT that re-reads everything
+ *   that can change: the key row, and its owner's membership and role.
+ * Keys with a usage quota (`remaining`) or the plugin's own rate limit always
+ * take the full path, so their counters stay exact. The price: `lastRequest`
+ * is refreshed at most once per window.
  *
  * Metadata is not trusted alone (users can write it when creating keys over
  * HTTP): effective scopes are those the metadata grants AND the owner's role
@@ -52,6 +61,9 @@ export class ApiKeyResolver {
   private readonly verified = new Map<string, VerifiedKey>();
   private readonly reverifyAfterMs: number;
   private readonly maxEntries: number;
+  private changes: ChangeFeed | undefined;
+  /** Bumped by every invalidation: a check that started before one must not cache its result. */
+  private generation = 0;
 
   constructor(
     private readonly auth: Auth,
@@ -62,11 +74,25 @@ export class ApiKeyResolver {
     this.maxEntries = options.maxEntries ?? 10_000;
   }
 
+  /** Start reusing principals while `feed` is healthy; wire its notifications to `invalidateAll`. */
+  useChangeFeed(feed: ChangeFeed): void {
+    this.changes = feed;
+  }
+
+  /** Forget every principal (keys stay verified: the next request rechecks them with one query). */
+  invalidateAll(): void {
+    this.generation += 1;
+    for (const entry of this.verified.values()) entry.principal = undefined;
+  }
+
   /** The caller behind `key`, or null for an unknown, disabled or expired key, or an owner who left the store. */
   async resolve(key: string): Promise<Principal | null> {
     const digest = createHash("sha256").update(key).digest("base64url");
     const known = this.verified.get(digest);
-    if (known && Date.now() - known.verifiedAt < this.reverifyAfterMs) return this.recheck(digest, known);
+    if (known && Date.now() - known.verifiedAt < this.reverifyAfterMs) {
+      if (known.principal && this.changes?.healthy) return known.principal;
+      return this.recheck(digest, known);
+    }
     return this.verifyFully(digest, key);
   }
 
@@ -82,8 +108,9 @@ export class ApiKeyResolver {
     return this.recheck(digest, entry);
   }
 
-  /** The one statement per request: key still usable, owner still a member (and in which role). */
+  /** One statement: key still usable, owner still a member (and in which role). */
   private async recheck(digest: string, entry: VerifiedKey): Promise<Principal | null> {
+    const generation = this.generation;
     const row = await this.db
       .selectFrom("apikey")
       .leftJoin("member", (join) =>
@@ -99,7 +126,11 @@ export class ApiKeyResolver {
       return null;
     }
     const scopes = new Set(entry.metadata.scopes.filter((scope) => allowed.has(scope)));
-    return { kind: "api_key", organizationId: entry.metadata.organizationId, userId: entry.userId, credentialId: entry.keyId, scopes };
+    const principal: Principal = { kind: "api_key", organizationId: entry.metadata.organizationId, userId: entry.userId, credentialId: entry.keyId, scopes };
+    // An expiry is a change no notification announces: never reuse a principal past it.
+    const expiresSoon = row.expiresAt !== null && row.expiresAt.getTime() < entry.verifiedAt + this.reverifyAfterMs;
+    if (generation === this.generation && !expiresSoon) entry.principal = principal;
+    return principal;
   }
 
   private remember(digest: string, entry: VerifiedKey): void {

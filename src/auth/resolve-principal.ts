@@ -19,8 +19,7 @@ const WWW_AUTHENTICATE = 'ApiKey header="x-api-key", Bearer realm="commerce"';
  * the operation's scope (403, naming the scope), and hands the handler its
  * tenant. Runs before request validation.
  */
-export function createContextFactory(auth: Auth, db: Kysely<Database>) {
-  const apiKeys = new ApiKeyResolver(auth, db);
+export function createContextFactory(auth: Auth, db: Kysely<Database>, apiKeys: ApiKeyResolver) {
   return async (req: Request, res: Response, operation: OperationMeta): Promise<AppContext> => {
     const principal = await authenticate(apiKeys, auth, db, req);
     const scope = requiredScope(operation);

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
+import { listenPglite, listenPostgres, type ListenHandlers, type Subscription } from "./notifications.js";
 import type { Database } from "./schema.js";
 
 export interface DatabaseOptions {
@@ -15,6 +16,8 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly kind: "postgres" | "pglite";
+  /** LISTEN for NOTIFYs on a channel (used to invalidate caches when auth data changes). */
+  listen(channel: string, handlers: ListenHandlers): Promise<Subscription>;
   /** Closes the pool (PostgreSQL) or the embedded database (PGlite). */
   close(): Promise<void>;
 }
@@ -28,13 +31,15 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    const url = options.url;
+    return { db, kind: "postgres", listen: (channel, handlers) => listenPostgres(url, channel, handlers), close: () => db.destroy() };
   }
   const pglite = new PGlite(options.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
     kind: "pglite",
+    listen: (channel, handlers) => listenPglite(pglite, channel, handlers),
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

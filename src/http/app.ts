@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { pinoHttp } from "pino-http";
 import { createRouter } from "../../generated/routes.js";
+import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import type { Database } from "../db/schema.js";
@@ -14,6 +15,8 @@ import { requestId } from "./request-id.js";
 
 export interface AppDependencies {
   readonly auth: Auth;
+  /** Resolves x-api-key callers; shared so change notifications can reach it (see startAuthChangeFeed). */
+  readonly apiKeys: ApiKeyResolver;
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   readonly trustProxy: boolean;
@@ -25,7 +28,7 @@ export interface AppDependencies {
  * checks, then the generated router for /v1 with principal resolution as its
  * context factory. Anything else is a problem+json 404.
  */
-export function createApp({ auth, db, logger, trustProxy }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, db, logger, trustProxy }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -57,7 +60,7 @@ export function createApp({ auth, db, logger, trustProxy }: AppDependencies): Ex
 
   app.use(
     createRouter(createHandlers(db), {
-      context: createContextFactory(auth, db),
+      context: createContextFactory(auth, db, apiKeys),
       onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
     }),
   );

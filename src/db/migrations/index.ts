@@ -1,5 +1,6 @@
 import type { Migration } from "kysely/migration";
 import { commerceTables } from "./0001-commerce-tables.js";
+import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { callerScoping } from "./0002-caller-scoping.js";
 
 /**
@@ -9,4 +10,5 @@ import { callerScoping } from "./0002-caller-scoping.js";
 export const commerceMigrations: Record<string, Migration> = {
   "0001-commerce-tables": commerceTables,
   "0002-caller-scoping": callerScoping,
+  "0003-auth-change-notifications": authChangeNotifications,
 };
