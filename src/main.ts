@@ -10,6 +10,7 @@ import { openRuntime, readConfigOrExit } from "./bootstrap.js";
 import { migrateAll } from "./db/migrate.js";
 import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
 import { createApp } from "./http/app.js";
+import { schedulePurge } from "./services/idempotency-key-purge.js";
 import { createLogger } from "./logging/logger.js";
 
 const config = readConfigOrExit();
@@ -27,6 +28,7 @@ if (config.env !== "production" && (await isEmpty(database.db))) {
 const apiKeys = new ApiKeyResolver(auth, database.db);
 const authChanges = await startAuthChangeFeed(database, apiKeys);
 const app = createApp({ auth, apiKeys, db: database.db, logger, trustProxy: config.trustProxy });
+const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
 const server = app.listen(config.port, () => {
   console.log(
     [
@@ -45,6 +47,7 @@ function shutdown(signal: string): void {
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   server.close(async () => {
+    stopPurge();
     await authChanges.close();
     await database.close();
     logger.info("stopped");
