@@ -1,7 +1,9 @@
 import { emitAll } from "./emit/index.js";
 import type { EmittedFile } from "./emit/emitter.js";
 import { loadSpec } from "./load/load-spec.js";
+import { planValidators } from "./emit/validator-plan.js";
 import { buildModel } from "./model/build-model.js";
+import { SchemaConverter } from "./schema/schema-converter.js";
 
 export interface GenerateOptions {
   /** Path of the root OpenAPI document. */
@@ -33,6 +35,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     model,
     document: spec.document,
     clientFactoryName: options.clientFactoryName ?? "createCommerceClient",
+    converter: new SchemaConverter(model),
+    validatorPlan: planValidators(model.operations),
   });
   return { files, warnings: model.warnings, operationCount: model.operations.length };
 }

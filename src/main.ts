@@ -4,12 +4,10 @@
  * migrations, seeds an empty database outside production, and serves the API.
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
  */
-import { ApiKeyResolver } from "./auth/api-key-principal.js";
-import { startAuthChangeFeed } from "./auth/auth-change-feed.js";
 import { openRuntime, readConfigOrExit } from "./bootstrap.js";
 import { migrateAll } from "./db/migrate.js";
 import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
-import { createApp } from "./http/app.js";
+import { assembleApp } from "./http/assemble-app.js";
 import { schedulePurge } from "./services/idempotency-key-purge.js";
 import { createLogger } from "./logging/logger.js";
 
@@ -25,11 +23,9 @@ if (config.env !== "production" && (await isEmpty(database.db))) {
   console.log(describeSeed(await seedDemo(auth, database.db)));
 }
 
-const apiKeys = new ApiKeyResolver(auth, database.db);
-const authChanges = await startAuthChangeFeed(database, apiKeys);
-const app = createApp({ auth, apiKeys, db: database.db, logger, trustProxy: config.trustProxy });
+const assembled = await assembleApp({ auth, database, logger, trustProxy: config.trustProxy });
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
-const server = app.listen(config.port, () => {
+const server = assembled.app.listen(config.port, () => {
   console.log(
     [
       `Commerce API on ${config.apiPublicUrl} (database: ${database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}/`})`,
@@ -48,7 +44,7 @@ function shutdown(signal: string): void {
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   server.close(async () => {
     stopPurge();
-    await authChanges.close();
+    await assembled.close();
     await database.close();
     logger.info("stopped");
     process.exit(0);

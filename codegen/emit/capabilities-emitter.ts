@@ -2,7 +2,7 @@ import type CodeBlockWriter from "code-block-writer";
 import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { parameterObjectSchema } from "../schema/operation-schemas.js";
-import { SchemaConverter } from "../schema/schema-converter.js";
+import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { Emitter } from "./emitter.js";
 import { writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced } from "./ts-text.js";
@@ -13,8 +13,7 @@ import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced } from 
  * and one self-contained JSON Schema (2020-12) for its arguments
  * `{ params, body }`. The agent-auth plugin is fed from this file.
  */
-export const emitCapabilities: Emitter = ({ model }) => {
-  const converter = new SchemaConverter(model);
+export const emitCapabilities: Emitter = ({ model, converter }) => {
   const operations = model.operations;
   const scopes = [...new Set(operations.map((operation) => operation.agent.scope))].sort();
   const writer = createWriter();

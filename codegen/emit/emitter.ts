@@ -1,5 +1,7 @@
 import type { OpenApiDocument } from "../load/openapi-document.js";
 import type { ApiModel } from "../model/operation-model.js";
+import type { SchemaConverter } from "../schema/schema-converter.js";
+import type { ValidatorNames } from "./validator-plan.js";
 
 /** One file of output, its path relative to the output directory (POSIX separators). */
 export interface EmittedFile {
@@ -13,6 +15,10 @@ export interface EmitContext {
   readonly document: OpenApiDocument;
   /** Name of the SDK's client factory, e.g. `createCommerceClient`. */
   readonly clientFactoryName: string;
+  /** Request schemas as JSON Schema, each component converted once for all emitters. */
+  readonly converter: SchemaConverter;
+  /** Validator export names by operationId: validators emit them, routes import them. */
+  readonly validatorPlan: ReadonlyMap<string, ValidatorNames>;
 }
 
 export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;

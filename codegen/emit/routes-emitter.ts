@@ -4,7 +4,7 @@ import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
 import { orderRoutePaths, toExpressPath } from "./express-path.js";
 import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
-import { planValidators, type ValidatorModule, type ValidatorNames } from "./validator-plan.js";
+import type { ValidatorModule, ValidatorNames } from "./validator-plan.js";
 
 /** Namespace each validator module is imported under. */
 const MODULE_NAMESPACE: Record<ValidatorModule, string> = { parameters: "parameters", "form-bodies": "formBodies", bodies: "bodies" };
@@ -15,10 +15,9 @@ const MODULE_NAMESPACE: Record<ValidatorModule, string> = { parameters: "paramet
  * operationId, so a missing handler is a compile error) and `createRouter`,
  * which wires each route to its precompiled validators.
  */
-export const emitRoutes: Emitter = ({ model }) => {
+export const emitRoutes: Emitter = ({ model, validatorPlan }) => {
   const writer = createWriter();
   const operations = model.operations;
-  const validators = planValidators(operations);
   writer.write(GENERATED_HEADER).newLine();
   writeImports(writer, operations.length > 0);
   writeOperationIds(writer, operations);
@@ -26,7 +25,7 @@ export const emitRoutes: Emitter = ({ model }) => {
   writeInputs(writer, operations, model.componentSchemas);
   writeResults(writer, operations);
   writeHandlers(writer, operations);
-  writeCreateRouter(writer, operations, validators);
+  writeCreateRouter(writer, operations, validatorPlan);
   return [{ path: "routes.ts", contents: writer.toString() }];
 };
 
@@ -182,7 +181,7 @@ function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationMo
   writer.blankLine();
 }
 
-function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: Map<string, ValidatorNames>): void {
+function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: ReadonlyMap<string, ValidatorNames>): void {
   const rank = new Map(orderRoutePaths([...new Set(operations.map((operation) => operation.path))]).map((path, index) => [path, index]));
   const ordered = [...operations].sort((a, b) => rank.get(a.path)! - rank.get(b.path)!);
   writeJsDoc(writer, [

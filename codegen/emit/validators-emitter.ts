@@ -3,10 +3,10 @@ import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { parametersSchema } from "../schema/operation-schemas.js";
 import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
-import { SchemaConverter } from "../schema/schema-converter.js";
+import type { SchemaConverter } from "../schema/schema-converter.js";
 import { compileValidators, type ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, EmittedFile, Emitter } from "./emitter.js";
-import { planValidators, VALIDATOR_MODULES, type ValidatorModule, type ValidatorRole } from "./validator-plan.js";
+import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type ValidatorRole } from "./validator-plan.js";
 
 /** Shared component schemas live in one schema with this id; operation schemas point into it. */
 const COMPONENTS_ID = "components";
@@ -26,7 +26,7 @@ const WORKER_THRESHOLD = 100;
  * (Stripe: ~1.3 s of Ajv work, 70% of it in one module).
  */
 export const emitValidators: Emitter = async (context: EmitContext) => {
-  const sources = prepareSources(context.model.operations, new SchemaConverter(context.model));
+  const sources = prepareSources(context.model.operations, context.converter, context.validatorPlan);
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
   if (count <= WORKER_THRESHOLD) return compileValidators(sources);
   const largest = largestModule(sources);
@@ -44,14 +44,17 @@ function largestModule(sources: ValidatorSources): ValidatorModule {
   return VALIDATOR_MODULES.reduce((largest, module) => (size(module) > size(largest) ? module : largest));
 }
 
-function prepareSources(operations: readonly OperationModel[], converter: SchemaConverter): ValidatorSources {
+function prepareSources(
+  operations: readonly OperationModel[],
+  converter: SchemaConverter,
+  plan: ReadonlyMap<string, ValidatorNames>,
+): ValidatorSources {
   const refPrefix = `${COMPONENTS_ID}#/$defs/`;
   const modules = Object.fromEntries(VALIDATOR_MODULES.map((module) => [module, [] as [string, JsonSchema][]])) as Record<
     ValidatorModule,
     [string, JsonSchema][]
   >;
   const components = new Set<string>();
-  const plan = planValidators(operations);
   for (const operation of operations) {
     for (const [role, target] of Object.entries(plan.get(operation.operationId) ?? {}) as [ValidatorRole, { module: ValidatorModule; name: string }][]) {
       const schema =

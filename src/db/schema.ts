@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Insertable, Selectable } from "kysely";
 
 /**
  * Our tables, typed for Kysely. Every commerce row carries `organization_id`
@@ -145,9 +145,7 @@ export interface Database {
 
 export type ProductRow = Selectable<ProductTable>;
 export type NewProduct = Insertable<ProductTable>;
-export type ProductUpdate = Updateable<ProductTable>;
 export type CartRow = Selectable<CartTable>;
-export type CartItemRow = Selectable<CartItemTable>;
 export type OrderRow = Selectable<OrderTable>;
 export type OrderItemRow = Selectable<OrderItemTable>;
 export type RefundRow = Selectable<RefundTable>;
@@ -156,5 +154,3 @@ export type RefundRow = Selectable<RefundTable>;
 export function toAmount(value: string | number | bigint): number {
   return typeof value === "number" ? value : Number(value);
 }
-
-export type { Generated };

@@ -8,6 +8,25 @@ let adminKey: string;
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.baseUrl}${path}`, { headers });
 
+/**
+ * A change to keys or memberships reaches the server as a NOTIFY, which takes
+ * milliseconds to arrive; until then a reused caller may still pass. So a
+ * refusal is expected within this window after the commit (not strictly on
+ * the next request; without the feed each request re-reads in one query).
+ */
+const PROPAGATION_MS = 250;
+
+async function expectStatusSoon(path: string, headers: Record<string, string>, status: number): Promise<void> {
+  const started = Date.now();
+  let actual = 0;
+  do {
+    actual = (await get(path, headers)).status;
+    if (actual === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  } while (Date.now() - started < PROPAGATION_MS);
+  expect(actual, `${path} still answered ${actual} ${PROPAGATION_MS} ms after the change`).toBe(status);
+}
+
 beforeAll(async () => {
   app = await startTestApp();
   owner = await createStoreOwner(app.auth);
@@ -56,35 +75,36 @@ describe("API keys", () => {
     expect((await get("/v1/products", { "x-api-key": forged })).status).toBe(401);
   });
 
-  it("drops admin at once when the owner is demoted, and all access when they leave", async () => {
+  it("drops admin as soon as the owner is demoted, and all access when they leave", async () => {
     const member = await createStoreOwner(app.auth, "Shop");
     const key = await issueApiKey(app.auth, member.userId, { organizationId: member.organizationId, scopes: ["storefront", "admin"] });
     expect((await get("/v1/admin/orders", { "x-api-key": key })).status).toBe(200);
 
     await app.db.updateTable("member").set({ role: "member" }).where("userId", "=", member.userId).execute();
-    expect((await get("/v1/admin/orders", { "x-api-key": key })).status).toBe(403);
+    await expectStatusSoon("/v1/admin/orders", { "x-api-key": key }, 403);
     expect((await get("/v1/products", { "x-api-key": key })).status).toBe(200);
 
     await app.db.deleteFrom("member").where("userId", "=", member.userId).execute();
-    expect((await get("/v1/products", { "x-api-key": key })).status).toBe(401);
+    await expectStatusSoon("/v1/products", { "x-api-key": key }, 401);
   });
 
-  // Full verifications are reused for a minute; these prove the per-request recheck still sees every change.
+  // Full verifications are reused for a minute; these prove every change still reaches the server promptly.
   it.each([
     ["disabled", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ enabled: false }).where("id", "=", id).execute()],
     ["expired", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ expiresAt: new Date(Date.now() - 1000) }).where("id", "=", id).execute()],
     ["deleted", (db: TestApp["db"], id: string) => db.deleteFrom("apikey").where("id", "=", id).execute()],
-  ])("refuses a key %s after it was verified, on the very next request", async (_, revoke) => {
+  ])("refuses a key %s after it was verified, within the notification window", async (_, revoke) => {
     const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
     expect((await get("/v1/products", { "x-api-key": key })).status).toBe(200);
     const { key: verified } = await app.auth.api.verifyApiKey({ body: { key } });
     await revoke(app.db, verified!.id);
-    expect((await get("/v1/products", { "x-api-key": key })).status).toBe(401);
+    await expectStatusSoon("/v1/products", { "x-api-key": key }, 401);
   });
 
-  it("verifies a key far more than the plugin's default 10 times a day", async () => {
+  // The resolver verifies fully only once a minute, so go to the plugin itself: its default limit is 10 a day.
+  it("lets the plugin verify a key far more than its default 10 times a day", async () => {
     for (let call = 0; call < 15; call++) {
-      expect((await get("/v1/products", { "x-api-key": storefrontKey })).status).toBe(200);
+      expect((await app.auth.api.verifyApiKey({ body: { key: storefrontKey } })).valid).toBe(true);
     }
   });
 

@@ -2,11 +2,10 @@ import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener } from "node:http";
 import type { Kysely } from "kysely";
 import { createAuth, type Auth } from "../../src/auth/create-auth.js";
-import { ApiKeyResolver, type ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
-import { startAuthChangeFeed } from "../../src/auth/auth-change-feed.js";
+import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
 import { migrateAll } from "../../src/db/migrate.js";
 import type { Database } from "../../src/db/schema.js";
-import { createApp } from "../../src/http/app.js";
+import { assembleApp } from "../../src/http/assemble-app.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createTestDatabase } from "./test-database.js";
 
@@ -31,9 +30,8 @@ export async function startTestApp(): Promise<TestApp> {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000" });
   await migrateAll(database.db, auth);
-  const apiKeys = new ApiKeyResolver(auth, database.db);
-  const authChanges = await startAuthChangeFeed(database, apiKeys);
-  handler = createApp({ auth, apiKeys, db: database.db, logger: createLogger("silent"), trustProxy: false });
+  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy: false });
+  handler = assembled.app;
   return {
     baseUrl,
     auth,
@@ -41,7 +39,7 @@ export async function startTestApp(): Promise<TestApp> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await authChanges.close();
+      await assembled.close();
       await database.dispose();
     },
   };

@@ -1,0 +1,29 @@
+import type { Express } from "express";
+import { ApiKeyResolver } from "../auth/api-key-principal.js";
+import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
+import type { Auth } from "../auth/create-auth.js";
+import type { DatabaseHandle } from "../db/create-database.js";
+import type { Logger } from "../logging/logger.js";
+import { createApp } from "./app.js";
+
+export interface AssembledApp {
+  readonly app: Express;
+  /** Stops the auth-change LISTEN; call before closing the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The application with its API key resolver subscribed to auth-change
+ * notifications: one wiring for the server (main.ts) and the tests.
+ */
+export async function assembleApp(options: {
+  auth: Auth;
+  database: DatabaseHandle;
+  logger: Logger;
+  trustProxy: boolean;
+}): Promise<AssembledApp> {
+  const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
+  const authChanges = await startAuthChangeFeed(options.database, apiKeys);
+  const app = createApp({ auth: options.auth, apiKeys, db: options.database.db, logger: options.logger, trustProxy: options.trustProxy });
+  return { app, close: () => authChanges.close() };
+}
