@@ -31,6 +31,11 @@ export function openRuntime(config: AppConfig): Runtime {
     poolSize: config.databasePoolSize,
     dataDir: config.databaseUrl ? undefined : path.resolve(config.dataDir, "pglite"),
   });
-  const auth = createAuth({ db: database.db, baseUrl: config.authUrl, secret: config.authSecret });
+  const auth = createAuth({
+    db: database.db,
+    baseUrl: config.authUrl,
+    secret: config.authSecret,
+    agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy },
+  });
   return { config, database, auth };
 }

@@ -23,7 +23,9 @@ if (config.env !== "production" && (await isEmpty(database.db))) {
   console.log(describeSeed(await seedDemo(auth, database.db)));
 }
 
-const assembled = await assembleApp({ auth, database, logger, trustProxy: config.trustProxy });
+const assembled = await assembleApp({ auth, database, logger, trustProxy: config.trustProxy, publicUrl: config.apiPublicUrl,
+  deviceAuthorizationPage: config.agentDeviceAuthPage,
+});
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
 const server = assembled.app.listen(config.port, () => {
   console.log(

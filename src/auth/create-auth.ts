@@ -2,6 +2,8 @@ import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
+import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 
 export interface AuthOptions {
@@ -9,9 +11,11 @@ export interface AuthOptions {
   /** Origin the server is reached at, e.g. http://localhost:3005 (routes live under /api/auth). */
   readonly baseUrl: string;
   readonly secret: string;
+  /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted. */
+  readonly agents?: Partial<AgentAuthSettings>;
 }
 
-/** Where Better Auth is mounted; agent-auth (issue #4) needs the base URL to end with it. */
+/** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
 export const AUTH_BASE_PATH = "/api/auth";
 
 /**
@@ -20,6 +24,7 @@ export const AUTH_BASE_PATH = "/api/auth";
  * plugin's per-key rate limit (10 verifications a day by default) is off: a
  * store API is called far more often than that, and abuse is limited per key
  * owner's membership instead (checked on every call, see resolve-principal).
+ * Agent Auth (register, approve, capability list/execute) lives beside them.
  */
 export function createAuth(options: AuthOptions) {
   return betterAuth({
@@ -29,7 +34,15 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
-    plugins: [organization(), apiKey({ enableMetadata: true, rateLimit: { enabled: false } })],
+    plugins: [
+      organization(),
+      apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
+      createAgentAuthPlugin(options.db, {
+        deviceAuthorizationPage: options.agents?.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
+        trustProxy: options.agents?.trustProxy ?? false,
+        onEvent: options.agents?.onEvent,
+      }),
+    ],
     telemetry: { enabled: false },
   });
 }

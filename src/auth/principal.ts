@@ -18,4 +18,10 @@ export interface Principal {
    */
   readonly credentialId: string;
   readonly scopes: ReadonlySet<Scope>;
+  /**
+   * Agents only: the capabilities (operationIds) a merchant granted and that
+   * are active now. An agent may call an operation only when it holds the
+   * operation's own capability; other kinds leave this undefined (scope decides).
+   */
+  readonly grantedCapabilities?: ReadonlySet<string>;
 }

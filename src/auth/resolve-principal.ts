@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
+import { hasBearerJwt, resolveAgentPrincipal } from "../agents/agent-principal.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import type { AppContext } from "../http/app-context.js";
@@ -11,35 +12,59 @@ import type { Principal, Scope } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
 
 /** How a caller can authenticate, for 401 responses (RFC 9110 §11.6.1). */
-const WWW_AUTHENTICATE = 'ApiKey header="x-api-key", Bearer realm="commerce"';
+function wwwAuthenticate(publicOrigin: string): string {
+  return `ApiKey header="x-api-key", AgentAuth discovery="${publicOrigin}/.well-known/agent-configuration"`;
+}
+
+export interface PrincipalSources {
+  readonly auth: Auth;
+  readonly db: Kysely<Database>;
+  readonly apiKeys: ApiKeyResolver;
+  /** Origin agents and integrators reach the API at (API_PUBLIC_URL), for discovery links in challenges. */
+  readonly publicOrigin: string;
+}
 
 /**
- * The router's context factory: finds who is calling (x-api-key, else the
- * session cookie), refuses unauthenticated callers (401) and callers without
- * the operation's scope (403, naming the scope), and hands the handler its
- * tenant. Runs before request validation.
+ * The router's context factory: finds who is calling (x-api-key, else an
+ * agent JWT, else the session cookie), refuses unauthenticated callers (401),
+ * callers without the operation's scope (403, naming the scope) and agents
+ * without the operation's own capability (403, naming it), and hands the
+ * handler its tenant. Runs before request validation.
  */
-export function createContextFactory(auth: Auth, db: Kysely<Database>, apiKeys: ApiKeyResolver) {
+export function createContextFactory(sources: PrincipalSources) {
   return async (req: Request, res: Response, operation: OperationMeta): Promise<AppContext> => {
-    const principal = await authenticate(apiKeys, auth, db, req);
+    const principal = await authenticate(sources, req);
     const scope = requiredScope(operation);
     if (!principal.scopes.has(scope)) {
       throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operation.operationId} needs the "${scope}" scope.`);
+    }
+    if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operation.operationId)) {
+      throw capabilityNotGranted(operation.operationId, sources.auth);
     }
     return { principal, tenant: tenantOf(principal.organizationId), requestId: String(res.locals.requestId ?? "") };
   };
 }
 
-async function authenticate(apiKeys: ApiKeyResolver, auth: Auth, db: Kysely<Database>, req: Request): Promise<Principal> {
+async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSources, req: Request): Promise<Principal> {
   const apiKey = req.get("x-api-key");
   if (apiKey !== undefined) {
     const principal = await apiKeys.resolve(apiKey);
-    if (!principal) throw unauthorized("invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
+    if (!principal) throw unauthorized(publicOrigin, "invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
     return principal;
   }
+  if (hasBearerJwt(req.headers)) return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
   const principal = await resolveSession(auth, db, req.headers);
-  if (!principal) throw unauthorized("unauthenticated", "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.");
+  if (!principal) throw unauthorized(publicOrigin, "unauthenticated", "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.");
   return principal;
+}
+
+function capabilityNotGranted(capability: string, auth: Auth): HttpProblem {
+  return new HttpProblem(
+    403,
+    "capability_not_granted",
+    "Capability not granted",
+    `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${auth.options.baseURL}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
+  );
 }
 
 function requiredScope(operation: OperationMeta): Scope {
@@ -47,6 +72,6 @@ function requiredScope(operation: OperationMeta): Scope {
   return capabilities[operation.operationId].scope;
 }
 
-function unauthorized(code: string, detail: string): HttpProblem {
-  return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": WWW_AUTHENTICATE });
+function unauthorized(publicOrigin: string, code: string, detail: string): HttpProblem {
+  return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 
 /** A development-only secret; refused in production (see loadConfig). */
 const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000";
@@ -18,6 +19,10 @@ const EnvSchema = z.object({
   BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   API_PUBLIC_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   TRUST_PROXY: booleanString.default(false),
+  AGENT_DEVICE_AUTH_PAGE: z
+    .string()
+    .refine((value) => value.startsWith("/") || /^https?:\/\//.test(value), "must be a path starting with / or an absolute http(s) URL")
+    .default(DEFAULT_DEVICE_AUTH_PAGE),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
 });
 
@@ -36,6 +41,8 @@ export interface AppConfig {
   /** Public base URL of the API (defaults to authUrl). */
   readonly apiPublicUrl: string;
   readonly trustProxy: boolean;
+  /** Where merchants approve agents: a path on this server or an absolute URL. */
+  readonly agentDeviceAuthPage: string;
   readonly logLevel: string;
 }
 
@@ -77,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authUrl,
     apiPublicUrl: stripTrailingSlash(values.API_PUBLIC_URL ?? authUrl),
     trustProxy: values.TRUST_PROXY,
+    agentDeviceAuthPage: values.AGENT_DEVICE_AUTH_PAGE,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -7,6 +7,7 @@ import { createRouter } from "../../generated/routes.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
+import { agentDiscoveryRoutes } from "../agents/discovery-routes.js";
 import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
@@ -20,15 +21,19 @@ export interface AppDependencies {
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   readonly trustProxy: boolean;
+  /** Public base URL of the API (API_PUBLIC_URL): discovery links and challenges point there. */
+  readonly publicUrl: string;
+  /** The device authorization page (AGENT_DEVICE_AUTH_PAGE), linked from discovery. */
+  readonly deviceAuthorizationPage: string;
 }
 
 /**
- * The HTTP application: request ids and logs, Better Auth under /api/auth
- * (mounted before any body parser, as it reads the raw body itself), health
+ * The HTTP application: request ids and logs, agent discovery, Better Auth
+ * under /api/auth (mounted before any body parser, as it reads the raw body itself), health
  * checks, then the generated router for /v1 with principal resolution as its
  * context factory. Anything else is a problem+json 404.
  */
-export function createApp({ auth, apiKeys, db, logger, trustProxy }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, db, logger, trustProxy, publicUrl, deviceAuthorizationPage }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -43,6 +48,7 @@ export function createApp({ auth, apiKeys, db, logger, trustProxy }: AppDependen
     }),
   );
 
+  app.use(agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }));
   app.all("/api/auth/*splat", toNodeHandler(auth));
 
   app.get("/healthz", (_req, res) => {
@@ -60,7 +66,7 @@ export function createApp({ auth, apiKeys, db, logger, trustProxy }: AppDependen
 
   app.use(
     createRouter(createHandlers(db), {
-      context: createContextFactory(auth, db, apiKeys),
+      context: createContextFactory({ auth, db, apiKeys, publicOrigin: new URL(publicUrl).origin }),
       onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
     }),
   );

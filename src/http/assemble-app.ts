@@ -1,6 +1,7 @@
 import type { Express } from "express";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { DatabaseHandle } from "../db/create-database.js";
 import type { Logger } from "../logging/logger.js";
@@ -21,9 +22,16 @@ export async function assembleApp(options: {
   database: DatabaseHandle;
   logger: Logger;
   trustProxy: boolean;
+  /** API_PUBLIC_URL; defaults to Better Auth's origin. */
+  publicUrl?: string;
+  /** AGENT_DEVICE_AUTH_PAGE; the same value createAuth got. */
+  deviceAuthorizationPage?: string;
 }): Promise<AssembledApp> {
   const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
   const authChanges = await startAuthChangeFeed(options.database, apiKeys);
-  const app = createApp({ auth: options.auth, apiKeys, db: options.database.db, logger: options.logger, trustProxy: options.trustProxy });
+  const app = createApp({ auth: options.auth, apiKeys, db: options.database.db, logger: options.logger, trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin,
+    deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
+  });
   return { app, close: () => authChanges.close() };
 }

@@ -1,0 +1,59 @@
+import { agentAuth, type AgentAuthEvent, type Capability } from "@better-auth/agent-auth";
+import type { Kysely } from "kysely";
+import { autoGrantedCapabilities, isCapabilityName } from "../../generated/capabilities.js";
+import { scopesOfRole } from "../auth/membership.js";
+import type { Database } from "../db/schema.js";
+import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
+
+export interface AgentAuthSettings {
+  /** Device authorization page, a path on this server or a full URL (AGENT_DEVICE_AUTH_PAGE). */
+  readonly deviceAuthorizationPage: string;
+  /** Believe X-Forwarded-Proto when checking JWT audiences (TRUST_PROXY). */
+  readonly trustProxy: boolean;
+  /** Told about every registration, approval and revocation (notifications, audit). */
+  readonly onEvent?: (event: AgentAuthEvent) => void | Promise<void>;
+}
+
+/**
+ * The Agent Auth Protocol plugin, fed by the contract: every operation is a
+ * capability; the auto-granted ones (storefront reads and `createCart`) are
+ * what a merchant-approved host's agents get at once; everything else waits
+ * for approval. Agents act for the user who approves them (delegated mode
+ * only: an autonomous agent would have no user, hence no store).
+ */
+export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthSettings) {
+  return agentAuth({
+    providerName: "Commerce API",
+    providerDescription: "A store's catalog, carts and orders. Reads are granted at once; changes need the merchant's approval.",
+    modes: ["delegated"],
+    capabilities: pluginCapabilities(),
+    defaultHostCapabilities: [...autoGrantedCapabilities],
+    // An agent no one here wrote must be able to introduce its host; the merchant's approval is the trust decision.
+    allowDynamicHostRegistration: true,
+    validateCapabilities: (names) => names.every(isCapabilityName),
+    resolveCapabilities: async ({ capabilities, agentSession, hostSession }) => {
+      const userId = agentSession?.userId ?? hostSession?.host.userId ?? null;
+      const organizationId = pinnedOrganization(agentSession?.agent.metadata);
+      if (userId && (await managesAStore(db, userId, organizationId))) return capabilities;
+      return capabilities.filter((capability: Capability) => isStorefrontCapability(capability.name));
+    },
+    deviceAuthorizationPage: settings.deviceAuthorizationPage,
+    trustProxy: settings.trustProxy,
+    onEvent: settings.onEvent,
+  });
+}
+
+/** The organization an agent was pinned to at approval (its metadata `organizationId`), if any. */
+export function pinnedOrganization(metadata: unknown): string | null {
+  if (!metadata || typeof metadata !== "object") return null;
+  const value = (metadata as { organizationId?: unknown }).organizationId;
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+/** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */
+async function managesAStore(db: Kysely<Database>, userId: string, organizationId: string | null): Promise<boolean> {
+  let query = db.selectFrom("member").select("role").where("userId", "=", userId);
+  if (organizationId) query = query.where("organizationId", "=", organizationId);
+  const memberships = await query.execute();
+  return memberships.some(({ role }) => scopesOfRole(role).has("admin"));
+}

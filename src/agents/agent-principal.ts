@@ -1,0 +1,81 @@
+import type { AgentSession } from "@better-auth/agent-auth";
+import { APIError } from "better-auth/api";
+import { fromNodeHeaders } from "better-auth/node";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Kysely } from "kysely";
+import { HttpProblem } from "../../generated/routes.js";
+import type { Auth } from "../auth/create-auth.js";
+import { scopesOfRole } from "../auth/membership.js";
+import type { Principal } from "../auth/principal.js";
+import type { Database } from "../db/schema.js";
+import { pinnedOrganization } from "./agent-auth-plugin.js";
+import { discoveryChallenge } from "./discovery-challenge.js";
+
+/** Whether the request carries a JWT as its Bearer token (agent JWTs are; nothing else we accept is). */
+export function hasBearerJwt(headers: IncomingHttpHeaders): boolean {
+  const value = headers.authorization;
+  if (!value || !/^Bearer\s+/i.test(value)) return false;
+  return value.replace(/^Bearer\s+/i, "").split(".").length === 3;
+}
+
+/**
+ * Turns an agent JWT into a principal. The plugin verifies the token
+ * (signature, `typ`, max age, audience, single-use `jti`) and the agent's
+ * state, and returns its active grants; we add the tenant: the organization
+ * pinned in the agent's metadata when the merchant approved it (still one of
+ * the user's memberships), else the user's only membership.
+ */
+export async function resolveAgentPrincipal(auth: Auth, db: Kysely<Database>, headers: IncomingHttpHeaders, publicOrigin: string): Promise<Principal> {
+  const session = await verifyAgentJwt(auth, headers, publicOrigin);
+  if (!session.userId) {
+    throw new HttpProblem(403, "agent_without_user", "Agent has no delegating user", "Only delegated agents, approved by a store member, can call the API.");
+  }
+  const memberships = await db.selectFrom("member").select(["organizationId", "role"]).where("userId", "=", session.userId).execute();
+  const pinned = pinnedOrganization(session.agent.metadata);
+  const membership = pinned ? memberships.find((item) => item.organizationId === pinned) : memberships.length === 1 ? memberships[0] : undefined;
+  if (!membership) throw tenantProblem(pinned, memberships.length);
+  return {
+    kind: "agent",
+    organizationId: membership.organizationId,
+    userId: session.userId,
+    credentialId: session.agentId,
+    scopes: scopesOfRole(membership.role),
+    grantedCapabilities: new Set(session.agent.capabilityGrants.filter((grant) => grant.status === "active").map((grant) => grant.capability)),
+  };
+}
+
+async function verifyAgentJwt(auth: Auth, headers: IncomingHttpHeaders, publicOrigin: string): Promise<AgentSession> {
+  try {
+    const session = (await auth.api.getAgentSession({ headers: fromNodeHeaders(headers) })) as AgentSession | null;
+    if (session) return session;
+  } catch (error) {
+    if (error instanceof APIError) throw fromPluginError(error, publicOrigin);
+    throw error;
+  }
+  throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "The Bearer token is not an agent JWT.", undefined, discoveryChallenge(publicOrigin));
+}
+
+/** The plugin's `{ error, message }` errors as problem+json with the same status; 401s point at discovery. */
+function fromPluginError(error: APIError, publicOrigin: string): HttpProblem {
+  const body = (error.body ?? {}) as { error?: unknown; message?: unknown };
+  const code = typeof body.error === "string" ? body.error : "agent_unauthorized";
+  const detail = typeof body.message === "string" ? body.message : error.message;
+  const status = error.statusCode;
+  const headers = status === 401 ? discoveryChallenge(publicOrigin) : {};
+  return new HttpProblem(status, code, status === 401 ? "Unauthorized" : "Forbidden", detail, undefined, headers);
+}
+
+function tenantProblem(pinned: string | null, membershipCount: number): HttpProblem {
+  if (pinned) {
+    return new HttpProblem(403, "organization_membership_ended", "Not a member of the agent's store", "The user who approved this agent is no longer a member of the store it was approved for.");
+  }
+  if (membershipCount === 0) {
+    return new HttpProblem(403, "no_membership", "No store", "The user who approved this agent is not a member of any store.");
+  }
+  return new HttpProblem(
+    403,
+    "organization_required",
+    "Choose a store",
+    "The user who approved this agent belongs to several stores: approve it again on the device page choosing the store, or pin one with POST /api/auth/agent/update { agent_id, metadata: { organizationId } }.",
+  );
+}
