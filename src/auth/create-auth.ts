@@ -3,6 +3,7 @@ import { betterAuth } from "better-auth";
 import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
 import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
+import { approvalPolicy } from "../agents/approval-policy.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 
@@ -42,6 +43,7 @@ export function createAuth(options: AuthOptions) {
         trustProxy: options.agents?.trustProxy ?? false,
         onEvent: options.agents?.onEvent,
       }),
+      approvalPolicy(options.db),
     ],
     telemetry: { enabled: false },
   });

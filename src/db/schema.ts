@@ -130,6 +130,60 @@ export interface MemberTable {
   createdAt: Date;
 }
 
+/**
+ * The agent-auth plugin's tables, as far as we read or adjust them (the
+ * plugin owns and migrates them). JSON columns are text.
+ */
+export interface AgentTable {
+  id: string;
+  name: string;
+  userId: string | null;
+  hostId: string | null;
+  status: string;
+  metadata: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AgentHostTable {
+  id: string;
+  name: string | null;
+  userId: string | null;
+  status: string;
+}
+
+export interface AgentCapabilityGrantTable {
+  id: string;
+  agentId: string;
+  capability: string;
+  status: string;
+  constraints: string | null;
+  expiresAt: Date | null;
+  reason: string | null;
+  updatedAt: Date;
+}
+
+export interface ApprovalRequestTable {
+  id: string;
+  method: string;
+  agentId: string | null;
+  userId: string | null;
+  capabilities: string | null;
+  status: string;
+  userCodeHash: string | null;
+  bindingMessage: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Wrong user codes typed against one approval request (the plugin only limits per IP). */
+export interface ApprovalCodeFailureTable {
+  approval_request_id: string;
+  failures: number;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   products: ProductTable;
   inventory_adjustments: InventoryAdjustmentTable;
@@ -141,6 +195,11 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   member: MemberTable;
   apikey: ApiKeyTable;
+  agent: AgentTable;
+  agentHost: AgentHostTable;
+  agentCapabilityGrant: AgentCapabilityGrantTable;
+  approvalRequest: ApprovalRequestTable;
+  approval_code_failures: ApprovalCodeFailureTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

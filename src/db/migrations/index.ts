@@ -2,6 +2,7 @@ import type { Migration } from "kysely/migration";
 import { commerceTables } from "./0001-commerce-tables.js";
 import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { callerScoping } from "./0002-caller-scoping.js";
+import { approvalCodeFailures } from "./0004-approval-code-failures.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -11,4 +12,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0001-commerce-tables": commerceTables,
   "0002-caller-scoping": callerScoping,
   "0003-auth-change-notifications": authChangeNotifications,
+  "0004-approval-code-failures": approvalCodeFailures,
 };
