@@ -130,6 +130,13 @@ export interface MemberTable {
   createdAt: Date;
 }
 
+/** Better Auth's organization table (stores), read for names on our pages. */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  slug: string;
+}
+
 /**
  * The agent-auth plugin's tables, as far as we read or adjust them (the
  * plugin owns and migrates them). JSON columns are text.
@@ -160,6 +167,8 @@ export interface AgentCapabilityGrantTable {
   constraints: string | null;
   expiresAt: Date | null;
   reason: string | null;
+  grantedBy: string | null;
+  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -194,6 +203,7 @@ export interface Database {
   refunds: RefundTable;
   idempotency_keys: IdempotencyKeyTable;
   member: MemberTable;
+  organization: OrganizationTable;
   apikey: ApiKeyTable;
   agent: AgentTable;
   agentHost: AgentHostTable;

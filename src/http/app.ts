@@ -8,6 +8,7 @@ import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import { agentDiscoveryRoutes } from "../agents/discovery-routes.js";
+import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
@@ -50,6 +51,7 @@ export function createApp({ auth, apiKeys, db, logger, trustProxy, publicUrl, de
 
   app.use(agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }));
   app.all("/api/auth/*splat", toNodeHandler(auth));
+  app.use(merchantPages({ auth, db, deviceAuthorizationPage }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -1,0 +1,21 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { parseJsonColumn } from "./json-column.js";
+
+/**
+ * Pins the store an agent acts for in its metadata (`organizationId`), the
+ * tenant its calls resolve to. Returns an undo for when the approval that
+ * motivated the pin fails (wrong code, refused), so a failed attempt cannot
+ * re-point someone else's agent.
+ */
+export async function pinOrganization(db: Kysely<Database>, agentId: string, organizationId: string): Promise<() => Promise<void>> {
+  const agent = await db.selectFrom("agent").select("metadata").where("id", "=", agentId).executeTakeFirst();
+  if (!agent) return async () => {};
+  const previous = agent.metadata;
+  const current = parseJsonColumn(previous);
+  const metadata = { ...(current && typeof current === "object" ? current : {}), organizationId };
+  await db.updateTable("agent").set({ metadata: JSON.stringify(metadata) }).where("id", "=", agentId).execute();
+  return async () => {
+    await db.updateTable("agent").set({ metadata: previous }).where("id", "=", agentId).execute();
+  };
+}

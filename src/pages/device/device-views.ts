@@ -1,0 +1,79 @@
+import { html, type SafeHtml } from "../html.js";
+import { alertBox } from "../layout.js";
+import type { PageUser } from "../page-session.js";
+import type { PendingApproval, RequestedCapability } from "./pending-approval.js";
+
+/** Step 1 without a code in the link: type the code the agent printed. */
+export function codeEntryForm(action: string, message?: string): SafeHtml {
+  return html`${alertBox(message)}
+<form method="get" action="${action}">
+  <label for="code">Code shown by the agent</label>
+  <input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX" aria-describedby="code-help" required>
+  <p id="code-help" class="meta">Eight letters and digits, as in <code>ABCD-2345</code>.</p>
+  <button type="submit">Continue</button>
+</form>`;
+}
+
+export interface ApprovalFormInput {
+  readonly action: string;
+  readonly csrfToken: string;
+  readonly code: string;
+  readonly approval: PendingApproval;
+  readonly user: PageUser;
+  readonly message?: string;
+}
+
+/** Step 2: who is asking, for what, on which store; approve a subset or deny. */
+export function approvalForm({ action, csrfToken, code, approval, user, message }: ApprovalFormInput): SafeHtml {
+  const manages = user.stores.some((store) => store.manages);
+  return html`${alertBox(message)}
+<p>An AI agent asks to act for you, <strong>${user.name || user.email}</strong>.</p>
+<dl>
+  <dt>Agent</dt><dd>${approval.agentName}</dd>
+  <dt>Host</dt><dd>${approval.hostName ?? "unnamed host"}</dd>
+  ${approval.bindingMessage ? html`<dt>Message from the agent</dt><dd>${approval.bindingMessage}</dd>` : ""}
+</dl>
+<p class="meta">Check that the code <code>${code}</code> is the one your agent shows.</p>
+<form method="post" action="${action}">
+  <input type="hidden" name="csrf" value="${csrfToken}">
+  <input type="hidden" name="agent_id" value="${approval.agentId}">
+  <input type="hidden" name="code" value="${code}">
+  ${storeChoice(user)}
+  <fieldset>
+    <legend>Capabilities requested</legend>
+    ${approval.requested.map((capability) => capabilityRow(capability, manages))}
+  </fieldset>
+  <button type="submit" name="decision" value="approve">Approve selected</button>
+  <button type="submit" name="decision" value="deny" class="secondary">Deny all</button>
+</form>`;
+}
+
+function storeChoice(user: PageUser): SafeHtml {
+  if (user.stores.length === 1) {
+    const store = user.stores[0]!;
+    return html`<input type="hidden" name="organization_id" value="${store.organizationId}"><p>Store: <strong>${store.name}</strong></p>`;
+  }
+  return html`<label for="organization_id">Store the agent will act for</label>
+<select id="organization_id" name="organization_id" required>
+  ${user.stores.map((store) => html`<option value="${store.organizationId}">${store.name}${store.manages ? " (owner/admin)" : ""}</option>`)}
+</select>`;
+}
+
+function capabilityRow(capability: RequestedCapability, manages: boolean): SafeHtml {
+  const id = `cap-${capability.name}`;
+  const adminWithoutRights = capability.scope === "admin" && !manages;
+  return html`<div class="capability">
+  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights ? "disabled" : "checked"} aria-describedby="${id}-meta">
+  <div>
+    <label for="${id}">${capability.summary} <code>${capability.name}</code></label>
+    <span id="${id}-meta" class="meta">${capability.method} ${capability.path} · scope ${capability.scope} ·
+      ${capability.changesData ? html`<span class="changes">changes data</span>` : "read-only"}
+      ${adminWithoutRights ? " · only an owner or admin can approve this" : ""}</span>
+  </div>
+</div>`;
+}
+
+/** The end of the flow: what happened, and that the agent continues on its own. */
+export function outcome(message: string, kind: "ok" | "error"): SafeHtml {
+  return html`${alertBox(message, kind)}<p>You can close this page; the agent notices on its own. See <a href="/agents">your connected agents</a>.</p>`;
+}

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import { capabilities, isCapabilityName } from "../../../generated/capabilities.js";
+import { changesData } from "../../agents/plugin-capabilities.js";
+import type { Database } from "../../db/schema.js";
+
+export interface RequestedCapability {
+  readonly name: string;
+  /** The operation's summary (first line of its description). */
+  readonly summary: string;
+  readonly scope: "storefront" | "admin" | "unknown";
+  readonly method: string;
+  readonly path: string;
+  readonly changesData: boolean;
+}
+
+export interface PendingApproval {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly hostName: string | null;
+  /** Whether the agent itself still waits for a first approval (new host) or asks for more. */
+  readonly agentStatus: string;
+  readonly bindingMessage: string | null;
+  readonly requested: readonly RequestedCapability[];
+}
+
+/**
+ * The agent's pending device-authorization request, with what it asks for:
+ * each pending grant described from the contract. Null when the agent has
+ * no live device request (approved, denied, expired or unknown).
+ */
+export async function findPendingApproval(db: Kysely<Database>, agentId: string): Promise<PendingApproval | null> {
+  const request = await db
+    .selectFrom("approvalRequest")
+    .select(["bindingMessage"])
+    .where("agentId", "=", agentId)
+    .where("status", "=", "pending")
+    .where("method", "=", "device_authorization")
+    .where("expiresAt", ">", new Date())
+    .executeTakeFirst();
+  if (!request) return null;
+  const agent = await db
+    .selectFrom("agent")
+    .leftJoin("agentHost", "agentHost.id", "agent.hostId")
+    .select(["agent.id", "agent.name", "agent.status", "agentHost.name as hostName"])
+    .where("agent.id", "=", agentId)
+    .executeTakeFirst();
+  if (!agent) return null;
+  const grants = await db
+    .selectFrom("agentCapabilityGrant")
+    .select("capability")
+    .where("agentId", "=", agentId)
+    .where("status", "=", "pending")
+    .orderBy("createdAt")
+    .execute();
+  return {
+    agentId: agent.id,
+    agentName: agent.name,
+    hostName: agent.hostName,
+    agentStatus: agent.status,
+    bindingMessage: request.bindingMessage,
+    requested: [...new Set(grants.map((grant) => grant.capability))].map(describeCapability),
+  };
+}
+
+/**
+ * The agent a user code belongs to, for a browser that has only the code
+ * (the plain `verification_uri`). Codes are stored as the SHA-256 (base64url)
+ * of their `XXXX-XXXX` form; the plugin checks the code again at approval.
+ */
+export async function agentForUserCode(db: Kysely<Database>, code: string): Promise<string | null> {
+  const hash = createHash("sha256").update(normalizeUserCode(code)).digest("base64url");
+  const request = await db
+    .selectFrom("approvalRequest")
+    .select("agentId")
+    .where("userCodeHash", "=", hash)
+    .where("status", "=", "pending")
+    .where("expiresAt", ">", new Date())
+    .executeTakeFirst();
+  return request?.agentId ?? null;
+}
+
+/** `abcd efgh`, `ABCD-EFGH` and `abcdefgh` are one code. */
+export function normalizeUserCode(code: string): string {
+  const letters = code.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
+  return letters.length === 8 ? `${letters.slice(0, 4)}-${letters.slice(4)}` : code.trim().toUpperCase();
+}
+
+function describeCapability(name: string): RequestedCapability {
+  if (!isCapabilityName(name)) return { name, summary: "Not an operation of this API", scope: "unknown", method: "", path: "", changesData: true };
+  const definition = capabilities[name];
+  return {
+    name,
+    summary: definition.description.split("\n")[0]!,
+    scope: definition.scope,
+    method: definition.method,
+    path: definition.path,
+    changesData: changesData(definition),
+  };
+}
