@@ -21,7 +21,8 @@ export function sendPage(res: Response, title: string, body: SafeHtml, status = 
       "Cache-Control": "no-store",
       "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       "X-Frame-Options": "DENY",
-      "Referrer-Policy": "no-referrer",
+      // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form posts.
+      "Referrer-Policy": "same-origin",
     })
     .send(
       html`<!doctype html>

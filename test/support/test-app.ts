@@ -48,7 +48,12 @@ export async function startTestApp(): Promise<TestApp> {
 export interface StoreOwner {
   readonly userId: string;
   readonly organizationId: string;
+  readonly email: string;
+  readonly password: string;
 }
+
+/** The password every test user gets. */
+export const TEST_PASSWORD = "password-1234";
 
 let counter = 0;
 
@@ -56,9 +61,9 @@ let counter = 0;
 export async function createStoreOwner(auth: Auth, name = "Store"): Promise<StoreOwner> {
   counter += 1;
   const email = `owner-${Date.now()}-${counter}@example.com`;
-  const { user } = await auth.api.signUpEmail({ body: { email, password: "password-1234", name } });
+  const { user } = await auth.api.signUpEmail({ body: { email, password: TEST_PASSWORD, name } });
   const organization = await auth.api.createOrganization({ body: { name, slug: `store-${Date.now()}-${counter}`, userId: user.id } });
-  return { userId: user.id, organizationId: organization!.id };
+  return { userId: user.id, organizationId: organization!.id, email, password: TEST_PASSWORD };
 }
 
 /** An API key owned by `userId` with the given metadata. */
