@@ -1,0 +1,50 @@
+import { connectAgent, MemoryIdentityStorage, type AgentConnection, type ApprovalInfo, type CapabilityName, type IdentityStorage } from "../../generated/sdk/index.js";
+import { decideOverHttp, signInCookie } from "../support/merchant.js";
+import { issueApiKey, type StoreOwner, type TestApp } from "../support/test-app.js";
+
+export interface ConnectedAgent {
+  readonly agent: AgentConnection;
+  /** The approval it must show its merchant, when it needs one. */
+  readonly approval: ApprovalInfo | undefined;
+  readonly storage: IdentityStorage;
+}
+
+/** Connects an agent with the SDK without waiting for approval (a fresh host unless `storage` is reused). */
+export async function connectTestAgent(app: TestApp, capabilities: readonly CapabilityName[], storage: IdentityStorage = new MemoryIdentityStorage()): Promise<ConnectedAgent> {
+  let approval: ApprovalInfo | undefined;
+  const agent = await connectAgent({
+    baseUrl: app.baseUrl,
+    name: "Test agent",
+    hostName: "vitest",
+    capabilities,
+    storage,
+    wait: false,
+    onApproval: (info) => {
+      approval = info;
+    },
+  });
+  return { agent, approval, storage };
+}
+
+/** The merchant approves (or denies) the agent's pending request over HTTP, as the device page would. */
+export async function decide(app: TestApp, merchant: StoreOwner, connected: ConnectedAgent, action: "approve" | "deny", capabilities?: string[]) {
+  const cookie = await signInCookie(app, merchant.email, merchant.password);
+  return decideOverHttp(app, cookie, {
+    agent_id: connected.agent.session.agentId,
+    action,
+    ...(action === "approve" ? { user_code: connected.approval?.user_code ?? "" } : {}),
+    ...(capabilities ? { capabilities } : {}),
+  });
+}
+
+/** A product in the owner's store, created with an admin API key over HTTP. */
+export async function createProduct(app: TestApp, owner: StoreOwner, sku: string): Promise<{ id: string }> {
+  const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront", "admin"] });
+  const response = await fetch(`${app.baseUrl}/v1/admin/products`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": key, "idempotency-key": `create-${sku}` },
+    body: JSON.stringify({ sku, name: `Product ${sku}`, price: { amount: 1200, currency: "EUR" }, inventory: 5 }),
+  });
+  if (response.status !== 201) throw new Error(`product not created: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
+}
