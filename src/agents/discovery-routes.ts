@@ -28,7 +28,8 @@ export interface DiscoveryOptions {
  * - `token_endpoint` → `agent/status`: a protocol agent polls its status
  *   where an OAuth client would poll the token endpoint (there is no token to
  *   fetch: the agent signs its own short-lived JWTs).
- * Also mounts the path aliases; place before Better Auth's catch-all route.
+ * Also mounts the path aliases and sends the bare issuer URL to the
+ * document; place before Better Auth's catch-all route.
  */
 export function agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }: DiscoveryOptions): Router {
   const router = Router();
@@ -52,6 +53,11 @@ export function agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy
     } catch (error) {
       next(error);
     }
+  });
+
+  // The issuer is a URL in the document too: it leads back to the document.
+  router.get(AUTH_BASE_PATH, (_req, res) => {
+    res.redirect(307, "/.well-known/agent-configuration");
   });
 
   for (const [alias, target] of Object.entries(AGENT_AUTH_ALIASES)) {

@@ -17,7 +17,8 @@ export interface TestApp {
 }
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: { trustProxy?: boolean } = {}): Promise<TestApp> {
+  const trustProxy = options.trustProxy ?? false;
   const database = await createTestDatabase();
   // Better Auth's base URL must be the origin clients use (cookies, Origin checks), known only after listen:
   // listen first with a placeholder handler, then install the app.
@@ -28,9 +29,9 @@ export async function startTestApp(): Promise<TestApp> {
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000" });
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy } });
   await migrateAll(database.db, auth);
-  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy: false });
+  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy });
   handler = assembled.app;
   return {
     baseUrl,
