@@ -70,8 +70,13 @@ export class FileIdentityStorage implements IdentityStorage {
   private async tightenPermissions(): Promise<void> {
     // POSIX modes only: on Windows the bits do not describe access.
     if (process.platform === "win32") return;
-    const { mode } = await stat(this.path);
-    if ((mode & 0o077) !== 0) await chmod(this.path, FILE_MODE);
+    try {
+      const { mode } = await stat(this.path);
+      if ((mode & 0o077) !== 0) await chmod(this.path, FILE_MODE);
+    } catch (error) {
+      // Not ours to chmod (another owner) or gone meanwhile: say so rather than use exposed keys silently.
+      throw new IdentityStorageError(this.path, "cannot restrict permissions to 0600", { cause: error });
+    }
   }
 }
 
