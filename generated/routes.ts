@@ -3,12 +3,12 @@
 
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
-import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
+import { buildDispatcher, buildRouter, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
 import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
 
-export { defaultContext, HttpProblem, type FieldError, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";
+export { defaultContext, HttpProblem, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";
 
 /** Every operationId of the contract. */
 export type OperationId = "listProducts" | "getProduct" | "createCart" | "getCart" | "addCartItem" | "removeCartItem" | "updateCartItem" | "listOrders" | "placeOrder" | "getOrder" | "adminCreateProduct" | "adminUpdateProduct" | "adminArchiveProduct" | "adminAdjustInventory" | "adminListOrders" | "adminGetOrder" | "adminRefundOrder" | "adminCancelOrder";
@@ -677,123 +677,134 @@ export interface Handlers<TContext = RequestContext> {
 }
 
 /**
+ * Every operation wired to its validators and handler, static paths before parameterised ones.
+ */
+export function routeDefinitions<TContext>(handlers: Handlers<TContext>): RouteDefinition<TContext>[] {
+  return [
+    {
+      operation: operationMeta["listProducts"],
+      validateParameters: parameters.listProducts_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["listProducts"](input as unknown as OperationInputs["listProducts"], context),
+    },
+    {
+      operation: operationMeta["getProduct"],
+      validateParameters: parameters.getProduct_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["getProduct"](input as unknown as OperationInputs["getProduct"], context),
+    },
+    {
+      operation: operationMeta["createCart"],
+      validateParameters: undefined,
+      validateBody: { json: bodies.createCart_jsonBody },
+      handle: (input, context) => handlers["createCart"](input as unknown as OperationInputs["createCart"], context),
+    },
+    {
+      operation: operationMeta["getCart"],
+      validateParameters: parameters.getCart_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["getCart"](input as unknown as OperationInputs["getCart"], context),
+    },
+    {
+      operation: operationMeta["addCartItem"],
+      validateParameters: parameters.addCartItem_parameters,
+      validateBody: { json: bodies.addCartItem_jsonBody },
+      handle: (input, context) => handlers["addCartItem"](input as unknown as OperationInputs["addCartItem"], context),
+    },
+    {
+      operation: operationMeta["removeCartItem"],
+      validateParameters: parameters.removeCartItem_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["removeCartItem"](input as unknown as OperationInputs["removeCartItem"], context),
+    },
+    {
+      operation: operationMeta["updateCartItem"],
+      validateParameters: parameters.updateCartItem_parameters,
+      validateBody: { json: bodies.updateCartItem_jsonBody },
+      handle: (input, context) => handlers["updateCartItem"](input as unknown as OperationInputs["updateCartItem"], context),
+    },
+    {
+      operation: operationMeta["listOrders"],
+      validateParameters: parameters.listOrders_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["listOrders"](input as unknown as OperationInputs["listOrders"], context),
+    },
+    {
+      operation: operationMeta["placeOrder"],
+      validateParameters: parameters.placeOrder_parameters,
+      validateBody: { json: bodies.placeOrder_jsonBody },
+      handle: (input, context) => handlers["placeOrder"](input as unknown as OperationInputs["placeOrder"], context),
+    },
+    {
+      operation: operationMeta["getOrder"],
+      validateParameters: parameters.getOrder_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["getOrder"](input as unknown as OperationInputs["getOrder"], context),
+    },
+    {
+      operation: operationMeta["adminCreateProduct"],
+      validateParameters: parameters.adminCreateProduct_parameters,
+      validateBody: { json: bodies.adminCreateProduct_jsonBody },
+      handle: (input, context) => handlers["adminCreateProduct"](input as unknown as OperationInputs["adminCreateProduct"], context),
+    },
+    {
+      operation: operationMeta["adminUpdateProduct"],
+      validateParameters: parameters.adminUpdateProduct_parameters,
+      validateBody: { json: bodies.adminUpdateProduct_jsonBody },
+      handle: (input, context) => handlers["adminUpdateProduct"](input as unknown as OperationInputs["adminUpdateProduct"], context),
+    },
+    {
+      operation: operationMeta["adminArchiveProduct"],
+      validateParameters: parameters.adminArchiveProduct_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["adminArchiveProduct"](input as unknown as OperationInputs["adminArchiveProduct"], context),
+    },
+    {
+      operation: operationMeta["adminAdjustInventory"],
+      validateParameters: parameters.adminAdjustInventory_parameters,
+      validateBody: { json: bodies.adminAdjustInventory_jsonBody },
+      handle: (input, context) => handlers["adminAdjustInventory"](input as unknown as OperationInputs["adminAdjustInventory"], context),
+    },
+    {
+      operation: operationMeta["adminListOrders"],
+      validateParameters: parameters.adminListOrders_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["adminListOrders"](input as unknown as OperationInputs["adminListOrders"], context),
+    },
+    {
+      operation: operationMeta["adminGetOrder"],
+      validateParameters: parameters.adminGetOrder_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["adminGetOrder"](input as unknown as OperationInputs["adminGetOrder"], context),
+    },
+    {
+      operation: operationMeta["adminRefundOrder"],
+      validateParameters: parameters.adminRefundOrder_parameters,
+      validateBody: { json: bodies.adminRefundOrder_jsonBody },
+      handle: (input, context) => handlers["adminRefundOrder"](input as unknown as OperationInputs["adminRefundOrder"], context),
+    },
+    {
+      operation: operationMeta["adminCancelOrder"],
+      validateParameters: parameters.adminCancelOrder_parameters,
+      validateBody: {},
+      handle: (input, context) => handlers["adminCancelOrder"](input as unknown as OperationInputs["adminCancelOrder"], context),
+    },
+  ];
+}
+
+/**
  * An Express router serving every operation: parses and validates the request, calls the handler, writes its typed result; errors become application/problem+json.
  *
  * @example
  * app.use(createRouter(handlers, { context: defaultContext }));
  */
 export function createRouter<TContext = RequestContext>(handlers: Handlers<TContext>, options: RouterOptions<TContext>): Router {
-  return buildRouter<TContext>(
-    [
-      {
-        operation: operationMeta["listProducts"],
-        validateParameters: parameters.listProducts_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["listProducts"](input as unknown as OperationInputs["listProducts"], context),
-      },
-      {
-        operation: operationMeta["getProduct"],
-        validateParameters: parameters.getProduct_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["getProduct"](input as unknown as OperationInputs["getProduct"], context),
-      },
-      {
-        operation: operationMeta["createCart"],
-        validateParameters: undefined,
-        validateBody: { json: bodies.createCart_jsonBody },
-        handle: (input, context) => handlers["createCart"](input as unknown as OperationInputs["createCart"], context),
-      },
-      {
-        operation: operationMeta["getCart"],
-        validateParameters: parameters.getCart_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["getCart"](input as unknown as OperationInputs["getCart"], context),
-      },
-      {
-        operation: operationMeta["addCartItem"],
-        validateParameters: parameters.addCartItem_parameters,
-        validateBody: { json: bodies.addCartItem_jsonBody },
-        handle: (input, context) => handlers["addCartItem"](input as unknown as OperationInputs["addCartItem"], context),
-      },
-      {
-        operation: operationMeta["removeCartItem"],
-        validateParameters: parameters.removeCartItem_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["removeCartItem"](input as unknown as OperationInputs["removeCartItem"], context),
-      },
-      {
-        operation: operationMeta["updateCartItem"],
-        validateParameters: parameters.updateCartItem_parameters,
-        validateBody: { json: bodies.updateCartItem_jsonBody },
-        handle: (input, context) => handlers["updateCartItem"](input as unknown as OperationInputs["updateCartItem"], context),
-      },
-      {
-        operation: operationMeta["listOrders"],
-        validateParameters: parameters.listOrders_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["listOrders"](input as unknown as OperationInputs["listOrders"], context),
-      },
-      {
-        operation: operationMeta["placeOrder"],
-        validateParameters: parameters.placeOrder_parameters,
-        validateBody: { json: bodies.placeOrder_jsonBody },
-        handle: (input, context) => handlers["placeOrder"](input as unknown as OperationInputs["placeOrder"], context),
-      },
-      {
-        operation: operationMeta["getOrder"],
-        validateParameters: parameters.getOrder_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["getOrder"](input as unknown as OperationInputs["getOrder"], context),
-      },
-      {
-        operation: operationMeta["adminCreateProduct"],
-        validateParameters: parameters.adminCreateProduct_parameters,
-        validateBody: { json: bodies.adminCreateProduct_jsonBody },
-        handle: (input, context) => handlers["adminCreateProduct"](input as unknown as OperationInputs["adminCreateProduct"], context),
-      },
-      {
-        operation: operationMeta["adminUpdateProduct"],
-        validateParameters: parameters.adminUpdateProduct_parameters,
-        validateBody: { json: bodies.adminUpdateProduct_jsonBody },
-        handle: (input, context) => handlers["adminUpdateProduct"](input as unknown as OperationInputs["adminUpdateProduct"], context),
-      },
-      {
-        operation: operationMeta["adminArchiveProduct"],
-        validateParameters: parameters.adminArchiveProduct_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["adminArchiveProduct"](input as unknown as OperationInputs["adminArchiveProduct"], context),
-      },
-      {
-        operation: operationMeta["adminAdjustInventory"],
-        validateParameters: parameters.adminAdjustInventory_parameters,
-        validateBody: { json: bodies.adminAdjustInventory_jsonBody },
-        handle: (input, context) => handlers["adminAdjustInventory"](input as unknown as OperationInputs["adminAdjustInventory"], context),
-      },
-      {
-        operation: operationMeta["adminListOrders"],
-        validateParameters: parameters.adminListOrders_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["adminListOrders"](input as unknown as OperationInputs["adminListOrders"], context),
-      },
-      {
-        operation: operationMeta["adminGetOrder"],
-        validateParameters: parameters.adminGetOrder_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["adminGetOrder"](input as unknown as OperationInputs["adminGetOrder"], context),
-      },
-      {
-        operation: operationMeta["adminRefundOrder"],
-        validateParameters: parameters.adminRefundOrder_parameters,
-        validateBody: { json: bodies.adminRefundOrder_jsonBody },
-        handle: (input, context) => handlers["adminRefundOrder"](input as unknown as OperationInputs["adminRefundOrder"], context),
-      },
-      {
-        operation: operationMeta["adminCancelOrder"],
-        validateParameters: parameters.adminCancelOrder_parameters,
-        validateBody: {},
-        handle: (input, context) => handlers["adminCancelOrder"](input as unknown as OperationInputs["adminCancelOrder"], context),
-      },
-    ],
-    options,
-  );
+  return buildRouter<TContext>(routeDefinitions(handlers), options);
+}
+
+/**
+ * Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.
+ */
+export function createDispatcher<TContext>(handlers: Handlers<TContext>): OperationDispatcher<TContext> {
+  return buildDispatcher<TContext>(routeDefinitions(handlers));
 }

@@ -32,12 +32,16 @@ export const emitRoutes: Emitter = ({ model, validatorPlan }) => {
 function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import type { Router } from "express";');
   if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
-  writer.writeLine('import { buildRouter, type OperationMeta, type RequestContext, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";');
+  writer.writeLine(
+    'import { buildDispatcher, buildRouter, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";',
+  );
   writer.writeLine('import * as bodies from "./validators/bodies.js";');
   writer.writeLine('import * as formBodies from "./validators/form-bodies.js";');
   writer.writeLine('import * as parameters from "./validators/parameters.js";');
   writer.blankLine();
-  writer.writeLine('export { defaultContext, HttpProblem, type FieldError, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";');
+  writer.writeLine(
+    'export { defaultContext, HttpProblem, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";',
+  );
   writer.blankLine();
 }
 
@@ -184,21 +188,28 @@ function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationMo
 function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: ReadonlyMap<string, ValidatorNames>): void {
   const rank = new Map(orderRoutePaths([...new Set(operations.map((operation) => operation.path))]).map((path, index) => [path, index]));
   const ordered = [...operations].sort((a, b) => rank.get(a.path)! - rank.get(b.path)!);
+  writeJsDoc(writer, ["Every operation wired to its validators and handler, static paths before parameterised ones."]);
+  writer.write("export function routeDefinitions<TContext>(handlers: Handlers<TContext>): RouteDefinition<TContext>[]").block(() => {
+    writer.write("return [").newLine();
+    writer.indent(() => {
+      for (const operation of ordered) writeRoute(writer, operation, validators.get(operation.operationId) ?? {});
+    });
+    writer.writeLine("];");
+  });
+  writer.blankLine();
   writeJsDoc(writer, [
     "An Express router serving every operation: parses and validates the request, calls the handler, writes its typed result; errors become application/problem+json.",
     "@example\napp.use(createRouter(handlers, { context: defaultContext }));",
   ]);
   writer.write("export function createRouter<TContext = RequestContext>(handlers: Handlers<TContext>, options: RouterOptions<TContext>): Router").block(() => {
-    writer.write("return buildRouter<TContext>(").newLine();
-    writer.indent(() => {
-      writer.write("[").newLine();
-      writer.indent(() => {
-        for (const operation of ordered) writeRoute(writer, operation, validators.get(operation.operationId) ?? {});
-      });
-      writer.writeLine("],");
-      writer.writeLine("options,");
-    });
-    writer.writeLine(");");
+    writer.writeLine("return buildRouter<TContext>(routeDefinitions(handlers), options);");
+  });
+  writer.blankLine();
+  writeJsDoc(writer, [
+    "Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.",
+  ]);
+  writer.write("export function createDispatcher<TContext>(handlers: Handlers<TContext>): OperationDispatcher<TContext>").block(() => {
+    writer.writeLine("return buildDispatcher<TContext>(routeDefinitions(handlers));");
   });
 }
 

@@ -214,20 +214,80 @@ function createHandler<TContext>(route: RouteDefinition<TContext>, contexts: Wea
         headers: pickHeaders(req, operation.headerNames),
         body: undefined,
       };
-      const errors: FieldError[] = [];
-      if (route.validateParameters && !route.validateParameters(input)) {
-        errors.push(...toFieldErrors(route.validateParameters.errors, "").map(toRequestLocation));
-      }
+      const errors = validateParameters(route, input);
       input.body = readBody(req, route, errors);
-      if (errors.length > 0) {
-        throw new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, errors);
-      }
+      throwIfInvalid(errors);
       const result = await route.handle(input, context);
       sendResult(res, operation, result);
     } catch (error) {
       next(error);
     }
   };
+}
+
+/** Validates and coerces path, query and header parameters in place; field errors by request location. */
+function validateParameters<TContext>(route: RouteDefinition<TContext>, input: RawInput): FieldError[] {
+  if (!route.validateParameters || route.validateParameters(input)) return [];
+  return toFieldErrors(route.validateParameters.errors, "").map(toRequestLocation);
+}
+
+function throwIfInvalid(errors: readonly FieldError[]): void {
+  if (errors.length > 0) throw new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, [...errors]);
+}
+
+/** An operation call without HTTP: parameters by location and an already-parsed JSON body. */
+export interface OperationCall {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  /** The JSON body; undefined when none is sent. */
+  body?: unknown;
+}
+
+/** Runs operations in-process: same validation and handlers as the router, no HTTP. */
+export interface OperationDispatcher<TContext> {
+  /** Whether the contract has this operation. */
+  has(operationId: string): boolean;
+  /**
+   * Validates the call (throwing HttpProblem 400 with the router's field
+   * pointers), runs the handler and returns its result. Mutates `call`:
+   * coercion and defaults are applied in place.
+   */
+  dispatch(operationId: string, call: OperationCall, context: TContext): Promise<HandlerResult>;
+}
+
+export function buildDispatcher<TContext>(routes: readonly RouteDefinition<TContext>[]): OperationDispatcher<TContext> {
+  const byId = new Map(routes.map((route) => [route.operation.operationId, route]));
+  return {
+    has: (operationId) => byId.has(operationId),
+    async dispatch(operationId, call, context) {
+      const route = byId.get(operationId);
+      if (!route) throw new HttpProblem(404, "unknown_operation", "Unknown operation", `No operation "${operationId}" in the contract.`);
+      const input: RawInput = { params: { ...call.params }, query: { ...call.query }, headers: { ...call.headers }, body: call.body };
+      const errors = validateParameters(route, input);
+      validateJsonBody(route, input.body, errors);
+      throwIfInvalid(errors);
+      return route.handle(input, context);
+    },
+  };
+}
+
+/** The dispatcher's body check: JSON only (there is no Content-Type to pick another media type by). */
+function validateJsonBody<TContext>(route: RouteDefinition<TContext>, body: unknown, errors: FieldError[]): void {
+  const declared = route.operation.requestBody;
+  if (!declared) {
+    if (body !== undefined) errors.push({ pointer: "/body", detail: "this operation takes no body", code: "unevaluatedProperties" });
+    return;
+  }
+  if (body === undefined) {
+    if (declared.required) errors.push({ pointer: "/body", detail: "request body is required", code: "required" });
+    return;
+  }
+  const validate = route.validateBody.json;
+  if (!validate) {
+    throw new HttpProblem(415, "unsupported_media_type", "Unsupported media type", "This operation takes no JSON body.");
+  }
+  if (!validate(body)) errors.push(...toFieldErrors(validate.errors, "/body"));
 }
 
 /** Checks presence and media type of the body, then validates it; returns the (coerced) body. */
