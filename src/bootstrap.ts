@@ -35,7 +35,7 @@ export function openRuntime(config: AppConfig): Runtime {
     db: database.db,
     baseUrl: config.authUrl,
     secret: config.authSecret,
-    agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy },
+    agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy, execution: config.agentExecution },
   });
   return { config, database, auth };
 }

@@ -26,7 +26,18 @@ export function hasBearerJwt(headers: IncomingHttpHeaders): boolean {
  * the user's memberships), else the user's only membership.
  */
 export async function resolveAgentPrincipal(auth: Auth, db: Kysely<Database>, headers: IncomingHttpHeaders, publicOrigin: string): Promise<Principal> {
-  const session = await verifyAgentJwt(auth, headers, publicOrigin);
+  return principalOfAgentSession(db, await verifyAgentJwt(auth, headers, publicOrigin));
+}
+
+/** What a principal is built from: the plugin's agent session, or the same facts read for a proxied call. */
+export interface AgentSessionFacts {
+  readonly agentId: string;
+  readonly userId: string | null;
+  readonly agent: { readonly metadata: unknown; readonly capabilityGrants: readonly { readonly capability: string; readonly status: string }[] };
+}
+
+/** The principal of a verified agent session: its delegating user, tenant, scopes and active grants. */
+export async function principalOfAgentSession(db: Kysely<Database>, session: AgentSessionFacts): Promise<Principal> {
   if (!session.userId) {
     throw new HttpProblem(403, "agent_without_user", "Agent has no delegating user", "Only delegated agents, approved by a store member, can call the API.");
   }

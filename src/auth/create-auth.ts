@@ -12,8 +12,8 @@ export interface AuthOptions {
   /** Origin the server is reached at, e.g. http://localhost:3005 (routes live under /api/auth). */
   readonly baseUrl: string;
   readonly secret: string;
-  /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted. */
-  readonly agents?: Partial<AgentAuthSettings>;
+  /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted, execute in-process. */
+  readonly agents?: Partial<Omit<AgentAuthSettings, "authBaseUrl">>;
 }
 
 /** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
@@ -42,6 +42,8 @@ export function createAuth(options: AuthOptions) {
         deviceAuthorizationPage: options.agents?.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
         trustProxy: options.agents?.trustProxy ?? false,
         onEvent: options.agents?.onEvent,
+        execution: options.agents?.execution ?? { kind: "in-process" },
+        authBaseUrl: `${options.baseUrl}${AUTH_BASE_PATH}`,
       }),
       approvalPolicy(options.db),
     ],

@@ -3,6 +3,8 @@ import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
 import { hasBearerJwt, resolveAgentPrincipal } from "../agents/agent-principal.js";
+import { resolveProxiedAgent } from "../agents/proxied-agent.js";
+import { PROXIED_AGENT_HEADER } from "../agents/proxy-call.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import type { AppContext } from "../http/app-context.js";
@@ -34,15 +36,24 @@ export interface PrincipalSources {
 export function createContextFactory(sources: PrincipalSources) {
   return async (req: Request, res: Response, operation: OperationMeta): Promise<AppContext> => {
     const principal = await authenticate(sources, req);
-    const scope = requiredScope(operation);
-    if (!principal.scopes.has(scope)) {
-      throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operation.operationId} needs the "${scope}" scope.`);
-    }
-    if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operation.operationId)) {
-      throw capabilityNotGranted(operation.operationId, sources.auth);
-    }
+    assertMayCall(principal, operation.operationId, String(sources.auth.options.baseURL));
     return { principal, tenant: tenantOf(principal.organizationId), requestId: String(res.locals.requestId ?? "") };
   };
+}
+
+/**
+ * The operation's scope must be one of the caller's, and an agent must hold
+ * the operation's own capability (a grant for addCartItem does not allow
+ * placeOrder). Shared by the router and the agents' execute endpoint.
+ */
+export function assertMayCall(principal: Principal, operationId: string, authBaseUrl: string): void {
+  const scope = requiredScope(operationId);
+  if (!principal.scopes.has(scope)) {
+    throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operationId} needs the "${scope}" scope.`);
+  }
+  if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operationId)) {
+    throw capabilityNotGranted(operationId, authBaseUrl);
+  }
 }
 
 async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSources, req: Request): Promise<Principal> {
@@ -50,7 +61,8 @@ async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSource
   if (apiKey !== undefined) {
     const principal = await apiKeys.resolve(apiKey);
     if (!principal) throw unauthorized(publicOrigin, "invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
-    return principal;
+    const proxiedAgent = req.get(PROXIED_AGENT_HEADER);
+    return proxiedAgent === undefined ? principal : resolveProxiedAgent(db, principal, proxiedAgent);
   }
   if (hasBearerJwt(req.headers)) return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
   const principal = await resolveSession(auth, db, req.headers);
@@ -58,18 +70,18 @@ async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSource
   return principal;
 }
 
-function capabilityNotGranted(capability: string, auth: Auth): HttpProblem {
+function capabilityNotGranted(capability: string, authBaseUrl: string): HttpProblem {
   return new HttpProblem(
     403,
     "capability_not_granted",
     "Capability not granted",
-    `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${auth.options.baseURL}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
+    `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${authBaseUrl}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
   );
 }
 
-function requiredScope(operation: OperationMeta): Scope {
-  if (!isCapabilityName(operation.operationId)) return "admin";
-  return capabilities[operation.operationId].scope;
+function requiredScope(operationId: string): Scope {
+  if (!isCapabilityName(operationId)) return "admin";
+  return capabilities[operationId].scope;
 }
 
 function unauthorized(publicOrigin: string, code: string, detail: string): HttpProblem {

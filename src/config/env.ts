@@ -23,6 +23,7 @@ const EnvSchema = z.object({
     .string()
     .refine((value) => value.startsWith("/") || /^https?:\/\//.test(value), "must be a path starting with / or an absolute http(s) URL")
     .default(DEFAULT_DEVICE_AUTH_PAGE),
+  AGENT_PROXY_API_KEY: z.string().min(16, "must be an API key").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
 });
 
@@ -43,6 +44,12 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   /** Where merchants approve agents: a path on this server or an absolute URL. */
   readonly agentDeviceAuthPage: string;
+  /**
+   * Where agents' `capability/execute` runs operations: in this process when
+   * API_PUBLIC_URL is this server, else over HTTP at API_PUBLIC_URL with
+   * AGENT_PROXY_API_KEY.
+   */
+  readonly agentExecution: { readonly kind: "in-process" } | { readonly kind: "proxy"; readonly apiUrl: string; readonly apiKey: string };
   readonly logLevel: string;
 }
 
@@ -73,6 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(["BETTER_AUTH_SECRET: is required in production (at least 32 characters)"]);
   }
   const authUrl = stripTrailingSlash(values.BETTER_AUTH_URL ?? `http://localhost:${values.PORT}`);
+  const apiPublicUrl = stripTrailingSlash(values.API_PUBLIC_URL ?? authUrl);
+  const apiElsewhere = new URL(apiPublicUrl).origin !== new URL(authUrl).origin;
+  if (apiElsewhere && !values.AGENT_PROXY_API_KEY) {
+    throw new ConfigError(["AGENT_PROXY_API_KEY: is required when API_PUBLIC_URL is another server than BETTER_AUTH_URL (agents' capability/execute calls the API with it)"]);
+  }
   return {
     env: values.NODE_ENV,
     port: values.PORT,
@@ -82,9 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret: values.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
     usingDevelopmentSecret: !values.BETTER_AUTH_SECRET,
     authUrl,
-    apiPublicUrl: stripTrailingSlash(values.API_PUBLIC_URL ?? authUrl),
+    apiPublicUrl,
     trustProxy: values.TRUST_PROXY,
     agentDeviceAuthPage: values.AGENT_DEVICE_AUTH_PAGE,
+    agentExecution: apiElsewhere ? { kind: "proxy", apiUrl: apiPublicUrl, apiKey: values.AGENT_PROXY_API_KEY! } : { kind: "in-process" },
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -7,19 +7,32 @@ import { migrateAll } from "../../src/db/migrate.js";
 import type { Database } from "../../src/db/schema.js";
 import { assembleApp } from "../../src/http/assemble-app.js";
 import { createLogger } from "../../src/logging/logger.js";
+import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
+import type { DatabaseHandle } from "../../src/db/create-database.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestApp {
   readonly baseUrl: string;
   readonly auth: Auth;
   readonly db: Kysely<Database>;
+  /** The database handle, to start a second app on the same data (a split auth/API deployment). */
+  readonly database: DatabaseHandle;
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  readonly trustProxy?: boolean;
+  /** Share another app's database (not closed with this app); default: a fresh one. */
+  readonly database?: DatabaseHandle;
+  /** Where capability/execute runs operations; default in-process. */
+  readonly execution?: ExecutionTarget;
+}
+
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
-export async function startTestApp(options: { trustProxy?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const trustProxy = options.trustProxy ?? false;
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
+  const ownsDatabase = options.database === undefined;
   // Better Auth's base URL must be the origin clients use (cookies, Origin checks), known only after listen:
   // listen first with a placeholder handler, then install the app.
   let handler: RequestListener = (_req, res) => {
@@ -29,7 +42,7 @@ export async function startTestApp(options: { trustProxy?: boolean } = {}): Prom
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy } });
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, ...(options.execution ? { execution: options.execution } : {}) } });
   await migrateAll(database.db, auth);
   const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy });
   handler = assembled.app;
@@ -37,11 +50,12 @@ export async function startTestApp(options: { trustProxy?: boolean } = {}): Prom
     baseUrl,
     auth,
     db: database.db,
+    database,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await assembled.close();
-      await database.dispose();
+      if (ownsDatabase) await database.dispose();
     },
   };
 }

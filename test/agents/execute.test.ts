@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentConnection } from "../../generated/sdk/index.js";
+import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
+
+/** POST capability/execute as the agent, the way a protocol client does. */
+async function execute(app: TestApp, agent: AgentConnection, capability: string, args?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await agent.session.createJwt()}`, "content-type": "application/json" },
+    body: JSON.stringify({ capability, ...(args === undefined ? {} : { arguments: args }) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("capability/execute in-process", () => {
+  let app: TestApp;
+  let owner: StoreOwner;
+  let other: StoreOwner;
+  let agent: AgentConnection;
+  let product: { id: string };
+  let foreignProduct: { id: string };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    [owner, other] = [await createStoreOwner(app.auth, "Exec Store"), await createStoreOwner(app.auth, "Other Store")];
+    [product, foreignProduct] = await Promise.all([createProduct(app, owner, "EX-1"), createProduct(app, other, "EX-2")]);
+    const connected = await connectTestAgent(app, ["listProducts", "getProduct", "createCart", "addCartItem", "placeOrder", "getOrder"]);
+    await decide(app, owner, connected, "approve");
+    agent = connected.agent;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("returns what the direct call returns", async () => {
+    const direct = await agent.client.GET("/v1/products", { params: { query: { limit: 5 } } });
+    const executed = await execute(app, agent, "listProducts", { params: { limit: 5 } });
+    expect(executed.status).toBe(200);
+    expect(executed.body.data).toEqual(direct.data);
+    const one = await execute(app, agent, "getProduct", { params: { product_id: product.id } });
+    expect(one.body.data).toEqual((await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data);
+  });
+
+  it("refuses the same way: another store's id is 404, bad values are 400 with the router's field pointers", async () => {
+    const foreign = await execute(app, agent, "getProduct", { params: { product_id: foreignProduct.id } });
+    const directForeign = await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: foreignProduct.id } } });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(directForeign.error);
+
+    const invalid = await execute(app, agent, "listProducts", { params: { limit: 1000 } });
+    const directInvalid = await agent.client.GET("/v1/products", { params: { query: { limit: 1000 } } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toEqual(directInvalid.error);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: "/query/limit" })]);
+  });
+
+  it("validates the arguments' shape before anything runs", async () => {
+    const unknownParameter = await execute(app, agent, "listProducts", { params: { colour: "red" } });
+    expect(unknownParameter.status).toBe(400);
+    expect(unknownParameter.body.errors).toEqual([expect.objectContaining({ pointer: "/arguments/params/colour" })]);
+    const stray = await execute(app, agent, "createCart", { body: { currency: "EUR" }, extra: 1 });
+    expect(stray.status).toBe(400);
+    const missingBody = await execute(app, agent, "createCart", {});
+    expect(missingBody).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/body", code: "required" })] } });
+    const wrongType = await execute(app, agent, "createCart", { body: { currency: 12 } });
+    expect(wrongType).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/body/currency" })] } });
+  });
+
+  it("shops end to end: cart, item, order with an Idempotency-Key parameter, replayed on retry", async () => {
+    const cart = await execute(app, agent, "createCart", { body: { currency: "EUR" } });
+    const cartId = (cart.body.data as { id: string }).id;
+    const item = await execute(app, agent, "addCartItem", { params: { cart_id: cartId }, body: { product_id: product.id, quantity: 1 } });
+    expect(item.status).toBe(200);
+    const key = randomUUID();
+    const order = await execute(app, agent, "placeOrder", { params: { "Idempotency-Key": key }, body: { cart_id: cartId } });
+    expect(order.status).toBe(200);
+    const retry = await execute(app, agent, "placeOrder", { params: { "Idempotency-Key": key }, body: { cart_id: cartId } });
+    expect(retry.body.data).toEqual(order.body.data);
+    const direct = await agent.client.GET("/v1/orders/{order_id}", { params: { path: { order_id: (order.body.data as { id: string }).id } } });
+    expect(direct.data).toEqual(order.body.data);
+  });
+
+  it("needs the capability's own grant", async () => {
+    const refused = await execute(app, agent, "adminListOrders");
+    expect(refused.status).toBe(403);
+    expect(refused.body.error ?? refused.body.code).toBe("capability_not_granted");
+  });
+});
+
+describe("capability/execute in proxy mode (API on another server)", () => {
+  let api: TestApp;
+  let authServer: TestApp;
+  let owner: StoreOwner;
+  let agent: AgentConnection;
+
+  beforeAll(async () => {
+    api = await startTestApp();
+    owner = await createStoreOwner(api.auth, "Proxy Store");
+    await createProduct(api, owner, "PX-1");
+    const proxyKey = await issueApiKey(api.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
+    authServer = await startTestApp({ database: api.database, execution: { kind: "proxy", apiUrl: api.baseUrl, apiKey: proxyKey } });
+    const connected = await connectTestAgent(authServer, ["listProducts", "createCart", "adminListOrders"]);
+    await decide(authServer, owner, connected, "approve");
+    agent = connected.agent;
+  });
+
+  afterAll(async () => {
+    await authServer?.close();
+    await api?.close();
+  });
+
+  it("calls the API over HTTP with the proxy key and gives the direct call's result", async () => {
+    const executed = await execute(authServer, agent, "listProducts", { params: {} });
+    expect(executed.status).toBe(200);
+    expect((executed.body.data as { data: { sku: string }[] }).data.map((product) => product.sku)).toEqual(["PX-1"]);
+  });
+
+  it("refuses what the proxy key's scopes do not cover", async () => {
+    const refused = await execute(authServer, agent, "adminListOrders");
+    expect(refused).toMatchObject({ status: 403, body: { code: "insufficient_scope" } });
+  });
+
+  it("refuses a proxy key of another store", async () => {
+    const stranger = await createStoreOwner(api.auth, "Stranger Store");
+    const strangerKey = await issueApiKey(api.auth, stranger.userId, { organizationId: stranger.organizationId, scopes: ["storefront"] });
+    const response = await fetch(`${api.baseUrl}/v1/products`, { headers: { "x-api-key": strangerKey, "x-agent-id": agent.session.agentId } });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { code: string }).code).toBe("proxy_key_wrong_store");
+  });
+});
