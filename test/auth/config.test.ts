@@ -37,4 +37,22 @@ describe("loadConfig", () => {
     expect(config.authUrl).toBe("https://shop.test");
     expect(config.apiPublicUrl).toBe("https://shop.test");
   });
+
+  it("runs agents' capability/execute in-process when the API is this server", () => {
+    expect(loadConfig({ BETTER_AUTH_URL: "https://shop.test", API_PUBLIC_URL: "https://shop.test/" }).agentExecution).toEqual({ kind: "in-process" });
+  });
+
+  it("proxies execute to API_PUBLIC_URL on another server, and then needs AGENT_PROXY_API_KEY", () => {
+    expect(problemsOf({ BETTER_AUTH_URL: "https://auth.shop.test", API_PUBLIC_URL: "https://api.shop.test" })).toEqual([
+      expect.stringMatching(/^AGENT_PROXY_API_KEY: is required when API_PUBLIC_URL/),
+    ]);
+    const config = loadConfig({ BETTER_AUTH_URL: "https://auth.shop.test", API_PUBLIC_URL: "https://api.shop.test", AGENT_PROXY_API_KEY: "k".repeat(32) });
+    expect(config.agentExecution).toEqual({ kind: "proxy", apiUrl: "https://api.shop.test", apiKey: "k".repeat(32) });
+  });
+
+  it("takes the device page as a path or an absolute URL", () => {
+    expect(loadConfig({}).agentDeviceAuthPage).toBe("/device/capabilities");
+    expect(loadConfig({ AGENT_DEVICE_AUTH_PAGE: "https://merchant.test/approve" }).agentDeviceAuthPage).toBe("https://merchant.test/approve");
+    expect(problemsOf({ AGENT_DEVICE_AUTH_PAGE: "approve" })).toEqual([expect.stringMatching(/^AGENT_DEVICE_AUTH_PAGE: must be a path/)]);
+  });
 });
