@@ -31,8 +31,9 @@ export interface TestAppOptions {
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const trustProxy = options.trustProxy ?? false;
-  const database = options.database ?? (await createTestDatabase());
-  const ownsDatabase = options.database === undefined;
+  // A database of our own is dropped on close; a shared one belongs to the app that made it.
+  const owned = options.database ? undefined : await createTestDatabase();
+  const database: DatabaseHandle = options.database ?? owned!;
   // Better Auth's base URL must be the origin clients use (cookies, Origin checks), known only after listen:
   // listen first with a placeholder handler, then install the app.
   let handler: RequestListener = (_req, res) => {
@@ -55,7 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await assembled.close();
-      if (ownsDatabase) await database.dispose();
+      await owned?.dispose();
     },
   };
 }
