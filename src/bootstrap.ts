@@ -1,8 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { approvalNotifier } from "./agents/approval-notifier.js";
+import { APPROVALS_INBOX_PATH } from "./agents/approvals-inbox-path.js";
 import { createAuth, type Auth } from "./auth/create-auth.js";
 import { ConfigError, loadConfig, type AppConfig } from "./config/env.js";
 import { createDatabase, type DatabaseHandle } from "./db/create-database.js";
+import { createLogger, type Logger } from "./logging/logger.js";
 
 export interface Runtime {
   readonly config: AppConfig;
@@ -24,18 +27,20 @@ export function readConfigOrExit(): AppConfig {
 }
 
 /** Opens the database and Better Auth the way every entry point (server, db scripts) needs them. */
-export function openRuntime(config: AppConfig): Runtime {
+export function openRuntime(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Runtime {
   if (!config.databaseUrl) mkdirSync(path.resolve(config.dataDir), { recursive: true });
   const database = createDatabase({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
     dataDir: config.databaseUrl ? undefined : path.resolve(config.dataDir, "pglite"),
   });
+  // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
+  const onEvent = approvalNotifier({ db: database.db, logger, inboxUrl: `${config.authUrl}${APPROVALS_INBOX_PATH}`, webhookUrl: config.agentApprovalWebhookUrl });
   const auth = createAuth({
     db: database.db,
     baseUrl: config.authUrl,
     secret: config.authSecret,
-    agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy, execution: config.agentExecution },
+    agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy, onEvent, execution: config.agentExecution },
   });
   return { config, database, auth };
 }

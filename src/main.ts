@@ -16,7 +16,7 @@ const logger = createLogger(config.logLevel);
 if (config.usingDevelopmentSecret) {
   logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
 }
-const { database, auth } = openRuntime(config);
+const { database, auth } = openRuntime(config, logger);
 
 await migrateAll(database.db, auth);
 if (config.env !== "production" && (await isEmpty(database.db))) {

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
     .refine((value) => value.startsWith("/") || /^https?:\/\//.test(value), "must be a path starting with / or an absolute http(s) URL")
     .default(DEFAULT_DEVICE_AUTH_PAGE),
   AGENT_PROXY_API_KEY: z.string().min(16, "must be an API key").optional(),
+  AGENT_APPROVAL_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
 });
 
@@ -50,6 +51,8 @@ export interface AppConfig {
    * AGENT_PROXY_API_KEY.
    */
   readonly agentExecution: { readonly kind: "in-process" } | { readonly kind: "proxy"; readonly apiUrl: string; readonly apiKey: string };
+  /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
+  readonly agentApprovalWebhookUrl: string | undefined;
   readonly logLevel: string;
 }
 
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: values.TRUST_PROXY,
     agentDeviceAuthPage: values.AGENT_DEVICE_AUTH_PAGE,
     agentExecution: apiElsewhere ? { kind: "proxy", apiUrl: apiPublicUrl, apiKey: values.AGENT_PROXY_API_KEY! } : { kind: "in-process" },
+    agentApprovalWebhookUrl: values.AGENT_APPROVAL_WEBHOOK_URL,
     logLevel: values.LOG_LEVEL,
   };
 }

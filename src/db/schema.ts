@@ -121,6 +121,13 @@ export interface ApiKeyTable {
   rateLimitEnabled: boolean | null;
 }
 
+/** Better Auth's user table, read for the address of approval notifications. */
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+}
+
 /** Better Auth's member table, read for membership and role checks. */
 export interface MemberTable {
   id: string;
@@ -148,6 +155,7 @@ export interface AgentTable {
   hostId: string | null;
   status: string;
   metadata: string | null;
+  lastUsedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -157,6 +165,8 @@ export interface AgentHostTable {
   name: string | null;
   userId: string | null;
   status: string;
+  lastUsedAt: Date | null;
+  createdAt: Date;
 }
 
 export interface AgentCapabilityGrantTable {
@@ -202,6 +212,7 @@ export interface Database {
   order_items: OrderItemTable;
   refunds: RefundTable;
   idempotency_keys: IdempotencyKeyTable;
+  user: UserTable;
   member: MemberTable;
   organization: OrganizationTable;
   apikey: ApiKeyTable;

@@ -55,4 +55,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ AGENT_DEVICE_AUTH_PAGE: "https://merchant.test/approve" }).agentDeviceAuthPage).toBe("https://merchant.test/approve");
     expect(problemsOf({ AGENT_DEVICE_AUTH_PAGE: "approve" })).toEqual([expect.stringMatching(/^AGENT_DEVICE_AUTH_PAGE: must be a path/)]);
   });
+
+  it("takes an optional http(s) webhook for approval notices", () => {
+    expect(loadConfig({}).agentApprovalWebhookUrl).toBeUndefined();
+    expect(loadConfig({ AGENT_APPROVAL_WEBHOOK_URL: "https://hooks.shop.test/approvals" }).agentApprovalWebhookUrl).toBe("https://hooks.shop.test/approvals");
+    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "ftp://hooks.shop.test" })).toEqual([expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/)]);
+    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "hooks" })).toEqual([expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/)]);
+  });
 });

@@ -1,12 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener } from "node:http";
 import type { Kysely } from "kysely";
+import { approvalNotifier } from "../../src/agents/approval-notifier.js";
+import { APPROVALS_INBOX_PATH } from "../../src/agents/approvals-inbox-path.js";
 import { createAuth, type Auth } from "../../src/auth/create-auth.js";
 import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
 import { migrateAll } from "../../src/db/migrate.js";
 import type { Database } from "../../src/db/schema.js";
 import { assembleApp } from "../../src/http/assemble-app.js";
-import { createLogger } from "../../src/logging/logger.js";
+import { createLogger, type Logger } from "../../src/logging/logger.js";
 import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
 import { createTestDatabase } from "./test-database.js";
@@ -26,6 +28,8 @@ export interface TestAppOptions {
   readonly database?: DatabaseHandle;
   /** Where capability/execute runs operations; default in-process. */
   readonly execution?: ExecutionTarget;
+  /** CIBA approval notices (wired as in production): a logger to read them (default silent), a webhook. */
+  readonly approvalNotifications?: { readonly logger?: Logger; readonly webhookUrl?: string };
 }
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
@@ -43,7 +47,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, ...(options.execution ? { execution: options.execution } : {}) } });
+  const onEvent = approvalNotifier({
+    db: database.db,
+    logger: options.approvalNotifications?.logger ?? createLogger("silent"),
+    inboxUrl: `${baseUrl}${APPROVALS_INBOX_PATH}`,
+    webhookUrl: options.approvalNotifications?.webhookUrl,
+  });
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) } });
   await migrateAll(database.db, auth);
   const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy });
   handler = assembled.app;

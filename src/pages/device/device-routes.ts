@@ -8,6 +8,7 @@ import type { Database } from "../../db/schema.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { pageUser, type PageUser } from "../page-session.js";
+import { pluginRefusal, type PluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { approvalForm, codeEntryForm, outcome } from "./device-views.js";
 import { agentForUserCode, findPendingApproval, normalizeUserCode } from "./pending-approval.js";
@@ -113,21 +114,4 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
   }
 
   return router;
-}
-
-interface PluginRefusal {
-  readonly status: number;
-  readonly error: string;
-  readonly message: string;
-}
-
-/** A 4xx from the plugin or our approval policy (`{ error, message }`), else null (a real failure). */
-function pluginRefusal(error: unknown): PluginRefusal | null {
-  const candidate = error as { statusCode?: unknown; body?: { error?: unknown; message?: unknown } } | null;
-  if (typeof candidate?.statusCode !== "number" || candidate.statusCode < 400 || candidate.statusCode >= 500) return null;
-  return {
-    status: candidate.statusCode,
-    error: typeof candidate.body?.error === "string" ? candidate.body.error : "refused",
-    message: typeof candidate.body?.message === "string" ? candidate.body.message : "The request was refused.",
-  };
 }

@@ -1,7 +1,8 @@
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
 import type { PageUser } from "../page-session.js";
-import type { PendingApproval, RequestedCapability } from "./pending-approval.js";
+import { capabilityChoice, storeChoice } from "../capability-views.js";
+import type { PendingApproval } from "./pending-approval.js";
 
 /** Step 1 without a code in the link: type the code the agent printed. */
 export function codeEntryForm(action: string, message?: string): SafeHtml {
@@ -41,36 +42,11 @@ export function approvalForm({ action, csrfToken, code, approval, user, message 
   ${storeChoice(user)}
   <fieldset>
     <legend>Capabilities requested</legend>
-    ${approval.requested.map((capability) => capabilityRow(capability, manages))}
+    ${approval.requested.map((capability) => capabilityChoice(capability, manages))}
   </fieldset>
   <button type="submit" name="decision" value="approve">Approve selected</button>
   <button type="submit" name="decision" value="deny" class="secondary">Deny all</button>
 </form>`;
-}
-
-function storeChoice(user: PageUser): SafeHtml {
-  if (user.stores.length === 1) {
-    const store = user.stores[0]!;
-    return html`<input type="hidden" name="organization_id" value="${store.organizationId}"><p>Store: <strong>${store.name}</strong></p>`;
-  }
-  return html`<label for="organization_id">Store the agent will act for</label>
-<select id="organization_id" name="organization_id" required>
-  ${user.stores.map((store) => html`<option value="${store.organizationId}">${store.name}${store.manages ? " (owner/admin)" : ""}</option>`)}
-</select>`;
-}
-
-function capabilityRow(capability: RequestedCapability, manages: boolean): SafeHtml {
-  const id = `cap-${capability.name}`;
-  const adminWithoutRights = capability.scope === "admin" && !manages;
-  return html`<div class="capability">
-  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights ? "disabled" : "checked"} aria-describedby="${id}-meta">
-  <div>
-    <label for="${id}">${capability.summary} <code>${capability.name}</code></label>
-    <span id="${id}-meta" class="meta">${capability.method} ${capability.path} · scope ${capability.scope} ·
-      ${capability.changesData ? html`<span class="changes">changes data</span>` : "read-only"}
-      ${adminWithoutRights ? " · only an owner or admin can approve this" : ""}</span>
-  </div>
-</div>`;
 }
 
 /** The end of the flow: what happened, and that the agent continues on its own. */

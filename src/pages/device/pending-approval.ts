@@ -1,18 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { capabilities, isCapabilityName } from "../../../generated/capabilities.js";
-import { changesData } from "../../agents/plugin-capabilities.js";
 import type { Database } from "../../db/schema.js";
+import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
 
-export interface RequestedCapability {
-  readonly name: string;
-  /** The operation's summary (first line of its description). */
-  readonly summary: string;
-  readonly scope: "storefront" | "admin" | "unknown";
-  readonly method: string;
-  readonly path: string;
-  readonly changesData: boolean;
-}
+/** A capability an agent asks for, as the approval pages show it. */
+export type RequestedCapability = CapabilityDescription;
 
 export interface PendingApproval {
   readonly agentId: string;
@@ -84,17 +76,4 @@ export async function agentForUserCode(db: Kysely<Database>, code: string): Prom
 export function normalizeUserCode(code: string): string {
   const letters = code.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
   return letters.length === 8 ? `${letters.slice(0, 4)}-${letters.slice(4)}` : code.trim().toUpperCase();
-}
-
-function describeCapability(name: string): RequestedCapability {
-  if (!isCapabilityName(name)) return { name, summary: "Not an operation of this API", scope: "unknown", method: "", path: "", changesData: true };
-  const definition = capabilities[name];
-  return {
-    name,
-    summary: definition.description.split("\n")[0]!,
-    scope: definition.scope,
-    method: definition.method,
-    path: definition.path,
-    changesData: changesData(definition),
-  };
 }

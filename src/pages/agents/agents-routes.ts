@@ -1,0 +1,91 @@
+import { fromNodeHeaders } from "better-auth/node";
+import { Router, urlencoded, type Request, type Response } from "express";
+import type { Kysely } from "kysely";
+import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
+import type { Auth } from "../../auth/create-auth.js";
+import type { Database } from "../../db/schema.js";
+import { pendingCibaRequests } from "../approvals/pending-ciba.js";
+import type { CsrfGuard } from "../csrf.js";
+import { sendPage } from "../layout.js";
+import { noticeLocation, noticeText, readNotice } from "../page-notice.js";
+import { pageUser, type PageUser } from "../page-session.js";
+import { pluginRefusal } from "../plugin-refusal.js";
+import { signInForm } from "../sign-in.js";
+import { agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
+import { connectedAgents, ownAgentName } from "./connected-agents.js";
+
+const TITLE = "Connected agents";
+
+type Message = { readonly text: string; readonly kind: "ok" | "error" };
+
+/**
+ * The connected agents page and its two revocations. Both go through the
+ * plugin's endpoints with the user's session, so the plugin's ownership
+ * rule decides (the agent's user or its host's user); the plugin reads
+ * grants on every agent request, so a revocation holds from the next call.
+ */
+export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard }): Router {
+  const router = Router();
+  const forms = urlencoded({ extended: false, limit: "8kb" });
+
+  router.get(CONNECTED_AGENTS_PATH, async (req, res, next) => {
+    try {
+      const user = await pageUser(auth, db, req);
+      if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const notice = readNotice(req);
+      const message = notice && { text: noticeText(notice, notice.agentId ? await ownAgentName(db, user.id, notice.agentId) : null), kind: "ok" as const };
+      await showAgents(req, res, user, message);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(REVOKE_AGENT_PATH, forms, (req, res, next) =>
+    revoke(req, res, async (agentId, headers) => {
+      await auth.api.revokeAgent({ body: { agent_id: agentId }, headers });
+      return noticeLocation(CONNECTED_AGENTS_PATH, "agent-revoked", agentId);
+    }).catch(next),
+  );
+
+  router.post(REVOKE_CAPABILITY_PATH, forms, (req, res, next) =>
+    revoke(req, res, async (agentId, headers, form) => {
+      const capability = typeof form.capability === "string" ? form.capability : "";
+      if (!capability) return null;
+      await auth.api.revokeCapability({ body: { agent_id: agentId, capabilities: [capability] }, headers });
+      return noticeLocation(CONNECTED_AGENTS_PATH, "capability-revoked", agentId, capability);
+    }).catch(next),
+  );
+
+  /** The shared shape of both forms: CSRF, sign-in, the plugin call, then 303 back with a notice (or the page with the refusal). */
+  async function revoke(
+    req: Request,
+    res: Response,
+    act: (agentId: string, headers: Headers, form: Record<string, unknown>) => Promise<string | null>,
+  ): Promise<void> {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const user = await pageUser(auth, db, req);
+    if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), CONNECTED_AGENTS_PATH, "Sign in to continue."), 401);
+    if (!csrf.verify(req)) return showAgents(req, res, user, error("The form expired or came from another site. Nothing was revoked; try again."), 403);
+    const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
+    try {
+      const location = agentId ? await act(agentId, fromNodeHeaders(req.headers), form) : null;
+      if (!location) return showAgents(req, res, user, error("The form is missing what to revoke. Reload the page and try again."), 400);
+      res.redirect(303, location);
+    } catch (failure) {
+      const refusal = pluginRefusal(failure);
+      if (!refusal) throw failure;
+      await showAgents(req, res, user, error(refusal.status === 403 ? "You cannot revoke that agent: it is not yours, or it is already revoked." : refusal.message), refusal.status);
+    }
+  }
+
+  async function showAgents(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
+    const [{ agents, hosts }, waiting] = await Promise.all([connectedAgents(db, user), pendingCibaRequests(db, user.id)]);
+    sendPage(res, TITLE, agentsPage({ user, agents, hosts, waitingApprovals: waiting.length, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
+  }
+
+  return router;
+}
+
+function error(text: string): Message {
+  return { text, kind: "error" };
+}

@@ -1,0 +1,127 @@
+import type { Kysely } from "kysely";
+import { pinnedOrganization } from "../../agents/agent-auth-plugin.js";
+import { parseJsonColumn } from "../../agents/json-column.js";
+import type { Database } from "../../db/schema.js";
+import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
+import type { PageUser } from "../page-session.js";
+
+/** Statuses whose agents can no longer act or be revoked (shown apart). */
+const ENDED = new Set(["revoked", "rejected"]);
+
+export interface AgentStore {
+  /** The store's name, or null when none is chosen (several stores, no pin) or the user left the pinned store. */
+  readonly name: string | null;
+  /** How the store was decided, for the reader. */
+  readonly how: "pinned" | "only store" | "none chosen" | "membership ended";
+}
+
+export interface ConnectedAgent {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly ended: boolean;
+  readonly hostName: string | null;
+  readonly store: AgentStore;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  /** Active, unexpired grants, one row per capability (revoking a capability flips all its grants). */
+  readonly grants: readonly CapabilityDescription[];
+  /** Capabilities still waiting for a decision. */
+  readonly pending: readonly string[];
+}
+
+export interface ConnectedHost {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly agentCount: number;
+}
+
+/** At most this many agents are listed (newest first); a merchant with more is an outlier worth a real search page. */
+const LIMIT = 200;
+
+/**
+ * The user's agents as the plugin's ownership rule sees them (the agent's
+ * user, or the user its host is linked to: whoever may revoke it), with
+ * their hosts, stores and grants.
+ */
+export async function connectedAgents(db: Kysely<Database>, user: PageUser): Promise<{ agents: ConnectedAgent[]; hosts: ConnectedHost[] }> {
+  const rows = await db
+    .selectFrom("agent")
+    .leftJoin("agentHost", "agentHost.id", "agent.hostId")
+    .select(["agent.id", "agent.name", "agent.status", "agent.metadata", "agent.createdAt", "agent.lastUsedAt", "agent.hostId", "agentHost.name as hostName"])
+    .where((eb) => eb.or([eb("agent.userId", "=", user.id), eb("agentHost.userId", "=", user.id)]))
+    .orderBy("agent.createdAt", "desc")
+    .limit(LIMIT)
+    .execute();
+  const grants = rows.length
+    ? await db
+        .selectFrom("agentCapabilityGrant")
+        .select(["agentId", "capability", "status", "expiresAt"])
+        .where("agentId", "in", rows.map((row) => row.id))
+        .where("status", "in", ["active", "pending"])
+        .orderBy("createdAt")
+        .execute()
+    : [];
+  const now = Date.now();
+  const agents = rows.map((row): ConnectedAgent => {
+    const own = grants.filter((grant) => grant.agentId === row.id);
+    const active = own.filter((grant) => grant.status === "active" && (!grant.expiresAt || new Date(grant.expiresAt).getTime() > now));
+    return {
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      ended: ENDED.has(row.status),
+      hostName: row.hostName,
+      store: storeOf(user, parseJsonColumn(row.metadata)),
+      createdAt: new Date(row.createdAt),
+      lastUsedAt: row.lastUsedAt ? new Date(row.lastUsedAt) : null,
+      grants: unique(active.map((grant) => grant.capability)).map(describeCapability),
+      pending: unique(own.filter((grant) => grant.status === "pending").map((grant) => grant.capability)),
+    };
+  });
+  const hostRows = await db
+    .selectFrom("agentHost")
+    .select(["id", "name", "status", "createdAt", "lastUsedAt"])
+    .where("userId", "=", user.id)
+    .orderBy("createdAt", "desc")
+    .limit(LIMIT)
+    .execute();
+  const hosts = hostRows.map((host) => ({
+    id: host.id,
+    name: host.name,
+    status: host.status,
+    createdAt: new Date(host.createdAt),
+    lastUsedAt: host.lastUsedAt ? new Date(host.lastUsedAt) : null,
+    agentCount: rows.filter((row) => row.hostId === host.id).length,
+  }));
+  return { agents, hosts };
+}
+
+/** The name of one of the user's agents (same ownership rule), or null: notices never name someone else's agent. */
+export async function ownAgentName(db: Kysely<Database>, userId: string, agentId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("agent")
+    .leftJoin("agentHost", "agentHost.id", "agent.hostId")
+    .select("agent.name")
+    .where("agent.id", "=", agentId)
+    .where((eb) => eb.or([eb("agent.userId", "=", userId), eb("agentHost.userId", "=", userId)]))
+    .executeTakeFirst();
+  return row?.name ?? null;
+}
+
+/** The store the agent's calls resolve to, by the same rule as the agent principal (pin, else the only membership). */
+function storeOf(user: PageUser, metadata: unknown): AgentStore {
+  const pinned = pinnedOrganization(metadata);
+  if (pinned) {
+    const store = user.stores.find((item) => item.organizationId === pinned);
+    return store ? { name: store.name, how: "pinned" } : { name: null, how: "membership ended" };
+  }
+  return user.stores.length === 1 ? { name: user.stores[0]!.name, how: "only store" } : { name: null, how: "none chosen" };
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names)];
+}

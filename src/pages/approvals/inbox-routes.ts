@@ -1,0 +1,110 @@
+import { fromNodeHeaders } from "better-auth/node";
+import { Router, urlencoded, type Request, type Response } from "express";
+import type { Kysely } from "kysely";
+import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
+import { pinOrganization } from "../../agents/organization-pin.js";
+import type { Auth } from "../../auth/create-auth.js";
+import type { Database } from "../../db/schema.js";
+import { ownAgentName } from "../agents/connected-agents.js";
+import type { CsrfGuard } from "../csrf.js";
+import { sendPage } from "../layout.js";
+import { noticeLocation, noticeText, readNotice } from "../page-notice.js";
+import { pageUser, type PageUser } from "../page-session.js";
+import { pluginRefusal } from "../plugin-refusal.js";
+import { signInForm } from "../sign-in.js";
+import { inboxPage } from "./inbox-views.js";
+import { pendingCibaRequests } from "./pending-ciba.js";
+
+const TITLE = "Approval requests";
+
+type Message = { readonly text: string; readonly kind: "ok" | "error" };
+
+/**
+ * The approvals inbox: CIBA requests (the agent asked the server to reach
+ * its user, who has no code to type) addressed to the signed-in user. The
+ * decision goes through the plugin's `approve-capability` with the user's
+ * session, so the plugin's checks and our approval policy hooks apply.
+ */
+export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard }): Router {
+  const router = Router();
+
+  router.get(APPROVALS_INBOX_PATH, async (req, res, next) => {
+    try {
+      const user = await pageUser(auth, db, req);
+      if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const notice = readNotice(req);
+      const message = notice && { text: noticeText(notice, notice.agentId ? await ownAgentName(db, user.id, notice.agentId) : null), kind: "ok" as const };
+      await showInbox(req, res, user, message);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(APPROVALS_INBOX_PATH, urlencoded({ extended: false, limit: "16kb" }), async (req, res, next) => {
+    try {
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const user = await pageUser(auth, db, req);
+      if (!csrf.verify(req)) {
+        if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "The form expired. Sign in to continue."), 403);
+        return showInbox(req, res, user, error("The form expired or came from another site. Nothing was changed; try again."), 403);
+      }
+      if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "Sign in to continue."), 401);
+
+      const approvalId = typeof form.approval_id === "string" ? form.approval_id : "";
+      const [request] = approvalId ? await pendingCibaRequests(db, user.id, approvalId) : [];
+      if (!request) return showInbox(req, res, user, error("That request is no longer waiting for you: it was decided, expired, or was not sent to you."), 404);
+      const headers = fromNodeHeaders(req.headers);
+
+      if (form.decision === "deny") {
+        await auth.api.approveCapability({ body: { approval_id: request.approvalId, action: "deny" }, headers });
+        return res.redirect(303, noticeLocation(APPROVALS_INBOX_PATH, "denied", request.agentId));
+      }
+      const chosen = ([] as unknown[]).concat(form.capabilities ?? []).filter((item): item is string => typeof item === "string");
+      if (chosen.length === 0 && request.requested.length > 0) return showInbox(req, res, user, error("Select at least one capability, or deny."), 400);
+      // An agent already pinned to one of the user's stores keeps it (the form shows no choice then).
+      const store =
+        user.stores.find((item) => item.organizationId === request.pinnedOrganizationId) ?? user.stores.find((item) => item.organizationId === form.organization_id);
+      if (!store) return showInbox(req, res, user, error("Choose one of your stores."), 400);
+
+      const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
+      try {
+        await auth.api.approveCapability({
+          body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}) },
+          headers,
+        });
+      } catch (failure) {
+        await undoPin();
+        throw failure;
+      }
+      res.redirect(303, noticeLocation(APPROVALS_INBOX_PATH, "approved", request.agentId));
+    } catch (failure) {
+      const refusal = pluginRefusal(failure);
+      if (!refusal) return next(failure);
+      try {
+        const user = await pageUser(auth, db, req);
+        if (refusal.error === "fresh_session_required" || !user) {
+          return sendPage(
+            res,
+            TITLE,
+            signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes)."),
+            403,
+          );
+        }
+        await showInbox(req, res, user, error(refusal.message), refusal.status);
+      } catch (secondFailure) {
+        next(secondFailure);
+      }
+    }
+  });
+
+  async function showInbox(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
+    const requests = await pendingCibaRequests(db, user.id);
+    sendPage(res, TITLE, inboxPage({ user, requests, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
+  }
+
+  return router;
+}
+
+function error(text: string): Message {
+  return { text, kind: "error" };
+}

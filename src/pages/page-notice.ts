@@ -1,0 +1,52 @@
+import type { Request } from "express";
+import { isCapabilityName } from "../../generated/capabilities.js";
+
+/**
+ * The outcome of a form POST, carried through its 303 redirect as a fixed
+ * code plus ids, never as free text: a crafted link cannot make our page
+ * announce words of someone else's choosing. The page turns the code into
+ * its own sentence, naming the agent only when it belongs to the viewer.
+ */
+export type NoticeCode = "agent-revoked" | "capability-revoked" | "approved" | "denied";
+
+const CODES: ReadonlySet<string> = new Set<NoticeCode>(["agent-revoked", "capability-revoked", "approved", "denied"]);
+
+export interface Notice {
+  readonly code: NoticeCode;
+  readonly agentId: string | undefined;
+  /** A capability of this API (anything else is dropped). */
+  readonly capability: string | undefined;
+}
+
+/** `path?notice=…&agent=…[&capability=…]`. */
+export function noticeLocation(path: string, code: NoticeCode, agentId: string, capability?: string): string {
+  const query = new URLSearchParams({ notice: code, agent: agentId });
+  if (capability) query.set("capability", capability);
+  return `${path}?${query.toString()}`;
+}
+
+/** The notice a page was redirected with, if any. */
+export function readNotice(req: Request): Notice | undefined {
+  const { notice, agent, capability } = req.query;
+  if (typeof notice !== "string" || !CODES.has(notice)) return undefined;
+  return {
+    code: notice as NoticeCode,
+    agentId: typeof agent === "string" && agent.length > 0 && agent.length <= 128 ? agent : undefined,
+    capability: typeof capability === "string" && isCapabilityName(capability) ? capability : undefined,
+  };
+}
+
+/** The sentence for a notice; `agentName` is null when the agent is not the viewer's (then it is not named). */
+export function noticeText(notice: Notice, agentName: string | null): string {
+  const agent = agentName ? `“${agentName}”` : "The agent";
+  switch (notice.code) {
+    case "agent-revoked":
+      return `${agent} was revoked: its next request is refused, and its capabilities are gone.`;
+    case "capability-revoked":
+      return `${notice.capability ?? "The capability"} was revoked from ${agentName ? agent : "the agent"}: its next call to that operation is refused.`;
+    case "approved":
+      return `Approved: ${agentName ? agent : "the agent"} can now use the capabilities you selected.`;
+    case "denied":
+      return `Denied: ${agentName ? agent : "the agent"} got nothing new.`;
+  }
+}
