@@ -5,8 +5,10 @@
  * bare node:http server running the same SQL through pg (no framework, auth,
  * validation or logging). Cases: the product list and a product with a
  * storefront API key, and the order flow (create cart → add item → place
- * order). Prints req/s, p50, p99 and the ratio to the baseline, then what one
- * API-key authentication costs in SQL.
+ * order). Prints req/s, p50, p99 and the ratio to the baseline. Then the
+ * agent cases, beside the API-key list: the same list with a fresh agent JWT
+ * per request (as the SDK sends), and through `capability/execute`. Last,
+ * what one authenticated call costs in SQL, per kind of caller.
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL or DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a throwaway database is
@@ -19,6 +21,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { createAgentJwtSigner, type AgentJwtSigner } from "./bench/agent-jwt.js";
+import { approvedDemoAgent } from "./bench/approved-agent.js";
 import { freePort } from "./support/free-port.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -107,18 +111,46 @@ function orderFlow(productId: string, headers: Record<string, string>): Options[
   ];
 }
 
+/** One request shape, each sent with a new agent JWT. */
+function withAgentJwt(signer: AgentJwtSigner, request: { method: "GET" | "POST"; path: string; body?: string }): Options["requests"] {
+  return [
+    {
+      ...request,
+      setupRequest: (built) => ({
+        ...built,
+        headers: { ...built.headers, authorization: `Bearer ${signer.next()}`, ...(request.body ? { "content-type": "application/json" } : {}) },
+      }),
+    },
+  ];
+}
+
+function printTable(title: string, versus: string, rows: { name: string; result: Result; reference: Result }[]): void {
+  console.log(`\n${title}\n`);
+  console.log(`| case | req/s | p50 | p99 | ${versus} req/s | ratio | non-2xx |`);
+  console.log("|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    console.log(
+      `| ${row.name} | ${row.result.requests.average.toFixed(0)} | ${row.result.latency.p50} ms | ${row.result.latency.p99} ms | ` +
+        `${row.reference.requests.average.toFixed(0)} | ${((100 * row.result.requests.average) / row.reference.requests.average).toFixed(0)}% | ${row.result.non2xx + row.result.errors} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   await admin(`create database ${databaseName}`);
   const apiPort = await freePort();
   const baselinePort = await freePort();
   const apiOutput = await start(
     ["--import", "tsx", "src/main.ts"],
-    { DATABASE_URL: databaseUrl, PORT: String(apiPort), LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: values.pool },
+    // The origin we call it at, so Better Auth's Origin checks (sign-in, approval) accept our requests.
+    { DATABASE_URL: databaseUrl, PORT: String(apiPort), BETTER_AUTH_URL: `http://127.0.0.1:${apiPort}`, LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: values.pool },
     "Commerce API on",
   );
   const apiKey = /storefront API key: (\S+)/.exec(apiOutput)![1]!;
 
   const db = new pg.Client({ connectionString: databaseUrl });
+  // Dropping the database at the end ends this connection too; that is not an error worth a crash.
+  db.on("error", () => {});
   await db.connect();
   // Enough stock that the order flow never runs out during the bench.
   await db.query("update products set inventory = 1000000000");
@@ -157,18 +189,46 @@ async function main(): Promise<void> {
     );
   }
 
+  // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
+  const agent = await approvedDemoAgent(api);
+  const signer = createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
+  const agentList: Options = { url: api, requests: withAgentJwt(signer, { method: "GET", path: "/v1/products?limit=20" }) };
+  const executeList: Options = {
+    url: api,
+    requests: withAgentJwt(signer, {
+      method: "POST",
+      path: "/api/auth/capability/execute",
+      body: JSON.stringify({ capability: "listProducts", arguments: { params: { limit: 20 } } }),
+    }),
+  };
+  await run({ ...agentList, duration: 2 });
+  await run({ ...executeList, duration: 2 });
+  const agentResult = await run(agentList);
+  const executeResult = await run(executeList);
+  printTable("Agents (target: agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
+    { name: "GET /v1/products?limit=20, agent JWT vs API key", result: agentResult, reference: results[0]!.api },
+    { name: "capability/execute listProducts vs direct agent call", result: executeResult, reference: agentResult },
+  ]);
+
   // What an authenticated read costs the database: statistics around 200 sequential calls. PostgreSQL 15
   // publishes an idle backend's counters within 10 s (PGSTAT_IDLE_INTERVAL), hence the waits.
   const stats = async () =>
     (await db.query("select xact_commit, tup_fetched, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()")).rows[0] as Record<string, string>;
-  await new Promise((resolve) => setTimeout(resolve, 11_000));
-  const before = await stats();
-  for (let call = 0; call < 200; call++) await fetch(`${api}/v1/products/${productId}`, { headers: auth });
-  await new Promise((resolve) => setTimeout(resolve, 11_000));
-  const after = await stats();
-  const per = (column: string) => ((Number(after[column]) - Number(before[column])) / 200).toFixed(2);
-  console.log(
-    `\nper API-key call (GET /v1/products/{id}, auth and handler together): ${per("xact_commit")} transactions, ${per("tup_updated")} rows updated, ${per("tup_inserted")} inserted, ${per("tup_fetched")} rows fetched`,
+  const costOf = async (label: string, call: () => Promise<unknown>) => {
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const before = await stats();
+    for (let count = 0; count < 200; count++) await call();
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const after = await stats();
+    const per = (column: string) => ((Number(after[column]) - Number(before[column])) / 200).toFixed(2);
+    console.log(
+      `per ${label}: ${per("xact_commit")} transactions, ${per("tup_updated")} rows updated, ${per("tup_inserted")} inserted, ${per("tup_fetched")} rows fetched`,
+    );
+  };
+  console.log("");
+  await costOf("API-key call (GET /v1/products/{id}, auth and handler together)", () => fetch(`${api}/v1/products/${productId}`, { headers: auth }));
+  await costOf("agent-JWT call (GET /v1/products/{id}, auth and handler together)", () =>
+    fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${signer.next()}` } }),
   );
   await db.end();
 }

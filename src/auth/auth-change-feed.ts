@@ -1,18 +1,25 @@
 import type { DatabaseHandle } from "../db/create-database.js";
 import { AUTH_CHANGED_CHANNEL } from "../db/migrations/0003-auth-change-notifications.js";
 import type { Subscription } from "../db/notifications.js";
-import type { ApiKeyResolver } from "./api-key-principal.js";
+import type { ChangeFeed } from "./api-key-principal.js";
+
+/** A cache of auth facts that must forget everything when they may have changed. */
+export interface AuthFactsCache {
+  useChangeFeed(feed: ChangeFeed): void;
+  invalidateAll(): void;
+}
 
 /**
- * Connects the API key resolver to the database's auth-change notifications:
- * every NOTIFY (and any loss of the LISTEN connection) drops the cached
- * principals, and the resolver reuses principals only while the feed is up.
+ * Connects the principal caches (API keys, agents) to the database's
+ * auth-change notifications: every NOTIFY (and any loss of the LISTEN
+ * connection) drops their cached facts, and they reuse facts only while the
+ * feed is up.
  */
-export async function startAuthChangeFeed(database: DatabaseHandle, apiKeys: ApiKeyResolver): Promise<Subscription> {
-  const subscription = await database.listen(AUTH_CHANGED_CHANNEL, {
-    onNotify: () => apiKeys.invalidateAll(),
-    onLost: () => apiKeys.invalidateAll(),
-  });
-  apiKeys.useChangeFeed(subscription);
+export async function startAuthChangeFeed(database: DatabaseHandle, caches: readonly AuthFactsCache[]): Promise<Subscription> {
+  const invalidate = () => {
+    for (const cache of caches) cache.invalidateAll();
+  };
+  const subscription = await database.listen(AUTH_CHANGED_CHANNEL, { onNotify: invalidate, onLost: invalidate });
+  for (const cache of caches) cache.useChangeFeed(subscription);
   return subscription;
 }

@@ -4,6 +4,7 @@ import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
 import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
 import { approvalPolicy } from "../agents/approval-policy.js";
+import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 
@@ -28,7 +29,8 @@ export const AUTH_BASE_PATH = "/api/auth";
  * Agent Auth (register, approve, capability list/execute) lives beside them.
  */
 export function createAuth(options: AuthOptions) {
-  return betterAuth({
+  const agentStateChanges = new ChangeSignal();
+  const auth = betterAuth({
     appName: "Commerce API",
     baseURL: `${options.baseUrl}${AUTH_BASE_PATH}`,
     basePath: AUTH_BASE_PATH,
@@ -46,9 +48,12 @@ export function createAuth(options: AuthOptions) {
         authBaseUrl: `${options.baseUrl}${AUTH_BASE_PATH}`,
       }),
       approvalPolicy(options.db),
+      agentStateSignal(agentStateChanges),
     ],
     telemetry: { enabled: false },
   });
+  /** Fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts). */
+  return Object.assign(auth, { agentStateChanges });
 }
 
 export type Auth = ReturnType<typeof createAuth>;

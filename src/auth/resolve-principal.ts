@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
 import { hasBearerJwt, resolveAgentPrincipal } from "../agents/agent-principal.js";
+import type { AgentResolver } from "../agents/agent-resolver.js";
 import { resolveProxiedAgent } from "../agents/proxied-agent.js";
 import { PROXIED_AGENT_HEADER } from "../agents/proxy-call.js";
 import type { Database } from "../db/schema.js";
@@ -22,6 +23,9 @@ export interface PrincipalSources {
   readonly auth: Auth;
   readonly db: Kysely<Database>;
   readonly apiKeys: ApiKeyResolver;
+  readonly agents: AgentResolver;
+  /** Whether X-Forwarded-* is believed (TRUST_PROXY): then tokens may name the proxy's origin. */
+  readonly trustProxy: boolean;
   /** Origin agents and integrators reach the API at (API_PUBLIC_URL), for discovery links in challenges. */
   readonly publicOrigin: string;
 }
@@ -56,7 +60,7 @@ export function assertMayCall(principal: Principal, operationId: string, authBas
   }
 }
 
-async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSources, req: Request): Promise<Principal> {
+async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigin }: PrincipalSources, req: Request): Promise<Principal> {
   const apiKey = req.get("x-api-key");
   if (apiKey !== undefined) {
     const principal = await apiKeys.resolve(apiKey);
@@ -64,7 +68,14 @@ async function authenticate({ auth, db, apiKeys, publicOrigin }: PrincipalSource
     const proxiedAgent = req.get(PROXIED_AGENT_HEADER);
     return proxiedAgent === undefined ? principal : resolveProxiedAgent(db, principal, proxiedAgent);
   }
-  if (hasBearerJwt(req.headers)) return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
+  if (hasBearerJwt(req.headers)) {
+    const token = req.headers.authorization!.replace(/^Bearer\s+/i, "");
+    const origin = trustProxy ? `${req.protocol}://${req.host}` : publicOrigin;
+    const extraOrigins = origin === publicOrigin ? [] : [origin];
+    // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
+    if (agents.handles(token, extraOrigins)) return agents.resolve(token, { method: req.method, url: `${origin}${req.originalUrl.split("?")[0]}`, extraOrigins });
+    return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
+  }
   const principal = await resolveSession(auth, db, req.headers);
   if (!principal) throw unauthorized(publicOrigin, "unauthenticated", "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.");
   return principal;

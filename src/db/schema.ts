@@ -154,7 +154,10 @@ export interface AgentTable {
   userId: string | null;
   hostId: string | null;
   status: string;
+  publicKey: string;
   metadata: string | null;
+  expiresAt: Date | null;
+  activatedAt: Date | null;
   lastUsedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

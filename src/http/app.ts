@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { pinoHttp } from "pino-http";
 import { createRouter } from "../../generated/routes.js";
+import type { AgentResolver } from "../agents/agent-resolver.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
@@ -19,6 +20,8 @@ export interface AppDependencies {
   readonly auth: Auth;
   /** Resolves x-api-key callers; shared so change notifications can reach it (see startAuthChangeFeed). */
   readonly apiKeys: ApiKeyResolver;
+  /** Verifies agent JWTs addressed to this API from cached agent facts (see agent-resolver.ts). */
+  readonly agents: AgentResolver;
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   readonly trustProxy: boolean;
@@ -34,7 +37,7 @@ export interface AppDependencies {
  * checks, then the generated router for /v1 with principal resolution as its
  * context factory. Anything else is a problem+json 404.
  */
-export function createApp({ auth, apiKeys, db, logger, trustProxy, publicUrl, deviceAuthorizationPage }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -68,7 +71,7 @@ export function createApp({ auth, apiKeys, db, logger, trustProxy, publicUrl, de
 
   app.use(
     createRouter(createHandlers(db), {
-      context: createContextFactory({ auth, db, apiKeys, publicOrigin: new URL(publicUrl).origin }),
+      context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin }),
       onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
     }),
   );

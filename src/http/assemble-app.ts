@@ -1,7 +1,8 @@
 import type { Express } from "express";
+import { AgentResolver } from "../agents/agent-resolver.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { DatabaseHandle } from "../db/create-database.js";
 import type { Logger } from "../logging/logger.js";
@@ -14,8 +15,9 @@ export interface AssembledApp {
 }
 
 /**
- * The application with its API key resolver subscribed to auth-change
- * notifications: one wiring for the server (main.ts) and the tests.
+ * The application with its principal caches (API keys, agents) subscribed to
+ * auth-change notifications and, for agents, to this process's own Agent Auth
+ * mutations: one wiring for the server (main.ts) and the tests.
  */
 export async function assembleApp(options: {
   auth: Auth;
@@ -27,11 +29,26 @@ export async function assembleApp(options: {
   /** AGENT_DEVICE_AUTH_PAGE; the same value createAuth got. */
   deviceAuthorizationPage?: string;
 }): Promise<AssembledApp> {
+  const publicUrl = options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin;
   const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
-  const authChanges = await startAuthChangeFeed(options.database, apiKeys);
-  const app = createApp({ auth: options.auth, apiKeys, db: options.database.db, logger: options.logger, trustProxy: options.trustProxy,
-    publicUrl: options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin,
+  const agents = new AgentResolver(options.database.db, { publicOrigin: new URL(publicUrl).origin });
+  const stopSignal = options.auth.agentStateChanges.subscribe(() => agents.invalidateAll());
+  const authChanges = await startAuthChangeFeed(options.database, [apiKeys, agents]);
+  const app = createApp({
+    auth: options.auth,
+    apiKeys,
+    agents,
+    db: options.database.db,
+    logger: options.logger,
+    trustProxy: options.trustProxy,
+    publicUrl,
     deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
   });
-  return { app, close: () => authChanges.close() };
+  return {
+    app,
+    async close() {
+      stopSignal();
+      await authChanges.close();
+    },
+  };
 }

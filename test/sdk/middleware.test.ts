@@ -33,7 +33,8 @@ describe("agentAuthMiddleware via createAgentClient", () => {
     const jtis = new Set<unknown>();
     for (const token of tokens) {
       expect(decodeProtectedHeader(token).typ).toBe("agent+jwt");
-      const { payload } = await jwtVerify(token, publicKey, { audience: server.configuration.issuer, maxTokenAge: "60s" });
+      // API calls are addressed to the API (`<origin>/v1`), which protocol endpoints refuse: no token works on both sides.
+      const { payload } = await jwtVerify(token, publicKey, { audience: `${new URL(server.baseUrl).origin}/v1`, maxTokenAge: "60s" });
       expect(payload).toMatchObject({ sub: "agent-7", iss: "host-3" });
       jtis.add(payload.jti);
     }

@@ -114,12 +114,21 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
   return connection;
 }
 
-/** A typed client that signs every request with a fresh agent JWT (extra middleware runs after). */
-export function createAgentClient(connection: Pick<AgentConnection, "baseUrl" | "session">, options: ApiClientOptions = {}): ApiClient {
+/**
+ * A typed client that signs every request with a fresh agent JWT (extra
+ * middleware runs after). Given the discovery document, it also revives an
+ * agent whose session lapsed while idle (one status call, then one retry).
+ */
+export function createAgentClient(
+  connection: Pick<AgentConnection, "baseUrl" | "session"> & { readonly configuration?: AgentConfiguration },
+  options: ApiClientOptions = {},
+): ApiClient {
+  const { configuration, session } = connection;
+  const reactivate = configuration ? () => fetchAgentStatus({ configuration, session }) : undefined;
   return createApiClient({
     ...options,
     baseUrl: options.baseUrl ?? connection.baseUrl.replace(/\/+$/, ""),
-    middleware: [agentAuthMiddleware(connection.session), ...(options.middleware ?? [])],
+    middleware: [agentAuthMiddleware(session, reactivate ? { reactivate } : {}), ...(options.middleware ?? [])],
   });
 }
 

@@ -14,8 +14,12 @@ export interface AgentSession {
   readonly hostId: string | undefined;
   /** The `aud` of the agent's JWTs: the discovery `issuer`, which the server accepts for every endpoint. */
   readonly audience: string;
-  /** A new agent JWT with a fresh `jti`: one per request, never reused (the server rejects replays). */
-  createJwt(): Promise<string>;
+  /**
+   * A new agent JWT with a fresh `jti`: one per request, never reused (the
+   * server rejects replays). `audience` defaults to the issuer (protocol
+   * endpoints); API calls use `<api origin>/v1` (see middleware.ts).
+   */
+  createJwt(audience?: string): Promise<string>;
 }
 
 export interface AgentSessionOptions {
@@ -34,7 +38,7 @@ export async function createAgentSession(options: AgentSessionOptions): Promise<
     agentId,
     hostId,
     audience,
-    createJwt: () =>
-      signAgentJwt({ agentPrivateKey: key, agentId, audience, ...(hostId ? { hostId } : {}), ...(lifetimeSeconds ? { lifetimeSeconds } : {}) }),
+    createJwt: (tokenAudience = audience) =>
+      signAgentJwt({ agentPrivateKey: key, agentId, audience: tokenAudience, ...(hostId ? { hostId } : {}), ...(lifetimeSeconds ? { lifetimeSeconds } : {}) }),
   };
 }

@@ -3,6 +3,7 @@ import { commerceTables } from "./0001-commerce-tables.js";
 import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { callerScoping } from "./0002-caller-scoping.js";
 import { approvalCodeFailures } from "./0004-approval-code-failures.js";
+import { agentChangeNotifications } from "./0005-agent-change-notifications.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -13,4 +14,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0002-caller-scoping": callerScoping,
   "0003-auth-change-notifications": authChangeNotifications,
   "0004-approval-code-failures": approvalCodeFailures,
+  "0005-agent-change-notifications": agentChangeNotifications,
 };
