@@ -191,7 +191,10 @@ async function main(): Promise<void> {
 
   // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
   const agent = await approvedDemoAgent(api);
-  const signer = createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
+  // As the SDK signs API calls: addressed to `<origin>/v1` (cached verification); the plugin-verified path is measured beside it.
+  const signer = createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/v1`);
+  const protocolSigner = createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
+  const protocolList: Options = { url: api, requests: withAgentJwt(protocolSigner, { method: "GET", path: "/v1/products?limit=20" }) };
   const agentList: Options = { url: api, requests: withAgentJwt(signer, { method: "GET", path: "/v1/products?limit=20" }) };
   const executeList: Options = {
     url: api,
@@ -205,9 +208,11 @@ async function main(): Promise<void> {
   await run({ ...executeList, duration: 2 });
   const agentResult = await run(agentList);
   const executeResult = await run(executeList);
+  const protocolResult = await run(protocolList);
   printTable("Agents (target: agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
     { name: "GET /v1/products?limit=20, agent JWT vs API key", result: agentResult, reference: results[0]!.api },
     { name: "capability/execute listProducts vs direct agent call", result: executeResult, reference: agentResult },
+    { name: "same list, issuer-audience JWT (plugin verifies) vs API key", result: protocolResult, reference: results[0]!.api },
   ]);
 
   // What an authenticated read costs the database: statistics around 200 sequential calls. PostgreSQL 15
@@ -227,8 +232,11 @@ async function main(): Promise<void> {
   };
   console.log("");
   await costOf("API-key call (GET /v1/products/{id}, auth and handler together)", () => fetch(`${api}/v1/products/${productId}`, { headers: auth }));
-  await costOf("agent-JWT call (GET /v1/products/{id}, auth and handler together)", () =>
+  await costOf("agent-JWT call, API audience (GET /v1/products/{id}, auth and handler together)", () =>
     fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${signer.next()}` } }),
+  );
+  await costOf("agent-JWT call, issuer audience (plugin verifies)", () =>
+    fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${protocolSigner.next()}` } }),
   );
   await db.end();
 }

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { autoGrantedCapabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Database } from "../db/schema.js";
-import { createCapabilityExecutor, type ExecutionTarget } from "./capability-executor.js";
+import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
 
 export interface AgentAuthSettings {
@@ -13,10 +13,8 @@ export interface AgentAuthSettings {
   readonly trustProxy: boolean;
   /** Told about every registration, approval and revocation (notifications, audit). */
   readonly onEvent?: (event: AgentAuthEvent) => void | Promise<void>;
-  /** Where `capability/execute` runs operations (in-process unless the API lives elsewhere). */
-  readonly execution: ExecutionTarget;
-  /** Better Auth's base URL (…/api/auth), for links in refusals. */
-  readonly authBaseUrl: string;
+  /** Runs `capability/execute` calls (in-process unless the API lives elsewhere). */
+  readonly runner: CapabilityRunner;
 }
 
 /**
@@ -45,7 +43,7 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     deviceAuthorizationPage: settings.deviceAuthorizationPage,
     trustProxy: settings.trustProxy,
     onEvent: settings.onEvent,
-    onExecute: createCapabilityExecutor(db, settings.execution, () => settings.authBaseUrl),
+    onExecute: pluginExecuteHandler(db, settings.runner),
   });
 }
 

@@ -33,7 +33,10 @@ export async function resolveAgentPrincipal(auth: Auth, db: Kysely<Database>, he
 export interface AgentSessionFacts {
   readonly agentId: string;
   readonly userId: string | null;
-  readonly agent: { readonly metadata: unknown; readonly capabilityGrants: readonly { readonly capability: string; readonly status: string }[] };
+  readonly agent: {
+    readonly metadata: unknown;
+    readonly capabilityGrants: readonly { readonly capability: string; readonly status: string; readonly constraints?: unknown }[];
+  };
 }
 
 /** The principal of a verified agent session: its delegating user, tenant, scopes and active grants. */
@@ -51,7 +54,9 @@ export async function principalOfAgentSession(db: Kysely<Database>, session: Age
     userId: session.userId,
     credentialId: session.agentId,
     scopes: scopesOfRole(membership.role),
-    grantedCapabilities: new Set(session.agent.capabilityGrants.filter((grant) => grant.status === "active").map((grant) => grant.capability)),
+    // A grant with constraints (e.g. a maximum amount) is enforced only by the plugin's execute endpoint,
+    // which checks the arguments; a direct call cannot be checked against it, so it does not count here.
+    grantedCapabilities: new Set(session.agent.capabilityGrants.filter((grant) => grant.status === "active" && !grant.constraints).map((grant) => grant.capability)),
   };
 }
 

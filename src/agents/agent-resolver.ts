@@ -206,12 +206,16 @@ function bindingMismatch(): HttpProblem {
   return new HttpProblem(401, "request_binding_mismatch", "Unauthorized", "Request binding does not match the JWT.");
 }
 
-/** Active, unexpired grants, narrowed to the token's `capabilities` claim when it has one. */
+/**
+ * Active, unexpired grants, narrowed to the token's `capabilities` claim when
+ * it has one. Constrained grants do not count: only the plugin's execute
+ * endpoint checks arguments against constraints.
+ */
 function activeGrants(state: AgentState, payload: JWTPayload): Set<string> {
   const now = Date.now();
   const claimed = Array.isArray(payload.capabilities) ? new Set(payload.capabilities.map(String)) : undefined;
   return new Set(
-    state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability))).map((grant) => grant.capability),
+    state.grants.filter((grant) => grant.status === "active" && !grant.constraints && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability))).map((grant) => grant.capability),
   );
 }
 

@@ -16,7 +16,7 @@ export interface AgentState {
   readonly expiresAt: Date | null;
   readonly activatedAt: Date | null;
   readonly createdAt: Date;
-  readonly grants: readonly { readonly capability: string; readonly status: string; readonly expiresAt: Date | null }[];
+  readonly grants: readonly { readonly capability: string; readonly status: string; readonly expiresAt: Date | null; readonly constraints: string | null }[];
 }
 
 export async function loadAgentState(db: Kysely<Database>, agentId: string): Promise<AgentState | null> {
@@ -39,7 +39,7 @@ export async function loadAgentState(db: Kysely<Database>, agentId: string): Pro
       ])
       .where("agent.id", "=", agentId)
       .executeTakeFirst(),
-    db.selectFrom("agentCapabilityGrant").select(["capability", "status", "expiresAt"]).where("agentId", "=", agentId).where("status", "=", "active").execute(),
+    db.selectFrom("agentCapabilityGrant").select(["capability", "status", "expiresAt", "constraints"]).where("agentId", "=", agentId).where("status", "=", "active").execute(),
   ]);
   if (!agent) return null;
   const publicJwk = parseJsonColumn(agent.publicKey);

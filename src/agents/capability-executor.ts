@@ -3,11 +3,13 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { createDispatcher, HttpProblem, type HandlerResult } from "../../generated/routes.js";
+import { createDispatcher, HttpProblem, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/resolve-principal.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { createHandlers } from "../handlers/index.js";
+import type { AppContext } from "../http/app-context.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
@@ -22,23 +24,44 @@ export interface ExecuteRequest {
 }
 
 /**
- * The plugin's `onExecute`: runs the capability's operation for the agent
- * with the same validation, grants, tenant and results as a direct call.
- * In-process it goes through the generated router's dispatcher (no HTTP
- * hop); in proxy mode it calls the API. Failures keep their status and
- * problem+json body; success returns the operation's response body, which
- * the plugin sends as `{ data }`.
+ * Runs a capability's operation for an agent with the same validation,
+ * grants, tenant and results as a direct call: in-process through the
+ * generated router's dispatcher (no HTTP hop), or, in proxy mode, at the
+ * API over HTTP. Refusals are HttpProblems with the direct call's status
+ * and body.
  */
-export function createCapabilityExecutor(db: Kysely<Database>, target: ExecutionTarget, authBaseUrl: () => string): (request: ExecuteRequest) => Promise<unknown> {
-  const dispatcher = createDispatcher(createHandlers(db));
-  return async ({ capability, arguments: args, agentSession }: ExecuteRequest): Promise<unknown> => {
+export class CapabilityRunner {
+  private readonly dispatcher: OperationDispatcher<AppContext>;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly target: ExecutionTarget,
+    private readonly authBaseUrl: string,
+  ) {
+    this.dispatcher = createDispatcher(createHandlers(db));
+  }
+
+  /** `principal` is asked for only in-process (in proxy mode the API works it out). */
+  async run(capability: string, args: unknown, agentId: string, principal: () => Promise<Principal>): Promise<HandlerResult> {
+    if (!isCapabilityName(capability)) throw new HttpProblem(404, "unknown_capability", "Unknown capability", `No capability "${capability}".`);
+    const call = toOperationCall(capability, args);
+    if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
+    const caller = await principal();
+    assertMayCall(caller, capability, this.authBaseUrl);
+    return this.dispatcher.dispatch(capability, call, { principal: caller, tenant: tenantOf(caller.organizationId), requestId: randomUUID() });
+  }
+}
+
+/**
+ * The plugin's `onExecute` (protocol clients' tokens): the plugin verified
+ * the agent and its grant; we run the operation. Failures keep their status
+ * and problem+json body; success returns the operation's response body,
+ * which the plugin sends as `{ data }`.
+ */
+export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRunner): (request: ExecuteRequest) => Promise<unknown> {
+  return async ({ capability, arguments: args, agentSession }) => {
     try {
-      if (!isCapabilityName(capability)) throw new HttpProblem(404, "unknown_capability", "Unknown capability", `No capability "${capability}".`);
-      const call = toOperationCall(capability, args);
-      const result: HandlerResult =
-        target.kind === "proxy"
-          ? await proxyOperationCall(target, capability, call, agentSession.agentId)
-          : await runHere(capability, call, agentSession);
+      const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, agentSession));
       if (result.status >= 400) throw apiError(result.status, asBody(result.body));
       return result.body ?? null;
     } catch (error) {
@@ -46,12 +69,6 @@ export function createCapabilityExecutor(db: Kysely<Database>, target: Execution
       throw error;
     }
   };
-
-  async function runHere(capability: string, call: Parameters<typeof dispatcher.dispatch>[1], agentSession: AgentSession): Promise<HandlerResult> {
-    const principal = await principalOfAgentSession(db, agentSession);
-    assertMayCall(principal, capability, authBaseUrl());
-    return dispatcher.dispatch(capability, call, { principal, tenant: tenantOf(principal.organizationId), requestId: randomUUID() });
-  }
 }
 
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */
@@ -59,6 +76,6 @@ function apiError(status: number, body: Record<string, unknown>, headers: Record
   return new APIError(status as ConstructorParameters<typeof APIError>[0], body, headers);
 }
 
-function asBody(body: unknown): Record<string, unknown> {
+export function asBody(body: unknown): Record<string, unknown> {
   return body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : { detail: body };
 }

@@ -4,6 +4,7 @@ import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
 import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
 import { approvalPolicy } from "../agents/approval-policy.js";
+import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
@@ -14,7 +15,7 @@ export interface AuthOptions {
   readonly baseUrl: string;
   readonly secret: string;
   /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted, execute in-process. */
-  readonly agents?: Partial<Omit<AgentAuthSettings, "authBaseUrl">>;
+  readonly agents?: Partial<Omit<AgentAuthSettings, "runner">> & { readonly execution?: ExecutionTarget };
 }
 
 /** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
@@ -30,6 +31,7 @@ export const AUTH_BASE_PATH = "/api/auth";
  */
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
+  const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`);
   const auth = betterAuth({
     appName: "Commerce API",
     baseURL: `${options.baseUrl}${AUTH_BASE_PATH}`,
@@ -44,16 +46,16 @@ export function createAuth(options: AuthOptions) {
         deviceAuthorizationPage: options.agents?.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
         trustProxy: options.agents?.trustProxy ?? false,
         onEvent: options.agents?.onEvent,
-        execution: options.agents?.execution ?? { kind: "in-process" },
-        authBaseUrl: `${options.baseUrl}${AUTH_BASE_PATH}`,
+        runner,
       }),
       approvalPolicy(options.db),
       agentStateSignal(agentStateChanges),
     ],
     telemetry: { enabled: false },
   });
-  /** Fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts). */
-  return Object.assign(auth, { agentStateChanges });
+  // agentStateChanges: fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts).
+  // capabilityRunner: the same runner serves the API-audience execute route (see fast-execute-route.ts).
+  return Object.assign(auth, { agentStateChanges, capabilityRunner: runner });
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -9,6 +9,7 @@ import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import { agentDiscoveryRoutes } from "../agents/discovery-routes.js";
+import { fastExecuteRoute } from "../agents/fast-execute-route.js";
 import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
@@ -53,6 +54,15 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   );
 
   app.use(agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }));
+  app.use(
+    fastExecuteRoute({
+      agents,
+      runner: auth.capabilityRunner,
+      publicOrigin: new URL(publicUrl).origin,
+      trustProxy,
+      onError: (error) => logger.error({ err: error }, "capability execute failed"),
+    }),
+  );
   app.all("/api/auth/*splat", toNodeHandler(auth));
   app.use(merchantPages({ auth, db, deviceAuthorizationPage }));
 

@@ -58,13 +58,14 @@ describe("agent JWTs addressed to the API", () => {
   it("are refused when too old, and by the protocol endpoints (no token works on both sides)", async () => {
     const old = await token(`${app.baseUrl}/v1`, { iat: Math.floor(Date.now() / 1000) - 120 });
     expect(await codeOf(await products(old))).toBe("invalid_jwt");
+    // The plugin's endpoints (all but execute, which we answer for such tokens) refuse the API audience.
     const apiToken = await token(`${app.baseUrl}/v1`);
-    const execute = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
+    const requestMore = await fetch(`${app.baseUrl}/api/auth/agent/request-capability`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ capability: "listProducts" }),
+      body: JSON.stringify({ capabilities: ["placeOrder"] }),
     });
-    expect(execute.status).toBe(401);
+    expect(requestMore.status).toBe(401);
   });
 
   it("see a grant revoked behind the plugin's back (another process, SQL) within the notification window", async () => {

@@ -83,6 +83,23 @@ describe("capability/execute in-process", () => {
     expect(direct.data).toEqual(order.body.data);
   });
 
+  it("accepts the SDK's API-audience token too (verified from cached facts), once", async () => {
+    const token = await agent.session.createJwt(`${app.baseUrl}/v1`);
+    const call = () =>
+      fetch(`${app.baseUrl}/api/auth/capability/execute`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ capability: "getProduct", arguments: { params: { product_id: product.id } } }),
+      });
+    const first = await call();
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { data: unknown }).data).toEqual((await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data);
+    const replay = await call();
+    expect(replay.status).toBe(401);
+    // The same token on /v1 is a replay as well: one cache for both.
+    expect((await fetch(`${app.baseUrl}/v1/products`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
   it("needs the capability's own grant", async () => {
     const refused = await execute(app, agent, "adminListOrders");
     expect(refused.status).toBe(403);

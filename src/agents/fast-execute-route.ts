@@ -1,0 +1,70 @@
+import express, { Router, type Request, type Response } from "express";
+import { HttpProblem } from "../../generated/routes.js";
+import { AUTH_BASE_PATH } from "../auth/create-auth.js";
+import type { AgentResolver } from "./agent-resolver.js";
+import { asBody, type CapabilityRunner } from "./capability-executor.js";
+
+export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
+
+export interface FastExecuteOptions {
+  readonly agents: AgentResolver;
+  readonly runner: CapabilityRunner;
+  readonly publicOrigin: string;
+  readonly trustProxy: boolean;
+  /** Told about unexpected failures before the 500 goes out. */
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * `POST /api/auth/capability/execute` for tokens addressed to the API
+ * (`<origin>/v1`, the SDK's): verified like direct calls, from cached agent
+ * facts, then run by the same runner as the plugin's endpoint, answering in
+ * the plugin's shape (`{ data }`). Any other token falls through to the
+ * plugin untouched (its body unread). Mounted before Better Auth.
+ */
+export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onError }: FastExecuteOptions): Router {
+  const router = Router();
+  const parseJson = express.json({ limit: "100kb" });
+  router.post(EXECUTE_PATH, (req, res, next) => {
+    const token = bearerOf(req);
+    const origin = trustProxy ? `${req.protocol}://${req.host}` : publicOrigin;
+    const extraOrigins = origin === publicOrigin ? [] : [origin];
+    if (!token || !agents.handles(token, extraOrigins)) return next();
+    parseJson(req, res, (error?: unknown) => {
+      if (error) return sendProblem(res, new HttpProblem(400, "invalid_json", "Invalid request", "The body must be JSON: { capability, arguments }."));
+      void execute(req, res, token, origin, extraOrigins);
+    });
+  });
+
+  async function execute(req: Request, res: Response, token: string, origin: string, extraOrigins: string[]): Promise<void> {
+    try {
+      const principal = await agents.resolve(token, { method: "POST", url: `${origin}${EXECUTE_PATH}`, extraOrigins });
+      const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
+      if (typeof capability !== "string") {
+        throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
+      }
+      const result = await runner.run(capability, args, principal.credentialId, async () => principal);
+      if (result.status >= 400) {
+        res.status(result.status).type("application/problem+json").send(JSON.stringify(asBody(result.body)));
+        return;
+      }
+      res.json({ data: result.body ?? null });
+    } catch (error) {
+      if (error instanceof HttpProblem) return sendProblem(res, error);
+      onError(error);
+      res.status(500).type("application/problem+json").send(JSON.stringify({ type: "/problems/internal", title: "Internal error", status: 500, code: "internal" }));
+    }
+  }
+  return router;
+}
+
+function bearerOf(req: Request): string | undefined {
+  const value = req.headers.authorization;
+  if (!value || !/^Bearer\s+/i.test(value)) return undefined;
+  const token = value.replace(/^Bearer\s+/i, "");
+  return token.split(".").length === 3 ? token : undefined;
+}
+
+function sendProblem(res: Response, problem: HttpProblem): void {
+  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
+}
