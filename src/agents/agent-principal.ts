@@ -10,6 +10,7 @@ import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
 import { pinnedOrganization } from "./agent-auth-plugin.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
+import { accessOfGrants } from "./grant-constraints.js";
 
 /** Whether the request carries a JWT as its Bearer token (agent JWTs are; nothing else we accept is). */
 export function hasBearerJwt(headers: IncomingHttpHeaders): boolean {
@@ -54,9 +55,7 @@ export async function principalOfAgentSession(db: Kysely<Database>, session: Age
     userId: session.userId,
     credentialId: session.agentId,
     scopes: scopesOfRole(membership.role),
-    // A grant with constraints (e.g. a maximum amount) is enforced only by the plugin's execute endpoint,
-    // which checks the arguments; a direct call cannot be checked against it, so it does not count here.
-    grantedCapabilities: new Set(session.agent.capabilityGrants.filter((grant) => grant.status === "active" && !grant.constraints).map((grant) => grant.capability)),
+    ...accessFields(session.agent.capabilityGrants.filter((grant) => grant.status === "active")),
   };
 }
 
@@ -69,6 +68,12 @@ async function verifyAgentJwt(auth: Auth, headers: IncomingHttpHeaders, publicOr
     throw error;
   }
   throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "The Bearer token is not an agent JWT.", undefined, discoveryChallenge(publicOrigin));
+}
+
+/** The principal's grant fields from active grants (constrained ones come with their gates). */
+export function accessFields(grants: readonly { readonly capability: string; readonly constraints?: unknown }[]): Pick<Principal, "grantedCapabilities" | "constraintGates"> {
+  const access = accessOfGrants(grants);
+  return { grantedCapabilities: access.capabilities, constraintGates: access.gates };
 }
 
 /** The plugin's `{ error, message }` errors as problem+json with the same status; 401s point at discovery. */

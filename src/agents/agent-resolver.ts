@@ -4,7 +4,7 @@ import { HttpProblem } from "../../generated/routes.js";
 import type { ChangeFeed } from "../auth/api-key-principal.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
-import { principalOfAgentSession } from "./agent-principal.js";
+import { accessFields, principalOfAgentSession } from "./agent-principal.js";
 import { loadAgentState, type AgentState } from "./agent-state.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
 import { JtiCache } from "./jti-cache.js";
@@ -121,7 +121,7 @@ export class AgentResolver {
       throw unauthorized(payload.jti ? "jti_replay" : "invalid_jwt", payload.jti ? "JWT has already been used" : "JWT has no jti");
     }
     this.heartbeat(entry.state);
-    return { ...entry.principal, grantedCapabilities: activeGrants(entry.state, payload) };
+    return { ...entry.principal, ...accessFields(activeGrants(entry.state, payload)) };
   }
 
   private async entryFor(agentId: string, fresh: boolean): Promise<CachedAgent> {
@@ -206,17 +206,11 @@ function bindingMismatch(): HttpProblem {
   return new HttpProblem(401, "request_binding_mismatch", "Unauthorized", "Request binding does not match the JWT.");
 }
 
-/**
- * Active, unexpired grants, narrowed to the token's `capabilities` claim when
- * it has one. Constrained grants do not count: only the plugin's execute
- * endpoint checks arguments against constraints.
- */
-function activeGrants(state: AgentState, payload: JWTPayload): Set<string> {
+/** Active, unexpired grants, narrowed to the token's `capabilities` claim when it has one. */
+function activeGrants(state: AgentState, payload: JWTPayload): AgentState["grants"] {
   const now = Date.now();
   const claimed = Array.isArray(payload.capabilities) ? new Set(payload.capabilities.map(String)) : undefined;
-  return new Set(
-    state.grants.filter((grant) => grant.status === "active" && !grant.constraints && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability))).map((grant) => grant.capability),
-  );
+  return state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)));
 }
 
 /** Never returned: a non-active agent is refused before its principal is used. */

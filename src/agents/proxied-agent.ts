@@ -20,7 +20,7 @@ export async function resolveProxiedAgent(db: Kysely<Database>, proxyKey: Princi
   const now = new Date();
   const grants = await db
     .selectFrom("agentCapabilityGrant")
-    .select(["capability", "status"])
+    .select(["capability", "status", "constraints"])
     .where("agentId", "=", agentId)
     .where("status", "=", "active")
     .where((eb) => eb.or([eb("expiresAt", "is", null), eb("expiresAt", ">", now)]))

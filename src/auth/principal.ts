@@ -1,3 +1,5 @@
+import type { ConstraintGate } from "../agents/grant-constraints.js";
+
 /** Scopes a caller can hold; an operation's `x-agent-scope` names the one it needs. */
 export type Scope = "storefront" | "admin";
 
@@ -24,4 +26,9 @@ export interface Principal {
    * operation's own capability; other kinds leave this undefined (scope decides).
    */
   readonly grantedCapabilities?: ReadonlySet<string>;
+  /**
+   * Agents only: capabilities held only through constrained grants, with what
+   * each call must satisfy (checked by the handlers once the input is valid).
+   */
+  readonly constraintGates?: ReadonlyMap<string, ConstraintGate>;
 }

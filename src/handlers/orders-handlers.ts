@@ -6,16 +6,21 @@ import { IdempotencyService } from "../services/idempotency-service.js";
 import { OrderPlacementService } from "../services/order-placement-service.js";
 import { OrderQueryService } from "../services/order-query-service.js";
 import { callerOf } from "./caller.js";
+import { argumentView } from "./grant-constraints-guard.js";
 
 /** Storefront orders: a caller places orders and sees only its own. */
 export function createOrdersHandlers(db: Kysely<Database>): Pick<Handlers<AppContext>, "placeOrder" | "listOrders" | "getOrder"> {
   return {
-    async placeOrder({ headers, body }, { tenant, principal }) {
+    async placeOrder(input, { tenant, principal }) {
+      const { headers, body } = input;
       const caller = callerOf(principal);
       const idempotency = new IdempotencyService(db, tenant, caller);
+      // An agent approved within limits (e.g. a maximum total) is checked on the priced order, inside its transaction.
+      const gate = principal.constraintGates?.get("placeOrder");
+      const approve = gate ? (total: { amount: number; currency: string }) => gate.assert({ ...argumentView(input), total_amount: total.amount, currency: total.currency }) : undefined;
       return idempotency.run({ operationId: "placeOrder", key: headers["Idempotency-Key"], input: { body } }, async (tx) => ({
         status: 201 as const,
-        body: await new OrderPlacementService(tx, tenant).placeOrder(body.cart_id, caller),
+        body: await new OrderPlacementService(tx, tenant).placeOrder(body.cart_id, caller, approve),
       }));
     },
     async listOrders({ query }, { tenant, principal }) {

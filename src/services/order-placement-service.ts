@@ -30,17 +30,21 @@ export class OrderPlacementService {
     this.scope = new TenantScope(db, tenant);
   }
 
-  /** `placedBy` is the caller, who alone sees the order on the storefront. */
-  async placeOrder(cartId: string, placedBy: string): Promise<Order> {
+  /**
+   * `placedBy` is the caller, who alone sees the order on the storefront.
+   * `approve` sees the priced total before the order is written and may
+   * throw to refuse it (the transaction then rolls back the stock taken).
+   */
+  async placeOrder(cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void): Promise<Order> {
     try {
-      return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy));
+      return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy, approve));
     } catch (error) {
       if (isUniqueViolation(error, "orders_cart_unique")) throw commerceProblem("cart_not_open", "This cart has already been turned into an order.");
       throw error;
     }
   }
 
-  private async place(scope: TenantScope, cartId: string, placedBy: string): Promise<Order> {
+  private async place(scope: TenantScope, cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void): Promise<Order> {
     const cart = await lockOpenCart(scope, cartId);
     const lines = await cartLines(scope, cartId);
     if (lines.length === 0) throw commerceProblem("cart_empty", "Add items to the cart before ordering it.");
@@ -69,6 +73,7 @@ export class OrderPlacementService {
 
     const priced = lines.map((line) => ({ line, snapshot: snapshots.get(line.product_id)! }));
     const { totals, sum } = lineTotals(priced.map(({ line, snapshot }) => ({ unit: snapshot.price, quantity: line.quantity })));
+    approve?.({ amount: sum, currency: cart.currency });
     const order = await scope
       .insertInto("orders", {
         id: randomUUID(),
