@@ -33,10 +33,11 @@ export interface AppDependencies {
 }
 
 /**
- * The HTTP application: request ids and logs, agent discovery, Better Auth
- * under /api/auth (mounted before any body parser, as it reads the raw body itself), health
- * checks, then the generated router for /v1 with principal resolution as its
- * context factory. Anything else is a problem+json 404.
+ * The HTTP application: request ids and logs, the generated router for /v1
+ * with principal resolution as its context factory, agent discovery, Better
+ * Auth under /api/auth (mounted before any body parser, as it reads the raw
+ * body itself), the merchant pages, health checks. Anything else is a
+ * problem+json 404.
  */
 export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage }: AppDependencies): Express {
   const app = express();
@@ -52,6 +53,13 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     }),
   );
+
+  // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
+  const api = createRouter(createHandlers(db), {
+    context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin }),
+    onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
+  });
+  app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
   app.use(agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }));
   app.use(
@@ -78,13 +86,6 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
       sendPlainProblem(res, 503, "not_ready", "Database unavailable");
     }
   });
-
-  app.use(
-    createRouter(createHandlers(db), {
-      context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin }),
-      onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
-    }),
-  );
 
   app.use((req, res) => {
     sendPlainProblem(res, 404, "not_found", "Not found", `No route for ${req.method} ${req.path}`);
