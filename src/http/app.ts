@@ -2,7 +2,6 @@ import { toNodeHandler } from "better-auth/node";
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { pinoHttp } from "pino-http";
 import { createRouter } from "../../generated/routes.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
@@ -16,6 +15,7 @@ import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
 import { sendPlainProblem } from "./problem-responses.js";
 import { requestId } from "./request-id.js";
+import { requestLog } from "./request-log.js";
 
 export interface AppDependencies {
   readonly auth: Auth;
@@ -46,13 +46,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   app.set("trust proxy", trustProxy);
 
   app.use(requestId());
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String((res as unknown as express.Response).locals.requestId),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
-    }),
-  );
+  app.use(requestLog(logger));
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(createHandlers(db), {
