@@ -15,6 +15,8 @@ const SESSION_TTL_MS = 3_600_000;
 const MAX_LIFETIME_MS = 86_400_000;
 /** The plugin slides an agent's session on every request; we do it at most this often per agent. */
 const HEARTBEAT_EVERY_MS = 60_000;
+/** Agents remembered at most (oldest dropped first); a dropped one is simply reloaded. */
+const MAX_CACHED_AGENTS = 10_000;
 
 export interface AgentResolverOptions {
   /** API_PUBLIC_URL's origin: `<origin>/v1` is the audience of tokens meant for this API. */
@@ -133,14 +135,24 @@ export class AgentResolver {
     const key = state.publicJwk?.crv === "Ed25519" ? ((await importJWK(state.publicJwk, "EdDSA").catch(() => null)) as CryptoKey | null) : null;
     const principal = state.status === "active" ? await principalOfAgentSession(this.db, { agentId, userId: state.userId, agent: { metadata: state.metadata, capabilityGrants: [] } }) : unresolvedPrincipal(state);
     const entry: CachedAgent = { state, key, principal };
-    if (generation === this.generation && this.changes?.healthy) this.cached.set(agentId, entry);
+    if (generation === this.generation && this.changes?.healthy) this.remember(agentId, entry);
     return entry;
+  }
+
+  private remember(agentId: string, entry: CachedAgent): void {
+    if (this.cached.size >= MAX_CACHED_AGENTS) {
+      const oldest = this.cached.keys().next().value;
+      if (oldest !== undefined) this.cached.delete(oldest);
+    }
+    this.cached.set(agentId, entry);
   }
 
   /** Slides the agent's session like the plugin does per request, at most once a minute, in the background. */
   private heartbeat(state: AgentState): void {
     const now = Date.now();
     if (now - (this.heartbeats.get(state.agentId) ?? 0) < HEARTBEAT_EVERY_MS) return;
+    // Forgetting heartbeat times only costs an early heartbeat each.
+    if (this.heartbeats.size >= MAX_CACHED_AGENTS) this.heartbeats.clear();
     this.heartbeats.set(state.agentId, now);
     const anchor = (state.activatedAt ?? state.createdAt).getTime();
     const expiresAt = new Date(Math.min(now + SESSION_TTL_MS, anchor + MAX_LIFETIME_MS));
