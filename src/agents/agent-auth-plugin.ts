@@ -54,6 +54,15 @@ export function pinnedOrganization(metadata: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
+/**
+ * The membership an agent acts through: the pinned store's when it is still
+ * one of the user's, else the user's only one; undefined when neither holds.
+ */
+export function agentMembership<T extends { organizationId: string }>(memberships: readonly T[], pinned: string | null): T | undefined {
+  if (pinned) return memberships.find((item) => item.organizationId === pinned);
+  return memberships.length === 1 ? memberships[0] : undefined;
+}
+
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */
 async function managesAStore(db: Kysely<Database>, userId: string, organizationId: string | null): Promise<boolean> {
   let query = db.selectFrom("member").select("role").where("userId", "=", userId);

@@ -8,16 +8,9 @@ import type { Auth } from "../auth/create-auth.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
-import { pinnedOrganization } from "./agent-auth-plugin.js";
+import { agentMembership, pinnedOrganization } from "./agent-auth-plugin.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
 import { accessOfGrants } from "./grant-constraints.js";
-
-/** Whether the request carries a JWT as its Bearer token (agent JWTs are; nothing else we accept is). */
-export function hasBearerJwt(headers: IncomingHttpHeaders): boolean {
-  const value = headers.authorization;
-  if (!value || !/^Bearer\s+/i.test(value)) return false;
-  return value.replace(/^Bearer\s+/i, "").split(".").length === 3;
-}
 
 /**
  * Turns an agent JWT into a principal. The plugin verifies the token
@@ -47,7 +40,7 @@ export async function principalOfAgentSession(db: Kysely<Database>, session: Age
   }
   const memberships = await db.selectFrom("member").select(["organizationId", "role"]).where("userId", "=", session.userId).execute();
   const pinned = pinnedOrganization(session.agent.metadata);
-  const membership = pinned ? memberships.find((item) => item.organizationId === pinned) : memberships.length === 1 ? memberships[0] : undefined;
+  const membership = agentMembership(memberships, pinned);
   if (!membership) throw tenantProblem(pinned, memberships.length);
   return {
     kind: "agent",

@@ -27,8 +27,8 @@ interface CachedAgent {
   readonly state: AgentState;
   /** Null when the agent has no usable key (a revoked agent's key is erased): refused by state first. */
   readonly key: CryptoKey | null;
-  /** Tenant, user and scopes as of loading; grants are filtered per request (they expire). */
-  readonly principal: Principal;
+  /** Tenant, user and scopes as of loading (null for an agent that may not act); grants are filtered per request (they expire). */
+  readonly principal: Principal | null;
 }
 
 /** The request facts a token may be bound to (`htm`, `htu`). */
@@ -123,7 +123,8 @@ export class AgentResolver {
       throw unauthorized(payload.jti ? "jti_replay" : "invalid_jwt", payload.jti ? "JWT has already been used" : "JWT has no jti");
     }
     this.heartbeat(entry.state);
-    return { ...entry.principal, ...accessFields(activeGrants(entry.state, payload)) };
+    // Not refused by its state, so its principal was built at loading.
+    return { ...entry.principal!, ...accessFields(activeGrants(entry.state, payload)) };
   }
 
   private async entryFor(agentId: string, fresh: boolean): Promise<CachedAgent> {
@@ -133,7 +134,7 @@ export class AgentResolver {
     const state = await loadAgentState(this.db, agentId);
     if (!state) throw unauthorized("agent_not_found", "Agent not found");
     const key = state.publicJwk?.crv === "Ed25519" ? ((await importJWK(state.publicJwk, "EdDSA").catch(() => null)) as CryptoKey | null) : null;
-    const principal = state.status === "active" ? await principalOfAgentSession(this.db, { agentId, userId: state.userId, agent: { metadata: state.metadata, capabilityGrants: [] } }) : unresolvedPrincipal(state);
+    const principal = stateRefusal(state) ? null : await principalOfAgentSession(this.db, { agentId, userId: state.userId, agent: { metadata: state.metadata, capabilityGrants: [] } });
     const entry: CachedAgent = { state, key, principal };
     if (generation === this.generation && this.changes?.healthy) this.remember(agentId, entry);
     return entry;
@@ -223,11 +224,6 @@ function activeGrants(state: AgentState, payload: JWTPayload): AgentState["grant
   const now = Date.now();
   const claimed = Array.isArray(payload.capabilities) ? new Set(payload.capabilities.map(String)) : undefined;
   return state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)));
-}
-
-/** Never returned: a non-active agent is refused before its principal is used. */
-function unresolvedPrincipal(state: AgentState): Principal {
-  return { kind: "agent", organizationId: "", userId: state.userId ?? "", credentialId: state.agentId, scopes: new Set() };
 }
 
 function forbidden(code: string, detail: string): HttpProblem {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { parseJsonColumn } from "./json-column.js";
+import { parseJsonColumn } from "../db/json-column.js";
 
 /** What a request needs to know about an agent, read in two statements. */
 export interface AgentState {

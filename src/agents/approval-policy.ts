@@ -4,9 +4,9 @@ import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Database } from "../db/schema.js";
-import { pinnedOrganization } from "./agent-auth-plugin.js";
+import { agentMembership, pinnedOrganization } from "./agent-auth-plugin.js";
 import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "./approval-code-failures.js";
-import { parseJsonColumn } from "./json-column.js";
+import { parseJsonColumn } from "../db/json-column.js";
 import { truthfulAgentStatus } from "./truthful-status.js";
 
 const APPROVE_PATH = "/agent/approve-capability";
@@ -37,7 +37,8 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
           matcher: (ctx) => ctx.path === APPROVE_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const body = (ctx.body ?? {}) as ApproveBody;
-            const agentId = await agentOf(db, body);
+            const request = await approvalRequestOf(db, body);
+            const agentId = typeof body.agent_id === "string" ? body.agent_id : request?.agentId;
             if (!agentId) return;
             if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) {
               throw refusal("user_code_attempts_exceeded", "Too many wrong user codes: this approval request is closed. The agent must register or request again.");
@@ -45,7 +46,9 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
             if (body.action !== "approve") return;
             const session = await getSessionFromCtx(ctx);
             if (!session) return; // the endpoint itself answers 401
-            await assertCibaAddressee(db, body, session.user.id);
+            if (request?.method === "ciba" && request.userId && request.userId !== session.user.id) {
+              throw refusal("not_the_addressee", "This approval request was sent to another user.");
+            }
             await assertMayApproveAdmin(db, agentId, session.user.id, body.capabilities);
           }),
         },
@@ -56,7 +59,8 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const returned: unknown = ctx.context.returned;
             if (!(returned instanceof APIError) || (returned.body as { error?: unknown } | undefined)?.error !== "invalid_user_code") return;
-            const agentId = await agentOf(db, (ctx.body ?? {}) as ApproveBody);
+            const body = (ctx.body ?? {}) as ApproveBody;
+            const agentId = typeof body.agent_id === "string" ? body.agent_id : (await approvalRequestOf(db, body))?.agentId;
             if (agentId) await recordUserCodeFailure(db, agentId);
           }),
         },
@@ -66,19 +70,10 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
   };
 }
 
-async function agentOf(db: Kysely<Database>, body: ApproveBody): Promise<string | null> {
-  if (typeof body.agent_id === "string") return body.agent_id;
-  if (typeof body.approval_id !== "string") return null;
-  const request = await db.selectFrom("approvalRequest").select("agentId").where("id", "=", body.approval_id).executeTakeFirst();
-  return request?.agentId ?? null;
-}
-
-async function assertCibaAddressee(db: Kysely<Database>, body: ApproveBody, userId: string): Promise<void> {
-  if (typeof body.approval_id !== "string") return;
-  const request = await db.selectFrom("approvalRequest").select(["method", "userId"]).where("id", "=", body.approval_id).executeTakeFirst();
-  if (request?.method === "ciba" && request.userId && request.userId !== userId) {
-    throw refusal("not_the_addressee", "This approval request was sent to another user.");
-  }
+/** The approval request named by `approval_id`, if any (one read serves the agent lookup and the CIBA check). */
+async function approvalRequestOf(db: Kysely<Database>, body: ApproveBody) {
+  if (typeof body.approval_id !== "string") return undefined;
+  return db.selectFrom("approvalRequest").select(["agentId", "method", "userId"]).where("id", "=", body.approval_id).executeTakeFirst();
 }
 
 /** Admin capabilities need an owner/admin of the store the agent will act for (its pinned store, else the user's only one). */
@@ -89,7 +84,7 @@ async function assertMayApproveAdmin(db: Kysely<Database>, agentId: string, user
   const agent = await db.selectFrom("agent").select("metadata").where("id", "=", agentId).executeTakeFirst();
   const pinned = pinnedOrganization(parseJsonColumn(agent?.metadata));
   const memberships = await db.selectFrom("member").select(["organizationId", "role"]).where("userId", "=", userId).execute();
-  const store = pinned ? memberships.find((item) => item.organizationId === pinned) : memberships.length === 1 ? memberships[0] : undefined;
+  const store = agentMembership(memberships, pinned);
   if (!store || !scopesOfRole(store.role).has("admin")) {
     throw refusal(
       "admin_approval_requires_admin",

@@ -1,7 +1,8 @@
 import express, { Router, type Request, type Response } from "express";
 import { HttpProblem } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
-import type { AgentResolver } from "./agent-resolver.js";
+import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
+import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
 import { asBody, type CapabilityRunner } from "./capability-executor.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
@@ -26,19 +27,18 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
   const router = Router();
   const parseJson = express.json({ limit: "100kb" });
   router.post(EXECUTE_PATH, (req, res, next) => {
-    const token = bearerOf(req);
-    const origin = trustProxy ? `${req.protocol}://${req.host}` : publicOrigin;
-    const extraOrigins = origin === publicOrigin ? [] : [origin];
-    if (!token || !agents.handles(token, extraOrigins)) return next();
+    const token = bearerJwtOf(req);
+    const facts = agentRequestFacts(req, publicOrigin, trustProxy);
+    if (!token || !agents.handles(token, facts.extraOrigins)) return next();
     parseJson(req, res, (error?: unknown) => {
       if (error) return sendProblem(res, new HttpProblem(400, "invalid_json", "Invalid request", "The body must be JSON: { capability, arguments }."));
-      void execute(req, res, token, origin, extraOrigins);
+      void execute(req, res, token, facts);
     });
   });
 
-  async function execute(req: Request, res: Response, token: string, origin: string, extraOrigins: string[]): Promise<void> {
+  async function execute(req: Request, res: Response, token: string, facts: RequestFacts): Promise<void> {
     try {
-      const principal = await agents.resolve(token, { method: "POST", url: `${origin}${EXECUTE_PATH}`, extraOrigins });
+      const principal = await agents.resolve(token, facts);
       const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
       if (typeof capability !== "string") {
         throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
@@ -56,13 +56,6 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
     }
   }
   return router;
-}
-
-function bearerOf(req: Request): string | undefined {
-  const value = req.headers.authorization;
-  if (!value || !/^Bearer\s+/i.test(value)) return undefined;
-  const token = value.replace(/^Bearer\s+/i, "");
-  return token.split(".").length === 3 ? token : undefined;
 }
 
 function sendProblem(res: Response, problem: HttpProblem): void {

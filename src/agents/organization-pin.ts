@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { parseJsonColumn } from "./json-column.js";
+import { parseJsonColumn } from "../db/json-column.js";
 
 /**
  * Pins the store an agent acts for in its metadata (`organizationId`), the

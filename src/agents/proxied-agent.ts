@@ -3,7 +3,7 @@ import { HttpProblem } from "../../generated/routes.js";
 import type { Principal, Scope } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
 import { principalOfAgentSession } from "./agent-principal.js";
-import { parseJsonColumn } from "./json-column.js";
+import { parseJsonColumn } from "../db/json-column.js";
 
 /**
  * A call proxied by the auth server's `capability/execute` (proxy mode):

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { parseJsonColumn } from "../db/json-column.js";
 import type { Database } from "../db/schema.js";
 import type { Auth } from "./create-auth.js";
 import { scopesOfRole } from "./membership.js";
@@ -143,17 +144,9 @@ export class ApiKeyResolver {
 }
 
 function parseMetadata(raw: unknown): ApiKeyMetadata | null {
-  const value = typeof raw === "string" ? safeJson(raw) : raw;
+  const value = parseJsonColumn(raw);
   if (typeof value !== "object" || value === null) return null;
   const { organizationId, scopes } = value as { organizationId?: unknown; scopes?: unknown };
   if (typeof organizationId !== "string" || !Array.isArray(scopes)) return null;
   return { organizationId, scopes: scopes.filter((scope): scope is Scope => KNOWN_SCOPES.includes(scope as Scope)) };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -2,7 +2,8 @@ import type { Request, Response } from "express";
 import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
-import { hasBearerJwt, resolveAgentPrincipal } from "../agents/agent-principal.js";
+import { resolveAgentPrincipal } from "../agents/agent-principal.js";
+import { agentRequestFacts, bearerJwtOf } from "../agents/agent-request.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
 import { resolveProxiedAgent } from "../agents/proxied-agent.js";
 import { PROXIED_AGENT_HEADER } from "../agents/proxy-call.js";
@@ -68,12 +69,11 @@ async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigi
     const proxiedAgent = req.get(PROXIED_AGENT_HEADER);
     return proxiedAgent === undefined ? principal : resolveProxiedAgent(db, principal, proxiedAgent);
   }
-  if (hasBearerJwt(req.headers)) {
-    const token = req.headers.authorization!.replace(/^Bearer\s+/i, "");
-    const origin = trustProxy ? `${req.protocol}://${req.host}` : publicOrigin;
-    const extraOrigins = origin === publicOrigin ? [] : [origin];
+  const token = bearerJwtOf(req);
+  if (token) {
+    const facts = agentRequestFacts(req, publicOrigin, trustProxy);
     // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
-    if (agents.handles(token, extraOrigins)) return agents.resolve(token, { method: req.method, url: `${origin}${req.originalUrl.split("?")[0]}`, extraOrigins });
+    if (agents.handles(token, facts.extraOrigins)) return agents.resolve(token, facts);
     return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
   }
   const principal = await resolveSession(auth, db, req.headers);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApprovalDeniedError, connectAgent, MemoryIdentityStorage, type AgentConnection, type ApprovalInfo } from "../../generated/sdk/index.js";
+import { ApprovalDeniedError } from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { connectTestAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -17,35 +18,17 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** Connects a new agent (fresh host) without waiting; returns it with the approval it must show. */
-async function newAgent(capabilities: Parameters<typeof connectAgent>[0]["capabilities"]): Promise<{ agent: AgentConnection; approval: ApprovalInfo }> {
-  let approval: ApprovalInfo | undefined;
-  const agent = await connectAgent({
-    baseUrl: app.baseUrl,
-    name: "Device test agent",
-    hostName: "test host",
-    capabilities,
-    storage: new MemoryIdentityStorage(),
-    wait: false,
-    onApproval: (info) => {
-      approval = info;
-    },
-  });
-  if (!approval) throw new Error("no approval requested");
-  return { agent, approval };
-}
-
 describe("device authorization page (headless Chromium)", () => {
   it("signs the merchant in, shows the agent and its capabilities, and approves the selected ones", async () => {
-    const { agent, approval } = await newAgent(["listProducts", "addCartItem"]);
+    const { agent, approval } = await connectTestAgent(app, ["listProducts", "addCartItem"]);
     const page = await browser.context.newPage();
-    await page.goto(approval.verification_uri_complete!);
+    await page.goto(approval!.verification_uri_complete!);
     await page.getByLabel("Email").fill(owner.email);
     await page.getByLabel("Password").fill(owner.password);
     await page.getByRole("button", { name: "Sign in" }).click();
 
-    await expect.poll(() => page.getByText("Device test agent").count()).toBe(1);
-    await expect(page.getByText("test host").count()).resolves.toBe(1);
+    await expect.poll(() => page.getByText("Test agent", { exact: true }).count()).toBe(1);
+    await expect(page.getByText("vitest", { exact: true }).count()).resolves.toBe(1);
     const addItem = page.getByRole("checkbox", { name: /addCartItem/ });
     await expect(addItem.isChecked()).resolves.toBe(true);
     await expect(page.getByText("POST /v1/carts/{cart_id}/items").count()).resolves.toBe(1);

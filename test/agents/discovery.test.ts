@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalRequiredCapabilities, autoGrantedCapabilities, capabilityNames } from "../../generated/capabilities.js";
+import { capabilities, capabilityNames } from "../../generated/capabilities.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
@@ -53,8 +53,7 @@ describe("GET /.well-known/agent-configuration", () => {
     expect(aliased.status).toBe(200);
     const names = ((await aliased.json()) as { capabilities: { name: string }[] }).capabilities.map((capability) => capability.name);
     expect(names).toEqual(((await direct.json()) as { capabilities: { name: string }[] }).capabilities.map((capability) => capability.name));
-    expect(names).toEqual(capabilityNames.filter((name) => !name.startsWith("admin")));
-    expect(autoGrantedCapabilities.length + approvalRequiredCapabilities.length).toBe(capabilityNames.length);
+    expect(names).toEqual(capabilityNames.filter((name) => capabilities[name].scope === "storefront"));
   });
 });
 

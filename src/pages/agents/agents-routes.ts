@@ -7,12 +7,12 @@ import type { Database } from "../../db/schema.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
-import { noticeLocation, noticeText, readNotice } from "../page-notice.js";
+import { noticeLocation } from "../page-notice.js";
 import { pageUser, type PageUser } from "../page-session.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
-import { connectedAgents, ownAgentName } from "./connected-agents.js";
+import { connectedAgents, noticeMessage } from "./connected-agents.js";
 
 const TITLE = "Connected agents";
 
@@ -32,8 +32,7 @@ export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kyse
     try {
       const user = await pageUser(auth, db, req);
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
-      const notice = readNotice(req);
-      const message = notice && { text: noticeText(notice, notice.agentId ? await ownAgentName(db, user.id, notice.agentId) : null), kind: "ok" as const };
+      const message = await noticeMessage(req, db, user.id);
       await showAgents(req, res, user, message);
     } catch (error) {
       next(error);

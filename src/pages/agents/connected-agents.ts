@@ -1,7 +1,9 @@
+import type { Request } from "express";
 import type { Kysely } from "kysely";
-import { pinnedOrganization } from "../../agents/agent-auth-plugin.js";
-import { parseJsonColumn } from "../../agents/json-column.js";
+import { agentMembership, pinnedOrganization } from "../../agents/agent-auth-plugin.js";
+import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
+import { noticeText, readNotice } from "../page-notice.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
 import type { PageUser } from "../page-session.js";
 
@@ -112,14 +114,19 @@ export async function ownAgentName(db: Kysely<Database>, userId: string, agentId
   return row?.name ?? null;
 }
 
+/** The status line for a page reached through a notice redirect (see page-notice.ts), naming only the viewer's own agents. */
+export async function noticeMessage(req: Request, db: Kysely<Database>, userId: string): Promise<{ text: string; kind: "ok" } | undefined> {
+  const notice = readNotice(req);
+  if (!notice) return undefined;
+  return { text: noticeText(notice, notice.agentId ? await ownAgentName(db, userId, notice.agentId) : null), kind: "ok" };
+}
+
 /** The store the agent's calls resolve to, by the same rule as the agent principal (pin, else the only membership). */
 function storeOf(user: PageUser, metadata: unknown): AgentStore {
   const pinned = pinnedOrganization(metadata);
-  if (pinned) {
-    const store = user.stores.find((item) => item.organizationId === pinned);
-    return store ? { name: store.name, how: "pinned" } : { name: null, how: "membership ended" };
-  }
-  return user.stores.length === 1 ? { name: user.stores[0]!.name, how: "only store" } : { name: null, how: "none chosen" };
+  const store = agentMembership(user.stores, pinned);
+  if (store) return { name: store.name, how: pinned ? "pinned" : "only store" };
+  return { name: null, how: pinned ? "membership ended" : "none chosen" };
 }
 
 function unique(names: readonly string[]): string[] {

@@ -5,10 +5,10 @@ import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
-import { ownAgentName } from "../agents/connected-agents.js";
+import { noticeMessage } from "../agents/connected-agents.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
-import { noticeLocation, noticeText, readNotice } from "../page-notice.js";
+import { noticeLocation } from "../page-notice.js";
 import { pageUser, type PageUser } from "../page-session.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
@@ -32,8 +32,7 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
     try {
       const user = await pageUser(auth, db, req);
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
-      const notice = readNotice(req);
-      const message = notice && { text: noticeText(notice, notice.agentId ? await ownAgentName(db, user.id, notice.agentId) : null), kind: "ok" as const };
+      const message = await noticeMessage(req, db, user.id);
       await showInbox(req, res, user, message);
     } catch (error) {
       next(error);

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { pinnedOrganization } from "../../agents/agent-auth-plugin.js";
-import { parseJsonColumn } from "../../agents/json-column.js";
+import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
 
