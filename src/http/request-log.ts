@@ -18,10 +18,8 @@ export function requestLog(logger: Logger): RequestHandler {
       const fields = { requestId: res.locals.requestId, method: req.method, url: req.originalUrl, status, ms: Math.round((performance.now() - started) * 10) / 10 };
       logger[level](fields, aborted ? "request aborted" : "request completed");
     };
-    res.once("finish", () => done(false));
-    res.once("close", () => {
-      if (!res.writableFinished) done(true);
-    });
+    // One listener: Node emits "close" after every response, finished or not; writableFinished tells which.
+    res.once("close", () => done(!res.writableFinished));
     next();
   };
 }

@@ -1,5 +1,8 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import express from "express";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
@@ -42,5 +45,29 @@ describe("operationIds that are not identifiers", () => {
 
   it("are the method names of Handlers (a handlers object keyed by them compiles)", () => {
     expect(snippet.map((diagnostic) => diagnostic.message)).toEqual([]);
+  });
+});
+
+describe("a path parameter whose name is not an identifier", () => {
+  it("reaches the handler under its own name", async () => {
+    type Input = { params: Record<string, unknown> };
+    const routes = (await import(pathToFileURL(path.join(DIR, "routes.ts")).href)) as {
+      createRouter(handlers: Record<string, (input: Input) => unknown>, options: { context: () => object }): express.Router;
+    };
+    const seen: Input[] = [];
+    const echo = (input: Input) => {
+      seen.push(input);
+      return { status: 200, body: { name: "a" } };
+    };
+    const app = express().use(routes.createRouter(Object.fromEntries(IDS.map((id) => [id, echo])), { context: () => ({}) }));
+    const server = app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/things/a-b.c`);
+      expect(response.status).toBe(200);
+      expect(seen.map((input) => input.params)).toEqual([{ "thing-id": "a-b.c" }]);
+    } finally {
+      server.close();
+    }
   });
 });

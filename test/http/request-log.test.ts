@@ -20,13 +20,19 @@ async function serve(level: string, paths: string[]): Promise<Record<string, unk
   app.use(requestId());
   app.use(requestLog(pino({ level }, sink)));
   app.get("/ok", (_req, res) => void res.json({ ok: true }));
+  // Never answers: the client gives up first.
+  app.get("/hang", () => {});
   app.use((_req, res) => void res.status(404).json({}));
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
-  for (const path of paths) await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { "x-request-id": `id-${path.slice(1)}` } })).text();
+  for (const path of paths) {
+    const headers = { "x-request-id": `id-${path.slice(1)}` };
+    if (path === "/hang") await fetch(`http://127.0.0.1:${port}${path}`, { headers, signal: AbortSignal.timeout(100) }).catch(() => {});
+    else await (await fetch(`http://127.0.0.1:${port}${path}`, { headers })).text();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
   server.close();
-  await new Promise((resolve) => setTimeout(resolve, 20));
   return lines;
 }
 
@@ -42,5 +48,14 @@ describe("request log", () => {
   it("logs only what its level lets through", async () => {
     const lines = await serve("warn", ["/ok", "/missing"]);
     expect(lines.map((line) => line.status)).toEqual([404]);
+  });
+
+  it("logs a request the client abandoned as aborted, at warn", async () => {
+    const lines = await serve("info", ["/hang", "/ok"]);
+    // The server may see the abandoned socket close after the next request: compare by URL, not by order.
+    const byUrl = Object.fromEntries(lines.map((line) => [line.url, line]));
+    expect(byUrl["/hang"]).toMatchObject({ level: 40, msg: "request aborted", requestId: "id-hang" });
+    expect(byUrl["/ok"]).toMatchObject({ level: 30, msg: "request completed" });
+    expect(lines).toHaveLength(2);
   });
 });
