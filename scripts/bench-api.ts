@@ -7,15 +7,17 @@
  * storefront API key, and the order flow (create cart → add item → place
  * order). Prints req/s, p50, p99 and the ratio to the baseline. Then the
  * agent cases, beside the API-key list: the same list with a fresh agent JWT
- * per request (as the SDK sends), and through `capability/execute`. Last,
- * what one authenticated call costs in SQL, per kind of caller.
+ * per request (as the SDK sends), and through `capability/execute`. Each
+ * pair runs in alternating slices (see bench/interleaved.ts), `duration`
+ * seconds per side. Last, what one authenticated call costs in SQL, per kind
+ * of caller.
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL or DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a throwaway database is
  * created on it and dropped at the end. The API logs at `warn` (no
  * per-request log lines), as the baseline logs nothing.
  */
-import autocannon, { type Options, type Result } from "autocannon";
+import type { Options } from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -23,6 +25,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createAgentJwtSigner, type AgentJwtSigner } from "./bench/agent-jwt.js";
 import { approvedDemoAgent } from "./bench/approved-agent.js";
+import { interleaved, type SideStats } from "./bench/interleaved.js";
 import { freePort } from "./support/free-port.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -35,6 +38,8 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 
 const databaseName = `commerce_bench_${randomBytes(4).toString("hex")}`;
 const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
 const children: ChildProcess[] = [];
+/** Each pair alternates this many times (A, B, A, B, …). */
+const SLICES = 4;
 
 async function admin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -60,18 +65,6 @@ function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<s
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
-interface Row {
-  name: string;
-  api: Result;
-  baseline: Result;
-}
-
-function run(options: Options): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections, duration, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
@@ -124,16 +117,30 @@ function withAgentJwt(signer: AgentJwtSigner, request: { method: "GET" | "POST";
   ];
 }
 
-function printTable(title: string, versus: string, rows: { name: string; result: Result; reference: Result }[]): void {
+interface Comparison {
+  readonly name: string;
+  readonly result: SideStats;
+  readonly reference: SideStats;
+}
+
+function printTable(title: string, versus: string, rows: readonly Comparison[]): void {
   console.log(`\n${title}\n`);
-  console.log(`| case | req/s | p50 | p99 | ${versus} req/s | ratio | non-2xx |`);
-  console.log("|---|---|---|---|---|---|---|");
+  console.log(`| case | req/s | p50 | p99 | ${versus} req/s | ${versus} p50 | ${versus} p99 | ratio | failed |`);
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
+    const { result, reference } = row;
     console.log(
-      `| ${row.name} | ${row.result.requests.average.toFixed(0)} | ${row.result.latency.p50} ms | ${row.result.latency.p99} ms | ` +
-        `${row.reference.requests.average.toFixed(0)} | ${((100 * row.result.requests.average) / row.reference.requests.average).toFixed(0)}% | ${row.result.non2xx + row.result.errors} |`,
+      `| ${row.name} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50} ms | ${result.p99} ms | ` +
+        `${reference.requestsPerSecond.toFixed(0)} | ${reference.p50} ms | ${reference.p99} ms | ` +
+        `${((100 * result.requestsPerSecond) / reference.requestsPerSecond).toFixed(0)}% | ${result.failures} |`,
     );
   }
+}
+
+/** Runs `subject` and `reference` interleaved, `duration` seconds each. */
+async function compare(name: string, subject: Options, reference: Options): Promise<Comparison> {
+  const { a, b } = await interleaved({ connections, ...subject }, { connections, ...reference }, duration, SLICES);
+  return { name, result: a, reference: b };
 }
 
 async function main(): Promise<void> {
@@ -170,24 +177,10 @@ async function main(): Promise<void> {
     { name: "GET /v1/products/{id}", api: { url: `${api}/v1/products/${productId}`, headers: auth }, baseline: { url: `${baseline}/v1/products/${productId}` } },
     { name: "order flow (3 requests)", api: { url: api, requests: orderFlow(productId, auth) }, baseline: { url: baseline, requests: orderFlow(productId, {}) } },
   ];
-  const results: Row[] = [];
-  for (const item of cases) {
-    // A short warm-up so JIT and pools are hot for both.
-    await run({ ...item.api, duration: 2 });
-    await run({ ...item.baseline, duration: 2 });
-    results.push({ name: item.name, api: await run(item.api), baseline: await run(item.baseline) });
-  }
-
-  console.log(`\n${connections} connections, ${duration} s per case, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}\n`);
-  console.log("| case | API req/s | API p50 | API p99 | baseline req/s | baseline p50 | baseline p99 | API/baseline | non-2xx |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const row of results) {
-    console.log(
-      `| ${row.name} | ${row.api.requests.average.toFixed(0)} | ${row.api.latency.p50} ms | ${row.api.latency.p99} ms | ` +
-        `${row.baseline.requests.average.toFixed(0)} | ${row.baseline.latency.p50} ms | ${row.baseline.latency.p99} ms | ` +
-        `${((100 * row.api.requests.average) / row.baseline.requests.average).toFixed(0)}% | ${row.api.non2xx + row.api.errors} |`,
-    );
-  }
+  const results: Comparison[] = [];
+  for (const item of cases) results.push(await compare(item.name, item.api, item.baseline));
+  console.log(`\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`);
+  printTable("API (API key) vs bare baseline (target: ≥ 50% of the baseline's req/s, p99 < 50 ms)", "baseline", results);
 
   // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
   const agent = await approvedDemoAgent(api);
@@ -204,15 +197,11 @@ async function main(): Promise<void> {
       body: JSON.stringify({ capability: "listProducts", arguments: { params: { limit: 20 } } }),
     }),
   };
-  await run({ ...agentList, duration: 2 });
-  await run({ ...executeList, duration: 2 });
-  const agentResult = await run(agentList);
-  const executeResult = await run(executeList);
-  const protocolResult = await run(protocolList);
+  const apiKeyList = cases[0]!.api;
   printTable("Agents (target: agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
-    { name: "GET /v1/products?limit=20, agent JWT vs API key", result: agentResult, reference: results[0]!.api },
-    { name: "capability/execute listProducts vs direct agent call", result: executeResult, reference: agentResult },
-    { name: "same list, issuer-audience JWT (plugin verifies) vs API key", result: protocolResult, reference: results[0]!.api },
+    await compare("GET /v1/products?limit=20, agent JWT vs API key", agentList, apiKeyList),
+    await compare("capability/execute listProducts vs direct agent call", executeList, agentList),
+    await compare("same list, issuer-audience JWT (plugin verifies) vs API key", protocolList, apiKeyList),
   ]);
 
   // What an authenticated read costs the database: statistics around 200 sequential calls. PostgreSQL 15
