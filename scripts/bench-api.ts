@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api [-- --connections 50 --duration 20 --pool 10]` (pool: PostgreSQL connections of each server)
+ * `npm run bench:api [-- --connections 50 --duration 20 --pool 10 --express-floor]` (pool: PostgreSQL connections of each server)
  *
  * autocannon against the API running on PostgreSQL, beside a baseline: a
  * bare node:http server running the same SQL through pg (no framework, auth,
@@ -9,8 +9,10 @@
  * agent cases, beside the API-key list: the same list with a fresh agent JWT
  * per request (as the SDK sends), and through `capability/execute`. Each
  * pair runs in alternating slices (see bench/interleaved.ts), `duration`
- * seconds per side. Last, what one authenticated call costs in SQL, per kind
- * of caller.
+ * seconds per side. With `--express-floor`, the product reads also run on
+ * bare Express 5 + pg (bench/express-floor-server.ts) beside the baseline and
+ * the API: the share of the gap the framework alone accounts for. Last, what
+ * one authenticated call costs in SQL, per kind of caller.
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL or DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a throwaway database is
@@ -30,7 +32,12 @@ import { freePort } from "./support/free-port.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
-  options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "20" }, pool: { type: "string", default: "10" } },
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "20" },
+    pool: { type: "string", default: "10" },
+    "express-floor": { type: "boolean", default: false },
+  },
 });
 const connections = Number(values.connections);
 const duration = Number(values.duration);
@@ -143,6 +150,24 @@ async function compare(name: string, subject: Options, reference: Options): Prom
   return { name, result: a, reference: b };
 }
 
+/** The product reads on bare Express 5 + pg, beside the baseline and beside the API. */
+async function compareExpressFloor(setup: { api: string; baseline: string; productId: string; auth: Record<string, string>; organizationId: string }): Promise<void> {
+  const floorPort = await freePort();
+  await start(
+    ["--import", "tsx", "scripts/bench/express-floor-server.ts"],
+    { DATABASE_URL: databaseUrl, PORT: String(floorPort), ORGANIZATION_ID: setup.organizationId, POOL_SIZE: values.pool },
+    "express floor listening",
+  );
+  const floor = `http://127.0.0.1:${floorPort}`;
+  const paths = { list: "/v1/products?limit=20", get: `/v1/products/${setup.productId}` };
+  printTable("Bare Express 5 + pg (the framework's floor) vs bare baseline, and the API vs that floor", "reference", [
+    await compare(`Express floor vs baseline, GET ${paths.list}`, { url: `${floor}${paths.list}` }, { url: `${setup.baseline}${paths.list}` }),
+    await compare("Express floor vs baseline, GET /v1/products/{id}", { url: `${floor}${paths.get}` }, { url: `${setup.baseline}${paths.get}` }),
+    await compare(`API vs Express floor, GET ${paths.list}`, { url: `${setup.api}${paths.list}`, headers: setup.auth }, { url: `${floor}${paths.list}` }),
+    await compare("API vs Express floor, GET /v1/products/{id}", { url: `${setup.api}${paths.get}`, headers: setup.auth }, { url: `${floor}${paths.get}` }),
+  ]);
+}
+
 async function main(): Promise<void> {
   await admin(`create database ${databaseName}`);
   const apiPort = await freePort();
@@ -181,6 +206,7 @@ async function main(): Promise<void> {
   for (const item of cases) results.push(await compare(item.name, item.api, item.baseline));
   console.log(`\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`);
   printTable("API (API key) vs bare baseline (target: ≥ 50% of the baseline's req/s, p99 < 50 ms)", "baseline", results);
+  if (values["express-floor"]) await compareExpressFloor({ api, baseline, productId, auth, organizationId });
 
   // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
   const agent = await approvedDemoAgent(api);

@@ -6,25 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
+import { GET_PRODUCT_SQL, LIST_PRODUCTS_SQL, productJson, productPage } from "./product-sql.js";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 const org = process.env.ORGANIZATION_ID!;
-
-const PRODUCT_COLUMNS = "id, sku, name, description, price_amount, currency, inventory, status, created_at, updated_at";
-
-function product(row: Record<string, unknown>) {
-  return {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    description: row.description,
-    price: { amount: Number(row.price_amount), currency: row.currency },
-    inventory: row.inventory,
-    status: row.status,
-    created_at: (row.created_at as Date).toISOString(),
-    updated_at: (row.updated_at as Date).toISOString(),
-  };
-}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -37,16 +22,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 async function listProducts(res: ServerResponse, limit: number): Promise<void> {
-  const { rows } = await pool.query(
-    `select ${PRODUCT_COLUMNS} from products where organization_id = $1 and status = 'active' order by created_at desc, id desc limit $2`,
-    [org, limit + 1],
-  );
-  send(res, 200, { data: rows.slice(0, limit).map(product), next_cursor: rows.length > limit ? "more" : null });
+  const { rows } = await pool.query(LIST_PRODUCTS_SQL, [org, limit + 1]);
+  send(res, 200, productPage(rows, limit));
 }
 
 async function getProduct(res: ServerResponse, id: string): Promise<void> {
-  const { rows } = await pool.query(`select ${PRODUCT_COLUMNS} from products where organization_id = $1 and id = $2 and status = 'active'`, [org, id]);
-  if (rows[0]) send(res, 200, product(rows[0]));
+  const { rows } = await pool.query(GET_PRODUCT_SQL, [org, id]);
+  if (rows[0]) send(res, 200, productJson(rows[0]));
   else send(res, 404, { code: "product_not_found" });
 }
 
