@@ -19,7 +19,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "listProducts",
     method: "get",
     path: "/v1/products",
-    expressPath: "/v1/products",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -34,7 +33,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "getProduct",
     method: "get",
     path: "/v1/products/{product_id}",
-    expressPath: "/v1/products/:product_id",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -50,7 +48,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "createCart",
     method: "post",
     path: "/v1/carts",
-    expressPath: "/v1/carts",
     headerNames: [],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -65,7 +62,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "getCart",
     method: "get",
     path: "/v1/carts/{cart_id}",
-    expressPath: "/v1/carts/:cart_id",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -81,7 +77,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "addCartItem",
     method: "post",
     path: "/v1/carts/{cart_id}/items",
-    expressPath: "/v1/carts/:cart_id/items",
     headerNames: [],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -98,7 +93,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "removeCartItem",
     method: "delete",
     path: "/v1/carts/{cart_id}/items/{item_id}",
-    expressPath: "/v1/carts/:cart_id/items/:item_id",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -115,7 +109,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "updateCartItem",
     method: "patch",
     path: "/v1/carts/{cart_id}/items/{item_id}",
-    expressPath: "/v1/carts/:cart_id/items/:item_id",
     headerNames: [],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -132,7 +125,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "listOrders",
     method: "get",
     path: "/v1/orders",
-    expressPath: "/v1/orders",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -147,7 +139,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "placeOrder",
     method: "post",
     path: "/v1/orders",
-    expressPath: "/v1/orders",
     headerNames: ["Idempotency-Key"],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -165,7 +156,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "getOrder",
     method: "get",
     path: "/v1/orders/{order_id}",
-    expressPath: "/v1/orders/:order_id",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -181,7 +171,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminCreateProduct",
     method: "post",
     path: "/v1/admin/products",
-    expressPath: "/v1/admin/products",
     headerNames: ["Idempotency-Key"],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -198,7 +187,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminUpdateProduct",
     method: "patch",
     path: "/v1/admin/products/{product_id}",
-    expressPath: "/v1/admin/products/:product_id",
     headerNames: [],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -215,7 +203,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminArchiveProduct",
     method: "post",
     path: "/v1/admin/products/{product_id}/archive",
-    expressPath: "/v1/admin/products/:product_id/archive",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -231,7 +218,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminAdjustInventory",
     method: "post",
     path: "/v1/admin/products/{product_id}/inventory-adjustments",
-    expressPath: "/v1/admin/products/:product_id/inventory-adjustments",
     headerNames: [],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -248,7 +234,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminListOrders",
     method: "get",
     path: "/v1/admin/orders",
-    expressPath: "/v1/admin/orders",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -263,7 +248,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminGetOrder",
     method: "get",
     path: "/v1/admin/orders/{order_id}",
-    expressPath: "/v1/admin/orders/:order_id",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -279,7 +263,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminRefundOrder",
     method: "post",
     path: "/v1/admin/orders/{order_id}/refunds",
-    expressPath: "/v1/admin/orders/:order_id/refunds",
     headerNames: ["Idempotency-Key"],
     requestBody: { required: true, media: [{ contentType: "application/json", kind: "json" }] },
     responses: {
@@ -297,7 +280,6 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
     operationId: "adminCancelOrder",
     method: "post",
     path: "/v1/admin/orders/{order_id}/cancel",
-    expressPath: "/v1/admin/orders/:order_id/cancel",
     headerNames: [],
     requestBody: undefined,
     responses: {
@@ -677,7 +659,7 @@ export interface Handlers<TContext = RequestContext> {
 }
 
 /**
- * Every operation wired to its validators and handler, static paths before parameterised ones.
+ * Every operation wired to its validators and handler, in spec order (the router's radix tree tries literal segments first).
  */
 export function routeDefinitions<TContext>(handlers: Handlers<TContext>): RouteDefinition<TContext>[] {
   return [

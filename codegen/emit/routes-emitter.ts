@@ -2,7 +2,6 @@ import type CodeBlockWriter from "code-block-writer";
 import type { ApiModel, MediaModel, OperationModel, ResponseModel, SpecSchema } from "../model/operation-model.js";
 import { INPUT_KEY_BY_LOCATION } from "../schema/operation-schemas.js";
 import type { Emitter } from "./emitter.js";
-import { orderRoutePaths, toExpressPath } from "./express-path.js";
 import { createWriter, GENERATED_HEADER, indexAccess, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
 import type { ValidatorModule, ValidatorNames } from "./validator-plan.js";
 
@@ -59,7 +58,6 @@ function writeOperationMeta(writer: CodeBlockWriter, operations: readonly Operat
         writer.writeLine(`operationId: ${quote(operation.operationId)},`);
         writer.writeLine(`method: ${quote(operation.method)},`);
         writer.writeLine(`path: ${quote(operation.path)},`);
-        writer.writeLine(`expressPath: ${quote(toExpressPath(operation.path))},`);
         const headers = operation.parameters.filter((parameter) => parameter.in === "header").map((parameter) => quote(parameter.name));
         writer.writeLine(`headerNames: [${headers.join(", ")}],`);
         const body = operation.requestBody;
@@ -186,13 +184,11 @@ function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationMo
 }
 
 function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: ReadonlyMap<string, ValidatorNames>): void {
-  const rank = new Map(orderRoutePaths([...new Set(operations.map((operation) => operation.path))]).map((path, index) => [path, index]));
-  const ordered = [...operations].sort((a, b) => rank.get(a.path)! - rank.get(b.path)!);
-  writeJsDoc(writer, ["Every operation wired to its validators and handler, static paths before parameterised ones."]);
+  writeJsDoc(writer, ["Every operation wired to its validators and handler, in spec order (the router's radix tree tries literal segments first)."]);
   writer.write("export function routeDefinitions<TContext>(handlers: Handlers<TContext>): RouteDefinition<TContext>[]").block(() => {
     writer.write("return [").newLine();
     writer.indent(() => {
-      for (const operation of ordered) writeRoute(writer, operation, validators.get(operation.operationId) ?? {});
+      for (const operation of operations) writeRoute(writer, operation, validators.get(operation.operationId) ?? {});
     });
     writer.writeLine("];");
   });

@@ -79,8 +79,6 @@ export interface OperationMeta {
   readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
   /** The path as the contract writes it: `/v1/carts/{cart_id}`. */
   readonly path: string;
-  /** The same path in Express 5 syntax: `/v1/carts/:cart_id`. */
-  readonly expressPath: string;
   /** Declared header parameters; the handler sees them under these exact names. */
   readonly headerNames: readonly string[];
   readonly requestBody: { readonly required: boolean; readonly media: readonly MediaMeta[] } | undefined;
@@ -185,14 +183,14 @@ export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>
     maxParamLength: 8192,
     onBadUrl: () => {},
   });
-  const declaredHeads = new Set(routes.filter((route) => route.operation.method === "head").map((route) => toTablePath(route.operation.path)));
+  const declaredHeads = new Set(routes.filter((route) => route.operation.method === "head").map((route) => tablePathOf(route.operation.path).path));
   for (const route of routes) {
+    const { path, parameterNames } = tablePathOf(route.operation.path);
     const served: ServedRoute<TContext> = {
       route,
       bodyParsers: route.operation.requestBody ? parsersFor(route.operation.requestBody.media, parsers) : [],
-      parameterNames: pathParameterNames(route.operation.path),
+      parameterNames,
     };
-    const path = toTablePath(route.operation.path);
     table.on(route.operation.method.toUpperCase() as FindMyWay.HTTPMethod, path, () => {}, served);
     // As Express does: a GET operation also answers HEAD (Node sends no body), unless the contract declares HEAD itself.
     if (route.operation.method === "get" && !declaredHeads.has(path)) table.on("HEAD", path, () => {}, served);
@@ -267,21 +265,22 @@ function answerUnmatched(table: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>, re
 }
 
 /**
- * An OpenAPI path template in find-my-way syntax. Parameters are named by
- * position (`{item-id}` → `:p1`): find-my-way's names stop at the first
- * character that is not a word character, OpenAPI's do not. A literal `:`
- * is doubled, find-my-way's escape.
+ * An OpenAPI path template in find-my-way syntax, with its parameter names
+ * in path order. Parameters are named by position (`{item-id}` → `:p1`):
+ * find-my-way's names stop at the first character that is not a word
+ * character, OpenAPI's do not. A literal `:` is doubled, find-my-way's escape.
  */
-function toTablePath(path: string): string {
-  let position = 0;
-  return path
+function tablePathOf(template: string): { path: string; parameterNames: string[] } {
+  const parameterNames: string[] = [];
+  const path = template
     .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith("{") && part.endsWith("}") ? `:p${position++}` : part.replace(/:/g, "::")))
+    .map((part) => {
+      if (!(part.startsWith("{") && part.endsWith("}"))) return part.replace(/:/g, "::");
+      parameterNames.push(part.slice(1, -1));
+      return `:p${parameterNames.length - 1}`;
+    })
     .join("");
-}
-
-function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  return { path, parameterNames };
 }
 
 function namedParameters(names: readonly string[], positional: Record<string, string | undefined>): Record<string, string> {

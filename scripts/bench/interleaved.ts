@@ -56,7 +56,7 @@ function combine(slices: readonly SliceResult[]): SideStats {
  * `totalSeconds` per side, cut into `slices` alternating runs, after a short
  * warm-up of each (JIT, pools). Returns the stats of A and of B.
  */
-export async function interleaved(a: Options, b: Options, totalSeconds: number, slices = 4): Promise<{ a: SideStats; b: SideStats }> {
+export async function interleaved(a: Options, b: Options, totalSeconds: number, slices: number): Promise<{ a: SideStats; b: SideStats }> {
   await slice(a, 2);
   await slice(b, 2);
   const perSlice = Math.max(1, Math.round(totalSeconds / slices));

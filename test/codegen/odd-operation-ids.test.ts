@@ -1,11 +1,9 @@
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import express from "express";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
+import { serveGenerated } from "./support/serve-generated.js";
 import { checkSnippets, type SnippetDiagnostic } from "./support/snippet-diagnostics.js";
 
 // operationIds are capability names verbatim, whatever characters they use;
@@ -50,22 +48,11 @@ describe("operationIds that are not identifiers", () => {
 
 describe("a path parameter whose name is not an identifier", () => {
   it("reaches the handler under its own name", async () => {
-    type Input = { params: Record<string, unknown> };
-    const routes = (await import(pathToFileURL(path.join(DIR, "routes.ts")).href)) as {
-      createRouter(handlers: Record<string, (input: Input) => unknown>, options: { context: () => object }): express.Router;
-    };
-    const seen: Input[] = [];
-    const echo = (input: Input) => {
-      seen.push(input);
-      return { status: 200, body: { name: "a" } };
-    };
-    const app = express().use(routes.createRouter(Object.fromEntries(IDS.map((id) => [id, echo])), { context: () => ({}) }));
-    const server = app.listen(0, "127.0.0.1");
-    await once(server, "listening");
+    const server = await serveGenerated(DIR, IDS, { name: "a" });
     try {
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/things/a-b.c`);
+      const response = await fetch(`${server.baseUrl}/things/a-b.c`);
       expect(response.status).toBe(200);
-      expect(seen.map((input) => input.params)).toEqual([{ "thing-id": "a-b.c" }]);
+      expect(server.calls).toEqual([{ operationId: "get-thing.v2", params: { "thing-id": "a-b.c" } }]);
     } finally {
       server.close();
     }

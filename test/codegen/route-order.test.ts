@@ -1,16 +1,25 @@
-import { describe, expect, it } from "vitest";
-import { generate } from "../../codegen/generate.js";
-import { fixtureSpec } from "./support/paths.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureSpec, outDir } from "./support/paths.js";
+import { serveGenerated, type GeneratedServer } from "./support/serve-generated.js";
+import { generateInto } from "./support/write-generated.js";
 
-describe("route order in the generated router", () => {
-  it("mounts /customers/search before /customers/{customer_id}", async () => {
-    const { files } = await generate({ specPath: fixtureSpec("route-order.yaml") });
-    const routes = files.find((file) => file.path === "routes.ts")!.contents;
-    const router = routes.slice(routes.indexOf("export function routeDefinitions"));
-    const search = router.indexOf('operationMeta["searchCustomers"]');
-    const byId = router.indexOf('operationMeta["getCustomer"]');
-    expect(search).toBeGreaterThan(-1);
-    expect(byId).toBeGreaterThan(-1);
-    expect(search).toBeLessThan(byId);
+// The fixture lists /customers/{customer_id} before /customers/search, with another path between them.
+const DIR = outDir("route-order");
+let server: GeneratedServer;
+beforeAll(async () => {
+  await generateInto(DIR, { specPath: fixtureSpec("route-order.yaml") });
+  server = await serveGenerated(DIR, ["getCustomer", "listOrders", "searchCustomers"]);
+});
+afterAll(() => server.close());
+
+describe("a literal path beside a parameterised one of the same shape", () => {
+  it.each([
+    { path: "/customers/search", operationId: "searchCustomers", params: {} },
+    { path: "/customers/c-42", operationId: "getCustomer", params: { customer_id: "c-42" } },
+  ])("$path reaches $operationId, whatever the spec's order", async ({ path, operationId, params }) => {
+    server.calls.length = 0;
+    const response = await fetch(`${server.baseUrl}${path}`);
+    expect(response.status).toBe(200);
+    expect(server.calls).toEqual([{ operationId, params }]);
   });
 });
