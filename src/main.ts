@@ -25,6 +25,7 @@ if (config.env !== "production" && (await isEmpty(database.db))) {
 
 const assembled = await assembleApp({ auth, database, logger, trustProxy: config.trustProxy, publicUrl: config.apiPublicUrl,
   deviceAuthorizationPage: config.agentDeviceAuthPage,
+  proxyApiKey: config.agentProxyApiKey,
 });
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
 const server = assembled.app.listen(config.port, () => {

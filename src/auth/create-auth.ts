@@ -8,6 +8,7 @@ import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-exe
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
+import { routeFirewall } from "./inventory/route-firewall.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -40,6 +41,8 @@ export function createAuth(options: AuthOptions) {
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
     plugins: [
+      // First: its hooks run before any other plugin's (deny by default, one audience per token).
+      routeFirewall(),
       organization(),
       apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
       createAgentAuthPlugin(options.db, {

@@ -14,6 +14,8 @@ import { ApiKeyResolver } from "./api-key-principal.js";
 import type { Auth } from "./create-auth.js";
 import type { Principal, Scope } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
+import { hasSingleAudience } from "../agents/guards/single-audience.js";
+import { timingSafeEqual } from "node:crypto";
 
 /** How a caller can authenticate, for 401 responses (RFC 9110 §11.6.1). */
 function wwwAuthenticate(publicOrigin: string): string {
@@ -29,6 +31,8 @@ export interface PrincipalSources {
   readonly trustProxy: boolean;
   /** Origin agents and integrators reach the API at (API_PUBLIC_URL), for discovery links in challenges. */
   readonly publicOrigin: string;
+  /** AGENT_PROXY_API_KEY: the only key whose caller may name an agent in x-agent-id; unset: no key may. */
+  readonly proxyApiKey?: string;
 }
 
 /**
@@ -61,16 +65,22 @@ export function assertMayCall(principal: Principal, operationId: string, authBas
   }
 }
 
-async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigin }: PrincipalSources, req: Request): Promise<Principal> {
+async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigin, proxyApiKey }: PrincipalSources, req: Request): Promise<Principal> {
   const apiKey = req.get("x-api-key");
   if (apiKey !== undefined) {
     const principal = await apiKeys.resolve(apiKey);
     if (!principal) throw unauthorized(publicOrigin, "invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
     const proxiedAgent = req.get(PROXIED_AGENT_HEADER);
-    return proxiedAgent === undefined ? principal : resolveProxiedAgent(db, principal, proxiedAgent);
+    if (proxiedAgent === undefined) return principal;
+    // Any member's key naming an agent would borrow that agent's grants: only the configured proxy key vouches for agents.
+    if (!isProxyKey(apiKey, proxyApiKey)) {
+      throw new HttpProblem(403, "proxy_key_required", "Not the proxy key", `Only the key configured as AGENT_PROXY_API_KEY may send ${PROXIED_AGENT_HEADER}.`);
+    }
+    return resolveProxiedAgent(db, principal, proxiedAgent);
   }
   const token = bearerJwtOf(req);
   if (token) {
+    if (!hasSingleAudience(token)) throw unauthorized(publicOrigin, "invalid_jwt", "A token must name exactly one audience.");
     const facts = agentRequestFacts(req, publicOrigin, trustProxy);
     // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
     if (agents.handles(token, facts.extraOrigins)) return agents.resolve(token, facts);
@@ -97,4 +107,11 @@ function requiredScope(operationId: string): Scope {
 
 function unauthorized(publicOrigin: string, code: string, detail: string): HttpProblem {
   return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
+}
+
+function isProxyKey(apiKey: string, proxyApiKey: string | undefined): boolean {
+  if (!proxyApiKey) return false;
+  const given = Buffer.from(apiKey);
+  const wanted = Buffer.from(proxyApiKey);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -50,6 +50,8 @@ export interface AppConfig {
    * API_PUBLIC_URL is this server, else over HTTP at API_PUBLIC_URL with
    * AGENT_PROXY_API_KEY.
    */
+  /** AGENT_PROXY_API_KEY: the only API key that may speak for an agent (x-agent-id) on /v1. */
+  readonly agentProxyApiKey: string | undefined;
   readonly agentExecution: { readonly kind: "in-process" } | { readonly kind: "proxy"; readonly apiUrl: string; readonly apiKey: string };
   /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
   readonly agentApprovalWebhookUrl: string | undefined;
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: values.TRUST_PROXY,
     agentDeviceAuthPage: values.AGENT_DEVICE_AUTH_PAGE,
     agentExecution: apiElsewhere ? { kind: "proxy", apiUrl: apiPublicUrl, apiKey: values.AGENT_PROXY_API_KEY! } : { kind: "in-process" },
+    agentProxyApiKey: values.AGENT_PROXY_API_KEY,
     agentApprovalWebhookUrl: values.AGENT_APPROVAL_WEBHOOK_URL,
     logLevel: values.LOG_LEVEL,
   };

@@ -206,6 +206,13 @@ export interface ApprovalCodeFailureTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Wrong codes typed on the device page without an agent id, per signed-in user. */
+export interface UserCodeLookupFailureTable {
+  user_id: string;
+  failures: number;
+  window_started_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   products: ProductTable;
   inventory_adjustments: InventoryAdjustmentTable;
@@ -224,6 +231,7 @@ export interface Database {
   agentCapabilityGrant: AgentCapabilityGrantTable;
   approvalRequest: ApprovalRequestTable;
   approval_code_failures: ApprovalCodeFailureTable;
+  user_code_lookup_failures: UserCodeLookupFailureTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

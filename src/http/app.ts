@@ -14,6 +14,7 @@ import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
 import { sendPlainProblem } from "./problem-responses.js";
+import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
 import { requestLog } from "./request-log.js";
 
@@ -30,6 +31,8 @@ export interface AppDependencies {
   readonly publicUrl: string;
   /** The device authorization page (AGENT_DEVICE_AUTH_PAGE), linked from discovery. */
   readonly deviceAuthorizationPage: string;
+  /** AGENT_PROXY_API_KEY: the only key that may name an agent in x-agent-id. */
+  readonly proxyApiKey?: string;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface AppDependencies {
  * body itself), the merchant pages, health checks. Anything else is a
  * problem+json 404.
  */
-export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -47,10 +50,11 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
 
   app.use(requestId());
   app.use(requestLog(logger));
+  app.use(pinnedHost(String(auth.options.baseURL), trustProxy));
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(createHandlers(db), {
-    context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin }),
+    context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin, proxyApiKey }),
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));

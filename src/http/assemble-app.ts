@@ -28,6 +28,8 @@ export async function assembleApp(options: {
   publicUrl?: string;
   /** AGENT_DEVICE_AUTH_PAGE; the same value createAuth got. */
   deviceAuthorizationPage?: string;
+  /** AGENT_PROXY_API_KEY, when this API accepts calls proxied for agents. */
+  proxyApiKey?: string;
 }): Promise<AssembledApp> {
   const publicUrl = options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin;
   const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
@@ -43,6 +45,7 @@ export async function assembleApp(options: {
     trustProxy: options.trustProxy,
     publicUrl,
     deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
+    proxyApiKey: options.proxyApiKey,
   });
   return {
     app,

@@ -32,7 +32,8 @@ export async function decide(app: TestApp, merchant: StoreOwner, connected: Conn
   return decideOverHttp(app, cookie, {
     agent_id: connected.agent.session.agentId,
     action,
-    ...(action === "approve" ? { user_code: connected.approval?.user_code ?? "" } : {}),
+    // Denying needs the same proof as approving: the code the agent showed.
+    ...(connected.approval?.user_code ? { user_code: connected.approval.user_code } : {}),
     ...(capabilities ? { capabilities } : {}),
   });
 }

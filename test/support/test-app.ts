@@ -29,6 +29,8 @@ export interface TestAppOptions {
   /** Where capability/execute runs operations; default in-process. */
   readonly execution?: ExecutionTarget;
   /** CIBA approval notices (wired as in production): a logger to read them (default silent), a webhook. */
+  /** AGENT_PROXY_API_KEY of this API (the key a proxying auth server sends with x-agent-id). */
+  readonly proxyApiKey?: string;
   readonly approvalNotifications?: { readonly logger?: Logger; readonly webhookUrl?: string };
 }
 
@@ -55,7 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) } });
   await migrateAll(database.db, auth);
-  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy });
+  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey });
   handler = assembled.app;
   return {
     baseUrl,

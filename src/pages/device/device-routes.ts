@@ -1,7 +1,9 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
-import { MAX_USER_CODE_FAILURES, userCodeFailures } from "../../agents/approval-code-failures.js";
+import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "../../agents/approval-code-failures.js";
+import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/user-code-lookups.js";
+import { normalizeUserCode, userCodeMatches } from "../../agents/user-code.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
@@ -11,7 +13,7 @@ import { pageUser, type PageUser } from "../page-session.js";
 import { pluginRefusal, type PluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { approvalForm, codeEntryForm, outcome } from "./device-views.js";
-import { agentForUserCode, findPendingApproval, normalizeUserCode } from "./pending-approval.js";
+import { agentForUserCode, findPendingApproval } from "./pending-approval.js";
 
 const TITLE = "Approve an agent";
 
@@ -39,8 +41,24 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
       const code = typeof req.query.code === "string" ? normalizeUserCode(req.query.code) : "";
       if (!code) return sendPage(res, TITLE, codeEntryForm(path));
-      const agentId = typeof req.query.agent_id === "string" ? req.query.agent_id : await agentForUserCode(db, code);
-      if (!agentId) return sendPage(res, TITLE, codeEntryForm(path, "No pending request has this code. Check it and try again."), 404);
+      // Nothing about an agent is shown until its code matches, and every wrong code counts.
+      if (typeof req.query.agent_id === "string") {
+        const agentId = req.query.agent_id;
+        if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) return sendPage(res, TITLE, closedRequest(), 403);
+        if (!(await userCodeMatches(db, agentId, code))) {
+          await recordUserCodeFailure(db, agentId);
+          return sendPage(res, TITLE, codeEntryForm(path, "That code does not match a pending request. Check it and try again."), 403);
+        }
+        return showApproval(req, res, user, agentId, code);
+      }
+      if (await codeLookupsExhausted(db, user.id)) {
+        return sendPage(res, TITLE, outcome("Too many wrong codes. Wait 15 minutes, or open the link your agent printed.", "error"), 429);
+      }
+      const agentId = await agentForUserCode(db, code);
+      if (!agentId) {
+        await recordCodeLookupFailure(db, user.id);
+        return sendPage(res, TITLE, codeEntryForm(path, "No pending request has this code. Check it and try again."), 404);
+      }
       await showApproval(req, res, user, agentId, code);
     } catch (error) {
       next(error);
@@ -59,7 +77,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       if (!agentId) return sendPage(res, TITLE, codeEntryForm(path, "The request is missing its agent. Open the link from your agent again."), 400);
 
       if (form.decision === "deny") {
-        await auth.api.approveCapability({ body: { agent_id: agentId, action: "deny" }, headers: fromNodeHeaders(req.headers) });
+        await auth.api.approveCapability({ body: { agent_id: agentId, action: "deny", user_code: code }, headers: fromNodeHeaders(req.headers) });
         return sendPage(res, TITLE, outcome("Denied. The agent was told and got nothing new.", "ok"));
       }
       const chosen = ([] as unknown[]).concat(form.capabilities ?? []).filter((item): item is string => typeof item === "string");
@@ -89,7 +107,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
   async function showApproval(req: Request, res: Response, user: PageUser, agentId: string, code: string, message?: string, status = 200): Promise<void> {
     if (user.stores.length === 0) return sendPage(res, TITLE, outcome("You are not a member of any store, so you cannot approve agents.", "error"), 403);
     if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) {
-      return sendPage(res, TITLE, outcome("This request was closed after too many wrong codes. Ask the agent to connect again.", "error"), 403);
+      return sendPage(res, TITLE, closedRequest(), 403);
     }
     const approval = await findPendingApproval(db, agentId);
     if (!approval) return sendPage(res, TITLE, outcome("This request is no longer pending: it was approved, denied or has expired.", "error"), 404);
@@ -114,4 +132,8 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
   }
 
   return router;
+}
+
+function closedRequest() {
+  return outcome("This request was closed after too many wrong codes. Ask the agent to connect again.", "error");
 }

@@ -1,7 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
+import { normalizeUserCode, userCodeHash } from "../../agents/user-code.js";
+
+export { normalizeUserCode };
 
 /** A capability an agent asks for, as the approval pages show it. */
 export type RequestedCapability = CapabilityDescription;
@@ -61,7 +63,7 @@ export async function findPendingApproval(db: Kysely<Database>, agentId: string)
  * of their `XXXX-XXXX` form; the plugin checks the code again at approval.
  */
 export async function agentForUserCode(db: Kysely<Database>, code: string): Promise<string | null> {
-  const hash = createHash("sha256").update(normalizeUserCode(code)).digest("base64url");
+  const hash = userCodeHash(code);
   const request = await db
     .selectFrom("approvalRequest")
     .select("agentId")
@@ -70,10 +72,4 @@ export async function agentForUserCode(db: Kysely<Database>, code: string): Prom
     .where("expiresAt", ">", new Date())
     .executeTakeFirst();
   return request?.agentId ?? null;
-}
-
-/** `abcd efgh`, `ABCD-EFGH` and `abcdefgh` are one code. */
-export function normalizeUserCode(code: string): string {
-  const letters = code.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
-  return letters.length === 8 ? `${letters.slice(0, 4)}-${letters.slice(4)}` : code.trim().toUpperCase();
 }

@@ -1,0 +1,130 @@
+/**
+ * Every route Better Auth and its plugins mount under /api/auth, classified:
+ * who may call it, what it may change, and what enforces that. This table is
+ * the deny-by-default gate (route-firewall.ts refuses any path not listed
+ * here, and every `enabled: false` one) and the source of the inventory in
+ * docs/SECURITY.md (`npm run docs:security`). A route a dependency upgrade
+ * adds is refused at run time and fails test/security/route-inventory.test.ts
+ * until someone classifies it here.
+ */
+export interface AuthRoute {
+  readonly methods: readonly ("GET" | "POST")[];
+  /** Who may call it (the credential it takes). */
+  readonly callers: string;
+  /** What it may read or change. */
+  readonly effect: string;
+  /** What enforces the rule: the plugin itself, or our guard (file under src/). */
+  readonly guard: string;
+  /** False: the product does not need it; refused with 404. */
+  readonly enabled: boolean;
+}
+
+const off = (effect: string, why: string): AuthRoute => ({ methods: ["GET", "POST"], callers: "nobody", effect, guard: `refused (404): ${why}`, enabled: false });
+
+export const authRoutes = {
+  // Better Auth core: accounts and sessions.
+  "/ok": { methods: ["GET"], callers: "anyone", effect: "health answer", guard: "none needed", enabled: true },
+  "/error": { methods: ["GET"], callers: "anyone", effect: "error page", guard: "none needed", enabled: true },
+  "/sign-up/email": { methods: ["POST"], callers: "anyone (Origin = our origin)", effect: "creates a user with no store", guard: "Better Auth origin check; rate limit", enabled: true },
+  "/sign-in/email": { methods: ["POST"], callers: "anyone (Origin = our origin)", effect: "creates a session", guard: "Better Auth; per-address and per-account limits", enabled: true },
+  "/sign-out": { methods: ["POST"], callers: "session", effect: "ends own session", guard: "Better Auth", enabled: true },
+  "/get-session": { methods: ["GET", "POST"], callers: "session", effect: "reads own session", guard: "Better Auth", enabled: true },
+  "/list-sessions": { methods: ["GET"], callers: "session", effect: "reads own sessions", guard: "Better Auth", enabled: true },
+  "/revoke-session": { methods: ["POST"], callers: "session", effect: "ends one own session", guard: "Better Auth (own sessions only)", enabled: true },
+  "/revoke-sessions": { methods: ["POST"], callers: "session", effect: "ends own sessions", guard: "Better Auth", enabled: true },
+  "/revoke-other-sessions": { methods: ["POST"], callers: "session", effect: "ends own other sessions", guard: "Better Auth", enabled: true },
+  "/update-session": { methods: ["POST"], callers: "session", effect: "own session's extra fields", guard: "Better Auth", enabled: true },
+  "/update-user": { methods: ["POST"], callers: "session", effect: "own name and image", guard: "Better Auth", enabled: true },
+  "/change-password": { methods: ["POST"], callers: "session + current password", effect: "own password", guard: "Better Auth", enabled: true },
+  "/verify-password": off("password oracle for a session", "no product flow needs it"),
+  "/change-email": off("own email", "no verified-email flow"),
+  "/delete-user": off("deletes own user", "would orphan stores and agents"),
+  "/delete-user/callback": off("deletes own user", "would orphan stores and agents"),
+  "/request-password-reset": off("password reset mail", "no mail sender configured"),
+  "/reset-password": off("password", "no mail sender configured"),
+  "/reset-password/:token": off("password reset link", "no mail sender configured"),
+  "/send-verification-email": off("verification mail", "no mail sender configured"),
+  "/verify-email": off("email verification", "no mail sender configured"),
+  "/sign-in/social": off("social sign-in", "no social provider configured"),
+  "/callback/:id": off("OAuth callback", "no social provider configured"),
+  "/link-social": off("links a social account", "no social provider configured"),
+  "/unlink-account": off("unlinks an account", "no social provider configured"),
+  "/list-accounts": off("lists linked accounts", "no social provider configured"),
+  "/account-info": off("provider account info", "no social provider configured"),
+  "/refresh-token": off("provider tokens", "no social provider configured"),
+  "/get-access-token": off("provider tokens", "no social provider configured"),
+
+  // Organization plugin: stores and their members.
+  "/organization/create": { methods: ["POST"], callers: "session", effect: "new store owned by the caller", guard: "Better Auth", enabled: true },
+  "/organization/list": { methods: ["GET"], callers: "session", effect: "reads own stores", guard: "Better Auth", enabled: true },
+  "/organization/set-active": { methods: ["POST"], callers: "session (member)", effect: "own session's active store", guard: "Better Auth (membership)", enabled: true },
+  "/organization/get-full-organization": { methods: ["GET"], callers: "session (member)", effect: "reads a store with members", guard: "Better Auth (membership)", enabled: true },
+  "/organization/get-organization": { methods: ["GET"], callers: "session (member)", effect: "reads a store", guard: "Better Auth (membership)", enabled: true },
+  "/organization/check-slug": { methods: ["POST"], callers: "session", effect: "reads slug availability", guard: "Better Auth", enabled: true },
+  "/organization/update": { methods: ["POST"], callers: "session (owner/admin)", effect: "store name, slug, metadata", guard: "Better Auth (role permissions)", enabled: true },
+  "/organization/delete": off("deletes a store", "would orphan the store's orders and agents; no product flow"),
+  "/organization/leave": { methods: ["POST"], callers: "session (member)", effect: "ends own membership", guard: "Better Auth (the last owner cannot leave)", enabled: true },
+  "/organization/invite-member": { methods: ["POST"], callers: "session (owner/admin)", effect: "invitation to the store", guard: "Better Auth (role permissions)", enabled: true },
+  "/organization/accept-invitation": { methods: ["POST"], callers: "session (the invitee)", effect: "new membership", guard: "Better Auth (invitee's email)", enabled: true },
+  "/organization/reject-invitation": { methods: ["POST"], callers: "session (the invitee)", effect: "invitation status", guard: "Better Auth (invitee's email)", enabled: true },
+  "/organization/cancel-invitation": { methods: ["POST"], callers: "session (owner/admin)", effect: "invitation status", guard: "Better Auth (role permissions)", enabled: true },
+  "/organization/get-invitation": { methods: ["GET"], callers: "session (the invitee)", effect: "reads an invitation", guard: "Better Auth (invitee's email)", enabled: true },
+  "/organization/list-invitations": { methods: ["GET"], callers: "session (member)", effect: "reads the store's invitations", guard: "Better Auth (membership)", enabled: true },
+  "/organization/list-user-invitations": { methods: ["GET"], callers: "session", effect: "reads own invitations", guard: "Better Auth", enabled: true },
+  "/organization/list-members": { methods: ["GET"], callers: "session (member)", effect: "reads the store's members", guard: "Better Auth (membership)", enabled: true },
+  "/organization/remove-member": { methods: ["POST"], callers: "session (owner/admin)", effect: "ends a membership", guard: "Better Auth (role permissions)", enabled: true },
+  "/organization/update-member-role": { methods: ["POST"], callers: "session (owner/admin)", effect: "a member's role", guard: "Better Auth (role permissions)", enabled: true },
+  "/organization/get-active-member": { methods: ["GET"], callers: "session (member)", effect: "reads own membership", guard: "Better Auth", enabled: true },
+  "/organization/get-active-member-role": { methods: ["GET"], callers: "session (member)", effect: "reads own role", guard: "Better Auth", enabled: true },
+  "/organization/has-permission": { methods: ["POST"], callers: "session", effect: "reads own permissions", guard: "Better Auth", enabled: true },
+
+  // API key plugin: keys name a store and scopes in their metadata; /v1 re-checks the owner's membership on every call.
+  "/api-key/create": { methods: ["POST"], callers: "session", effect: "a key owned by the caller", guard: "Better Auth (own keys); /v1 checks membership and role per call (resolve-principal.ts)", enabled: true },
+  "/api-key/list": { methods: ["GET"], callers: "session", effect: "reads own keys", guard: "Better Auth (own keys)", enabled: true },
+  "/api-key/get": { methods: ["GET"], callers: "session", effect: "reads an own key", guard: "Better Auth (own keys)", enabled: true },
+  "/api-key/update": { methods: ["POST"], callers: "session", effect: "an own key", guard: "Better Auth (own keys)", enabled: true },
+  "/api-key/delete": { methods: ["POST"], callers: "session", effect: "deletes an own key", guard: "Better Auth (own keys)", enabled: true },
+
+  // Agent Auth plugin.
+  "/agent-configuration": { methods: ["GET"], callers: "anyone", effect: "discovery document", guard: "none needed", enabled: true },
+  "/agent/register": { methods: ["POST"], callers: "host JWT (any host may introduce itself)", effect: "new agent, pending unless its host is trusted", guard: "plugin; outbound guard on JWKS URLs", enabled: true },
+  "/agent/status": { methods: ["GET"], callers: "agent or host JWT", effect: "reads own status", guard: "plugin; one audience per token (route-firewall.ts)", enabled: true },
+  "/agent/session": { methods: ["GET"], callers: "agent JWT", effect: "reads own session", guard: "plugin", enabled: true },
+  "/agent/reactivate": { methods: ["POST"], callers: "agent JWT", effect: "revives own lapsed session", guard: "plugin", enabled: true },
+  "/agent/rotate-key": { methods: ["POST"], callers: "agent JWT", effect: "own key", guard: "plugin", enabled: true },
+  "/agent/request-capability": { methods: ["POST"], callers: "agent JWT", effect: "pending grants + approval request", guard: "plugin", enabled: true },
+  "/agent/device/code": { methods: ["POST"], callers: "host JWT (own agents)", effect: "new device approval request", guard: "plugin (agent of the host)", enabled: true },
+  "/agent/ciba/authorize": { methods: ["POST"], callers: "host JWT linked to the addressee", effect: "CIBA request in the linked user's inbox", guard: "agents/guards/ciba-guard.ts", enabled: true },
+  "/agent/ciba/pending": { methods: ["GET"], callers: "session", effect: "reads own CIBA inbox", guard: "plugin", enabled: true },
+  "/agent/approve-capability": { methods: ["POST"], callers: "session: device code holder, CIBA addressee, or the agent's user", effect: "activates or denies what the request showed", guard: "agents/approval-policy.ts", enabled: true },
+  "/agent/grant-capability": { methods: ["POST"], callers: "session: the agent's own user, active agent", effect: "active grants", guard: "agents/guards/grant-guard.ts", enabled: true },
+  "/agent/revoke": { methods: ["POST"], callers: "session (agent's user) or agent JWT", effect: "revokes the agent", guard: "plugin", enabled: true },
+  "/agent/revoke-capability": { methods: ["POST"], callers: "session (agent's user), own agent or host JWT", effect: "revokes grants", guard: "plugin", enabled: true },
+  "/agent/update": { methods: ["POST"], callers: "session (agent's user)", effect: "agent name and metadata (store pin)", guard: "plugin (own agents); pin re-checked against membership per call", enabled: true },
+  "/agent/get": { methods: ["GET"], callers: "session (agent's user)", effect: "reads own agent", guard: "plugin", enabled: true },
+  "/agent/list": { methods: ["GET"], callers: "session", effect: "reads own agents", guard: "plugin", enabled: true },
+  "/agent/cleanup": { methods: ["POST"], callers: "session", effect: "deletes own expired agents", guard: "plugin", enabled: true },
+  "/agent/introspect": { methods: ["POST"], callers: "agent JWT", effect: "reads the token's own session", guard: "plugin", enabled: true },
+  "/agent/claim": off("claims an autonomous agent", "delegated mode only"),
+  "/capability/list": { methods: ["GET"], callers: "anyone; agent or host JWT for more", effect: "reads capabilities (admin ones only for owners/admins)", guard: "plugin + resolveCapabilities", enabled: true },
+  "/capability/describe": { methods: ["GET"], callers: "anyone; agent or host JWT", effect: "reads a capability", guard: "plugin", enabled: true },
+  "/capability/execute": { methods: ["POST"], callers: "agent JWT with the grant", effect: "runs one operation in the agent's store", guard: "plugin + our dispatcher (grants, scope, tenant)", enabled: true },
+  "/capability/batch-execute": { methods: ["POST"], callers: "agent JWT with the grants", effect: "runs operations in the agent's store", guard: "plugin + our dispatcher", enabled: true },
+  "/host/create": { methods: ["POST"], callers: "session", effect: "a host of the caller, auto-granted defaults only", guard: "agents/guards/host-guard.ts", enabled: true },
+  "/host/enroll": { methods: ["POST"], callers: "one-time enrollment token", effect: "sets the created host's key", guard: "plugin (token)", enabled: true },
+  "/host/list": { methods: ["GET"], callers: "session", effect: "reads own hosts", guard: "plugin", enabled: true },
+  "/host/get": { methods: ["GET"], callers: "session", effect: "reads a host", guard: "plugin", enabled: true },
+  "/host/update": { methods: ["POST"], callers: "session: the host's own user", effect: "host name, key, defaults (auto-granted only)", guard: "agents/guards/host-guard.ts", enabled: true },
+  "/host/revoke": { methods: ["POST"], callers: "own host JWT; session: host's user or owner/admin of that user's store", effect: "revokes the host and its agents", guard: "agents/guards/host-guard.ts", enabled: true },
+  "/host/rotate-key": { methods: ["POST"], callers: "own host JWT", effect: "host key (and id)", guard: "plugin; migration 0007 lets agents follow the new id", enabled: true },
+  "/host/switch-account": off("moves a host and its future agents to the caller", "no proof the caller holds the host's key"),
+} as const satisfies Record<string, AuthRoute>;
+
+/** Better Auth endpoints without an HTTP path: callable only from our own code. */
+export const serverOnlyEndpoints = ["addMember", "setPassword", "verifyApiKey", "deleteAllExpiredApiKeys"] as const;
+
+export type AuthRoutePath = keyof typeof authRoutes;
+
+export function authRouteOf(path: string): AuthRoute | undefined {
+  return Object.hasOwn(authRoutes, path) ? (authRoutes as Record<string, AuthRoute>)[path] : undefined;
+}

@@ -1,0 +1,29 @@
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware } from "better-auth/api";
+import { singleAudienceGuard } from "../../agents/guards/single-audience.js";
+import { refusal } from "../../agents/guards/refusal.js";
+import { authRouteOf } from "./auth-routes.js";
+
+/**
+ * The front gate of /api/auth, listed first among the plugins so its hooks
+ * run before every other plugin's: a route missing from the inventory, or
+ * marked disabled there, is refused with 404 whatever mounted it; a Bearer
+ * JWT naming several audiences is refused before the agent plugin spends
+ * its `jti`. Endpoints without a path are server-only and pass.
+ */
+export function routeFirewall(): BetterAuthPlugin {
+  return {
+    id: "commerce-route-firewall",
+    hooks: {
+      before: [
+        {
+          matcher: (ctx) => typeof ctx.path === "string" && authRouteOf(ctx.path)?.enabled !== true,
+          handler: createAuthMiddleware(async () => {
+            throw refusal("not_found", "No such endpoint.", "NOT_FOUND");
+          }),
+        },
+        singleAudienceGuard,
+      ],
+    },
+  };
+}
