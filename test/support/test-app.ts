@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener } from "node:http";
+import type { Express } from "express";
 import type { Kysely } from "kysely";
 import { approvalNotifier } from "../../src/agents/approval-notifier.js";
 import { APPROVALS_INBOX_PATH } from "../../src/agents/approvals-inbox-path.js";
@@ -19,6 +20,8 @@ export interface TestApp {
   readonly db: Kysely<Database>;
   /** The database handle, to start a second app on the same data (a split auth/API deployment). */
   readonly database: DatabaseHandle;
+  /** The Express application serving it (for tests that inspect what it mounts). */
+  readonly expressApp: Express;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     auth,
     db: database.db,
     database,
+    expressApp: assembled.app,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,39 @@
+/**
+ * The routes this application mounts itself (outside Better Auth's handler),
+ * classified like `authRoutes`. /v1 is one entry per operation of the
+ * contract (see `v1Routes` in inventory-markdown.ts): every operation takes
+ * an API key, an agent JWT or a session and needs its scope, and agents its
+ * capability (auth/resolve-principal.ts). test/security/route-inventory.test.ts
+ * walks the Express app and fails on any route missing here.
+ */
+export interface AppRoute {
+  readonly method: "GET" | "POST" | "ALL";
+  readonly path: string;
+  readonly callers: string;
+  readonly effect: string;
+  readonly guard: string;
+}
+
+export const appRoutes: readonly AppRoute[] = [
+  { method: "GET", path: "/.well-known/agent-configuration", callers: "anyone", effect: "discovery document", guard: "none needed; URLs from configuration" },
+  { method: "GET", path: "/api/auth", callers: "anyone", effect: "redirect to discovery", guard: "none needed" },
+  { method: "GET", path: "/api/auth/agent/capabilities", callers: "anyone; agent or host JWT for more", effect: "alias of /capability/list", guard: "the plugin's route, with its hooks" },
+  {
+    method: "POST",
+    path: "/api/auth/capability/execute",
+    callers: "agent JWT for <API origin>/v1 (other tokens fall through to the plugin)",
+    effect: "runs one operation in the agent's store",
+    guard: "agents/fast-execute-route.ts: our verifier + dispatcher (grants, scope, tenant)",
+  },
+  { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
+  { method: "POST", path: "/account/sign-in", callers: "anyone (CSRF token)", effect: "session cookie", guard: "pages/csrf.ts; Better Auth sign-in limits" },
+  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request; code-only lookups per user" },
+  { method: "POST", path: "/device/capabilities", callers: "session (CSRF token) + user code", effect: "approve or deny", guard: "pages/csrf.ts + agents/approval-policy.ts" },
+  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox", guard: "pages/approvals: addressee only" },
+  { method: "POST", path: "/agents/approvals", callers: "session (CSRF token), the addressee", effect: "approve or deny", guard: "pages/csrf.ts + agents/approval-policy.ts" },
+  { method: "GET", path: "/agents", callers: "session", effect: "reads own agents and hosts", guard: "pages/agents: own agents only" },
+  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/healthz", callers: "anyone", effect: "liveness", guard: "none needed" },
+  { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness (database)", guard: "none needed" },
+];
