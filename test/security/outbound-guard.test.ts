@@ -10,10 +10,15 @@ import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { Agent, getGlobalDispatcher, request, setGlobalDispatcher } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ApprovalNotice } from "../../src/agents/approval-notifier.js";
+import { postApprovalWebhook } from "../../src/agents/approval-webhook.js";
 import { OutboundAddressRefusedError } from "../../src/security/guarded-connector.js";
+import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { createGuardedAgent, installOutboundGuard, type OutboundGuard } from "../../src/security/outbound-guard.js";
 import { classifyAddress } from "../../src/security/public-address.js";
+import { captureLog } from "../support/capture-log.js";
 import { startConnectionCounter, type ConnectionCounter } from "../support/connection-counter.js";
+import { startWebhookReceiver } from "../support/webhook-receiver.js";
 
 let target: ConnectionCounter;
 const servers: Server[] = [];
@@ -144,6 +149,35 @@ describe("outbound guard on the global fetch", () => {
     await refusal(`http://127.0.0.1:${target.port}/`);
     expect(target.connections).toBe(0);
     await replacement.close();
+  });
+});
+
+describe("configured destinations through the guard", () => {
+  const notice: ApprovalNotice = {
+    approvalId: "approval-1",
+    method: "ciba",
+    userId: "user-1",
+    userEmail: "merchant@example.com",
+    agentId: "agent-1",
+    agentName: "Agent",
+    hostName: null,
+    capabilities: [],
+    bindingMessage: null,
+    expiresAt: "2030-01-01T00:00:00.000Z",
+    inboxUrl: "http://127.0.0.1:3005/agents/approvals",
+  };
+
+  it("reaches AGENT_APPROVAL_WEBHOOK_URL on loopback; an unconfigured local receiver is refused and logged", async () => {
+    const [configured, other] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
+    guard({ allowedOrigins: operatorOrigins({ approvalWebhookUrl: configured.url, execution: { kind: "in-process" } }) });
+    const log = captureLog();
+    await postApprovalWebhook(configured.url, notice, log.logger);
+    await postApprovalWebhook(other.url, notice, log.logger);
+    expect(configured.received).toHaveLength(1);
+    expect(other.received).toHaveLength(0);
+    // pino folds the cause into the logged message: the refused address is in the operator's log.
+    expect(log.lines).toMatchObject([{ level: 40, msg: "approval webhook failed", webhook: new URL(other.url).origin, err: { message: expect.stringContaining("127.0.0.1 is not a public address") } }]);
+    await Promise.all([configured.close(), other.close()]);
   });
 });
 
