@@ -1,10 +1,11 @@
 /**
  * `npm start`: validates the environment, opens the database (PostgreSQL when
  * DATABASE_URL is set, else embedded PGlite under DATA_DIR), runs pending
- * migrations, seeds an empty database outside production, and serves the API.
+ * migrations, seeds an empty database outside production, and serves the API
+ * with outgoing fetches to non-public addresses refused (see bootstrap.ts).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
  */
-import { openRuntime, readConfigOrExit } from "./bootstrap.js";
+import { guardOutboundConnections, openRuntime, readConfigOrExit } from "./bootstrap.js";
 import { migrateAll } from "./db/migrate.js";
 import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
 import { assembleApp } from "./http/assemble-app.js";
@@ -16,6 +17,8 @@ const logger = createLogger(config.logLevel);
 if (config.usingDevelopmentSecret) {
   logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
 }
+// Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
+guardOutboundConnections(config, logger);
 const { database, auth } = openRuntime(config, logger);
 
 await migrateAll(database.db, auth);

@@ -10,6 +10,8 @@ import { migrateAll } from "../../src/db/migrate.js";
 import type { Database } from "../../src/db/schema.js";
 import { assembleApp } from "../../src/http/assemble-app.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
+import { operatorOrigins } from "../../src/security/operator-origins.js";
+import { installOutboundGuard } from "../../src/security/outbound-guard.js";
 import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
 import { createTestDatabase } from "./test-database.js";
@@ -52,6 +54,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // As `npm start` does: fetches to non-public addresses are refused, save the configured destinations.
+  // The test process is also the app's client (its fetches to baseUrl share the global dispatcher), so
+  // the app's own origin is allowed too; it is plain http, which the plugin never fetches JWKS from.
+  const outboundGuard = installOutboundGuard({
+    allowedOrigins: [baseUrl, ...operatorOrigins({ approvalWebhookUrl: options.approvalNotifications?.webhookUrl, execution: options.execution })],
+  });
   const onEvent = approvalNotifier({
     db: database.db,
     logger: options.approvalNotifications?.logger ?? createLogger("silent"),
@@ -73,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await assembled.close();
       await owned?.dispose();
+      outboundGuard.release();
     },
   };
 }
