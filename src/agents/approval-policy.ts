@@ -7,6 +7,7 @@ import { cibaGuard } from "./guards/ciba-guard.js";
 import { grantGuard } from "./guards/grant-guard.js";
 import { hostGuard } from "./guards/host-guard.js";
 import { refusal } from "./guards/refusal.js";
+import { storePinGuard } from "./guards/store-pin-guard.js";
 import { adminCapabilities, capabilityNamesOf, grantingMembership, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
 import { truthfulAgentStatus } from "./truthful-status.js";
 import { pendingCodeRequests, userCodeMatches } from "./user-code.js";
@@ -80,6 +81,7 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
         grantGuard(db),
         hostGuard(db),
         cibaGuard(db),
+        storePinGuard(db),
       ],
       after: [
         {

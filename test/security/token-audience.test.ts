@@ -55,3 +55,21 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
     expect(ownersKey).toMatchObject({ status: 403, body: { code: "proxy_key_required" } });
   });
 });
+
+describe("attack: replaying a host JWT", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(async () => world?.close());
+
+  it("a captured host JWT cannot be used twice", async () => {
+    const { host } = await linkedHost(world, world.ownerA);
+    const { hostJwt } = await import("./support/protocol-client.js");
+    const token = await hostJwt(world.app, host);
+    const first = await call(world.app, "/api/auth/capability/list", { bearer: token });
+    expect(first.status).toBe(200);
+    const replay = await call(world.app, "/api/auth/capability/list", { bearer: token });
+    expect(replay).toMatchObject({ status: 401, body: { error: "jwt_replay" } });
+  });
+});

@@ -1,5 +1,6 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
+import { hostJwtReplayGuard } from "../../agents/guards/host-jwt-replay.js";
 import { singleAudienceGuard } from "../../agents/guards/single-audience.js";
 import { refusal } from "../../agents/guards/refusal.js";
 import { authRouteOf } from "./auth-routes.js";
@@ -9,7 +10,8 @@ import { authRouteOf } from "./auth-routes.js";
  * run before every other plugin's: a route missing from the inventory, or
  * marked disabled there, is refused with 404 whatever mounted it; a Bearer
  * JWT naming several audiences is refused before the agent plugin spends
- * its `jti`. Endpoints without a path are server-only and pass.
+ * its `jti`, and a host JWT is usable once. Endpoints without a path are
+ * server-only and pass.
  */
 export function routeFirewall(): BetterAuthPlugin {
   return {
@@ -23,6 +25,7 @@ export function routeFirewall(): BetterAuthPlugin {
           }),
         },
         singleAudienceGuard,
+        hostJwtReplayGuard(),
       ],
     },
   };
