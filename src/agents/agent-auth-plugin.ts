@@ -5,6 +5,7 @@ import { scopesOfRole } from "../auth/membership.js";
 import type { Database } from "../db/schema.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
+import { pinnedOrganization } from "./store-of-agent.js";
 
 export interface AgentAuthSettings {
   /** Device authorization page, a path on this server or a full URL (AGENT_DEVICE_AUTH_PAGE). */
@@ -45,22 +46,6 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     onEvent: settings.onEvent,
     onExecute: pluginExecuteHandler(db, settings.runner),
   });
-}
-
-/** The organization an agent was pinned to at approval (its metadata `organizationId`), if any. */
-export function pinnedOrganization(metadata: unknown): string | null {
-  if (!metadata || typeof metadata !== "object") return null;
-  const value = (metadata as { organizationId?: unknown }).organizationId;
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
-/**
- * The membership an agent acts through: the pinned store's when it is still
- * one of the user's, else the user's only one; undefined when neither holds.
- */
-export function agentMembership<T extends { organizationId: string }>(memberships: readonly T[], pinned: string | null): T | undefined {
-  if (pinned) return memberships.find((item) => item.organizationId === pinned);
-  return memberships.length === 1 ? memberships[0] : undefined;
 }
 
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */

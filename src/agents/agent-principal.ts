@@ -8,7 +8,7 @@ import type { Auth } from "../auth/create-auth.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
-import { agentMembership, pinnedOrganization } from "./agent-auth-plugin.js";
+import { agentMembership, pinnedOrganization } from "./store-of-agent.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
 import { accessOfGrants } from "./grant-constraints.js";
 

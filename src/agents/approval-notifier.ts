@@ -4,22 +4,10 @@ import type { Database } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
 import { describeCapability } from "./capability-description.js";
 import { postApprovalWebhook } from "./approval-webhook.js";
+import type { ApprovalNotice } from "./approval-notice.js";
 
-/** What the addressed user is told about a CIBA request. */
-export interface ApprovalNotice {
-  readonly approvalId: string;
-  readonly method: "ciba";
-  readonly userId: string;
-  readonly userEmail: string | null;
-  readonly agentId: string;
-  readonly agentName: string;
-  readonly hostName: string | null;
-  readonly capabilities: readonly { readonly name: string; readonly summary: string }[];
-  readonly bindingMessage: string | null;
-  readonly expiresAt: string;
-  /** Where to decide: the approvals inbox. */
-  readonly inboxUrl: string;
-}
+export type { ApprovalNotice };
+
 
 export interface ApprovalNotifierOptions {
   readonly db: Kysely<Database>;

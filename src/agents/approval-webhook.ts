@@ -1,5 +1,5 @@
 import type { Logger } from "../logging/logger.js";
-import type { ApprovalNotice } from "./approval-notifier.js";
+import type { ApprovalNotice } from "./approval-notice.js";
 
 /** A slow receiver must not pile up pending requests in this process. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;

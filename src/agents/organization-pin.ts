@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn } from "../db/json-column.js";
-import { pinnedOrganization } from "./agent-auth-plugin.js";
+import { pinnedOrganization } from "./store-of-agent.js";
 import { refusal } from "./guards/refusal.js";
 
 /**

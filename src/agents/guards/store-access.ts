@@ -3,7 +3,7 @@ import { capabilities, isCapabilityName } from "../../../generated/capabilities.
 import { scopesOfRole } from "../../auth/membership.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
-import { agentMembership, pinnedOrganization } from "../agent-auth-plugin.js";
+import { agentMembership, pinnedOrganization } from "../store-of-agent.js";
 
 export interface Membership {
   readonly organizationId: string;

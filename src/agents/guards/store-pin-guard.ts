@@ -1,7 +1,7 @@
 import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { pinnedOrganization } from "../agent-auth-plugin.js";
+import { pinnedOrganization } from "../store-of-agent.js";
 import { refusal } from "./refusal.js";
 import { membershipsOf, pinnedOrganizationOfRow } from "./store-access.js";
 

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import type { Kysely } from "kysely";
-import { agentMembership, pinnedOrganization } from "../../agents/agent-auth-plugin.js";
+import { agentMembership, pinnedOrganization } from "../../agents/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
 import { noticeText, readNotice } from "../page-notice.js";

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { pinnedOrganization } from "../../agents/agent-auth-plugin.js";
+import { pinnedOrganization } from "../../agents/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
