@@ -8,6 +8,7 @@ import {
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { RelyingParty } from "./passkey-plugin.js";
+import { hasPasskey } from "./user-passkeys.js";
 
 /**
  * A passkey assertion as proof that the signed-in user is present, for one
@@ -46,9 +47,8 @@ export class PasskeyProofs {
   ) {}
 
   /** Whether the user has registered at least one passkey. */
-  async hasPasskey(userId: string): Promise<boolean> {
-    const row = await this.db.selectFrom("passkey").select("id").where("userId", "=", userId).limit(1).executeTakeFirst();
-    return row !== undefined;
+  hasPasskey(userId: string): Promise<boolean> {
+    return hasPasskey(this.db, userId);
   }
 
   /** Options for `navigator.credentials.get`, limited to the user's passkeys and requiring user verification. */

@@ -30,6 +30,11 @@ export interface TestAppOptions {
   readonly execution?: ExecutionTarget;
   /** CIBA approval notices (wired as in production): a logger to read them (default silent), a webhook. */
   readonly approvalNotifications?: { readonly logger?: Logger; readonly webhookUrl?: string };
+  /**
+   * Host name of the base URL (default 127.0.0.1; the server listens there either way).
+   * `localhost` for WebAuthn: browsers refuse an IP address as the relying party ID.
+   */
+  readonly hostname?: "127.0.0.1" | "localhost";
 }
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
@@ -46,7 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://${options.hostname ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
   const onEvent = approvalNotifier({
     db: database.db,
     logger: options.approvalNotifications?.logger ?? createLogger("silent"),
