@@ -8,9 +8,10 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectAgent, forgetAgent } from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, placeTestOrder, type ConnectedAgent } from "./agent-test-kit.js";
+import { connectTestAgent, createProduct, decide, placeTestOrder, type ConnectedAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -42,7 +43,7 @@ async function signIn(page: Page, merchant: StoreOwner): Promise<void> {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-function refund(agent: ConnectedAgent, orderId: string) {
+function refund(agent: Pick<ConnectedAgent, "agent">, orderId: string) {
   return agent.agent.client.POST("/v1/admin/orders/{order_id}/refunds", {
     params: { path: { order_id: orderId }, header: { "Idempotency-Key": randomUUID() } },
     body: { amount: { amount: 100, currency: "EUR" } },
@@ -109,6 +110,57 @@ describe("approving with a passkey (headless Chromium, virtual authenticator)", 
     expect((await connected.agent.client.GET("/v1/products")).response.status).toBe(200);
     expect((await refund(connected, order.id)).response.status).toBe(403);
     expect(await refundedAmount(owner, order.id)).toBe(0);
+    await page.close();
+  });
+
+  it("in the CIBA inbox too: the merchant approves adminRefundOrder with the passkey registered on /account/passkeys", async () => {
+    const owner = await createStoreOwner(app.auth, "Inbox Passkey Store");
+    const order = await placeTestOrder(app, owner, await createProduct(app, owner, "P-3"));
+    const page = await pageWithAuthenticator();
+    await page.goto(`${app.baseUrl}/account/passkeys`);
+    await signIn(page, owner);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await expect.poll(() => page.getByRole("button", { name: /^Remove/ }).count()).toBe(1);
+
+    // A host the merchant trusts, then a new agent on it asking for the refund capability by CIBA.
+    const first = await connectTestAgent(app, ["listProducts"]);
+    expect((await decide(app, owner, first, "approve")).status).toBe(200);
+    await first.agent.waitForApproval();
+    await forgetAgent(first.storage);
+    const agent = await connectAgent({
+      baseUrl: app.baseUrl,
+      name: "Refund agent",
+      hostName: "vitest",
+      capabilities: ["listProducts", "adminRefundOrder"],
+      storage: first.storage,
+      preferredMethod: "ciba",
+      wait: false,
+    });
+    expect(agent.registration.pending).toEqual(["adminRefundOrder"]);
+
+    await page.goto(`${app.baseUrl}/agents/approvals`);
+    const section = page.getByRole("region", { name: "Refund agent" });
+    await expect.poll(() => section.getByText("needs your passkey").count()).toBe(1);
+    await section.getByRole("button", { name: "Approve selected" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Approved");
+
+    await agent.waitForApproval();
+    expect((await refund({ agent }, order.id)).response.status).toBe(201);
+    expect(await refundedAmount(owner, order.id)).toBe(100);
+    await page.close();
+  });
+
+  it("removing a passkey is confirmed with a passkey (the page answers the server's challenge)", async () => {
+    const owner = await createStoreOwner(app.auth, "Removal Store");
+    const page = await pageWithAuthenticator();
+    await page.goto(`${app.baseUrl}/account/passkeys`);
+    await signIn(page, owner);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await expect.poll(() => page.getByRole("button", { name: /^Remove/ }).count()).toBe(1);
+
+    await page.getByRole("button", { name: /^Remove/ }).click();
+    await expect.poll(() => page.getByText("You have no passkey yet.").count()).toBe(1);
+    expect(await app.db.selectFrom("passkey").select("id").where("userId", "=", owner.userId).execute()).toEqual([]);
     await page.close();
   });
 });

@@ -59,6 +59,28 @@ async function orderState(): Promise<{ status: string; refunded: number; refunds
   return { status: body.status, refunded: body.refunded_amount.amount, refunds: refunds.length };
 }
 
+/** A passkey row as registration would leave it (a random key: no assertion can match it); its credential id. */
+async function storePasskey(userId: string): Promise<string> {
+  const credentialId = randomBytes(16).toString("base64url");
+  await app.db
+    .insertInto("passkey")
+    .values({
+      id: randomUUID(),
+      name: "laptop",
+      userId,
+      credentialID: credentialId,
+      publicKey: randomBytes(77).toString("base64"),
+      counter: 0,
+      deviceType: "singleDevice",
+      backedUp: false,
+      transports: "internal",
+      createdAt: new Date(),
+      aaguid: null,
+    })
+    .execute();
+  return credentialId;
+}
+
 /** What must hold after every refused attempt: nothing granted, the agent still refused, the order untouched. */
 async function expectNothingGranted(agent: ConnectedAgent): Promise<void> {
   expect(await grantStatus(agent, "adminRefundOrder")).toEqual(["pending"]);
@@ -87,23 +109,7 @@ describe("approving a webauthn capability with a password session", () => {
   });
 
   it("with a passkey on file, gets a challenge and refuses anything but a valid assertion", async () => {
-    const credentialId = randomBytes(16).toString("base64url");
-    await app.db
-      .insertInto("passkey")
-      .values({
-        id: randomUUID(),
-        name: "laptop",
-        userId: owner.userId,
-        credentialID: credentialId,
-        publicKey: randomBytes(77).toString("base64"),
-        counter: 0,
-        deviceType: "singleDevice",
-        backedUp: false,
-        transports: "internal",
-        createdAt: new Date(),
-        aaguid: null,
-      })
-      .execute();
+    const credentialId = await storePasskey(owner.userId);
     const agent = await connectTestAgent(app, ["listProducts", "adminRefundOrder"]);
     const cookie = await signInCookie(app, owner.email, owner.password);
 
@@ -139,5 +145,34 @@ describe("approving a webauthn capability with a password session", () => {
     const created = await post("/host/create", cookie, { name: "sneaky", default_capabilities: ["adminRefundOrder"] });
     expect(created).toMatchObject({ status: 403, body: { error: "webauthn_approval_only" } });
     await expectNothingGranted(agent);
+  });
+});
+
+describe("changing one's passkeys", () => {
+  it("once a user has a passkey, adding or removing one needs an assertion by it: a password session alone is refused", async () => {
+    const merchant = await createStoreOwner(app.auth, "Passkey Owner");
+    await storePasskey(merchant.userId);
+    const cookie = await signInCookie(app, merchant.email, merchant.password);
+    const [passkey] = await app.db.selectFrom("passkey").select("id").where("userId", "=", merchant.userId).execute();
+
+    const registered = await post("/passkey/verify-registration", cookie, { response: { id: "attacker-key", response: {} }, name: "thief" });
+    expect(registered).toMatchObject({ status: 403, body: { error: "webauthn_required", webauthn_options: { userVerification: "required" } } });
+    const removed = await post("/passkey/delete-passkey", cookie, { id: passkey!.id });
+    expect(removed).toMatchObject({ status: 403, body: { error: "webauthn_required" } });
+    const forged = await post("/passkey/delete-passkey", cookie, { id: passkey!.id, webauthn_response: { id: "nope", type: "public-key", response: {} } });
+    expect(forged).toMatchObject({ status: 403, body: { error: "webauthn_verification_failed" } });
+    expect(await app.db.selectFrom("passkey").select("name").where("userId", "=", merchant.userId).execute()).toEqual([{ name: "laptop" }]);
+  });
+
+  it("passkeys are not a way to sign in: the plugin's passkey sign-in routes answer 404", async () => {
+    const options = await fetch(`${app.baseUrl}/api/auth/passkey/generate-authenticate-options`);
+    expect(options.status).toBe(404);
+    const signIn = await fetch(`${app.baseUrl}/api/auth/passkey/verify-authentication`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: app.baseUrl },
+      body: JSON.stringify({ response: { id: "x", response: {} } }),
+    });
+    expect(signIn.status).toBe(404);
+    expect(signIn.headers.getSetCookie()).toEqual([]);
   });
 });
