@@ -45,6 +45,7 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     trustProxy: settings.trustProxy,
     onEvent: settings.onEvent,
     onExecute: pluginExecuteHandler(db, settings.runner),
+    // proofOfPresence stays off: it would ask for a passkey on nearly every approval; see webauthn-approval-gate.ts.
   });
 }
 

@@ -1,4 +1,5 @@
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
+import { needsPasskey } from "./approval-strength.js";
 import { changesData } from "./plugin-capabilities.js";
 
 /** One capability as merchants see it: described from the contract, never from what the agent says. */
@@ -10,11 +11,13 @@ export interface CapabilityDescription {
   readonly method: string;
   readonly path: string;
   readonly changesData: boolean;
+  /** Approving it needs a passkey assertion (`x-agent-approval-strength: webauthn`). */
+  readonly needsPasskey: boolean;
 }
 
 /** The contract's description of a capability name; an unknown name is shown as such (and as risky). */
 export function describeCapability(name: string): CapabilityDescription {
-  if (!isCapabilityName(name)) return { name, summary: "Not an operation of this API", scope: "unknown", method: "", path: "", changesData: true };
+  if (!isCapabilityName(name)) return { name, summary: "Not an operation of this API", scope: "unknown", method: "", path: "", changesData: true, needsPasskey: false };
   const definition = capabilities[name];
   return {
     name,
@@ -23,5 +26,6 @@ export function describeCapability(name: string): CapabilityDescription {
     method: definition.method,
     path: definition.path,
     changesData: changesData(definition),
+    needsPasskey: needsPasskey(name),
   };
 }

@@ -9,6 +9,7 @@ import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js"
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
+import { passkeySupport } from "./passkey-support.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -28,7 +29,8 @@ export const AUTH_BASE_PATH = "/api/auth";
  * plugin's per-key rate limit (10 verifications a day by default) is off: a
  * store API is called far more often than that, and abuse is limited per key
  * owner's membership instead (checked on every call, see resolve-principal).
- * Agent Auth (register, approve, capability list/execute) lives beside them.
+ * Agent Auth (register, approve, capability list/execute) lives beside them,
+ * and passkeys, which confirm approvals of `webauthn` capabilities.
  */
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
@@ -51,7 +53,9 @@ export function createAuth(options: AuthOptions) {
         onEvent: options.agents?.onEvent,
         runner,
       }),
+      // Who may decide, grant or change hosts first; then passkeys and the passkey gate on `webauthn` capabilities.
       approvalPolicy(options.db),
+      ...passkeySupport(options.db, options.baseUrl),
       agentStateSignal(agentStateChanges),
     ],
     telemetry: { enabled: false },

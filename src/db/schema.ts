@@ -199,6 +199,23 @@ export interface ApprovalRequestTable {
   updatedAt: Date;
 }
 
+/** The passkey plugin's table (@better-auth/passkey owns and migrates it): the credentials approvals are confirmed with. */
+export interface PasskeyTable {
+  id: string;
+  name: string | null;
+  userId: string;
+  /** base64url credential id, as the browser reports it. */
+  credentialID: string;
+  /** COSE public key, base64. */
+  publicKey: string;
+  counter: number;
+  deviceType: string;
+  backedUp: boolean;
+  transports: string | null;
+  createdAt: Date | null;
+  aaguid: string | null;
+}
+
 /** Wrong user codes typed against one approval request (the plugin only limits per IP). */
 export interface ApprovalCodeFailureTable {
   approval_request_id: string;
@@ -230,6 +247,7 @@ export interface Database {
   agentHost: AgentHostTable;
   agentCapabilityGrant: AgentCapabilityGrantTable;
   approvalRequest: ApprovalRequestTable;
+  passkey: PasskeyTable;
   approval_code_failures: ApprovalCodeFailureTable;
   user_code_lookup_failures: UserCodeLookupFailureTable;
 }

@@ -1,4 +1,5 @@
 import type { CapabilityDescription } from "../agents/capability-description.js";
+import { PASSKEYS_PAGE_PATH } from "../auth/passkeys-page-path.js";
 import { html, type SafeHtml } from "./html.js";
 import type { PageUser, StoreMembership } from "./page-session.js";
 
@@ -11,21 +12,53 @@ import type { PageUser, StoreMembership } from "./page-session.js";
 /** `POST /v1/orders · scope storefront · changes data`: what the capability lets the agent do. */
 export function capabilityFacts(capability: CapabilityDescription): SafeHtml {
   return html`${capability.method} ${capability.path} · scope ${capability.scope} ·
-      ${capability.changesData ? html`<span class="changes">changes data</span>` : "read-only"}`;
+      ${capability.changesData ? html`<span class="changes">changes data</span>` : "read-only"}${capability.needsPasskey ? html` · <strong>needs your passkey</strong>` : ""}`;
 }
 
-/** A checkbox to approve one requested capability; admin ones are disabled for a user who manages no store. */
-export function capabilityChoice(capability: CapabilityDescription, manages: boolean, idPrefix = ""): SafeHtml {
+/** What the viewer may approve: admin capabilities need an owner/admin, `webauthn` ones a registered passkey. */
+export interface ApproverRights {
+  readonly manages: boolean;
+  readonly hasPasskey: boolean;
+}
+
+/**
+ * A checkbox to approve one requested capability; disabled when the viewer
+ * cannot approve it (admin ones for a user who manages no store, `webauthn`
+ * ones without a passkey). `data-needs-passkey` tells passkeys.js to confirm
+ * the approval with a passkey first.
+ */
+export function capabilityChoice(capability: CapabilityDescription, rights: ApproverRights, idPrefix = ""): SafeHtml {
   const id = `${idPrefix}cap-${capability.name}`;
-  const adminWithoutRights = capability.scope === "admin" && !manages;
+  const adminWithoutRights = capability.scope === "admin" && !rights.manages;
+  const passkeyMissing = capability.needsPasskey && !rights.hasPasskey;
   return html`<div class="capability">
-  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights ? "disabled" : "checked"} aria-describedby="${id}-meta">
+  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights || passkeyMissing ? "disabled" : "checked"} ${capability.needsPasskey ? "data-needs-passkey" : ""} aria-describedby="${id}-meta">
   <div>
     <label for="${id}">${capability.summary} <code>${capability.name}</code></label>
     <span id="${id}-meta" class="meta">${capabilityFacts(capability)}
-      ${adminWithoutRights ? " · only an owner or admin can approve this" : ""}</span>
+      ${adminWithoutRights ? " · only an owner or admin can approve this" : ""}${passkeyMissing ? " · register a passkey to approve this" : ""}</span>
   </div>
 </div>`;
+}
+
+/**
+ * Above a list of requested capabilities: how the ones that need a passkey
+ * are approved, or, for a viewer without one, where to register it (coming
+ * back to `returnTo`) and that the others can be approved now.
+ */
+export function passkeyNotice(requested: readonly CapabilityDescription[], hasPasskey: boolean, returnTo: string): SafeHtml {
+  const strong = requested.filter((capability) => capability.needsPasskey).map((capability) => capability.name);
+  if (strong.length === 0) return html``;
+  if (hasPasskey) return html`<p class="meta">Approving ${strong.join(", ")} asks for your passkey: your browser will prompt you.</p>`;
+  const register = `${PASSKEYS_PAGE_PATH}?${new URLSearchParams({ return_to: returnTo }).toString()}`;
+  return html`<p class="alert" role="note">Approving ${strong.join(", ")} needs a passkey, and you have none yet.
+  <a href="${register}">Register a passkey</a>, then come back to this page. You can approve the other capabilities now.</p>`;
+}
+
+/** Inside an approval form: where passkeys.js puts the assertion, and where it reports progress. */
+export function passkeyFormParts(): SafeHtml {
+  return html`<input type="hidden" name="webauthn_response" value="">
+  <p class="meta" data-passkey-status role="status" aria-live="polite"></p>`;
 }
 
 /**

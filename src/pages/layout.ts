@@ -12,14 +12,25 @@ label{display:block;margin:.5rem 0 .25rem;font-weight:600} input[type=text],inpu
 button.secondary{background:#fff;color:#222} code{background:#f0f0ee;padding:0 .25rem;border-radius:3px}
 `;
 
-/** Sends a complete page: no scripts, no external assets, framing refused (clickjacking on approval buttons). */
-export function sendPage(res: Response, title: string, body: SafeHtml, status = 200): void {
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export interface PageOptions {
+  /**
+   * Same-origin scripts the page loads (the WebAuthn ceremonies need some);
+   * the CSP then allows scripts and fetches from our origin only, never inline.
+   */
+  readonly scripts?: readonly string[];
+}
+
+/** Sends a complete page: no external assets, no inline script, framing refused (clickjacking on approval buttons). */
+export function sendPage(res: Response, title: string, body: SafeHtml, status = 200, options: PageOptions = {}): void {
+  const scripts = options.scripts ?? [];
   res
     .status(status)
     .set({
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "Content-Security-Policy": scripts.length > 0 ? `${CSP}; script-src 'self'; connect-src 'self'` : CSP,
       "X-Frame-Options": "DENY",
       // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form posts.
       "Referrer-Policy": "same-origin",
@@ -27,7 +38,8 @@ export function sendPage(res: Response, title: string, body: SafeHtml, status = 
     .send(
       html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · Commerce API</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · Commerce API</title><style>${STYLE}</style>
+${scripts.map((src) => html`<script src="${src}" defer></script>`)}</head>
 <body><main>
 <h1>${title}</h1>
 ${body}

@@ -102,12 +102,12 @@ describe("approval rules", () => {
     const email = `member-${randomUUID()}@example.com`;
     const { user } = await app.auth.api.signUpEmail({ body: { email, password: TEST_PASSWORD, name: "Member" } });
     await app.auth.api.addMember({ body: { userId: user.id, organizationId: owner.organizationId, role: "member" } });
-    const agent = await connectTestAgent(app, ["listProducts", "adminRefundOrder"]);
+    const agent = await connectTestAgent(app, ["listProducts", "adminCancelOrder"]);
     const memberCookie = await signInCookie(app, email, TEST_PASSWORD);
     const refused = await decideOverHttp(app, memberCookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: agent.approval!.user_code! });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: "admin_approval_requires_admin" });
-    expect(String(refused.body.message)).toContain("adminRefundOrder");
+    expect(String(refused.body.message)).toContain("adminCancelOrder");
     expect((await decide(app, owner, agent, "approve")).status).toBe(200);
   });
 

@@ -49,3 +49,16 @@ export async function createProduct(app: TestApp, owner: StoreOwner, sku: string
   if (response.status !== 201) throw new Error(`product not created: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
 }
+
+/** A paid order in the owner's store (one unit of `product`), placed with a storefront API key over HTTP. */
+export async function placeTestOrder(app: TestApp, owner: StoreOwner, product: { id: string }): Promise<{ id: string; total: { amount: number; currency: string } }> {
+  const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
+  const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
+    const response = await fetch(`${app.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key, ...extra }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string; total: { amount: number; currency: string } };
+  };
+  const cart = await call("/v1/carts", { currency: "EUR" });
+  await call(`/v1/carts/${cart.id}/items`, { product_id: product.id, quantity: 1 });
+  return call("/v1/orders", { cart_id: cart.id }, { "idempotency-key": `order-${cart.id}` });
+}

@@ -73,7 +73,7 @@ describe("attack: granting capabilities without the merchant's approval", () => 
     const { agent } = await linkedHost(world, world.ownerA);
     const before = await grantsOf(world, agent.id);
     const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.ownerA.cookie, body: { agent_id: agent.id, capabilities: ["adminRefundOrder"] } });
-    expect(granted).toMatchObject({ status: 403, body: { error: "webauthn_required" } });
+    expect(granted).toMatchObject({ status: 403, body: { error: "webauthn_approval_only" } });
     expect(await grantsOf(world, agent.id)).toEqual(before);
   });
 

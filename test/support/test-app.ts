@@ -37,6 +37,11 @@ export interface TestAppOptions {
   /** AGENT_PROXY_API_KEY of this API (the key a proxying auth server sends with x-agent-id). */
   readonly proxyApiKey?: string;
   readonly approvalNotifications?: { readonly logger?: Logger; readonly webhookUrl?: string };
+  /**
+   * Host name of the base URL (default 127.0.0.1; the server listens there either way).
+   * `localhost` for WebAuthn: browsers refuse an IP address as the relying party ID.
+   */
+  readonly hostname?: "127.0.0.1" | "localhost";
 }
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
@@ -53,7 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://${options.hostname ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
   // As `npm start` does: fetches to non-public addresses are refused, save the configured destinations.
   // The test process is also the app's client (its fetches to baseUrl share the global dispatcher), so
   // the app's own origin is allowed too; it is plain http, which the plugin never fetches JWKS from.

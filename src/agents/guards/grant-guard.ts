@@ -2,7 +2,7 @@ import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { refusal } from "./refusal.js";
-import { adminCapabilities, capabilityNamesOf, grantingMembership, isFreshSession, managesStore, passkeyCapabilities, pinnedOrganizationOfRow } from "./store-access.js";
+import { adminCapabilities, capabilityNamesOf, grantingMembership, isFreshSession, managesStore, pinnedOrganizationOfRow } from "./store-access.js";
 
 /** Approvals and direct grants need a sign-in this recent (the plugin's freshSessionWindow). */
 export const FRESH_SESSION_SECONDS = 300;
@@ -13,8 +13,7 @@ export const FRESH_SESSION_SECONDS = 300;
  * grants become live when someone later approves the agent. Here a direct
  * grant is the agent's own user granting to their own *active* agent, in a
  * store they belong to: admin capabilities only as that store's owner/admin,
- * never a passkey-strength capability (those need the approval page), and
- * with a recent sign-in, like an approval.
+ * and with a recent sign-in, like an approval.
  */
 export function grantGuard(db: Kysely<Database>) {
   return {
@@ -32,11 +31,8 @@ export function grantGuard(db: Kysely<Database>) {
           "Capabilities can be granted directly only to an active agent that acts for you. A new or pending agent gets its capabilities through the approval its merchant sees.",
         );
       }
+      // Passkey-strength capabilities are refused here by the passkey gate (webauthn-approval-gate.ts).
       const names = capabilityNamesOf(body.capabilities) ?? [];
-      const strong = passkeyCapabilities(names);
-      if (strong.length > 0) {
-        throw refusal("webauthn_required", `${strong.join(", ")} can only be approved with a passkey on the approval page: request it with agent/request-capability.`);
-      }
       const store = await grantingMembership(db, session.user.id, pinnedOrganizationOfRow(agent));
       if (!store) {
         throw refusal("organization_required", "The agent has no store you belong to: approve it on the device page choosing the store first.");

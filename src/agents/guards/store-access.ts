@@ -39,11 +39,6 @@ export function adminCapabilities(names: readonly string[]): string[] {
   return names.filter((name) => isCapabilityName(name) && capabilities[name].scope === "admin");
 }
 
-/** Capabilities whose approval needs a passkey (`x-agent-approval-strength: webauthn`). */
-export function passkeyCapabilities(names: readonly string[]): string[] {
-  return names.filter((name) => isCapabilityName(name) && capabilities[name].approvalStrength === "webauthn");
-}
-
 /** Capability names from a body's `capabilities` (strings or `{ name }` objects); undefined when absent. */
 export function capabilityNamesOf(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;

@@ -34,6 +34,9 @@ export const appRoutes: readonly AppRoute[] = [
   { method: "GET", path: "/agents", callers: "session", effect: "reads own agents and hosts", guard: "pages/agents: own agents only" },
   { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent", guard: "pages/csrf.ts + plugin (own agents)" },
   { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/account/passkeys", callers: "session", effect: "reads own passkeys (changes go through /api/auth/passkey/*)", guard: "pages/passkeys: own only; return_to same-site paths only" },
+  { method: "GET", path: "/assets/passkeys.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
+  { method: "GET", path: "/assets/simplewebauthn-browser.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
   { method: "GET", path: "/healthz", callers: "anyone", effect: "liveness", guard: "none needed" },
   { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness (database)", guard: "none needed" },
 ];

@@ -119,6 +119,14 @@ export const authRoutes = {
   "/host/update": { methods: ["POST"], callers: "session: the host's own user", credential: "session", effect: "host name, key, defaults (auto-granted only)", guard: "agents/guards/host-guard.ts", enabled: true },
   "/host/revoke": { methods: ["POST"], callers: "own host JWT; session: host's user or owner/admin of that user's store", credential: "session-or-jwt", effect: "revokes the host and its agents", guard: "agents/guards/host-guard.ts", enabled: true },
   "/host/rotate-key": { methods: ["POST"], callers: "own host JWT", credential: "jwt", effect: "host key (and id)", guard: "plugin; migration 0007 lets agents follow the new id", enabled: true },
+  // Passkey plugin: passkeys confirm approvals of `webauthn` capabilities; they never sign anyone in.
+  "/passkey/generate-register-options": { methods: ["GET"], callers: "session (fresh)", credential: "session", effect: "a registration challenge (signed cookie, 5 min)", guard: "passkey plugin", enabled: true },
+  "/passkey/verify-registration": { methods: ["POST"], callers: "session; once the user has a passkey, also an assertion by one", credential: "session", effect: "a new passkey of the caller", guard: "auth/passkey-management-guard.ts", enabled: true },
+  "/passkey/list-user-passkeys": { methods: ["GET"], callers: "session", credential: "session", effect: "reads own passkeys", guard: "passkey plugin (own only)", enabled: true },
+  "/passkey/update-passkey": { methods: ["POST"], callers: "session (the passkey's owner)", credential: "session", effect: "renames an own passkey", guard: "passkey plugin (own only)", enabled: true },
+  "/passkey/delete-passkey": { methods: ["POST"], callers: "session + an assertion by one of the user's passkeys", credential: "session", effect: "deletes an own passkey", guard: "auth/passkey-management-guard.ts", enabled: true },
+  "/passkey/generate-authenticate-options": off("passkey sign-in challenge", "passkeys do not sign anyone in"),
+  "/passkey/verify-authentication": off("passkey sign-in", "passkeys do not sign anyone in"),
   "/host/switch-account": off("moves a host and its future agents to the caller", "no proof the caller holds the host's key"),
 } as const satisfies Record<string, AuthRoute>;
 

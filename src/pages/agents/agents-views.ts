@@ -1,4 +1,5 @@
 import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
+import { PASSKEYS_PAGE_PATH } from "../../auth/passkeys-page-path.js";
 import type { CapabilityDescription } from "../../agents/capability-description.js";
 import { capabilityFacts } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
@@ -25,7 +26,7 @@ export function agentsPage({ user, agents, hosts, waitingApprovals, csrfToken, m
   const ended = agents.filter((agent) => agent.ended);
   return html`${alertBox(message?.text, message?.kind)}
 <p>Agents acting for you, <strong>${user.name || user.email}</strong>. Revoking takes effect on the agent's very next request.</p>
-<p><a href="${APPROVALS_INBOX_PATH}">Approval requests waiting for you: ${waitingApprovals}</a></p>
+<p><a href="${APPROVALS_INBOX_PATH}">Approval requests waiting for you: ${waitingApprovals}</a> · <a href="${PASSKEYS_PAGE_PATH}">Your passkeys</a></p>
 ${live.length === 0 ? html`<p>No agent is connected.</p>` : live.map((agent) => agentSection(agent, csrfToken))}
 ${ended.length > 0
     ? html`<details><summary>Revoked and rejected agents (${ended.length})</summary><ul>

@@ -4,12 +4,15 @@ import type { Kysely } from "kysely";
 import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
+import { hasPasskey } from "../../auth/user-passkeys.js";
+import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { Database } from "../../db/schema.js";
 import { noticeMessage } from "../agents/connected-agents.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { noticeLocation } from "../page-notice.js";
 import { pageUser, type PageUser } from "../page-session.js";
+import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { inboxPage } from "./inbox-views.js";
@@ -68,7 +71,7 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
       const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
       try {
         await auth.api.approveCapability({
-          body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}) },
+          body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}), ...passkeyAssertionField(form) },
           headers,
         });
       } catch (failure) {
@@ -89,7 +92,7 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
             403,
           );
         }
-        await showInbox(req, res, user, error(refusal.message), refusal.status);
+        await showInbox(req, res, user, error(passkeyRefusalText(refusal) ?? refusal.message), refusal.status);
       } catch (secondFailure) {
         next(secondFailure);
       }
@@ -98,7 +101,8 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
 
   async function showInbox(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
     const requests = await pendingCibaRequests(db, user.id);
-    sendPage(res, TITLE, inboxPage({ user, requests, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
+    const page = inboxPage({ user, requests, csrfToken: csrf.token(req, res), hasPasskey: await hasPasskey(db, user.id), ...(message ? { message } : {}) });
+    sendPage(res, TITLE, page, status, { scripts: PASSKEY_SCRIPTS });
   }
 
   return router;

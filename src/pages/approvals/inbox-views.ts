@@ -1,5 +1,5 @@
 import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
-import { capabilityChoice, storeChoice } from "../capability-views.js";
+import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
 import type { PageUser } from "../page-session.js";
@@ -10,21 +10,23 @@ export interface InboxInput {
   readonly user: PageUser;
   readonly requests: readonly CibaRequest[];
   readonly csrfToken: string;
+  /** Whether the user has a passkey (needed for `webauthn` capabilities). */
+  readonly hasPasskey: boolean;
   readonly message?: { readonly text: string; readonly kind: "ok" | "error" };
 }
 
 /** The CIBA requests sent to the user, one form each: store, capabilities (approve a subset), approve or deny. */
-export function inboxPage({ user, requests, csrfToken, message }: InboxInput): SafeHtml {
+export function inboxPage({ user, requests, csrfToken, hasPasskey, message }: InboxInput): SafeHtml {
   return html`${alertBox(message?.text, message?.kind)}
 <p>Agents asked <strong>${user.name || user.email}</strong> to approve these requests. See also <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>
 ${user.stores.length === 0 ? html`<p>You are not a member of any store, so you cannot approve agents; you can still deny their requests.</p>` : ""}
-${requests.length === 0 ? html`<p>No approval request is waiting for you.</p>` : requests.map((request) => requestSection(user, request, csrfToken))}`;
+${requests.length === 0 ? html`<p>No approval request is waiting for you.</p>` : requests.map((request) => requestSection(user, request, csrfToken, hasPasskey))}`;
 }
 
-function requestSection(user: PageUser, request: CibaRequest, csrfToken: string): SafeHtml {
+function requestSection(user: PageUser, request: CibaRequest, csrfToken: string, hasPasskey: boolean): SafeHtml {
   const prefix = `r-${request.approvalId}-`;
   const titleId = `${prefix}title`;
-  const manages = user.stores.some((store) => store.manages);
+  const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
   const pinned = user.stores.find((store) => store.organizationId === request.pinnedOrganizationId);
   return html`<section aria-labelledby="${titleId}">
 <h2 id="${titleId}">${request.agentName}</h2>
@@ -33,7 +35,8 @@ function requestSection(user: PageUser, request: CibaRequest, csrfToken: string)
   ${request.bindingMessage ? html`<dt>Message from the agent</dt><dd>${request.bindingMessage}</dd>` : ""}
   <dt>Expires</dt><dd>${timeTag(request.expiresAt)}</dd>
 </dl>
-<form method="post" action="${APPROVALS_INBOX_PATH}">
+${passkeyNotice(request.requested, hasPasskey, APPROVALS_INBOX_PATH)}
+<form method="post" action="${APPROVALS_INBOX_PATH}" data-passkey-approval>
   <input type="hidden" name="csrf" value="${csrfToken}">
   <input type="hidden" name="approval_id" value="${request.approvalId}">
   ${user.stores.length > 0 ? storeChoice(user, prefix, pinned) : ""}
@@ -41,8 +44,9 @@ function requestSection(user: PageUser, request: CibaRequest, csrfToken: string)
     <legend>Capabilities requested by ${request.agentName}</legend>
     ${request.requested.length === 0
       ? html`<p>The agent asks to be connected with the capabilities it was registered for.</p>`
-      : request.requested.map((capability) => capabilityChoice(capability, manages, prefix))}
+      : request.requested.map((capability) => capabilityChoice(capability, rights, prefix))}
   </fieldset>
+  ${passkeyFormParts()}
   ${user.stores.length > 0 ? html`<button type="submit" name="decision" value="approve" aria-describedby="${titleId}">Approve selected</button>` : ""}
   <button type="submit" name="decision" value="deny" class="secondary" aria-describedby="${titleId}">Deny all</button>
 </form>

@@ -6,10 +6,13 @@ import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/user
 import { normalizeUserCode, userCodeMatches } from "../../agents/user-code.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
+import { hasPasskey } from "../../auth/user-passkeys.js";
+import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { Database } from "../../db/schema.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { pageUser, type PageUser } from "../page-session.js";
+import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal, type PluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { approvalForm, codeEntryForm, outcome } from "./device-views.js";
@@ -30,7 +33,8 @@ export interface DevicePageOptions {
  * (`verification_uri[_complete]`): sign in, enter or confirm the code, see
  * the agent and each capability it asks for, pick the store, approve a
  * subset or deny. Plain HTML forms; the approval itself is the plugin's
- * endpoint, so the approval policy hooks apply here too.
+ * endpoint, so the approval policy hooks apply here too. Capabilities that
+ * need a passkey are confirmed by passkeys.js, which adds the assertion.
  */
 export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOptions): Router {
   const router = Router();
@@ -88,7 +92,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       const undoPin = await pinOrganization(db, agentId, store.organizationId);
       try {
         const result = (await auth.api.approveCapability({
-          body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen },
+          body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen, ...passkeyAssertionField(form) },
           headers: fromNodeHeaders(req.headers),
         })) as { added?: string[] };
         const added = result.added ?? chosen;
@@ -111,7 +115,8 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
     }
     const approval = await findPendingApproval(db, agentId);
     if (!approval) return sendPage(res, TITLE, outcome("This request is no longer pending: it was approved, denied or has expired.", "error"), 404);
-    sendPage(res, TITLE, approvalForm({ action: path, csrfToken: csrf.token(req, res), code, approval, user, message }), status);
+    const form = approvalForm({ action: path, csrfToken: csrf.token(req, res), code, approval, user, hasPasskey: await hasPasskey(db, user.id), message });
+    sendPage(res, TITLE, form, status, { scripts: PASSKEY_SCRIPTS });
   }
 
   async function explainRefusal(req: Request, res: Response, refusal: PluginRefusal): Promise<void> {
@@ -128,6 +133,8 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       return showApproval(req, res, user, agentId, code, `That code does not match this request. ${left} ${left === 1 ? "try" : "tries"} left.`, 403);
     }
     if (refusal.error === "admin_approval_requires_admin") return showApproval(req, res, user, agentId, code, refusal.message, 403);
+    const passkeyText = passkeyRefusalText(refusal);
+    if (passkeyText) return showApproval(req, res, user, agentId, code, passkeyText, 403);
     sendPage(res, TITLE, outcome(refusal.message, "error"), refusal.status);
   }
 

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
 import type { PageUser } from "../page-session.js";
-import { capabilityChoice, storeChoice } from "../capability-views.js";
+import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import type { PendingApproval } from "./pending-approval.js";
 
 /** Step 1 without a code in the link: type the code the agent printed. */
@@ -21,12 +21,15 @@ export interface ApprovalFormInput {
   readonly code: string;
   readonly approval: PendingApproval;
   readonly user: PageUser;
+  /** Whether the user has a passkey (needed for `webauthn` capabilities). */
+  readonly hasPasskey: boolean;
   readonly message?: string;
 }
 
 /** Step 2: who is asking, for what, on which store; approve a subset or deny. */
-export function approvalForm({ action, csrfToken, code, approval, user, message }: ApprovalFormInput): SafeHtml {
-  const manages = user.stores.some((store) => store.manages);
+export function approvalForm({ action, csrfToken, code, approval, user, hasPasskey, message }: ApprovalFormInput): SafeHtml {
+  const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
+  const self = `${action}?${new URLSearchParams({ agent_id: approval.agentId, code }).toString()}`;
   return html`${alertBox(message)}
 <p>An AI agent asks to act for you, <strong>${user.name || user.email}</strong>.</p>
 <dl>
@@ -35,15 +38,17 @@ export function approvalForm({ action, csrfToken, code, approval, user, message 
   ${approval.bindingMessage ? html`<dt>Message from the agent</dt><dd>${approval.bindingMessage}</dd>` : ""}
 </dl>
 <p class="meta">Check that the code <code>${code}</code> is the one your agent shows.</p>
-<form method="post" action="${action}">
+${passkeyNotice(approval.requested, hasPasskey, self)}
+<form method="post" action="${action}" data-passkey-approval>
   <input type="hidden" name="csrf" value="${csrfToken}">
   <input type="hidden" name="agent_id" value="${approval.agentId}">
   <input type="hidden" name="code" value="${code}">
   ${storeChoice(user)}
   <fieldset>
     <legend>Capabilities requested</legend>
-    ${approval.requested.map((capability) => capabilityChoice(capability, manages))}
+    ${approval.requested.map((capability) => capabilityChoice(capability, rights))}
   </fieldset>
+  ${passkeyFormParts()}
   <button type="submit" name="decision" value="approve">Approve selected</button>
   <button type="submit" name="decision" value="deny" class="secondary">Deny all</button>
 </form>`;
