@@ -8,6 +8,7 @@ import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-exe
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
+import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -39,6 +40,7 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       organization(),
       apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
