@@ -9,6 +9,7 @@ import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js"
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
+import { betterAuthRateLimit, resolveRateLimits, type RateLimitOverrides } from "./rate-limits.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -17,6 +18,8 @@ export interface AuthOptions {
   readonly secret: string;
   /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted, execute in-process. */
   readonly agents?: Partial<Omit<AgentAuthSettings, "runner">> & { readonly execution?: ExecutionTarget };
+  /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
+  readonly rateLimits?: RateLimitOverrides;
 }
 
 /** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
@@ -32,6 +35,7 @@ export const AUTH_BASE_PATH = "/api/auth";
  */
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
+  const rateLimits = resolveRateLimits(options.rateLimits);
   const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`);
   const auth = betterAuth({
     appName: "Commerce API",
@@ -40,6 +44,8 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
+    // Limits in every environment, per client address as our HTTP layer writes it (see client-address-header.ts).
+    rateLimit: betterAuthRateLimit(rateLimits),
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       organization(),

@@ -11,6 +11,7 @@ import { assembleApp } from "../../src/http/assemble-app.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
 import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
+import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestApp {
@@ -30,7 +31,19 @@ export interface TestAppOptions {
   readonly execution?: ExecutionTarget;
   /** CIBA approval notices (wired as in production): a logger to read them (default silent), a webhook. */
   readonly approvalNotifications?: { readonly logger?: Logger; readonly webhookUrl?: string };
+  /** Per-address and per-account limits; default: production's (see src/auth/rate-limits.ts). */
+  readonly rateLimits?: RateLimitOverrides;
 }
+
+/**
+ * For test files that sign in and approve agents over HTTP more often than a
+ * person would, all from 127.0.0.1: production's limits with only those
+ * per-address budgets raised (the per-account lock and every other limit stay
+ * as shipped).
+ */
+export const BUSY_MERCHANT: RateLimitOverrides = {
+  routes: { "/sign-in/*": { window: 60, max: 1_000 }, "/agent/approve-capability": { window: 60, max: 1_000 } },
+};
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -53,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     inboxUrl: `${baseUrl}${APPROVALS_INBOX_PATH}`,
     webhookUrl: options.approvalNotifications?.webhookUrl,
   });
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) } });
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) }, rateLimits: options.rateLimits });
   await migrateAll(database.db, auth);
   const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy });
   handler = assembled.app;
