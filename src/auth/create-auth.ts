@@ -10,6 +10,7 @@ import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 import { betterAuthRateLimit, resolveRateLimits, type RateLimitOverrides } from "./rate-limits.js";
+import { signInLockout } from "./sign-in-lockout.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -58,6 +59,7 @@ export function createAuth(options: AuthOptions) {
       }),
       approvalPolicy(options.db),
       agentStateSignal(agentStateChanges),
+      signInLockout(options.db, rateLimits.account),
     ],
     telemetry: { enabled: false },
   });

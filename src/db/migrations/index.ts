@@ -4,6 +4,7 @@ import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { callerScoping } from "./0002-caller-scoping.js";
 import { approvalCodeFailures } from "./0004-approval-code-failures.js";
 import { agentChangeNotifications } from "./0005-agent-change-notifications.js";
+import { signInFailures } from "./0006-sign-in-failures.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -15,4 +16,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0003-auth-change-notifications": authChangeNotifications,
   "0004-approval-code-failures": approvalCodeFailures,
   "0005-agent-change-notifications": agentChangeNotifications,
+  "0006-sign-in-failures": signInFailures,
 };
