@@ -20,31 +20,47 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-/** POST /api/auth/sign-in/email from a chosen source address, with whatever headers the attacker likes. */
-function signIn(app: TestApp, from: string, email: string, password: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const url = new URL("/api/auth/sign-in/email", app.baseUrl);
-  const payload = JSON.stringify({ email, password });
+/** One HTTP request from a chosen source address, with whatever headers the attacker likes. */
+function send(app: TestApp, from: string, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<Answer & { text: string }> {
+  const url = new URL(path, app.baseUrl);
   return new Promise((resolve, reject) => {
     const call = request(
       {
         host: url.hostname,
         port: url.port,
-        path: url.pathname,
-        method: "POST",
+        path: `${url.pathname}${url.search}`,
+        method,
         localAddress: from,
         agent: false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), origin: app.baseUrl, ...headers },
+        headers: payload === undefined ? headers : { "content-length": String(Buffer.byteLength(payload)), ...headers },
       },
       (response) => {
         let text = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+        response.on("end", () => {
+          const json = (response.headers["content-type"] ?? "").includes("json") && text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: json, text });
+        });
       },
     );
     call.on("error", reject);
     call.end(payload);
   });
+}
+
+/** POST /api/auth/sign-in/email from a chosen source address. */
+function signIn(app: TestApp, from: string, email: string, password: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(app, from, "POST", "/api/auth/sign-in/email", { "content-type": "application/json", origin: app.baseUrl, ...headers }, JSON.stringify({ email, password }));
+}
+
+/** The merchant pages' sign-in form, posted the way a browser does (CSRF cookie and token from a page showing the form). */
+async function signInOnPage(app: TestApp, from: string, email: string, password: string): Promise<Answer> {
+  const form = await send(app, from, "GET", "/agents", {});
+  const cookie = String(form.headers["set-cookie"]?.[0]).split(";")[0]!;
+  const token = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  const body = new URLSearchParams({ csrf: token, return_to: "/agents", email, password }).toString();
+  return send(app, from, "POST", "/account/sign-in", { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl, cookie }, body);
 }
 
 let sequence = 0;
@@ -109,6 +125,21 @@ describe("per-address sign-in limits (TRUST_PROXY off)", () => {
     const signedIn = await signIn(app, "127.0.0.13", victim.email, victim.password, { "x-forwarded-for": "198.51.100.8" });
     expect(signedIn.status).toBe(200);
     expect(await lastSessionAddress(app, victim.userId)).toBe("127.0.0.13");
+  });
+
+  it("limits the merchant sign-in page too: it shares the address's sign-in budget with the API", async () => {
+    for (let attempt = 0; attempt < SIGN_IN_PER_ADDRESS; attempt += 1) {
+      expect((await signInOnPage(app, "127.0.0.16", strangerEmail(), "wrong-password")).status).toBe(401);
+    }
+    const page = await signInOnPage(app, "127.0.0.16", victim.email, victim.password);
+    expect(page.status).toBe(429);
+    expect(Number(page.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await signIn(app, "127.0.0.16", victim.email, victim.password)).status).toBe(429);
+
+    const elsewhere = await signInOnPage(app, "127.0.0.17", victim.email, victim.password);
+    expect(elsewhere.status).toBe(303);
+    expect(String(elsewhere.headers["set-cookie"])).toContain("better-auth.session_token=");
+    expect(await lastSessionAddress(app, victim.userId)).toBe("127.0.0.17");
   });
 
   it("ignores a forged client-address header", async () => {
