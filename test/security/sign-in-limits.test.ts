@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../src/auth/client-address-header.js";
 import { PRODUCTION_RATE_LIMITS } from "../../src/auth/rate-limits.js";
@@ -257,6 +258,15 @@ describe("per-account sign-in lock", () => {
     expect(checked).toBeLessThanOrEqual(ACCOUNT.maxFailures);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(answers.length - checked);
     expect((await signIn(app, "127.0.4.100", user.email, user.password)).status).toBe(429);
+  });
+
+  it("keeps both counters in unlogged tables (no WAL flush per sign-in; see migrations 0006, 0007)", async () => {
+    const { rows } = await sql<{ relname: string; relpersistence: string }>`
+      select relname, relpersistence from pg_class where relname in ('rateLimit', 'sign_in_failures') and relkind = 'r' order by relname`.execute(app.db);
+    expect(rows).toEqual([
+      { relname: "rateLimit", relpersistence: "u" },
+      { relname: "sign_in_failures", relpersistence: "u" },
+    ]);
   });
 
   it("holds for server-side calls without a request", async () => {

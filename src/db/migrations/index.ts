@@ -5,6 +5,7 @@ import { callerScoping } from "./0002-caller-scoping.js";
 import { approvalCodeFailures } from "./0004-approval-code-failures.js";
 import { agentChangeNotifications } from "./0005-agent-change-notifications.js";
 import { signInFailures } from "./0006-sign-in-failures.js";
+import { unloggedRateLimits } from "./0007-unlogged-rate-limits.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -17,4 +18,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0004-approval-code-failures": approvalCodeFailures,
   "0005-agent-change-notifications": agentChangeNotifications,
   "0006-sign-in-failures": signInFailures,
+  "0007-unlogged-rate-limits": unloggedRateLimits,
 };
