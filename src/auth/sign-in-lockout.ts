@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Kysely } from "kysely";
@@ -65,12 +66,15 @@ export function signInLockout(db: Kysely<Database>, rule: AccountLockoutRule): B
 }
 
 const emailSchema = z.email();
+/** Longest address SMTP allows; longer ones are counted under a digest (a btree key over ~2.7 kB fails the insert). */
+const LONGEST_EMAIL = 254;
 
 /** The account a sign-in names, as Better Auth looks it up (lower-cased); undefined when it would refuse the email itself. */
 function accountOf(body: unknown): string | undefined {
   const email = (body as { email?: unknown } | undefined)?.email;
   if (typeof email !== "string" || !emailSchema.safeParse(email).success) return undefined;
-  return email.toLowerCase();
+  const account = email.toLowerCase();
+  return account.length <= LONGEST_EMAIL ? account : `sha256:${createHash("sha256").update(account).digest("hex")}`;
 }
 
 function lockedOut(seconds: number): APIError {

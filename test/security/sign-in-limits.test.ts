@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -237,6 +238,15 @@ describe("per-account sign-in lock", () => {
     const locked = await signIn(app, "127.0.2.100", nobody, "guess");
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ code: "TOO_MANY_FAILED_SIGN_INS" });
+  });
+
+  it("counts absurdly long emails too, without failing the request", async () => {
+    // Random letters: a repeated one would compress under the btree key size limit.
+    const long = `${randomBytes(2000).toString("hex")}@example.com`;
+    for (let attempt = 0; attempt < ACCOUNT.maxFailures; attempt += 1) {
+      expect((await signIn(app, `127.0.5.${attempt + 1}`, long, "guess")).status).toBe(401);
+    }
+    expect((await signIn(app, "127.0.5.100", long, "guess")).status).toBe(429);
   });
 
   it("counts only failures: a successful sign-in starts the count over", async () => {
