@@ -10,6 +10,9 @@ import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
 import { passkeySupport } from "./passkey-support.js";
+import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
+import { betterAuthRateLimit, resolveRateLimits, type RateLimitOverrides } from "./rate-limits.js";
+import { signInLockout } from "./sign-in-lockout.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
@@ -18,6 +21,8 @@ export interface AuthOptions {
   readonly secret: string;
   /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted, execute in-process. */
   readonly agents?: Partial<Omit<AgentAuthSettings, "runner">> & { readonly execution?: ExecutionTarget };
+  /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
+  readonly rateLimits?: RateLimitOverrides;
 }
 
 /** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
@@ -34,6 +39,7 @@ export const AUTH_BASE_PATH = "/api/auth";
  */
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
+  const rateLimits = resolveRateLimits(options.rateLimits);
   const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`);
   const auth = betterAuth({
     appName: "Commerce API",
@@ -42,6 +48,9 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
+    // Limits in every environment, per client address as our HTTP layer writes it (see client-address-header.ts).
+    rateLimit: betterAuthRateLimit(rateLimits),
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       // First: its hooks run before any other plugin's (deny by default, one audience per token).
       routeFirewall(),
@@ -57,6 +66,7 @@ export function createAuth(options: AuthOptions) {
       approvalPolicy(options.db),
       ...passkeySupport(options.db, options.baseUrl),
       agentStateSignal(agentStateChanges),
+      signInLockout(options.db, rateLimits.account),
     ],
     telemetry: { enabled: false },
   });

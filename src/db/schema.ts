@@ -230,6 +230,17 @@ export interface UserCodeLookupFailureTable {
   window_started_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Failed password sign-ins per account (lower-cased email), for the per-account lock (see sign-in-failures.ts). */
+export interface SignInFailureTable {
+  email: string;
+  /** Attempts counted in the current window: failures, plus attempts still being checked. */
+  failures: number;
+  window_started_at: Date;
+  /** Set when the count reaches the limit; password sign-in is refused until then. */
+  locked_until: Date | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   products: ProductTable;
   inventory_adjustments: InventoryAdjustmentTable;
@@ -250,6 +261,7 @@ export interface Database {
   passkey: PasskeyTable;
   approval_code_failures: ApprovalCodeFailureTable;
   user_code_lookup_failures: UserCodeLookupFailureTable;
+  sign_in_failures: SignInFailureTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

@@ -13,6 +13,7 @@ import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
+import { clientAddressHeader } from "./client-address.js";
 import { sendPlainProblem } from "./problem-responses.js";
 import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
@@ -50,6 +51,8 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
 
   app.use(requestId());
   app.use(requestLog(logger));
+  // The address Better Auth's rate limits key on: the socket's, or X-Forwarded-For's only under trust proxy.
+  app.use(clientAddressHeader());
   app.use(pinnedHost(String(auth.options.baseURL), trustProxy));
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).

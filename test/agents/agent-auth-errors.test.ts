@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideOverHttp, signInCookie } from "../support/merchant.js";
-import { createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { BUSY_MERCHANT, createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, decide, type ConnectedAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
@@ -11,7 +11,8 @@ let owner: StoreOwner;
 let approved: ConnectedAgent;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // Its merchants sign in and approve over HTTP more than five times a minute.
+  app = await startTestApp({ rateLimits: BUSY_MERCHANT });
   owner = await createStoreOwner(app.auth, "Errors Store");
   approved = await connectTestAgent(app, ["listProducts", "getProduct", "placeOrder"]);
   await decide(app, owner, approved, "approve");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { signInCookie } from "../support/merchant.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { BUSY_MERCHANT, createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide, type ConnectedAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
@@ -11,7 +11,8 @@ let owner: StoreOwner;
 let product: { id: string };
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  // Its merchants sign in (page and API) more than five times a minute.
+  [app, browser] = await Promise.all([startTestApp({ rateLimits: BUSY_MERCHANT }), launchBrowser()]);
   owner = await createStoreOwner(app.auth, "Agents Page Store");
   product = await createProduct(app, owner, "AP-1");
 });

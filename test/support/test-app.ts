@@ -14,6 +14,7 @@ import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { installOutboundGuard } from "../../src/security/outbound-guard.js";
 import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
+import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestApp {
@@ -42,7 +43,19 @@ export interface TestAppOptions {
    * `localhost` for WebAuthn: browsers refuse an IP address as the relying party ID.
    */
   readonly hostname?: "127.0.0.1" | "localhost";
+  /** Per-address and per-account limits; default: production's (see src/auth/rate-limits.ts). */
+  readonly rateLimits?: RateLimitOverrides;
 }
+
+/**
+ * For test files that sign in and approve agents over HTTP more often than a
+ * person would, all from 127.0.0.1: production's limits with only those
+ * per-address budgets raised (the per-account lock and every other limit stay
+ * as shipped).
+ */
+export const BUSY_MERCHANT: RateLimitOverrides = {
+  routes: { "/sign-in/*": { window: 60, max: 1_000 }, "/agent/approve-capability": { window: 60, max: 1_000 } },
+};
 
 /** The real application (Better Auth, principal resolution, handlers) on a fresh database, over HTTP. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     inboxUrl: `${baseUrl}${APPROVALS_INBOX_PATH}`,
     webhookUrl: options.approvalNotifications?.webhookUrl,
   });
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) } });
+  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) }, rateLimits: options.rateLimits });
   await migrateAll(database.db, auth);
   const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey });
   handler = assembled.app;

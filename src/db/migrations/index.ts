@@ -6,6 +6,8 @@ import { approvalCodeFailures } from "./0004-approval-code-failures.js";
 import { agentChangeNotifications } from "./0005-agent-change-notifications.js";
 import { userCodeLookups } from "./0006-user-code-lookups.js";
 import { hostKeyRotation } from "./0007-host-key-rotation.js";
+import { signInFailures } from "./0008-sign-in-failures.js";
+import { unloggedRateLimits } from "./0009-unlogged-rate-limits.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -19,4 +21,6 @@ export const commerceMigrations: Record<string, Migration> = {
   "0005-agent-change-notifications": agentChangeNotifications,
   "0006-user-code-lookups": userCodeLookups,
   "0007-host-key-rotation": hostKeyRotation,
+  "0008-sign-in-failures": signInFailures,
+  "0009-unlogged-rate-limits": unloggedRateLimits,
 };

@@ -9,6 +9,7 @@
  */
 import { generateEd25519KeyPair } from "../../../generated/sdk/index.js";
 import { signInCookie } from "../../support/merchant.js";
+import type { RateLimitOverrides } from "../../../src/auth/rate-limits.js";
 import { createStoreOwner, issueApiKey, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../../support/test-app.js";
 import { call, newHost, register, type Agent, type Host } from "./protocol-client.js";
 
@@ -35,8 +36,22 @@ export interface World {
 
 let people = 0;
 
+/**
+ * The attacks make hundreds of calls from 127.0.0.1 in seconds; what they test
+ * is authorization, so the per-address budgets are raised (the rate limits
+ * have their own attacks in sign-in-limits.test.ts). The per-account lock stays.
+ */
+const MANY_CALLS_FROM_ONE_ADDRESS: RateLimitOverrides = {
+  general: { window: 10, max: 100_000 },
+  routes: {
+    "/sign-in/*": { window: 60, max: 10_000 },
+    "/agent/approve-capability": { window: 60, max: 10_000 },
+    "/agent/ciba/authorize": { window: 60, max: 10_000 },
+  },
+};
+
 export async function startWorld(): Promise<World> {
-  const app = await startTestApp();
+  const app = await startTestApp({ rateLimits: MANY_CALLS_FROM_ONE_ADDRESS });
   const a = await createStoreOwner(app.auth, "Store A");
   const b = await createStoreOwner(app.auth, "Store B");
   const ownerA = await asOwner(app, a);
