@@ -10,14 +10,14 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAgent, forgetAgent } from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { BUSY_MERCHANT, createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide, placeTestOrder, type ConnectedAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ hostname: "localhost" }), launchBrowser()]);
+  [app, browser] = await Promise.all([startTestApp({ hostname: "localhost", rateLimits: BUSY_MERCHANT }), launchBrowser()]);
 });
 
 afterAll(async () => {

@@ -8,14 +8,15 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectTestAgent, createProduct, placeTestOrder, type ConnectedAgent } from "../agents/agent-test-kit.js";
 import { signInCookie } from "../support/merchant.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { BUSY_MERCHANT, createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let owner: StoreOwner;
 let order: { id: string; total: { amount: number; currency: string } };
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // Approvals here come in pairs (challenge, then assertion) from one address: more than 5 a minute.
+  app = await startTestApp({ rateLimits: BUSY_MERCHANT });
   owner = await createStoreOwner(app.auth, "Refund Store");
   order = await placeTestOrder(app, owner, await createProduct(app, owner, "R-1"));
 });

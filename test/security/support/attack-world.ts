@@ -9,7 +9,7 @@
  */
 import { generateEd25519KeyPair } from "../../../generated/sdk/index.js";
 import { signInCookie } from "../../support/merchant.js";
-import type { RateLimitOverrides } from "../../../src/auth/rate-limits.js";
+import { PRODUCTION_RATE_LIMITS, type RateLimitOverrides } from "../../../src/auth/rate-limits.js";
 import { createStoreOwner, issueApiKey, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../../support/test-app.js";
 import { call, newHost, register, type Agent, type Host } from "./protocol-client.js";
 
@@ -43,11 +43,7 @@ let people = 0;
  */
 const MANY_CALLS_FROM_ONE_ADDRESS: RateLimitOverrides = {
   general: { window: 10, max: 100_000 },
-  routes: {
-    "/sign-in/*": { window: 60, max: 10_000 },
-    "/agent/approve-capability": { window: 60, max: 10_000 },
-    "/agent/ciba/authorize": { window: 60, max: 10_000 },
-  },
+  routes: Object.fromEntries(Object.keys(PRODUCTION_RATE_LIMITS.routes).map((route) => [route, { window: 60, max: 100_000 }])),
 };
 
 export async function startWorld(): Promise<World> {
