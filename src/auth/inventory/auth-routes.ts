@@ -102,7 +102,7 @@ export const authRoutes = {
   "/agent/grant-capability": { methods: ["POST"], callers: "session: the agent's own user, active agent", credential: "session", effect: "active grants", guard: "agents/guards/grant-guard.ts", enabled: true },
   "/agent/revoke": { methods: ["POST"], callers: "session (agent's user) or agent JWT", credential: "session-or-jwt", effect: "revokes the agent", guard: "plugin", enabled: true },
   "/agent/revoke-capability": { methods: ["POST"], callers: "session (agent's user), own agent or host JWT", credential: "session-or-jwt", effect: "revokes grants", guard: "plugin", enabled: true },
-  "/agent/update": { methods: ["POST"], callers: "session (agent's user)", credential: "session", effect: "agent name and metadata (store pin)", guard: "plugin (own agents); pin re-checked against membership per call", enabled: true },
+  "/agent/update": { methods: ["POST"], callers: "session (agent's user)", credential: "session", effect: "agent name and metadata (store pin)", guard: "plugin (own agents); agents/guards/store-pin-guard.ts (a pin never changes)", enabled: true },
   "/agent/get": { methods: ["GET"], callers: "session (agent's user)", credential: "session", effect: "reads own agent", guard: "plugin", enabled: true },
   "/agent/list": { methods: ["GET"], callers: "session", credential: "session", effect: "reads own agents", guard: "plugin", enabled: true },
   "/agent/cleanup": { methods: ["POST"], callers: "session", credential: "session", effect: "deletes own expired agents", guard: "plugin", enabled: true },
