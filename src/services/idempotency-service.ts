@@ -31,8 +31,8 @@ const KEY_LIFETIME = sql`interval '24 hours'`;
  */
 const ABANDONED_AFTER = sql`interval '5 minutes'`;
 
-/** Background attempts to release a claim after an outage: 1+2+4+8+16+16 s ≈ a minute. */
-const RELEASE_RETRIES = 6;
+/** Background attempts to release a claim after an outage: 0.5+1+2+4+8+16+16 s ≈ 47 s. */
+const RELEASE_RETRIES = 7;
 
 type Claim = { readonly token: string } | { readonly replay: StoredResponse };
 
@@ -142,7 +142,7 @@ export class IdempotencyService {
    * The database went away mid-request, so the claim could not be deleted:
    * without this, a client retrying with the same key (as the 503 tells it
    * to) would get 409 "in progress" until the claim counts as abandoned
-   * (5 minutes). Retried in the background for about a minute. Safe however
+   * (5 minutes). Retried in the background for about 45 s. Safe however
    * late: it deletes only a claim with no stored response, so a transaction
    * whose COMMIT did land (its answer lost with the connection) keeps it.
    */
@@ -150,7 +150,7 @@ export class IdempotencyService {
     if (attempt >= RELEASE_RETRIES) return;
     setTimeout(() => {
       this.release(key, token).catch(() => this.releaseWhenBack(key, token, attempt + 1));
-    }, Math.min(1_000 * 2 ** attempt, 16_000)).unref();
+    }, Math.min(500 * 2 ** attempt, 16_000)).unref();
   }
 
   private async release(key: string, token: string): Promise<void> {
