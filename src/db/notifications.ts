@@ -19,7 +19,7 @@ export interface ListenHandlers {
   onRestored?(): void;
 }
 
-/** Reconnect delays: doubling from the first, capped, each a random 50–100% of its step (full-jitter variant). */
+/** Reconnect delays: doubling from the first, capped, each a random 50–100% of its step ("equal jitter"). */
 export interface ReconnectBackoff {
   readonly firstMs: number;
   readonly maxMs: number;
