@@ -27,6 +27,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   getProduct: {
@@ -42,6 +43,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   createCart: {
@@ -56,6 +58,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   getCart: {
@@ -71,6 +74,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   addCartItem: {
@@ -87,6 +91,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   removeCartItem: {
@@ -103,6 +108,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   updateCartItem: {
@@ -119,6 +125,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   listOrders: {
@@ -133,6 +140,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   placeOrder: {
@@ -150,6 +158,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   getOrder: {
@@ -165,6 +174,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminCreateProduct: {
@@ -181,6 +191,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminUpdateProduct: {
@@ -197,6 +208,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminArchiveProduct: {
@@ -212,6 +224,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminAdjustInventory: {
@@ -228,6 +241,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminListOrders: {
@@ -242,6 +256,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminGetOrder: {
@@ -257,6 +272,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminRefundOrder: {
@@ -274,6 +290,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
   adminCancelOrder: {
@@ -290,6 +307,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
+      "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
 };
@@ -413,27 +431,31 @@ export interface OperationResults {
     | { status: 400; body: NonNullable<operations["listProducts"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["listProducts"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["listProducts"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["listProducts"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["listProducts"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["listProducts"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getProduct:
     | { status: 200; body: NonNullable<operations["getProduct"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["getProduct"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["getProduct"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["getProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["getProduct"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["getProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["getProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["getProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   createCart:
     | { status: 201; body: NonNullable<operations["createCart"]["responses"][201]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["createCart"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["createCart"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["createCart"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["createCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["createCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["createCart"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getCart:
     | { status: 200; body: NonNullable<operations["getCart"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["getCart"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["getCart"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["getCart"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["getCart"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["getCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["getCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["getCart"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   addCartItem:
     | { status: 200; body: NonNullable<operations["addCartItem"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["addCartItem"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -441,7 +463,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["addCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["addCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["addCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["addCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["addCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["addCartItem"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   removeCartItem:
     | { status: 200; body: NonNullable<operations["removeCartItem"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["removeCartItem"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -449,7 +472,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["removeCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["removeCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["removeCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["removeCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["removeCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["removeCartItem"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   updateCartItem:
     | { status: 200; body: NonNullable<operations["updateCartItem"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["updateCartItem"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -457,13 +481,15 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["updateCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["updateCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["updateCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["updateCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["updateCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["updateCartItem"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   listOrders:
     | { status: 200; body: NonNullable<operations["listOrders"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["listOrders"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["listOrders"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["listOrders"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["listOrders"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["listOrders"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["listOrders"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   placeOrder:
     | { status: 201; body: NonNullable<operations["placeOrder"]["responses"][201]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["placeOrder"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -472,14 +498,16 @@ export interface OperationResults {
     | { status: 404; body: NonNullable<operations["placeOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["placeOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["placeOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["placeOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["placeOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["placeOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getOrder:
     | { status: 200; body: NonNullable<operations["getOrder"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["getOrder"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["getOrder"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["getOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["getOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["getOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["getOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["getOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminCreateProduct:
     | { status: 201; body: NonNullable<operations["adminCreateProduct"]["responses"][201]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminCreateProduct"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -487,7 +515,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminCreateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminCreateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminCreateProduct"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminCreateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminCreateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminCreateProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminUpdateProduct:
     | { status: 200; body: NonNullable<operations["adminUpdateProduct"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminUpdateProduct"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -495,14 +524,16 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminUpdateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminUpdateProduct"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminUpdateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminUpdateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminUpdateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminUpdateProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminArchiveProduct:
     | { status: 200; body: NonNullable<operations["adminArchiveProduct"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminArchiveProduct"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["adminArchiveProduct"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["adminArchiveProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminArchiveProduct"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminArchiveProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminArchiveProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminArchiveProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminAdjustInventory:
     | { status: 200; body: NonNullable<operations["adminAdjustInventory"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminAdjustInventory"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -510,20 +541,23 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminAdjustInventory"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminAdjustInventory"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminAdjustInventory"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminAdjustInventory"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminAdjustInventory"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminAdjustInventory"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminListOrders:
     | { status: 200; body: NonNullable<operations["adminListOrders"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminListOrders"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["adminListOrders"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["adminListOrders"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminListOrders"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminListOrders"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminListOrders"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminGetOrder:
     | { status: 200; body: NonNullable<operations["adminGetOrder"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminGetOrder"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["adminGetOrder"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["adminGetOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminGetOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminGetOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminGetOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminGetOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminRefundOrder:
     | { status: 201; body: NonNullable<operations["adminRefundOrder"]["responses"][201]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminRefundOrder"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -532,7 +566,8 @@ export interface OperationResults {
     | { status: 404; body: NonNullable<operations["adminRefundOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminRefundOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminRefundOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminRefundOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminRefundOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminRefundOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminCancelOrder:
     | { status: 200; body: NonNullable<operations["adminCancelOrder"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
     | { status: 400; body: NonNullable<operations["adminCancelOrder"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
@@ -540,7 +575,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminCancelOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminCancelOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminCancelOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
-    | { status: 500; body: NonNullable<operations["adminCancelOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
+    | { status: 500; body: NonNullable<operations["adminCancelOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 503; body: NonNullable<operations["adminCancelOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
 }
 
 /** Response headers a handler sets, by name. */

@@ -143,6 +143,11 @@ export interface RouterOptions<TContext> {
   context: (req: Request, res: Response, operation: OperationMeta) => TContext | Promise<TContext>;
   /** Largest accepted request body, in bytes or as "100kb". Default 100kb. */
   bodyLimit?: number | string;
+  /**
+   * Answers errors that are not HttpProblem with a problem of their own (e.g.
+   * 503 while the database is unreachable); `undefined` leaves them a 500.
+   */
+  classifyError?: (error: unknown) => HttpProblem | undefined;
   /** Called with errors that are not HttpProblem, before the 500 is sent. */
   onError?: (error: unknown, req: Request) => void;
 }
@@ -543,7 +548,7 @@ function createErrorHandler<TContext>(options: RouterOptions<TContext>) {
       error instanceof HttpProblem
         ? error
         : typeof error === "object" && error !== null
-          ? fromClientError(error as { type?: unknown; status?: unknown })
+          ? (fromClientError(error as { type?: unknown; status?: unknown }) ?? options.classifyError?.(error))
           : undefined;
     if (problem) {
       sendProblem(res, problem);

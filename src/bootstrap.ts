@@ -49,6 +49,8 @@ export function openRuntime(config: AppConfig, logger: Logger = createLogger(con
   const database = createDatabase({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool opens a new one on demand"),
     dataDir: config.databaseUrl ? undefined : path.resolve(config.dataDir, "pglite"),
   });
   // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).

@@ -10,6 +10,7 @@ import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../http/app-context.js";
+import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
@@ -65,7 +66,8 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
       if (result.status >= 400) throw apiError(result.status, asBody(result.body));
       return result.body ?? null;
     } catch (error) {
-      if (error instanceof HttpProblem) throw apiError(error.status, { ...error.toJSON() }, error.headers);
+      const problem = error instanceof HttpProblem ? error : problemOfDatabaseFault(error);
+      if (problem) throw apiError(problem.status, { ...problem.toJSON() }, problem.headers);
       throw error;
     }
   };

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from "express";
 import { HttpProblem } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
+import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
 import { asBody, type CapabilityRunner } from "./capability-executor.js";
@@ -51,6 +52,8 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
       res.json({ data: result.body ?? null });
     } catch (error) {
       if (error instanceof HttpProblem) return sendProblem(res, error);
+      const fault = problemOfDatabaseFault(error);
+      if (fault) return sendProblem(res, fault);
       onError(error);
       res.status(500).type("application/problem+json").send(JSON.stringify({ type: "/problems/internal", title: "Internal error", status: 500, code: "internal" }));
     }

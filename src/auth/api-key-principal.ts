@@ -5,6 +5,7 @@ import type { Database } from "../db/schema.js";
 import type { Auth } from "./create-auth.js";
 import { scopesOfRole } from "./membership.js";
 import type { Principal, Scope } from "./principal.js";
+import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
 
 const KNOWN_SCOPES: readonly Scope[] = ["storefront", "admin"];
 
@@ -100,7 +101,7 @@ export class ApiKeyResolver {
 
   private async verifyFully(digest: string, key: string): Promise<Principal | null> {
     this.verified.delete(digest);
-    const result = await this.auth.api.verifyApiKey({ body: { key } }).catch(() => null);
+    const result = await this.auth.api.verifyApiKey({ body: { key } }).catch(fallbackUnlessDatabaseDown(null));
     if (!result?.valid || !result.key) return null;
     const metadata = parseMetadata(result.key.metadata);
     if (!metadata) return null;

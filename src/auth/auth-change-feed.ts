@@ -11,15 +11,17 @@ export interface AuthFactsCache {
 
 /**
  * Connects the principal caches (API keys, agents) to the database's
- * auth-change notifications: every NOTIFY (and any loss of the LISTEN
- * connection) drops their cached facts, and they reuse facts only while the
- * feed is up.
+ * auth-change notifications: every NOTIFY drops their cached facts, and they
+ * reuse facts only while the feed is up. A lost LISTEN connection drops them
+ * too (the caches then re-read every request until it is back), and so does
+ * its return: a change committed in the gap sent a notification nobody
+ * heard, and a fact read before that change may have been cached in the gap.
  */
 export async function startAuthChangeFeed(database: DatabaseHandle, caches: readonly AuthFactsCache[]): Promise<Subscription> {
   const invalidate = () => {
     for (const cache of caches) cache.invalidateAll();
   };
-  const subscription = await database.listen(AUTH_CHANGED_CHANNEL, { onNotify: invalidate, onLost: invalidate });
+  const subscription = await database.listen(AUTH_CHANGED_CHANNEL, { onNotify: invalidate, onLost: invalidate, onRestored: invalidate });
   for (const cache of caches) cache.useChangeFeed(subscription);
   return subscription;
 }

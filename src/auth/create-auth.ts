@@ -69,6 +69,9 @@ export function createAuth(options: AuthOptions) {
       signInLockout(options.db, rateLimits.account),
     ],
     telemetry: { enabled: false },
+    // Unexpected errors leave the handler raw instead of as a bare 500, so the HTTP
+    // layer can tell a database outage (503, retry) from a bug (see http/auth-handler.ts).
+    onAPIError: { throw: true },
   });
   // agentStateChanges: fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts).
   // capabilityRunner: the same runner serves the API-audience execute route (see fast-execute-route.ts).

@@ -6,6 +6,7 @@ import type { Database } from "../db/schema.js";
 import type { Auth } from "./create-auth.js";
 import { membershipScopes } from "./membership.js";
 import type { Principal } from "./principal.js";
+import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
 
 /**
  * Resolves a signed-in member's session cookie: the tenant is the session's
@@ -14,7 +15,7 @@ import type { Principal } from "./principal.js";
  * `set-active` change the session row without a new cookie.
  */
 export async function resolveSession(auth: Auth, db: Kysely<Database>, headers: IncomingHttpHeaders): Promise<Principal | null> {
-  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers), query: { disableCookieCache: true } }).catch(() => null);
+  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers), query: { disableCookieCache: true } }).catch(fallbackUnlessDatabaseDown(null));
   if (!session) return null;
   const organizationId = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId;
   if (!organizationId) {

@@ -11,7 +11,20 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
   /** Where PGlite keeps its files; `undefined` keeps it in memory (tests). */
   readonly dataDir?: string | undefined;
+  /** Longest wait for a pooled connection (a free one, or a new one to open), ms. Default 1500. */
+  readonly connectTimeoutMs?: number;
+  /** Told about connections lost outside any query (server restarted, network cut); they are replaced on demand. */
+  readonly onConnectionError?: (error: Error) => void;
 }
+
+/**
+ * A request needing a connection fails after this long rather than hang, so
+ * callers get a 503 within ~2 s while the server is unreachable (a refused
+ * connect fails at once; this bounds blackholed networks and a saturated pool).
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 1_500;
+/** Idle connections are closed after this long: a burst's extra connections do not linger on the server. */
+const IDLE_TIMEOUT_MS = 30_000;
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -29,7 +42,15 @@ export interface DatabaseHandle {
  */
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: IDLE_TIMEOUT_MS,
+      // TCP keepalive: a peer that vanished without closing (failover, cut network) is noticed.
+      keepAlive: true,
+    });
+    watchConnectionErrors(pool, options.onConnectionError ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = options.url;
     return { db, kind: "postgres", listen: (channel, handlers) => listenPostgres(url, channel, handlers), close: () => db.destroy() };
@@ -45,4 +66,19 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/**
+ * `pg` emits "error" when a connection dies while nobody awaits it: an idle
+ * pooled one (on the pool) or a checked-out one between statements (on the
+ * client). An "error" event without a listener throws and ends the process,
+ * so both get one. Nothing else is needed to recover: the pool drops a
+ * broken connection (idle, or at release) and opens a new one for the next
+ * request, and the statement that was running rejects, so its request
+ * answers 503 (see http/database-unavailable.ts).
+ */
+function watchConnectionErrors(pool: pg.Pool, report: (error: Error) => void): void {
+  // Every connection's own listener reports (idle or not); the pool re-emits an idle one's error here.
+  pool.on("connect", (client) => client.on("error", (error) => report(error)));
+  pool.on("error", () => undefined);
 }

@@ -1,4 +1,3 @@
-import { toNodeHandler } from "better-auth/node";
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
@@ -13,7 +12,9 @@ import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
 import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
+import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
+import { databaseFaultHandler, problemOfDatabaseFault } from "./database-unavailable.js";
 import { sendPlainProblem } from "./problem-responses.js";
 import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
@@ -58,6 +59,8 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(createHandlers(db), {
     context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin, proxyApiKey }),
+    // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
+    classifyError: problemOfDatabaseFault,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
@@ -72,7 +75,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
       onError: (error) => logger.error({ err: error }, "capability execute failed"),
     }),
   );
-  app.all("/api/auth/*splat", toNodeHandler(auth));
+  app.all("/api/auth/*splat", authHandler(auth, logger));
   app.use(merchantPages({ auth, db, deviceAuthorizationPage }));
 
   app.get("/healthz", (_req, res) => {
@@ -91,5 +94,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   app.use((req, res) => {
     sendPlainProblem(res, 404, "not_found", "Not found", `No route for ${req.method} ${req.path}`);
   });
+  // Errors the pages and other routers pass on: a database outage is a 503 there too.
+  app.use(databaseFaultHandler());
   return app;
 }

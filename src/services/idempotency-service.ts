@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import { isConnectionError } from "../db/connection-errors.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { inTransaction } from "../db/transaction.js";
@@ -29,6 +30,9 @@ const KEY_LIFETIME = sql`interval '24 hours'`;
  * only while the claim token still matches (see `run`).
  */
 const ABANDONED_AFTER = sql`interval '5 minutes'`;
+
+/** Background attempts to release a claim after an outage: 0.5+1+2+4+8+16+16 s ≈ 47 s. */
+const RELEASE_RETRIES = 7;
 
 type Claim = { readonly token: string } | { readonly replay: StoredResponse };
 
@@ -76,7 +80,9 @@ export class IdempotencyService {
         return result;
       });
     } catch (error) {
-      await this.release(request.key, claim.token).catch(() => undefined);
+      await this.release(request.key, claim.token).catch((releaseError: unknown) => {
+        if (isConnectionError(releaseError)) this.releaseWhenBack(request.key, claim.token);
+      });
       throw error;
     }
   }
@@ -130,6 +136,21 @@ export class IdempotencyService {
       return { replay: { status: existing.response_status, body: JSON.parse(existing.response_body) } };
     }
     throw inProgress();
+  }
+
+  /**
+   * The database went away mid-request, so the claim could not be deleted:
+   * without this, a client retrying with the same key (as the 503 tells it
+   * to) would get 409 "in progress" until the claim counts as abandoned
+   * (5 minutes). Retried in the background for about 45 s. Safe however
+   * late: it deletes only a claim with no stored response, so a transaction
+   * whose COMMIT did land (its answer lost with the connection) keeps it.
+   */
+  private releaseWhenBack(key: string, token: string, attempt = 0): void {
+    if (attempt >= RELEASE_RETRIES) return;
+    setTimeout(() => {
+      this.release(key, token).catch(() => this.releaseWhenBack(key, token, attempt + 1));
+    }, Math.min(500 * 2 ** attempt, 16_000)).unref();
   }
 
   private async release(key: string, token: string): Promise<void> {

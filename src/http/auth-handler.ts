@@ -1,0 +1,30 @@
+import { toNodeHandler } from "better-auth/node";
+import type { Auth } from "../auth/create-auth.js";
+import type { Logger } from "../logging/logger.js";
+import { problemOfDatabaseFault } from "./database-unavailable.js";
+
+/**
+ * Better Auth's handler for `/api/auth/*`, with database faults answered
+ * 503 problem+json like the rest of the API. Better Auth would make them
+ * 500s: its rate limiter (which reads PostgreSQL before any route) rejects
+ * with the driver's error, and route errors reach us raw because createAuth
+ * sets `onAPIError.throw` (see there). Anything else unexpected is logged
+ * and answered with the bare 500 Better Auth itself sends.
+ */
+export function authHandler(auth: Auth, logger: Logger): ReturnType<typeof toNodeHandler> {
+  return toNodeHandler(async (request: Request) => {
+    try {
+      return await auth.handler(request);
+    } catch (error) {
+      const problem = problemOfDatabaseFault(error);
+      if (problem) {
+        return new Response(JSON.stringify(problem.toJSON()), {
+          status: problem.status,
+          headers: { ...problem.headers, "Content-Type": "application/problem+json" },
+        });
+      }
+      logger.error({ err: error, path: new URL(request.url).pathname }, "auth route failed");
+      return new Response(null, { status: 500, statusText: "Internal Server Error" });
+    }
+  });
+}
