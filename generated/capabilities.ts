@@ -463,7 +463,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]+$"
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [
@@ -570,7 +570,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]+$"
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [
@@ -1057,7 +1057,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]+$"
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [

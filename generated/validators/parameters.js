@@ -1221,8 +1221,8 @@ validate7.evaluated = {"props":{"query":true},"dynamicProps":false,"dynamicItems
 export const placeOrder_parameters = validate8;
 const schema16 = {"type":"object","properties":{"headers":{"$ref":"components#/$defs/__shared2"}}};
 const schema17 = {"type":"object","properties":{"Idempotency-Key":{"$ref":"components#/$defs/__shared1"}},"required":["Idempotency-Key"]};
-const schema18 = {"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\x21-\\x7E]+$"};
-const pattern4 = new RegExp("^[\\x21-\\x7E]+$", "u");
+const schema18 = {"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\x21-\\x7E]*$"};
+const pattern4 = new RegExp("^[\\x21-\\x7E]*$", "u");
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1308,7 +1308,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!pattern4.test(data0)){
-const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]+$"},message:"must match pattern \""+"^[\\x21-\\x7E]+$"+"\""};
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1580,7 +1580,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!pattern4.test(data0)){
-const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]+$"},message:"must match pattern \""+"^[\\x21-\\x7E]+$"+"\""};
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2439,7 +2439,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!pattern4.test(data0)){
-const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]+$"},message:"must match pattern \""+"^[\\x21-\\x7E]+$"+"\""};
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
