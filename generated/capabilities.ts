@@ -58,13 +58,15 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 512
+              "maxLength": 512,
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             },
             "q": {
               "description": "Case-insensitive text that the product name or SKU must contain.",
               "type": "string",
               "minLength": 1,
-              "maxLength": 200
+              "maxLength": 200,
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             },
             "currency": {
               "description": "Only products priced in this currency.",
@@ -226,7 +228,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Add an item to a cart\n\nAdds a product to an open cart and returns the updated cart. When the\nproduct is already in the cart, its quantity grows by `quantity`\ninstead of adding a second line.\n\nErrors by `code`:\n\n- `404 cart_not_found`, `404 product_not_found` (the `product_id` in the\n  body names no active product of the store).\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 product_unavailable`: the product is archived.\n- `409 currency_mismatch`: the product is not priced in the cart's currency.\n- `409 insufficient_inventory`: the resulting quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the resulting quantity exceeds 999.",
+    description: "Add an item to a cart\n\nAdds a product to an open cart and returns the updated cart. When the\nproduct is already in the cart, its quantity grows by `quantity`\ninstead of adding a second line.\n\nErrors by `code`:\n\n- `404 cart_not_found`, `404 product_not_found` (the `product_id` in the\n  body names no active product of the store).\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 product_unavailable`: the product is archived.\n- `409 currency_mismatch`: the product is not priced in the cart's currency.\n- `409 insufficient_inventory`: the resulting quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the resulting quantity exceeds 999,\n  or the cart's total would exceed 9,007,199,254,740,991 minor units.",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -343,7 +345,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Change the quantity of a cart item\n\nSets the quantity of one cart line and returns the updated cart.\n\nErrors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,\n`409 cart_not_open`, `409 product_unavailable`,\n`409 insufficient_inventory`.",
+    description: "Change the quantity of a cart item\n\nSets the quantity of one cart line and returns the updated cart.\n\nErrors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,\n`409 cart_not_open`, `409 product_unavailable`,\n`409 insufficient_inventory`, `409 quantity_limit_exceeded` (the\ncart's total would exceed 9,007,199,254,740,991 minor units).",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -432,7 +434,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 512
+              "maxLength": 512,
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             }
           }
         }
@@ -448,7 +451,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Place an order\n\nTurns an open cart into an order. The order snapshots the name, SKU and\nprice of every line, the stock of each product is decremented, and the\ncart's status becomes `ordered`. Payment capture is outside this API: a\nplaced order starts as `paid`.\n\nSend an `Idempotency-Key`: a retry with the same key and body returns\nthe original order instead of placing a second one.\n\nErrors by `code`:\n\n- `404 cart_not_found`.\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 cart_empty`: the cart has no items.\n- `409 product_unavailable`: an item's product has been archived.\n- `409 insufficient_inventory`: an item's quantity exceeds the stock.\n- `409 idempotency_request_in_progress`: a request with this key is\n  still running.\n- `422 idempotency_key_reused`: the key was used with a different body.",
+    description: "Place an order\n\nTurns an open cart into an order. The order snapshots the name, SKU and\nprice of every line, the stock of each product is decremented, and the\ncart's status becomes `ordered`. Payment capture is outside this API: a\nplaced order starts as `paid`.\n\nSend an `Idempotency-Key`: a retry with the same key and body returns\nthe original order instead of placing a second one.\n\nErrors by `code`:\n\n- `404 cart_not_found`.\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 cart_empty`: the cart has no items.\n- `409 product_unavailable`: an item's product has been archived.\n- `409 insufficient_inventory`: an item's quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the order's total would exceed\n  9,007,199,254,740,991 minor units.\n- `409 idempotency_request_in_progress`: a request with this key is\n  still running.\n- `422 idempotency_key_reused`: the key was used with a different body.",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -456,10 +459,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "type": "object",
           "properties": {
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 255
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [
@@ -562,10 +566,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "type": "object",
           "properties": {
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 255
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [
@@ -641,12 +646,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 200,
-              "description": "Display name."
+              "description": "Display name.",
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             },
             "description": {
               "type": "string",
               "maxLength": 5000,
-              "description": "Longer text for the product page."
+              "description": "Longer text for the product page. Tabs and line breaks are allowed;\nother control characters are not.\n",
+              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
             },
             "price": {
               "$ref": "#/$defs/Money"
@@ -772,7 +779,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 200,
-              "description": "Display name."
+              "description": "Display name.",
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             },
             "description": {
               "type": [
@@ -780,7 +788,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
                 "null"
               ],
               "maxLength": 5000,
-              "description": "Longer text for the product page, or null to clear it."
+              "description": "Longer text for the product page, or null to clear it. Tabs and line\nbreaks are allowed; other control characters are not.\n",
+              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
             },
             "price": {
               "$ref": "#/$defs/Money"
@@ -847,7 +856,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "admin",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Adjust the stock of a product\n\nAdds `delta` (negative to remove) to the product's inventory, records\nwhy, and returns the product with its new inventory.\n\nErrors by `code`: `404 product_not_found`,\n`409 insufficient_inventory` (the stock would drop below zero).",
+    description: "Adjust the stock of a product\n\nAdds `delta` (negative to remove) to the product's inventory, records\nwhy, and returns the product with its new inventory.\n\nErrors by `code`: `404 product_not_found`,\n`409 insufficient_inventory` (the stock would drop below zero),\n`409 inventory_limit_exceeded` (the stock would exceed 2,147,483,647\nunits, the most a product can hold).",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -917,7 +926,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 500,
-              "description": "Free text for the record."
+              "description": "Free text for the record; tabs and line breaks are allowed.",
+              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
             }
           },
           "examples": [
@@ -957,7 +967,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 512
+              "maxLength": 512,
+              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
             },
             "status": {
               "description": "Only orders in this status.",
@@ -1042,10 +1053,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "$ref": "#/$defs/Id"
             },
             "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n",
+              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
               "type": "string",
               "minLength": 1,
-              "maxLength": 255
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7E]*$"
             }
           },
           "required": [
@@ -1121,7 +1133,8 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "type": "string",
               "minLength": 1,
               "maxLength": 500,
-              "description": "Why the refund is made, for the record."
+              "description": "Why the refund is made, for the record; tabs and line breaks are allowed.",
+              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
             }
           },
           "examples": [
@@ -1145,7 +1158,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "admin",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Cancel an order\n\nCancels an order that is `paid` or `partially_refunded`: the ordered\nquantities go back to stock, whatever has not been refunded yet is\nrefunded (so `refunded_amount` equals `total`), and the status becomes\n`cancelled`.\n\nErrors by `code`: `404 order_not_found`, `409 order_not_cancellable`\n(the order is already `refunded` or `cancelled`).",
+    description: "Cancel an order\n\nCancels an order that is `paid` or `partially_refunded`: the ordered\nquantities go back to stock, whatever has not been refunded yet is\nrefunded (so `refunded_amount` equals `total`), and the status becomes\n`cancelled`.\n\nErrors by `code`: `404 order_not_found`, `409 order_not_cancellable`\n(the order is already `refunded` or `cancelled`),\n`409 inventory_limit_exceeded` (returning the quantities would take a\nproduct's stock past 2,147,483,647 units; nothing changes: lower that\nstock with an inventory adjustment, then cancel again).",
     inputSchema: {
       "type": "object",
       "properties": {

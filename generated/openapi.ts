@@ -119,7 +119,8 @@ export interface paths {
          *     - `409 product_unavailable`: the product is archived.
          *     - `409 currency_mismatch`: the product is not priced in the cart's currency.
          *     - `409 insufficient_inventory`: the resulting quantity exceeds the stock.
-         *     - `409 quantity_limit_exceeded`: the resulting quantity exceeds 999.
+         *     - `409 quantity_limit_exceeded`: the resulting quantity exceeds 999,
+         *       or the cart's total would exceed 9,007,199,254,740,991 minor units.
          */
         post: operations["addCartItem"];
         delete?: never;
@@ -159,7 +160,8 @@ export interface paths {
          *
          *     Errors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,
          *     `409 cart_not_open`, `409 product_unavailable`,
-         *     `409 insufficient_inventory`.
+         *     `409 insufficient_inventory`, `409 quantity_limit_exceeded` (the
+         *     cart's total would exceed 9,007,199,254,740,991 minor units).
          */
         patch: operations["updateCartItem"];
         trace?: never;
@@ -195,6 +197,8 @@ export interface paths {
          *     - `409 cart_empty`: the cart has no items.
          *     - `409 product_unavailable`: an item's product has been archived.
          *     - `409 insufficient_inventory`: an item's quantity exceeds the stock.
+         *     - `409 quantity_limit_exceeded`: the order's total would exceed
+         *       9,007,199,254,740,991 minor units.
          *     - `409 idempotency_request_in_progress`: a request with this key is
          *       still running.
          *     - `422 idempotency_key_reused`: the key was used with a different body.
@@ -330,7 +334,9 @@ export interface paths {
          *     why, and returns the product with its new inventory.
          *
          *     Errors by `code`: `404 product_not_found`,
-         *     `409 insufficient_inventory` (the stock would drop below zero).
+         *     `409 insufficient_inventory` (the stock would drop below zero),
+         *     `409 inventory_limit_exceeded` (the stock would exceed 2,147,483,647
+         *     units, the most a product can hold).
          */
         post: operations["adminAdjustInventory"];
         delete?: never;
@@ -438,7 +444,10 @@ export interface paths {
          *     `cancelled`.
          *
          *     Errors by `code`: `404 order_not_found`, `409 order_not_cancellable`
-         *     (the order is already `refunded` or `cancelled`).
+         *     (the order is already `refunded` or `cancelled`),
+         *     `409 inventory_limit_exceeded` (returning the quantities would take a
+         *     product's stock past 2,147,483,647 units; nothing changes: lower that
+         *     stock with an inventory adjustment, then cancel again).
          */
         post: operations["adminCancelOrder"];
         delete?: never;
@@ -553,7 +562,10 @@ export interface components {
             sku: components["schemas"]["Sku"];
             /** @description Display name. */
             name: string;
-            /** @description Longer text for the product page. */
+            /**
+             * @description Longer text for the product page. Tabs and line breaks are allowed;
+             *     other control characters are not.
+             */
             description?: string;
             price: components["schemas"]["Money"];
             /**
@@ -576,7 +588,10 @@ export interface components {
             sku?: components["schemas"]["Sku"];
             /** @description Display name. */
             name?: string;
-            /** @description Longer text for the product page, or null to clear it. */
+            /**
+             * @description Longer text for the product page, or null to clear it. Tabs and line
+             *     breaks are allowed; other control characters are not.
+             */
             description?: string | null;
             price?: components["schemas"]["Money"];
         };
@@ -605,7 +620,7 @@ export interface components {
             /** @description Units to add (positive) or remove (negative); never zero. */
             delta: number;
             reason: components["schemas"]["InventoryAdjustmentReason"];
-            /** @description Free text for the record. */
+            /** @description Free text for the record; tabs and line breaks are allowed. */
             note?: string;
         };
         /**
@@ -825,7 +840,7 @@ export interface components {
         RefundCreate: {
             /** @description How much to refund, in the order's currency. */
             amount: components["schemas"]["PositiveMoney"];
-            /** @description Why the refund is made, for the record. */
+            /** @description Why the refund is made, for the record; tabs and line breaks are allowed. */
             reason?: string;
         };
         /**
@@ -947,8 +962,8 @@ export interface components {
          * @description The request is valid but conflicts with the current state of a
          *     resource. Each operation lists the codes it can return, among:
          *     `cart_not_open`, `cart_empty`, `currency_mismatch`,
-         *     `insufficient_inventory`, `quantity_limit_exceeded`,
-         *     `product_unavailable`, `product_archived`, `sku_taken`,
+         *     `insufficient_inventory`, `inventory_limit_exceeded`,
+         *     `quantity_limit_exceeded`, `product_unavailable`, `product_archived`, `sku_taken`,
          *     `order_not_refundable`, `order_not_cancellable`,
          *     `refund_exceeds_remaining`, `idempotency_request_in_progress`.
          */
@@ -1031,7 +1046,8 @@ export interface components {
          *     answers `422 idempotency_key_reused`; a retry while the first request
          *     is still running answers `409 idempotency_request_in_progress`. Only
          *     successful responses are remembered: after an error, a retry with the
-         *     same key runs the operation again.
+         *     same key runs the operation again. 1 to 255 visible ASCII characters
+         *     (`!` to `~`: no spaces, no control characters).
          * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
          */
         IdempotencyKey: string;
@@ -1313,7 +1329,8 @@ export interface operations {
                  *     answers `422 idempotency_key_reused`; a retry while the first request
                  *     is still running answers `409 idempotency_request_in_progress`. Only
                  *     successful responses are remembered: after an error, a retry with the
-                 *     same key runs the operation again.
+                 *     same key runs the operation again. 1 to 255 visible ASCII characters
+                 *     (`!` to `~`: no spaces, no control characters).
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
@@ -1387,7 +1404,8 @@ export interface operations {
                  *     answers `422 idempotency_key_reused`; a retry while the first request
                  *     is still running answers `409 idempotency_request_in_progress`. Only
                  *     successful responses are remembered: after an error, a retry with the
-                 *     same key runs the operation again.
+                 *     same key runs the operation again. 1 to 255 visible ASCII characters
+                 *     (`!` to `~`: no spaces, no control characters).
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
@@ -1592,7 +1610,8 @@ export interface operations {
                  *     answers `422 idempotency_key_reused`; a retry while the first request
                  *     is still running answers `409 idempotency_request_in_progress`. Only
                  *     successful responses are remembered: after an error, a retry with the
-                 *     same key runs the operation again.
+                 *     same key runs the operation again. 1 to 255 visible ASCII characters
+                 *     (`!` to `~`: no spaces, no control characters).
                  * @example 5d0f6f0e-8a43-4c39-9a5e-0c1f1c7b6a21
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];

@@ -1,4 +1,5 @@
 import type { SpecSchema } from "../model/operation-model.js";
+import { textRule } from "./control-characters.js";
 import type { JsonSchema, JsonValue } from "./json-schema.js";
 
 const COMPONENT_PREFIX = "#/components/schemas/";
@@ -32,6 +33,12 @@ export interface ConvertContext {
   readonly onComponentRef?: (name: string) => void;
   /** Called with each `format` met, so the validator can register unknown ones. */
   readonly onFormat?: (format: string) => void;
+  /**
+   * Request hygiene: string schemas refuse control characters unless they
+   * opt out with `x-allow-control-characters` (see control-characters.ts).
+   * On for requests; a converter of response schemas would turn it off.
+   */
+  readonly refuseControlCharacters: boolean;
 }
 
 /**
@@ -44,7 +51,10 @@ export interface ConvertContext {
  *   with `unevaluatedProperties: false`, so unknown fields are rejected even
  *   through composition; subschemas of in-place applicators (`allOf`,
  *   `oneOf`, `if`, `not`…) stay open and their holder closes;
- * - `readOnly` properties are not required in requests (OpenAPI 3 §4.8.24).
+ * - `readOnly` properties are not required in requests (OpenAPI 3 §4.8.24);
+ * - with `refuseControlCharacters`, string schemas refuse U+0000–U+001F and
+ *   U+007F (TAB, LF, CR too unless `x-allow-control-characters: whitespace`;
+ *   nothing with `all`), see `textRule`.
  */
 export function convertSchema(schema: SpecSchema, context: ConvertContext, closable = true): JsonSchema {
   if (typeof schema === "boolean") return schema;
@@ -84,6 +94,8 @@ function convertKeywords(source: Record<string, unknown>, context: ConvertContex
   if (typeof source.format === "string") context.onFormat?.(source.format);
   dropReadOnlyFromRequired(source, out);
   if (closable && describesClosableObject(out)) out.unevaluatedProperties = false;
+  // After closing: the rule may add an `allOf`, which must not make a string-or-object schema look closable.
+  if (context.refuseControlCharacters) Object.assign(out, textRule(source, out));
   if (source.nullable === true && context.openapiVersion === "3.0") return makeNullable(out);
   return out;
 }

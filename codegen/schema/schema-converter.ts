@@ -81,6 +81,8 @@ export class SchemaConverter {
       openComponents: this.openComponents,
       onComponentRef: (name) => references.add(name),
       onFormat: (format) => this.formats.add(format),
+      // Request schemas: text refuses control characters unless the contract opts out.
+      refuseControlCharacters: true,
     };
   }
 }

@@ -476,9 +476,11 @@ validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const adminCreateProduct_jsonBody = validate11;
 const schema12 = {"$ref":"components#/$defs/ProductCreate"};
-const schema13 = {"type":"object","description":"A new product. It starts `active`.","required":["sku","name","price"],"additionalProperties":false,"properties":{"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","minLength":1,"maxLength":200,"description":"Display name."},"description":{"type":"string","maxLength":5000,"description":"Longer text for the product page."},"price":{"$ref":"#/$defs/Money"},"inventory":{"type":"integer","minimum":0,"maximum":1000000,"default":0,"description":"Units in stock to start with."}},"examples":[{"sku":"MUG-BLUE","name":"Blue enamel mug","description":"A 350 ml enamel mug that survives camp fires.","price":{"amount":1500,"currency":"EUR"},"inventory":42}]};
+const schema13 = {"type":"object","description":"A new product. It starts `active`.","required":["sku","name","price"],"additionalProperties":false,"properties":{"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","minLength":1,"maxLength":200,"description":"Display name.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"description":{"type":"string","maxLength":5000,"description":"Longer text for the product page. Tabs and line breaks are allowed;\nother control characters are not.\n","pattern":"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},"price":{"$ref":"#/$defs/Money"},"inventory":{"type":"integer","minimum":0,"maximum":1000000,"default":0,"description":"Units in stock to start with."}},"examples":[{"sku":"MUG-BLUE","name":"Blue enamel mug","description":"A 350 ml enamel mug that survives camp fires.","price":{"amount":1500,"currency":"EUR"},"inventory":42}]};
 const schema14 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n","examples":["MUG-BLUE"]};
 const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+const pattern2 = new RegExp("^[^\\x00-\\x1F\\x7F]*$", "u");
+const pattern3 = new RegExp("^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$", "u");
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema15 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
 
@@ -725,14 +727,24 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern2.test(data1)){
+const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -744,23 +756,33 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 5000){
-const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern3.test(data2)){
+const err11 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -780,29 +802,7 @@ var valid0 = _errs9 === errors;
 let data4 = data.inventory;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err11 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-const _errs11 = errors;
-if(typeof data4 == "number"){
-if(data4 > 1000000 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(data4 < 0 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err13 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -811,16 +811,38 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-var valid0 = _errs10 === errors;
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 1000000 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -853,7 +875,7 @@ validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const adminUpdateProduct_jsonBody = validate16;
 const schema17 = {"$ref":"components#/$defs/ProductUpdate"};
-const schema18 = {"type":"object","description":"The fields to change; at least one. Send `description: null` to clear\nthe description.\n","minProperties":1,"additionalProperties":false,"properties":{"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","minLength":1,"maxLength":200,"description":"Display name."},"description":{"type":["string","null"],"maxLength":5000,"description":"Longer text for the product page, or null to clear it."},"price":{"$ref":"#/$defs/Money"}},"examples":[{"price":{"amount":1299,"currency":"EUR"}}]};
+const schema18 = {"type":"object","description":"The fields to change; at least one. Send `description: null` to clear\nthe description.\n","minProperties":1,"additionalProperties":false,"properties":{"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","minLength":1,"maxLength":200,"description":"Display name.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"description":{"type":["string","null"],"maxLength":5000,"description":"Longer text for the product page, or null to clear it. Tabs and line\nbreaks are allowed; other control characters are not.\n","pattern":"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},"price":{"$ref":"#/$defs/Money"}},"examples":[{"price":{"amount":1299,"currency":"EUR"}}]};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -945,14 +967,24 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern2.test(data1)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -962,24 +994,34 @@ if(data.description !== undefined){
 let data2 = data.description;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema18.properties.description.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema18.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err8);
 }
 errors++;
 }
 const _errs8 = errors;
 if(typeof data2 === "string"){
 if(func0(data2) > 5000){
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
+const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern3.test(data2)){
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -999,12 +1041,12 @@ var valid0 = _errs9 === errors;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err11];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -1037,7 +1079,7 @@ validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const adminAdjustInventory_jsonBody = validate20;
 const schema20 = {"$ref":"components#/$defs/InventoryAdjustmentCreate"};
-const schema21 = {"type":"object","description":"A change to a product's stock.","required":["delta","reason"],"additionalProperties":false,"properties":{"delta":{"type":"integer","minimum":-1000000,"maximum":1000000,"not":{"const":0},"description":"Units to add (positive) or remove (negative); never zero."},"reason":{"$ref":"#/$defs/InventoryAdjustmentReason"},"note":{"type":"string","minLength":1,"maxLength":500,"description":"Free text for the record."}},"examples":[{"delta":24,"reason":"restock","note":"Pallet from the March delivery."}]};
+const schema21 = {"type":"object","description":"A change to a product's stock.","required":["delta","reason"],"additionalProperties":false,"properties":{"delta":{"type":"integer","minimum":-1000000,"maximum":1000000,"not":{"const":0},"description":"Units to add (positive) or remove (negative); never zero."},"reason":{"$ref":"#/$defs/InventoryAdjustmentReason"},"note":{"type":"string","minLength":1,"maxLength":500,"description":"Free text for the record; tabs and line breaks are allowed.","pattern":"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"}},"examples":[{"delta":24,"reason":"restock","note":"Pallet from the March delivery."}]};
 const schema22 = {"type":"string","enum":["restock","correction","damage","return","other"],"description":"Why the stock changes: `restock` (goods received), `correction`\n(a count differed), `damage` (goods written off), `return` (goods came\nback from a customer), `other` (explain in `note`).\n"};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1215,9 +1257,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data2)){
+const err12 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1226,16 +1267,27 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid0 = _errs9 === errors;
-}
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+var valid0 = _errs9 === errors;
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -1268,7 +1320,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const adminRefundOrder_jsonBody = validate23;
 const schema23 = {"$ref":"components#/$defs/RefundCreate"};
-const schema24 = {"type":"object","description":"A refund to make on an order.","required":["amount"],"additionalProperties":false,"properties":{"amount":{"description":"How much to refund, in the order's currency.","$ref":"#/$defs/PositiveMoney"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the refund is made, for the record."}},"examples":[{"amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped."}]};
+const schema24 = {"type":"object","description":"A refund to make on an order.","required":["amount"],"additionalProperties":false,"properties":{"amount":{"description":"How much to refund, in the order's currency.","$ref":"#/$defs/PositiveMoney"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the refund is made, for the record; tabs and line breaks are allowed.","pattern":"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"}},"examples":[{"amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped."}]};
 const schema25 = {"type":"object","description":"Like Money, but the amount must be at least one minor unit.","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"Amount in minor units, at least 1."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":500,"currency":"EUR"}]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1472,9 +1524,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-else {
-const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data1)){
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1483,16 +1534,27 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid0 = _errs3 === errors;
-}
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+var valid0 = _errs3 === errors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }

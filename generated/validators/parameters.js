@@ -3,10 +3,11 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const listProducts_parameters = validate0;
-const schema0 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512},"q":{"description":"Case-insensitive text that the product name or SKU must contain.","type":"string","minLength":1,"maxLength":200},"currency":{"description":"Only products priced in this currency.","$ref":"components#/$defs/Currency"}}}}};
+const schema0 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\x00-\\x1F\\x7F]*$"},"q":{"description":"Case-insensitive text that the product name or SKU must contain.","type":"string","minLength":1,"maxLength":200,"pattern":"^[^\\x00-\\x1F\\x7F]*$"},"currency":{"description":"Only products priced in this currency.","$ref":"components#/$defs/Currency"}}}}};
 const schema2 = {"type":"string","pattern":"^[A-Z]{3}$","description":"An ISO 4217 currency code in upper case.","examples":["EUR"]};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("^[A-Z]{3}$", "u");
+const pattern0 = new RegExp("^[^\\x00-\\x1F\\x7F]*$", "u");
+const pattern2 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -147,6 +148,16 @@ vErrors.push(err5);
 }
 errors++;
 }
+if(!pattern0.test(data2)){
+const err6 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 }
 var valid1 = _errs5 === errors;
 }
@@ -172,12 +183,12 @@ else if(data3 === null){
 coerced2 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err7];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -191,22 +202,32 @@ data0["q"] = coerced2;
 const _errs8 = errors;
 if(typeof data3 === "string"){
 if(func0(data3) > 200){
-const err7 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(func0(data3) < 1){
-const err8 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+if(func0(data3) < 1){
+const err9 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern0.test(data3)){
+const err10 = {instancePath:instancePath+"/query/q",schemaPath:"#/properties/query/properties/q/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -236,12 +257,12 @@ else if(data4 === null){
 coerced3 = "";
 }
 else {
-const err9 = {instancePath:instancePath+"/query/currency",schemaPath:"components#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/query/currency",schemaPath:"components#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err11];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -254,13 +275,13 @@ data0["currency"] = coerced3;
 }
 const _errs11 = errors;
 if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err10 = {instancePath:instancePath+"/query/currency",schemaPath:"components#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern2.test(data4)){
+const err12 = {instancePath:instancePath+"/query/currency",schemaPath:"components#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err12];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -270,12 +291,12 @@ var valid1 = _errs9 === errors;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err13];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err13);
 }
 errors++;
 }
@@ -283,12 +304,12 @@ var valid0 = _errs1 === errors;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err14];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -1014,7 +1035,7 @@ return errors === 0;
 validate6.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
 
 export const listOrders_parameters = validate7;
-const schema15 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512}}}}};
+const schema15 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\x00-\\x1F\\x7F]*$"}}}}};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1155,12 +1176,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-var valid1 = _errs5 === errors;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern0.test(data2)){
+const err6 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1169,16 +1186,30 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid0 = _errs1 === errors;
+}
+var valid1 = _errs5 === errors;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err7 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -1190,7 +1221,8 @@ validate7.evaluated = {"props":{"query":true},"dynamicProps":false,"dynamicItems
 export const placeOrder_parameters = validate8;
 const schema16 = {"type":"object","properties":{"headers":{"$ref":"components#/$defs/__shared2"}}};
 const schema17 = {"type":"object","properties":{"Idempotency-Key":{"$ref":"components#/$defs/__shared1"}},"required":["Idempotency-Key"]};
-const schema18 = {"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again.\n","type":"string","minLength":1,"maxLength":255};
+const schema18 = {"description":"A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\x21-\\x7E]*$"};
+const pattern4 = new RegExp("^[\\x21-\\x7E]*$", "u");
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1275,18 +1307,28 @@ vErrors.push(err3);
 }
 errors++;
 }
+if(!pattern4.test(data0)){
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 }
 var valid1 = _errs2 === errors;
 var valid0 = _errs1 === errors;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -1537,18 +1579,28 @@ vErrors.push(err3);
 }
 errors++;
 }
+if(!pattern4.test(data0)){
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 }
 var valid1 = _errs2 === errors;
 var valid0 = _errs1 === errors;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -1946,7 +1998,7 @@ return errors === 0;
 validate17.evaluated = {"props":{"params":true},"dynamicProps":false,"dynamicItems":false};
 
 export const adminListOrders_parameters = validate18;
-const schema30 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512},"status":{"description":"Only orders in this status.","$ref":"components#/$defs/OrderStatus"}}}}};
+const schema30 = {"type":"object","properties":{"query":{"type":"object","properties":{"limit":{"description":"Maximum number of items in the page.","type":"integer","minimum":1,"maximum":100,"default":20},"cursor":{"description":"Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n","type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\x00-\\x1F\\x7F]*$"},"status":{"description":"Only orders in this status.","$ref":"components#/$defs/OrderStatus"}}}}};
 const schema31 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2088,6 +2140,16 @@ vErrors.push(err5);
 }
 errors++;
 }
+if(!pattern0.test(data2)){
+const err6 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 }
 var valid1 = _errs5 === errors;
 }
@@ -2114,12 +2176,12 @@ else if(data3 === null){
 coerced2 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err7];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -2133,21 +2195,7 @@ data0["status"] = coerced2;
 const _errs9 = errors;
 const vSchema0 = schema31.enum;
 if(!((((data3 === "paid") || (data3 === "partially_refunded")) || (data3 === "refunded")) || (data3 === "cancelled"))){
-const err7 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid2 = _errs8 === errors;
-var valid1 = _errs7 === errors;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err8 = {instancePath:instancePath+"/query/status",schemaPath:"components#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2156,16 +2204,30 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid0 = _errs1 === errors;
+var valid2 = _errs8 === errors;
+var valid1 = _errs7 === errors;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -2376,18 +2438,28 @@ vErrors.push(err3);
 }
 errors++;
 }
+if(!pattern4.test(data0)){
+const err4 = {instancePath:instancePath+"/Idempotency-Key",schemaPath:"components#/$defs/__shared1/pattern",keyword:"pattern",params:{pattern: "^[\\x21-\\x7E]*$"},message:"must match pattern \""+"^[\\x21-\\x7E]*$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 }
 var valid1 = _errs2 === errors;
 var valid0 = _errs1 === errors;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err5);
 }
 errors++;
 }

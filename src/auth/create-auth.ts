@@ -8,6 +8,7 @@ import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-exe
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import type { Database } from "../db/schema.js";
+import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
 import { passkeySupport } from "./passkey-support.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
@@ -54,6 +55,7 @@ export function createAuth(options: AuthOptions) {
     plugins: [
       // First: its hooks run before any other plugin's (deny by default, one audience per token).
       routeFirewall(),
+      controlCharacterGuard(),
       organization(),
       apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
       createAgentAuthPlugin(options.db, {

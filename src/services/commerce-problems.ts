@@ -14,6 +14,7 @@ const PROBLEMS = {
   cart_empty: [409, "Cart is empty"],
   currency_mismatch: [409, "Currency mismatch"],
   insufficient_inventory: [409, "Not enough stock"],
+  inventory_limit_exceeded: [409, "Stock limit exceeded"],
   quantity_limit_exceeded: [409, "Quantity limit exceeded"],
   product_unavailable: [409, "Product unavailable"],
   product_archived: [409, "Product is archived"],

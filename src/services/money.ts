@@ -12,8 +12,9 @@ export function moneyOf(amount: string | number | bigint, currency: string): Mon
 
 /**
  * Refuses an input amount JavaScript cannot hold exactly. The contract's
- * Money schema has no maximum, so 1e20 passes validation; it would round
- * silently here and overflow the bigint column there.
+ * Money schema says `maximum: 2^53 - 1` and the validators refuse more; this
+ * is the service's own guard for callers that skip them (a bigger amount
+ * would round silently here).
  */
 export function assertSafeAmount(amount: number, pointer: string): void {
   if (!Number.isSafeInteger(amount)) {

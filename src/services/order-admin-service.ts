@@ -5,6 +5,7 @@ import type { OrderRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { commerceProblem } from "./commerce-problems.js";
+import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
 import { toOrder, toRefund, type Order, type Refund } from "./order-mapper.js";
 
@@ -61,7 +62,9 @@ export class OrderAdminService {
   /**
    * Cancels a `paid` or `partially_refunded` order: its quantities go back to
    * stock and whatever was not refunded yet is refunded (recorded as a refund
-   * row, so refunds always add up to `refunded_amount`).
+   * row, so refunds always add up to `refunded_amount`). Stock that would
+   * pass the column's maximum is 409 `inventory_limit_exceeded` and the whole
+   * cancellation rolls back: the merchant lowers that stock and cancels again.
    */
   async cancel(orderId: string): Promise<Order> {
     return this.scope.transaction(async (scope) => {
@@ -72,11 +75,16 @@ export class OrderAdminService {
       const items = await scope.selectFrom("order_items").selectAll().where("order_id", "=", orderId).orderBy("position").execute();
       // Same product-id order as order placement, so the two cannot deadlock on product rows.
       for (const item of [...items].sort((a, b) => (a.product_id < b.product_id ? -1 : 1))) {
-        await scope
+        const restocked = await scope
           .updateTable("products")
           .set((eb) => ({ inventory: eb("inventory", "+", item.quantity), updated_at: sql<Date>`now()` }))
           .where("id", "=", item.product_id)
-          .execute();
+          .where(stockStaysInRange(item.quantity))
+          .executeTakeFirst();
+        // Products are never deleted (order items reference them), so no row means the limit.
+        if (restocked.numUpdatedRows === 0n) {
+          throw inventoryLimitExceeded(item.sku, `so order ${orderId} cannot be cancelled until it is lowered`);
+        }
       }
       const remaining = Number(order.total_amount) - Number(order.refunded_amount);
       if (remaining > 0) {

@@ -6,15 +6,13 @@ import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { commerceProblem } from "./commerce-problems.js";
 import { isUniqueViolation } from "./database-errors.js";
+import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
 import { toProduct, type Product } from "./product-mapper.js";
 
 type ProductCreate = components["schemas"]["ProductCreate"];
 type ProductUpdate = components["schemas"]["ProductUpdate"];
 type InventoryAdjustmentCreate = components["schemas"]["InventoryAdjustmentCreate"];
-
-/** Inventory is a PostgreSQL integer; stock beyond it is refused, not an overflow error. */
-const MAX_INVENTORY = 2_147_483_647;
 
 /** The merchant's catalog operations: any product of the store, archived ones included. */
 export class ProductAdminService {
@@ -100,7 +98,7 @@ export class ProductAdminService {
         .updateTable("products")
         .set((eb) => ({ inventory: eb("inventory", "+", input.delta), updated_at: sql<Date>`now()` }))
         .where("id", "=", productId)
-        .where(sql<boolean>`inventory::bigint + ${input.delta} between 0 and ${MAX_INVENTORY}`)
+        .where(stockStaysInRange(input.delta))
         .returningAll()
         .executeTakeFirst();
       if (!row) {
@@ -110,7 +108,7 @@ export class ProductAdminService {
             { pointer: "/body/delta", detail: `must be >= ${-current.inventory}` },
           ]);
         }
-        throw commerceProblem("quantity_limit_exceeded", `Stock cannot exceed ${MAX_INVENTORY} units.`);
+        throw inventoryLimitExceeded(current.sku, "the most a product can hold");
       }
       await scope
         .insertInto("inventory_adjustments", {

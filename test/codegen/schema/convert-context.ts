@@ -1,6 +1,10 @@
 import type { ConvertContext } from "../../../codegen/schema/convert-schema.js";
 
-/** A conversion context for unit tests; records the components and formats reported. */
+/**
+ * A conversion context for unit tests; records the components and formats
+ * reported. The control-character rule is off unless a test turns it on, so
+ * each table shows only the keywords it is about.
+ */
 export function testContext(overrides: Partial<ConvertContext> = {}): ConvertContext & { refs: string[]; formats: string[] } {
   const refs: string[] = [];
   const formats: string[] = [];
@@ -10,6 +14,7 @@ export function testContext(overrides: Partial<ConvertContext> = {}): ConvertCon
     openComponents: new Set(),
     onComponentRef: (name) => refs.push(name),
     onFormat: (format) => formats.push(format),
+    refuseControlCharacters: false,
     ...overrides,
     refs,
     formats,
