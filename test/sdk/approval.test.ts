@@ -121,8 +121,9 @@ describe("waitForApproval", () => {
     expect(error).toBeInstanceOf(ApprovalExpiredError);
     expect(elapsed).toBeGreaterThanOrEqual(1000 - EARLY);
     expect(elapsed).toBeLessThan(1800);
-    // Polls at 0.3, 0.6, 0.9 and the deadline (1.0); a loaded machine may finish the third past the deadline and stop there.
-    expect(server.requests.length).toBeGreaterThanOrEqual(3);
+    // Polls at 0.3, 0.6, 0.9 and the deadline (1.0); a loaded machine stretches the intervals (seen: only the polls at
+    // ~0.45 and ~0.95 s while the whole suite ran on two busy cores). What matters: a last poll at the deadline, below.
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
     expect(server.requests.length).toBeLessThanOrEqual(4);
     const lastPoll = server.requests.at(-1)!.at - started;
     expect(lastPoll).toBeGreaterThanOrEqual(900 - EARLY);
