@@ -15,13 +15,16 @@ export interface Runtime {
   readonly auth: Auth;
 }
 
-/** Reads the environment; on bad variables prints one line each and exits 1 (no stack trace). */
+/**
+ * Reads the environment; on bad variables prints one line each ("invalid
+ * environment: NAME: rule (got …)", secrets by length only) and exits 1.
+ */
 export function readConfigOrExit(): AppConfig {
   try {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Invalid environment:\n${error.problems.map((line) => `  ${line}`).join("\n")}`);
+      for (const problem of error.problems) console.error(`invalid environment: ${problem}`);
       process.exit(1);
     }
     throw error;

@@ -15,7 +15,7 @@ const EnvSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-500").max(500, "must be 1-500").default(10),
   DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
-  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   API_PUBLIC_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   TRUST_PROXY: booleanString.default(false),
@@ -26,7 +26,16 @@ const EnvSchema = z.object({
   AGENT_PROXY_API_KEY: z.string().min(16, "must be an API key").optional(),
   AGENT_APPROVAL_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer")
+    .min(0, "must be 0-600000")
+    .max(600_000, "must be 0-600000")
+    .default(10_000),
 });
+
+/** Variables whose values must never appear in a message (they are, or contain, credentials). */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BETTER_AUTH_SECRET", "AGENT_PROXY_API_KEY"]);
 
 export interface AppConfig {
   readonly env: "development" | "production" | "test";
@@ -56,6 +65,8 @@ export interface AppConfig {
   /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
   readonly agentApprovalWebhookUrl: string | undefined;
   readonly logLevel: string;
+  /** How long SIGTERM/SIGINT waits for in-flight requests before cutting them (SHUTDOWN_TIMEOUT_MS). */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Bad environment variables, one readable line each. */
@@ -76,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+        return `${name}: ${issue.message} (got ${describeValue(name, env[name])})`;
       }),
     );
   }
@@ -106,7 +117,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     agentProxyApiKey: values.AGENT_PROXY_API_KEY,
     agentApprovalWebhookUrl: values.AGENT_APPROVAL_WEBHOOK_URL,
     logLevel: values.LOG_LEVEL,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/**
+ * What a message may say about a bad value: secrets only by length (a log or
+ * terminal is no place for them), URLs without their password (everything up
+ * to the last "@", as a malformed URL may hold a raw "@" in it), the rest as is.
+ */
+function describeValue(name: string, value: string | undefined): string {
+  if (value === undefined) return "nothing";
+  if (SECRET_VARIABLES.has(name)) return `${value.length} characters`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, "$1:***@"));
 }
 
 function stripTrailingSlash(url: string): string {
