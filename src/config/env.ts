@@ -14,6 +14,12 @@ const EnvSchema = z.object({
     .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-500").max(500, "must be 1-500").default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer")
+    .min(100, "must be 100-120000")
+    .max(120_000, "must be 100-120000")
+    .default(5_000),
   DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
@@ -42,6 +48,8 @@ export interface AppConfig {
   readonly port: number;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** How long start-up waits for PostgreSQL to answer `select 1` (DATABASE_CONNECT_TIMEOUT_MS). */
+  readonly databaseConnectTimeoutMs: number;
   /** Where the embedded database lives when DATABASE_URL is unset. */
   readonly dataDir: string;
   readonly authSecret: string;
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: values.PORT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir: values.DATA_DIR,
     authSecret: values.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
     usingDevelopmentSecret: !values.BETTER_AUTH_SECRET,

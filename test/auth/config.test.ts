@@ -49,6 +49,12 @@ describe("loadConfig", () => {
     }
   });
 
+  it("bounds the start-up database check by DATABASE_CONNECT_TIMEOUT_MS, 5 s by default", () => {
+    expect(loadConfig({}).databaseConnectTimeoutMs).toBe(5_000);
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "1500" }).databaseConnectTimeoutMs).toBe(1_500);
+    expect(problemsOf({ DATABASE_CONNECT_TIMEOUT_MS: "0" })).toEqual([expect.stringMatching(/^DATABASE_CONNECT_TIMEOUT_MS: must be 100-120000/)]);
+  });
+
   it("refuses the development secret in production", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^BETTER_AUTH_SECRET: is required in production/)]);
     expect(problemsOf({ NODE_ENV: "production", BETTER_AUTH_SECRET: "s".repeat(40) })).toEqual([]);
