@@ -8,14 +8,15 @@
  * Start-up failures an operator can fix (bad variable, unusable DATA_DIR,
  * unreachable database, port in use) print one line on stderr and exit 1;
  * the banner is printed only once the server listens.
- * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
+ * SIGTERM/SIGINT: drain (see graceful-server.ts, shutdown-on-signals.ts).
  */
 import { guardOutboundConnections, openRuntime, readConfigOrExit, startUpStep } from "./bootstrap.js";
 import { migrateAll } from "./db/migrate.js";
 import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
-import { createServer } from "node:http";
 import { assembleApp } from "./http/assemble-app.js";
+import { createGracefulServer } from "./http/graceful-server.js";
 import { assertPortAvailable, listen } from "./lifecycle/listen.js";
+import { shutDownOnSignals } from "./lifecycle/shutdown-on-signals.js";
 import { createLogger } from "./logging/logger.js";
 import { schedulePurge } from "./services/idempotency-key-purge.js";
 
@@ -42,9 +43,19 @@ const assembled = await startUpStep("assembling the app", logger, () =>
     proxyApiKey: config.agentProxyApiKey,
   }),
 );
-const server = createServer(assembled.app);
-await startUpStep("listening", logger, () => listen(server, config.port));
+const http = createGracefulServer(assembled.app);
+await startUpStep("listening", logger, () => listen(http.server, config.port));
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
+shutDownOnSignals({
+  http,
+  timeoutMs: config.shutdownTimeoutMs,
+  logger,
+  async close() {
+    stopPurge();
+    await assembled.close();
+    await database.close();
+  },
+});
 
 console.log(
   [
@@ -55,25 +66,3 @@ console.log(
     `  demo:    ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
   ].join("\n"),
 );
-
-let stopping = false;
-function shutdown(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down: finishing in-flight requests");
-  server.close(async () => {
-    stopPurge();
-    await assembled.close();
-    await database.close();
-    logger.info("stopped");
-    process.exit(0);
-  });
-  // Keep-alive connections would hold close() open; idle ones can go now.
-  server.closeIdleConnections();
-  setTimeout(() => {
-    logger.error("in-flight requests did not finish in 10 s; exiting");
-    process.exit(1);
-  }, 10_000).unref();
-}
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
