@@ -1,5 +1,6 @@
 /** `npm run db:migrate` (alias `db:push`): creates or upgrades every table, Better Auth's and ours. */
-import { openRuntime, readConfigOrExit, startUpStep } from "../src/bootstrap.js";
+import { openRuntime } from "../src/bootstrap.js";
+import { readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { migrateAll } from "../src/db/migrate.js";
 import { createLogger } from "../src/logging/logger.js";
 

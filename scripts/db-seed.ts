@@ -1,5 +1,6 @@
 /** `npm run db:seed`: the demo store, its products and two API keys (printed once). Refuses a non-empty database. */
-import { openRuntime, readConfigOrExit, startUpStep } from "../src/bootstrap.js";
+import { openRuntime } from "../src/bootstrap.js";
+import { readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { migrateAll } from "../src/db/migrate.js";
 import { describeSeed, isEmpty, seedDemo } from "../src/db/seed-demo.js";
 import { createLogger } from "../src/logging/logger.js";

@@ -1,12 +1,9 @@
-import path from "node:path";
 import { approvalNotifier } from "./agents/approval-notifier.js";
 import { APPROVALS_INBOX_PATH } from "./agents/approvals-inbox-path.js";
 import { createAuth, type Auth } from "./auth/create-auth.js";
-import { ConfigError, loadConfig, type AppConfig } from "./config/env.js";
-import { createDatabase, type DatabaseHandle } from "./db/create-database.js";
-import { prepareDataDirectory } from "./lifecycle/data-directory.js";
-import { PGLITE_PROBE_TIMEOUT_MS, probeDatabase } from "./lifecycle/database-probe.js";
-import { startUpFailureLine } from "./lifecycle/start-up-error.js";
+import type { AppConfig } from "./config/env.js";
+import type { DatabaseHandle } from "./db/create-database.js";
+import { openDatabase } from "./lifecycle/start-up.js";
 import { createLogger, type Logger } from "./logging/logger.js";
 import { operatorOrigins } from "./security/operator-origins.js";
 import { installOutboundGuard, type OutboundGuard } from "./security/outbound-guard.js";
@@ -15,37 +12,6 @@ export interface Runtime {
   readonly config: AppConfig;
   readonly database: DatabaseHandle;
   readonly auth: Auth;
-}
-
-/**
- * Reads the environment; on bad variables prints one line each ("invalid
- * environment: NAME: rule (got …)", secrets by length only) and exits 1.
- */
-export function readConfigOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const problem of error.problems) console.error(`invalid environment: ${problem}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-/**
- * Runs one start-up step; when it fails, prints one line to stderr (what is
- * wrong and what to do, see StartUpError), keeps the whole error in the log at
- * debug, and exits 1. No stack trace reaches the operator's terminal.
- */
-export async function startUpStep<T>(step: string, logger: Logger, run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    logger.debug({ err: error, step }, "start-up failed");
-    console.error(startUpFailureLine(error, step));
-    process.exit(1);
-  }
 }
 
 /**
@@ -63,36 +29,20 @@ export function guardOutboundConnections(config: AppConfig, logger: Logger): Out
   });
 }
 
-/**
- * Opens the database and Better Auth the way every entry point (server, db
- * scripts) needs them. Before anything runs against the database: DATA_DIR
- * must take files (embedded database) and the database must answer `select 1`
- * within a deadline; otherwise a StartUpError says which and what to do.
- */
+/** Opens the database (see openDatabase) and Better Auth the way every entry point (server, db scripts) needs them. */
 export async function openRuntime(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
-  const pgliteDir = path.resolve(config.dataDir, "pglite");
-  if (!config.databaseUrl) prepareDataDirectory(config.dataDir, pgliteDir);
-  const database = createDatabase({
-    url: config.databaseUrl,
-    poolSize: config.databasePoolSize,
-    dataDir: config.databaseUrl ? undefined : pgliteDir,
-  });
-  try {
-    await (config.databaseUrl
-      ? probeDatabase(database, { kind: "postgres", url: config.databaseUrl }, config.databaseConnectTimeoutMs)
-      : probeDatabase(database, { kind: "pglite", dataDir: pgliteDir }, PGLITE_PROBE_TIMEOUT_MS));
-  } catch (error) {
-    // Nothing useful is open; closing must not hide the reason (a pool that never connected may throw).
-    void database.close().catch(() => {});
-    throw error;
-  }
+  const database = await openDatabase(config);
+  return { config, database, auth: createRuntimeAuth(config, database, logger) };
+}
+
+/** Better Auth on an open database, with the approval notifier the server and scripts share. */
+export function createRuntimeAuth(config: AppConfig, database: DatabaseHandle, logger: Logger): Auth {
   // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
   const onEvent = approvalNotifier({ db: database.db, logger, inboxUrl: `${config.authUrl}${APPROVALS_INBOX_PATH}`, webhookUrl: config.agentApprovalWebhookUrl });
-  const auth = createAuth({
+  return createAuth({
     db: database.db,
     baseUrl: config.authUrl,
     secret: config.authSecret,
     agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy, onEvent, execution: config.agentExecution },
   });
-  return { config, database, auth };
 }

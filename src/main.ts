@@ -1,39 +1,47 @@
 /**
- * `npm start`: validates the environment, opens the database (PostgreSQL when
- * DATABASE_URL is set, else embedded PGlite under DATA_DIR) after checking it
- * answers, runs pending migrations, seeds an empty database outside
- * production, and serves the API with outgoing fetches to non-public
- * addresses refused (see bootstrap.ts).
+ * `npm start`: validates the environment, checks the port, opens the database
+ * (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR)
+ * and checks it answers, then loads the application, runs pending
+ * migrations, seeds an empty database outside production, and serves the API
+ * with outgoing fetches to non-public addresses refused (see bootstrap.ts).
  *
- * Start-up failures an operator can fix (bad variable, unusable DATA_DIR,
- * unreachable database, port in use) print one line on stderr and exit 1;
- * the banner is printed only once the server listens.
+ * Start-up failures an operator can fix (bad variable, port in use, unusable
+ * DATA_DIR, unreachable database) print one line on stderr and exit 1; the
+ * checks run before the application is even loaded, so they answer in about a
+ * second. The banner is printed only once the server listens.
  * SIGTERM/SIGINT: drain (see graceful-server.ts, shutdown-on-signals.ts).
  */
-import { guardOutboundConnections, openRuntime, readConfigOrExit, startUpStep } from "./bootstrap.js";
-import { migrateAll } from "./db/migrate.js";
-import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
-import { assembleApp } from "./http/assemble-app.js";
-import { createGracefulServer } from "./http/graceful-server.js";
 import { assertPortAvailable, listen } from "./lifecycle/listen.js";
-import { shutDownOnSignals } from "./lifecycle/shutdown-on-signals.js";
+import { openDatabase, readConfigOrExit, startUpStep } from "./lifecycle/start-up.js";
 import { createLogger } from "./logging/logger.js";
-import { schedulePurge } from "./services/idempotency-key-purge.js";
 
 const config = readConfigOrExit();
 const logger = createLogger(config.logLevel);
 if (config.usingDevelopmentSecret) {
   logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
 }
+await startUpStep("checking the port", logger, () => assertPortAvailable(config.port));
+const database = await startUpStep("opening the database", logger, () => openDatabase(config));
+
+// Only now the application: Better Auth, its plugins and the API take seconds to load on a busy machine.
+const [{ createRuntimeAuth, guardOutboundConnections }, { migrateAll }, seed, { assembleApp }, { createGracefulServer }, { shutDownOnSignals }, { schedulePurge }] =
+  await Promise.all([
+    import("./bootstrap.js"),
+    import("./db/migrate.js"),
+    import("./db/seed-demo.js"),
+    import("./http/assemble-app.js"),
+    import("./http/graceful-server.js"),
+    import("./lifecycle/shutdown-on-signals.js"),
+    import("./services/idempotency-key-purge.js"),
+  ]);
 // Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
 guardOutboundConnections(config, logger);
-await startUpStep("checking the port", logger, () => assertPortAvailable(config.port));
-const { database, auth } = await startUpStep("opening the database", logger, () => openRuntime(config, logger));
+const auth = createRuntimeAuth(config, database, logger);
 
 await startUpStep("migrating the database", logger, () => migrateAll(database.db, auth));
 if (config.env !== "production") {
   await startUpStep("seeding the demo store", logger, async () => {
-    if (await isEmpty(database.db)) console.log(describeSeed(await seedDemo(auth, database.db)));
+    if (await seed.isEmpty(database.db)) console.log(seed.describeSeed(await seed.seedDemo(auth, database.db)));
   });
 }
 
@@ -63,6 +71,6 @@ console.log(
     `  API:     ${config.apiPublicUrl}/v1/products   (x-api-key header)`,
     `  auth:    ${config.authUrl}/api/auth`,
     `  health:  ${config.apiPublicUrl}/healthz, ${config.apiPublicUrl}/readyz`,
-    `  demo:    ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+    `  demo:    ${seed.DEMO_EMAIL} / ${seed.DEMO_PASSWORD}`,
   ].join("\n"),
 );

@@ -119,7 +119,9 @@ describe("SIGTERM under keep-alive load", () => {
     expect(late.head).not.toMatch(/^HTTP\/1\.1 503 /);
     expect(late.head.toLowerCase()).toContain("\r\nconnection: close\r\n");
     expect(late.closedByServer).toBe(true);
-    expect(stopped).toMatchObject({ inFlightAtStart: 1, answered: 1 });
+    // It, and any load request the server was still answering (on PostgreSQL there are some), were all answered.
+    expect(stopped!.inFlightAtStart).toBeGreaterThanOrEqual(1);
+    expect(stopped!.answered).toBe(stopped!.inFlightAtStart);
 
     // Every response that began was complete: 200s are whole product pages, 503s whole problems.
     expect(outcomes.filter((outcome) => outcome.failedMidResponse)).toEqual([]);
