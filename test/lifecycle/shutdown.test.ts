@@ -32,10 +32,10 @@ let server: StartedServer | undefined;
 beforeAll(async () => {
   database = await serverDatabase();
   // Seeds the demo store once; its storefront key is printed only at this start.
-  const first = await startServer({ ...database.env, LOG_LEVEL: "warn" });
-  storefrontKey = /storefront API key: (\S+)/.exec(first.stdout())![1]!;
-  first.child.kill("SIGTERM");
-  expect((await first.exited).code).toBe(0);
+  server = await startServer({ ...database.env, LOG_LEVEL: "warn" });
+  storefrontKey = /storefront API key: (\S+)/.exec(server.stdout())![1]!;
+  server.child.kill("SIGTERM");
+  expect((await server.exited).code).toBe(0);
 });
 
 afterAll(async () => {
