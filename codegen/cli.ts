@@ -3,7 +3,11 @@
  * `npm run generate [-- --spec FILE --out DIR --check --default-scope NAME]`
  *
  * Exit codes: 0 done (or up to date with --check); 1 --check found stale
- * files; 2 the spec or the arguments are wrong (nothing was written).
+ * files; 2 the spec or the arguments are wrong (nothing was written). A wrong
+ * spec prints every problem found, one line each, on stderr:
+ * `file:line:column: syntax error: …` when the file does not parse,
+ * `file: cannot read the spec: …` when it cannot be read, otherwise
+ * `file#/json/pointer: message (rule)`.
  */
 import { parseArgs } from "node:util";
 import { SpecError, SpecErrors } from "./errors.js";
@@ -58,7 +62,8 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     if (error instanceof SpecErrors || error instanceof SpecError) {
-      console.error(`generate: ${args.spec} is not usable; ${args.out}/ was left untouched.\n${error.message}`);
+      // One line per problem, nothing else (editors and CI annotators read `file:line:column:` and `file#pointer:`).
+      console.error(error instanceof SpecErrors ? error.message : error.format());
       return 2;
     }
     throw error;

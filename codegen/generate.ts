@@ -1,6 +1,7 @@
 import { emitAll } from "./emit/index.js";
 import type { EmittedFile } from "./emit/emitter.js";
-import { loadSpec } from "./load/load-spec.js";
+import { SpecError, SpecErrors } from "./errors.js";
+import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { planValidators } from "./emit/validator-plan.js";
 import { buildModel } from "./model/build-model.js";
 import { SchemaConverter } from "./schema/schema-converter.js";
@@ -23,14 +24,24 @@ export interface GenerateResult {
 /**
  * The whole pipeline, in memory: load + validate + bundle → operation model →
  * emitters. Writes nothing (only the CLI touches files), so a failing spec
- * leaves the output directory as it was.
+ * leaves the output directory as it was. A spec's problems are thrown
+ * together (SpecErrors): the linter's, the bundler's and the model's.
  *
  * @example
  * const { files } = await generate({ specPath: "openapi/commerce.yaml" });
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const spec = await loadSpec(options.specPath);
-  const model = buildModel(spec, { agentDefaults: { scope: options.defaultScope ?? "storefront" } });
+  const errors: SpecError[] = [...spec.errors];
+  let model;
+  try {
+    model = buildModel(spec, { agentDefaults: { scope: options.defaultScope ?? "storefront" } });
+  } catch (error) {
+    if (error instanceof SpecErrors) errors.push(...error.problems);
+    // A document the linter already refused can trip the model builder on its way; the linter's findings explain it.
+    else if (errors.length === 0) throw error;
+  }
+  if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors));
   const files = await emitAll({
     model,
     document: spec.document,

@@ -1,9 +1,13 @@
 /** `npm run db:seed`: the demo store, its products and two API keys (printed once). Refuses a non-empty database. */
-import { openRuntime, readConfigOrExit } from "../src/bootstrap.js";
+import { openRuntime } from "../src/bootstrap.js";
+import { readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { migrateAll } from "../src/db/migrate.js";
 import { describeSeed, isEmpty, seedDemo } from "../src/db/seed-demo.js";
+import { createLogger } from "../src/logging/logger.js";
 
-const { database, auth } = openRuntime(readConfigOrExit());
+const config = readConfigOrExit();
+const logger = createLogger(config.logLevel);
+const { database, auth } = await startUpStep("opening the database", logger, () => openRuntime(config, logger));
 try {
   await migrateAll(database.db, auth);
   if (!(await isEmpty(database.db))) {

@@ -1,10 +1,9 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { approvalNotifier } from "./agents/approval-notifier.js";
 import { APPROVALS_INBOX_PATH } from "./agents/approvals-inbox-path.js";
 import { createAuth, type Auth } from "./auth/create-auth.js";
-import { ConfigError, loadConfig, type AppConfig } from "./config/env.js";
-import { createDatabase, type DatabaseHandle } from "./db/create-database.js";
+import type { AppConfig } from "./config/env.js";
+import type { DatabaseHandle } from "./db/create-database.js";
+import { openDatabase } from "./lifecycle/start-up.js";
 import { createLogger, type Logger } from "./logging/logger.js";
 import { operatorOrigins } from "./security/operator-origins.js";
 import { installOutboundGuard, type OutboundGuard } from "./security/outbound-guard.js";
@@ -13,19 +12,6 @@ export interface Runtime {
   readonly config: AppConfig;
   readonly database: DatabaseHandle;
   readonly auth: Auth;
-}
-
-/** Reads the environment; on bad variables prints one line each and exits 1 (no stack trace). */
-export function readConfigOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Invalid environment:\n${error.problems.map((line) => `  ${line}`).join("\n")}`);
-      process.exit(1);
-    }
-    throw error;
-  }
 }
 
 /**
@@ -43,23 +29,20 @@ export function guardOutboundConnections(config: AppConfig, logger: Logger): Out
   });
 }
 
-/** Opens the database and Better Auth the way every entry point (server, db scripts) needs them. */
-export function openRuntime(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Runtime {
-  if (!config.databaseUrl) mkdirSync(path.resolve(config.dataDir), { recursive: true });
-  const database = createDatabase({
-    url: config.databaseUrl,
-    poolSize: config.databasePoolSize,
-    connectTimeoutMs: config.databaseConnectTimeoutMs,
-    onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool opens a new one on demand"),
-    dataDir: config.databaseUrl ? undefined : path.resolve(config.dataDir, "pglite"),
-  });
+/** Opens the database (see openDatabase) and Better Auth the way every entry point (server, db scripts) needs them. */
+export async function openRuntime(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+  const database = await openDatabase(config, logger);
+  return { config, database, auth: createRuntimeAuth(config, database, logger) };
+}
+
+/** Better Auth on an open database, with the approval notifier the server and scripts share. */
+export function createRuntimeAuth(config: AppConfig, database: DatabaseHandle, logger: Logger): Auth {
   // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
   const onEvent = approvalNotifier({ db: database.db, logger, inboxUrl: `${config.authUrl}${APPROVALS_INBOX_PATH}`, webhookUrl: config.agentApprovalWebhookUrl });
-  const auth = createAuth({
+  return createAuth({
     db: database.db,
     baseUrl: config.authUrl,
     secret: config.authSecret,
     agents: { deviceAuthorizationPage: config.agentDeviceAuthPage, trustProxy: config.trustProxy, onEvent, execution: config.agentExecution },
   });
-  return { config, database, auth };
 }

@@ -1,15 +1,18 @@
 /**
- * `npm start`: validates the environment, opens the database (PostgreSQL when
- * DATABASE_URL is set, else embedded PGlite under DATA_DIR), runs pending
+ * `npm start`: validates the environment, checks the port, opens the database
+ * (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR)
+ * and checks it answers, then loads the application, runs pending
  * migrations, seeds an empty database outside production, and serves the API
  * with outgoing fetches to non-public addresses refused (see bootstrap.ts).
- * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool.
+ *
+ * Start-up failures an operator can fix (bad variable, port in use, unusable
+ * DATA_DIR, unreachable database) print one line on stderr and exit 1; the
+ * checks run before the application is even loaded, so they answer in about a
+ * second. The banner is printed only once the server listens.
+ * SIGTERM/SIGINT: drain (see graceful-server.ts, shutdown-on-signals.ts).
  */
-import { guardOutboundConnections, openRuntime, readConfigOrExit } from "./bootstrap.js";
-import { migrateAll } from "./db/migrate.js";
-import { DEMO_EMAIL, DEMO_PASSWORD, describeSeed, isEmpty, seedDemo } from "./db/seed-demo.js";
-import { assembleApp } from "./http/assemble-app.js";
-import { schedulePurge } from "./services/idempotency-key-purge.js";
+import { assertPortAvailable, listen } from "./lifecycle/listen.js";
+import { openDatabase, readConfigOrExit, startUpStep } from "./lifecycle/start-up.js";
 import { createLogger } from "./logging/logger.js";
 
 const config = readConfigOrExit();
@@ -17,50 +20,57 @@ const logger = createLogger(config.logLevel);
 if (config.usingDevelopmentSecret) {
   logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
 }
+await startUpStep("checking the port", logger, () => assertPortAvailable(config.port));
+const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
+
+// Only now the application: Better Auth, its plugins and the API take seconds to load on a busy machine.
+const [{ createRuntimeAuth, guardOutboundConnections }, { migrateAll }, seed, { assembleApp }, { createGracefulServer }, { shutDownOnSignals }, { schedulePurge }] =
+  await Promise.all([
+    import("./bootstrap.js"),
+    import("./db/migrate.js"),
+    import("./db/seed-demo.js"),
+    import("./http/assemble-app.js"),
+    import("./http/graceful-server.js"),
+    import("./lifecycle/shutdown-on-signals.js"),
+    import("./services/idempotency-key-purge.js"),
+  ]);
 // Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
 guardOutboundConnections(config, logger);
-const { database, auth } = openRuntime(config, logger);
+const auth = createRuntimeAuth(config, database, logger);
 
-await migrateAll(database.db, auth);
-if (config.env !== "production" && (await isEmpty(database.db))) {
-  console.log(describeSeed(await seedDemo(auth, database.db)));
+await startUpStep("migrating the database", logger, () => migrateAll(database.db, auth));
+if (config.env !== "production") {
+  await startUpStep("seeding the demo store", logger, async () => {
+    if (await seed.isEmpty(database.db)) console.log(seed.describeSeed(await seed.seedDemo(auth, database.db)));
+  });
 }
 
-const assembled = await assembleApp({ auth, database, logger, trustProxy: config.trustProxy, publicUrl: config.apiPublicUrl,
-  deviceAuthorizationPage: config.agentDeviceAuthPage,
-  proxyApiKey: config.agentProxyApiKey,
-});
+const assembled = await startUpStep("assembling the app", logger, () =>
+  assembleApp({ auth, database, logger, trustProxy: config.trustProxy, publicUrl: config.apiPublicUrl,
+    deviceAuthorizationPage: config.agentDeviceAuthPage,
+    proxyApiKey: config.agentProxyApiKey,
+  }),
+);
+const http = createGracefulServer(assembled.app);
+await startUpStep("listening", logger, () => listen(http.server, config.port));
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));
-const server = assembled.app.listen(config.port, () => {
-  console.log(
-    [
-      `Commerce API on ${config.apiPublicUrl} (database: ${database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}/`})`,
-      `  API:     ${config.apiPublicUrl}/v1/products   (x-api-key header)`,
-      `  auth:    ${config.authUrl}/api/auth`,
-      `  health:  ${config.apiPublicUrl}/healthz, ${config.apiPublicUrl}/readyz`,
-      `  demo:    ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
-    ].join("\n"),
-  );
-});
-
-let stopping = false;
-function shutdown(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down: finishing in-flight requests");
-  server.close(async () => {
+shutDownOnSignals({
+  http,
+  timeoutMs: config.shutdownTimeoutMs,
+  logger,
+  async close() {
     stopPurge();
     await assembled.close();
     await database.close();
-    logger.info("stopped");
-    process.exit(0);
-  });
-  // Keep-alive connections would hold close() open; idle ones can go now.
-  server.closeIdleConnections();
-  setTimeout(() => {
-    logger.error("in-flight requests did not finish in 10 s; exiting");
-    process.exit(1);
-  }, 10_000).unref();
-}
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+  },
+});
+
+console.log(
+  [
+    `Commerce API on ${config.apiPublicUrl} (database: ${database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}/`})`,
+    `  API:     ${config.apiPublicUrl}/v1/products   (x-api-key header)`,
+    `  auth:    ${config.authUrl}/api/auth`,
+    `  health:  ${config.apiPublicUrl}/healthz, ${config.apiPublicUrl}/readyz`,
+    `  demo:    ${seed.DEMO_EMAIL} / ${seed.DEMO_PASSWORD}`,
+  ].join("\n"),
+);

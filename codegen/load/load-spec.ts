@@ -4,6 +4,8 @@ import {
   bundle,
   createConfig,
   lintDocument,
+  ResolveError,
+  YamlParseError,
   type Config,
   type Document,
   type NormalizedProblem,
@@ -19,6 +21,12 @@ export interface LoadedSpec {
   /** Major.minor of the `openapi` field, e.g. "3.0" or "3.1". */
   readonly version: "3.0" | "3.1";
   readonly warnings: readonly string[];
+  /**
+   * Problems the linter and the bundler found. The document was still read,
+   * so the model builder runs too and its problems join these: one run
+   * reports everything, as `npm run lint:spec` does.
+   */
+  readonly errors: readonly SpecError[];
 }
 
 /**
@@ -27,33 +35,57 @@ export interface LoadedSpec {
  * dangling `$ref`s, and bundling pulls every external file into
  * `#/components/...` so the rest of the generator sees a single document.
  *
- * Throws SpecErrors naming the JSON pointer of each problem.
+ * Throws SpecErrors only when there is no document to work on: the file
+ * cannot be read, is not YAML/JSON (one `file:line:column` problem, never the
+ * file's text), or is not OpenAPI 3.0/3.1. Everything else is returned in
+ * `errors`, for the caller to report with its own findings.
  */
 export async function loadSpec(specPath: string): Promise<LoadedSpec> {
   const file = path.resolve(specPath);
   const config = await createStructuralConfig();
   const resolver = new BaseResolver(config.resolve);
 
-  const root = await resolver.resolveDocument(null, file, true);
-  if (!("parsed" in root)) {
-    const reason = root.originalError instanceof Error ? root.originalError.message : String(root.originalError);
-    throw new SpecErrors([new SpecError(`cannot read the spec: ${reason}`, "", specPath)]);
-  }
+  const root = await resolver.resolveDocument(null, file, true).catch((error: unknown) => {
+    throw new SpecErrors([unreadable(error, displayPath(file))]);
+  });
+  if (!("parsed" in root)) throw new SpecErrors([unreadable(root, displayPath(file))]);
   const version = detectVersion(root, specPath);
 
   const lintProblems = await lintDocument({ document: root, config, externalRefResolver: resolver });
   const bundled = await bundle({ config, doc: root, dereference: false, externalRefResolver: resolver });
   const problems = [...lintProblems, ...bundled.problems];
 
-  const errors = problems.filter((problem) => problem.severity === "error").map(toSpecError);
-  if (errors.length > 0) throw new SpecErrors(dedupe(errors));
-
   return {
     file,
     document: bundled.bundle.parsed as OpenApiDocument,
     version,
     warnings: problems.filter((problem) => problem.severity === "warn").map((problem) => toSpecError(problem).format()),
+    errors: problems.filter((problem) => problem.severity === "error").map(toSpecError),
   };
+}
+
+/**
+ * Why the root document could not be read, in one line. The parser's own
+ * error carries the whole file in its `mark` and a stack; only its first line,
+ * less the file name and position it repeats, is kept.
+ */
+function unreadable(error: unknown, shownPath: string): SpecError {
+  if (error instanceof YamlParseError) {
+    const reason = withoutParserPosition(error.message);
+    const position = Number.isFinite(error.line) && Number.isFinite(error.col) ? { line: error.line, column: error.col } : { line: 1, column: 1 };
+    return new SpecError(`syntax error: ${reason}`, "", shownPath, position);
+  }
+  const cause = error instanceof ResolveError ? error.originalError : error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "it is a directory" };
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const reason = code && reasons[code] ? `${reasons[code]} (${code})` : /folder/.test(message) ? "it is a directory" : message.split("\n")[0];
+  return new SpecError(`cannot read the spec: ${reason}`, "", shownPath);
+}
+
+/** js-yaml's "deficient indentation in "/abs/file.yaml" (9:7)" without the file and place our format shows anyway. */
+function withoutParserPosition(message: string): string {
+  return message.replace(/ in "[^"]*"/, "").replace(/\s*\(\d+:\d+\)$/, "");
 }
 
 /** Only the rules that make a document unusable for code generation; style is `lint:spec`'s job. */
@@ -81,9 +113,14 @@ function detectVersion(document: Document, specPath: string): "3.0" | "3.1" {
 
 function toSpecError(problem: NormalizedProblem): SpecError {
   const location = problem.location[0];
+  const file = location ? displayPath(location.source.absoluteRef) : undefined;
+  // A referenced file that does not parse has no pointer, only the syntax error's place.
+  if (location && location.pointer === undefined && "start" in location) {
+    const reason = withoutParserPosition(problem.message.split("\n")[0]!.replace(/^Failed to parse: /, ""));
+    return new SpecError(`syntax error: ${reason} (${problem.ruleId})`, "", file, { line: location.start.line, column: location.start.col });
+  }
   // Redocly writes pointers as URI fragments ("#/paths/..."); ours are plain RFC 6901 pointers.
   const pointer = (location?.pointer ?? "").replace(/^#/, "");
-  const file = location ? displayPath(location.source.absoluteRef) : undefined;
   return new SpecError(`${problem.message} (${problem.ruleId})`, pointer, file);
 }
 
@@ -92,11 +129,15 @@ export function displayPath(file: string): string {
   return path.relative(process.cwd(), file) || file;
 }
 
-/** The linter and the bundler can both notice the same node (a dangling $ref): report each place once. */
-function dedupe(errors: SpecError[]): SpecError[] {
+/**
+ * The linter, the bundler and the model builder can all notice the same node
+ * (a dangling $ref, a response key that is no status): report each place once,
+ * with the first finder's message.
+ */
+export function dedupeSpecErrors(errors: readonly SpecError[]): SpecError[] {
   const seen = new Set<string>();
   return errors.filter((error) => {
-    const key = `${error.file ?? ""}#${error.pointer}`;
+    const key = error.position ? `${error.file ?? ""}:${error.position.line}:${error.position.column}` : `${error.file ?? ""}#${error.pointer}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,4 +1,4 @@
-import { SpecError } from "../errors.js";
+import { SpecError, SpecErrors } from "../errors.js";
 import type { AgentRules, ApprovalStrength, HttpMethod } from "./operation-model.js";
 
 /** Options that fill in agent rules a spec does not state. */
@@ -21,7 +21,8 @@ const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]
  * Reads `x-agent-scope`, `x-agent-auto-grant` and `x-agent-approval-strength`
  * from an operation, applying the defaults of DESIGN.md: GET/HEAD are
  * auto-granted, every other method needs approval, approval strength is
- * `session`. Wrongly typed values are errors, not silently defaulted.
+ * `session`. Wrongly typed values are errors, not silently defaulted; all
+ * of an operation's wrong values are reported together (SpecErrors).
  */
 export function readAgentRules(
   operation: Record<string, unknown>,
@@ -29,20 +30,24 @@ export function readAgentRules(
   pointer: string,
   defaults: AgentRuleDefaults,
 ): AgentRules {
+  const errors: SpecError[] = [];
   const scope = operation["x-agent-scope"] ?? defaults.scope;
   if (!isScopeName(scope)) {
-    throw new SpecError(`x-agent-scope must be a lower-case scope name, got ${JSON.stringify(scope)}`, `${pointer}/x-agent-scope`);
+    errors.push(new SpecError(`x-agent-scope must be a lower-case scope name, got ${JSON.stringify(scope)}`, `${pointer}/x-agent-scope`));
   }
   const autoGrant = operation["x-agent-auto-grant"] ?? SAFE_METHODS.has(method);
   if (typeof autoGrant !== "boolean") {
-    throw new SpecError(`x-agent-auto-grant must be a boolean, got ${JSON.stringify(autoGrant)}`, `${pointer}/x-agent-auto-grant`);
+    errors.push(new SpecError(`x-agent-auto-grant must be a boolean, got ${JSON.stringify(autoGrant)}`, `${pointer}/x-agent-auto-grant`));
   }
   const approvalStrength = operation["x-agent-approval-strength"] ?? "session";
   if (!APPROVAL_STRENGTHS.includes(approvalStrength as ApprovalStrength)) {
-    throw new SpecError(
-      `x-agent-approval-strength must be one of ${APPROVAL_STRENGTHS.join(", ")}, got ${JSON.stringify(approvalStrength)}`,
-      `${pointer}/x-agent-approval-strength`,
+    errors.push(
+      new SpecError(
+        `x-agent-approval-strength must be one of ${APPROVAL_STRENGTHS.join(", ")}, got ${JSON.stringify(approvalStrength)}`,
+        `${pointer}/x-agent-approval-strength`,
+      ),
     );
   }
-  return { scope, autoGrant, approvalStrength: approvalStrength as ApprovalStrength };
+  if (errors.length > 0) throw new SpecErrors(errors);
+  return { scope: scope as string, autoGrant: autoGrant as boolean, approvalStrength: approvalStrength as ApprovalStrength };
 }

@@ -1,4 +1,4 @@
-import { SpecError, SpecErrors, toPointer } from "../errors.js";
+import { collectSpecErrors, SpecError, SpecErrors, toPointer } from "../errors.js";
 import { displayPath, type LoadedSpec } from "../load/load-spec.js";
 import type {
   MediaTypeObject,
@@ -30,8 +30,8 @@ export interface ModelOptions {
  * Walks `paths` of a bundled spec into one normalized operation model: refs to
  * parameters, bodies and responses followed, path-level parameters merged,
  * agent rules defaulted. Operations without an operationId are skipped with a
- * warning (they cannot become capabilities); every hard problem is collected
- * and thrown together.
+ * warning (they cannot become capabilities); every hard problem, several per
+ * operation if need be, is collected and thrown together.
  */
 export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
   const document = spec.document;
@@ -42,28 +42,25 @@ export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
 
   for (const [path, rawPathItem] of Object.entries(document.paths ?? {})) {
     const pathPointer = toPointer(["paths", path]);
-    const pathItem = resolveLocal<PathItemObject>(document, rawPathItem as PathItemObject, pathPointer);
+    const pathItem = collectSpecErrors(errors, () => resolveLocal<PathItemObject>(document, rawPathItem as PathItemObject, pathPointer));
+    if (!pathItem) continue;
     for (const method of HTTP_METHODS) {
       const operation = pathItem[method] as OperationObject | undefined;
       if (!operation) continue;
       const pointer = `${pathPointer}/${method}`;
-      try {
-        const id = operation.operationId;
-        if (!id) {
-          warnings.push(`#${pointer}: ${method.toUpperCase()} ${path} has no operationId; skipped`);
-          continue;
-        }
-        const first = firstPointerById.get(id);
-        if (first) {
-          errors.push(new SpecError(`duplicate operationId "${id}" (first used at #${first})`, `${pointer}/operationId`));
-          continue;
-        }
-        firstPointerById.set(id, pointer);
-        operations.push(buildOperation({ document, path, method, operation, pathItem, pointer, options, warnings }));
-      } catch (error) {
-        if (error instanceof SpecError) errors.push(error);
-        else throw error;
+      const id = operation.operationId;
+      if (!id) {
+        warnings.push(`#${pointer}: ${method.toUpperCase()} ${path} has no operationId; skipped`);
+        continue;
       }
+      const first = firstPointerById.get(id);
+      if (first) {
+        errors.push(new SpecError(`duplicate operationId "${id}" (first used at #${first})`, `${pointer}/operationId`));
+        continue;
+      }
+      firstPointerById.set(id, pointer);
+      const built = buildOperation({ document, path, method, operation, pathItem, pointer, options, warnings }, errors);
+      if (built) operations.push(built);
     }
   }
   if (errors.length > 0) throw new SpecErrors(errors.map((error) => withFile(error, spec.file)));
@@ -89,8 +86,15 @@ interface OperationSource {
   readonly warnings: string[];
 }
 
-function buildOperation(source: OperationSource): OperationModel {
+/** The operation's model, or `undefined` when any part of it is wrong (every wrong part is added to `errors`). */
+function buildOperation(source: OperationSource, errors: SpecError[]): OperationModel | undefined {
   const { operation, pointer } = source;
+  const before = errors.length;
+  const parameters = mergeParameters(source, errors);
+  const requestBody = collectSpecErrors(errors, () => buildRequestBody(source));
+  const responses = buildResponses(source, errors);
+  const agent = collectSpecErrors(errors, () => readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults));
+  if (errors.length > before || !agent) return undefined;
   return {
     operationId: operation.operationId!,
     method: source.method,
@@ -99,15 +103,15 @@ function buildOperation(source: OperationSource): OperationModel {
     summary: operation.summary,
     description: operation.description,
     deprecated: operation.deprecated === true,
-    parameters: mergeParameters(source),
-    requestBody: buildRequestBody(source),
-    responses: buildResponses(source),
-    agent: readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults),
+    parameters,
+    requestBody,
+    responses,
+    agent,
   };
 }
 
 /** Operation parameters override path-level ones with the same name and location (OpenAPI 3 §4.8.9). */
-function mergeParameters({ document, pathItem, operation, pointer, path, warnings }: OperationSource): ParameterModel[] {
+function mergeParameters({ document, pathItem, operation, pointer, path, warnings }: OperationSource, errors: SpecError[]): ParameterModel[] {
   const merged = new Map<string, ParameterModel>();
   const pathPointer = pointer.slice(0, pointer.lastIndexOf("/"));
   const lists: [unknown[] | undefined, string][] = [
@@ -117,16 +121,19 @@ function mergeParameters({ document, pathItem, operation, pointer, path, warning
   for (const [list, listPointer] of lists) {
     (list ?? []).forEach((raw, index) => {
       const at = `${listPointer}/${index}`;
-      const parameter = resolveLocal<ParameterObject>(document, raw as ParameterObject, at);
+      const parameter = collectSpecErrors(errors, () => resolveLocal<ParameterObject>(document, raw as ParameterObject, at));
+      if (!parameter) return;
       if (parameter.in === "cookie") {
         warnings.push(`#${at}: cookie parameter "${parameter.name}" is not validated by the router`);
         return;
       }
+      const schema = collectSpecErrors(errors, () => parameterSchema(parameter, at));
+      if (!schema) return;
       merged.set(`${parameter.in}:${parameter.name}`, {
         name: parameter.name,
         in: parameter.in,
         required: parameter.in === "path" ? true : parameter.required === true,
-        schema: parameterSchema(parameter, at),
+        schema,
         description: parameter.description,
       });
     });
@@ -134,7 +141,8 @@ function mergeParameters({ document, pathItem, operation, pointer, path, warning
   for (const name of path.match(/\{[^}]+\}/g) ?? []) {
     const bare = name.slice(1, -1);
     if (!merged.has(`path:${bare}`)) {
-      throw new SpecError(`path parameter "${bare}" of ${path} is not declared`, pointer);
+      // Where the linter's path-parameters-defined rule points too: one report, not two.
+      errors.push(new SpecError(`path parameter "${bare}" of ${path} is not declared`, `${pointer}/parameters`));
     }
   }
   return [...merged.values()];
@@ -159,16 +167,18 @@ function buildRequestBody({ document, operation, pointer, warnings }: OperationS
   return { required: body.required === true, media };
 }
 
-function buildResponses({ document, operation, pointer }: OperationSource): ResponseModel[] {
-  const responses = operation.responses ?? {};
-  return Object.entries(responses).map(([status, raw]) => {
-    const at = toPointer(["responses", status]);
-    const response = resolveLocal<ResponseObject>(document, raw as ResponseObject, `${pointer}${at}`);
+function buildResponses({ document, operation, pointer }: OperationSource, errors: SpecError[]): ResponseModel[] {
+  const responses: ResponseModel[] = [];
+  for (const [status, raw] of Object.entries(operation.responses ?? {})) {
+    const at = `${pointer}${toPointer(["responses", status])}`;
+    const response = collectSpecErrors(errors, () => resolveLocal<ResponseObject>(document, raw as ResponseObject, at));
     if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(status)) {
-      throw new SpecError(`response key "${status}" is not a status code, range or "default"`, `${pointer}${at}`);
+      errors.push(new SpecError(`response key "${status}" is not a status code, range or "default"`, at));
+      continue;
     }
-    return { status, media: buildMedia(response.content) };
-  });
+    if (response) responses.push({ status, media: buildMedia(response.content) });
+  }
+  return responses;
 }
 
 function buildMedia(content: Record<string, MediaTypeObject> | undefined): MediaModel[] {

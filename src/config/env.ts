@@ -16,8 +16,14 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-500").max(500, "must be 1-500").default(10),
   // At most 10 s: a longer wait only makes callers hang while the database is away (1.5 s answers 503 within 2 s).
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(100, "must be 100-10000").max(10_000, "must be 100-10000").default(1_500),
+  DATABASE_STARTUP_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer")
+    .min(100, "must be 100-120000")
+    .max(120_000, "must be 100-120000")
+    .default(5_000),
   DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
-  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   API_PUBLIC_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
   TRUST_PROXY: booleanString.default(false),
@@ -28,7 +34,16 @@ const EnvSchema = z.object({
   AGENT_PROXY_API_KEY: z.string().min(16, "must be an API key").optional(),
   AGENT_APPROVAL_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer")
+    .min(0, "must be 0-600000")
+    .max(600_000, "must be 0-600000")
+    .default(10_000),
 });
+
+/** Variables whose values must never appear in a message (they are, or contain, credentials). */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BETTER_AUTH_SECRET", "AGENT_PROXY_API_KEY"]);
 
 export interface AppConfig {
   readonly env: "development" | "production" | "test";
@@ -37,6 +52,8 @@ export interface AppConfig {
   readonly databasePoolSize: number;
   /** Longest wait for a PostgreSQL connection before a request fails with 503. */
   readonly databaseConnectTimeoutMs: number;
+  /** How long start-up waits for PostgreSQL to answer `select 1` (DATABASE_STARTUP_TIMEOUT_MS). */
+  readonly databaseStartupTimeoutMs: number;
   /** Where the embedded database lives when DATABASE_URL is unset. */
   readonly dataDir: string;
   readonly authSecret: string;
@@ -60,6 +77,8 @@ export interface AppConfig {
   /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
   readonly agentApprovalWebhookUrl: string | undefined;
   readonly logLevel: string;
+  /** How long SIGTERM/SIGINT waits for in-flight requests before cutting them (SHUTDOWN_TIMEOUT_MS). */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Bad environment variables, one readable line each. */
@@ -80,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+        return `${name}: ${issue.message} (got ${describeValue(name, env[name])})`;
       }),
     );
   }
@@ -100,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStartupTimeoutMs: values.DATABASE_STARTUP_TIMEOUT_MS,
     dataDir: values.DATA_DIR,
     authSecret: values.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
     usingDevelopmentSecret: !values.BETTER_AUTH_SECRET,
@@ -111,7 +131,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     agentProxyApiKey: values.AGENT_PROXY_API_KEY,
     agentApprovalWebhookUrl: values.AGENT_APPROVAL_WEBHOOK_URL,
     logLevel: values.LOG_LEVEL,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/**
+ * What a message may say about a bad value: secrets only by length (a log or
+ * terminal is no place for them), URLs without their password (everything up
+ * to the last "@", as a malformed URL may hold a raw "@" in it), the rest as is.
+ */
+function describeValue(name: string, value: string | undefined): string {
+  if (value === undefined) return "nothing";
+  if (SECRET_VARIABLES.has(name)) return `${value.length} characters`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, "$1:***@"));
 }
 
 function stripTrailingSlash(url: string): string {

@@ -27,6 +27,34 @@ describe("loadConfig", () => {
     }
   });
 
+  it("never repeats a secret it refuses, only its length, and names the rule", () => {
+    const secret = "too-short-but-still-secret";
+    const problems = problemsOf({ BETTER_AUTH_SECRET: secret, AGENT_PROXY_API_KEY: "pk-abc" });
+    expect(problems).toEqual([
+      `BETTER_AUTH_SECRET: must be at least 32 characters (e.g. \`openssl rand -base64 32\`) (got ${secret.length} characters)`,
+      "AGENT_PROXY_API_KEY: must be an API key (got 6 characters)",
+    ]);
+  });
+
+  it("shows a bad DATABASE_URL without its password", () => {
+    const [problem] = problemsOf({ DATABASE_URL: "mysql://shop:hunter2@db.internal/shop" });
+    expect(problem).toBe('DATABASE_URL: must be a postgres:// URL (got "mysql://shop:***@db.internal/shop")');
+  });
+
+  it("takes SHUTDOWN_TIMEOUT_MS in milliseconds, 10 s by default", () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: "2500" }).shutdownTimeoutMs).toBe(2_500);
+    for (const bad of ["soon", "-1", "1.5", "600001"]) {
+      expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: bad }), bad).toEqual([expect.stringMatching(/^SHUTDOWN_TIMEOUT_MS: must be /)]);
+    }
+  });
+
+  it("bounds the start-up database check by DATABASE_STARTUP_TIMEOUT_MS, 5 s by default", () => {
+    expect(loadConfig({}).databaseStartupTimeoutMs).toBe(5_000);
+    expect(loadConfig({ DATABASE_STARTUP_TIMEOUT_MS: "1500" }).databaseStartupTimeoutMs).toBe(1_500);
+    expect(problemsOf({ DATABASE_STARTUP_TIMEOUT_MS: "0" })).toEqual([expect.stringMatching(/^DATABASE_STARTUP_TIMEOUT_MS: must be 100-120000/)]);
+  });
+
   it("refuses the development secret in production", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^BETTER_AUTH_SECRET: is required in production/)]);
     expect(problemsOf({ NODE_ENV: "production", BETTER_AUTH_SECRET: "s".repeat(40) })).toEqual([]);

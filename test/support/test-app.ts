@@ -45,6 +45,8 @@ export interface TestAppOptions {
   readonly hostname?: "127.0.0.1" | "localhost";
   /** Per-address and per-account limits; default: production's (see src/auth/rate-limits.ts). */
   readonly rateLimits?: RateLimitOverrides;
+  /** The app's logger (request log, errors); default silent. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) }, rateLimits: options.rateLimits });
   await migrateAll(database.db, auth);
-  const assembled = await assembleApp({ auth, database, logger: createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey });
+  const assembled = await assembleApp({ auth, database, logger: options.logger ?? createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey });
   handler = assembled.app;
   return {
     baseUrl,
