@@ -20,7 +20,7 @@ export async function probeDatabase(database: DatabaseHandle, target: DatabaseTa
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
   try {
-    const outcome = await Promise.race([sql`select 1`.execute(database.db).then(() => "ok" as const), deadline]);
+    const outcome = await Promise.race([selectOneUntil(database, Date.now() + timeoutMs), deadline]);
     if (outcome === "timeout") throw new StartUpError(timeoutMessage(target, timeoutMs));
   } catch (error) {
     if (error instanceof StartUpError) throw error;
@@ -29,6 +29,25 @@ export async function probeDatabase(database: DatabaseHandle, target: DatabaseTa
     clearTimeout(timer);
   }
 }
+
+/**
+ * `select 1`, tried again while the pool only gave up waiting for a
+ * connection (its DATABASE_CONNECT_TIMEOUT_MS is shorter than the start-up
+ * deadline, so a silent server would otherwise be reported as a pool timeout).
+ */
+async function selectOneUntil(database: DatabaseHandle, deadlineAt: number): Promise<"ok"> {
+  for (;;) {
+    try {
+      await sql`select 1`.execute(database.db);
+      return "ok";
+    } catch (error) {
+      if (!POOL_WAIT_TIMEOUT.test(String((error as { message?: unknown }).message)) || Date.now() >= deadlineAt) throw error;
+    }
+  }
+}
+
+/** pg's messages when no connection came within DATABASE_CONNECT_TIMEOUT_MS (from the pool, or the client it opened). */
+const POOL_WAIT_TIMEOUT = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
 
 function timeoutMessage(target: DatabaseTarget, timeoutMs: number): string {
   const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
