@@ -3,12 +3,12 @@
 
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
-import { buildDispatcher, buildRouter, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
+import { buildDispatcher, buildRouter, type DispatcherOptions, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
 import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
 
-export { defaultContext, HttpProblem, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";
+export { defaultContext, HttpProblem, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions } from "./runtime.js";
 
 /** Every operationId of the contract. */
 export type OperationId = "listProducts" | "getProduct" | "createCart" | "getCart" | "addCartItem" | "removeCartItem" | "updateCartItem" | "listOrders" | "placeOrder" | "getOrder" | "adminCreateProduct" | "adminUpdateProduct" | "adminArchiveProduct" | "adminAdjustInventory" | "adminListOrders" | "adminGetOrder" | "adminRefundOrder" | "adminCancelOrder";
@@ -787,6 +787,6 @@ export function createRouter<TContext = RequestContext>(handlers: Handlers<TCont
 /**
  * Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.
  */
-export function createDispatcher<TContext>(handlers: Handlers<TContext>): OperationDispatcher<TContext> {
-  return buildDispatcher<TContext>(routeDefinitions(handlers));
+export function createDispatcher<TContext>(handlers: Handlers<TContext>, options: DispatcherOptions = {}): OperationDispatcher<TContext> {
+  return buildDispatcher<TContext>(routeDefinitions(handlers), options);
 }
