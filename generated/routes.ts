@@ -55,6 +55,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "400": [{ contentType: "application/problem+json", kind: "json" }],
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
@@ -86,6 +88,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
@@ -118,6 +122,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
@@ -148,6 +154,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -179,6 +187,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -196,6 +206,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
@@ -227,6 +239,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
   },
@@ -272,6 +286,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -426,6 +442,8 @@ export interface OperationResults {
     | { status: 400; body: NonNullable<operations["createCart"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["createCart"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["createCart"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["createCart"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["createCart"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["createCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getCart:
     | { status: 200; body: NonNullable<operations["getCart"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
@@ -441,6 +459,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["addCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["addCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["addCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["addCartItem"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["addCartItem"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["addCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   removeCartItem:
     | { status: 200; body: NonNullable<operations["removeCartItem"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
@@ -457,6 +477,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["updateCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["updateCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["updateCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["updateCartItem"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["updateCartItem"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["updateCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   listOrders:
     | { status: 200; body: NonNullable<operations["listOrders"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
@@ -471,6 +493,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["placeOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["placeOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["placeOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["placeOrder"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["placeOrder"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["placeOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["placeOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getOrder:
@@ -486,6 +510,8 @@ export interface OperationResults {
     | { status: 401; body: NonNullable<operations["adminCreateProduct"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["adminCreateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminCreateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminCreateProduct"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminCreateProduct"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminCreateProduct"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminCreateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminUpdateProduct:
@@ -495,6 +521,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminUpdateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminUpdateProduct"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminUpdateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminUpdateProduct"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminUpdateProduct"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminUpdateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminArchiveProduct:
     | { status: 200; body: NonNullable<operations["adminArchiveProduct"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
@@ -510,6 +538,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminAdjustInventory"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminAdjustInventory"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminAdjustInventory"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminAdjustInventory"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminAdjustInventory"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminAdjustInventory"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminListOrders:
     | { status: 200; body: NonNullable<operations["adminListOrders"]["responses"][200]["content"]>["application/json"]; headers?: ResponseHeaders }
@@ -531,6 +561,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminRefundOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminRefundOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminRefundOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminRefundOrder"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminRefundOrder"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminRefundOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminRefundOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminCancelOrder:

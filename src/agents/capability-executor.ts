@@ -3,7 +3,7 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { createDispatcher, HttpProblem, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import { createDispatcher, HttpProblem, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/resolve-principal.js";
 import type { Database } from "../db/schema.js";
@@ -37,8 +37,9 @@ export class CapabilityRunner {
     db: Kysely<Database>,
     private readonly target: ExecutionTarget,
     private readonly authBaseUrl: string,
+    dispatcherOptions: DispatcherOptions = {},
   ) {
-    this.dispatcher = createDispatcher(createHandlers(db));
+    this.dispatcher = createDispatcher(createHandlers(db), dispatcherOptions);
   }
 
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */

@@ -2,7 +2,7 @@ import { toNodeHandler } from "better-auth/node";
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { createRouter } from "../../generated/routes.js";
+import { createRouter, type ResponseValidation } from "../../generated/routes.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
@@ -34,6 +34,12 @@ export interface AppDependencies {
   readonly deviceAuthorizationPage: string;
   /** AGENT_PROXY_API_KEY: the only key that may name an agent in x-agent-id. */
   readonly proxyApiKey?: string;
+  /**
+   * Check every /v1 answer against the contract (tests turn it on; see
+   * test/support/test-app.ts). Absent in production: nothing is checked and
+   * the compiled response validators are never loaded.
+   */
+  readonly validateResponses?: ResponseValidation;
 }
 
 /**
@@ -43,7 +49,7 @@ export interface AppDependencies {
  * body itself), the merchant pages, health checks. Anything else is a
  * problem+json 404.
  */
-export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey, validateResponses }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -59,6 +65,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   const api = createRouter(createHandlers(db), {
     context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin, proxyApiKey }),
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
+    validateResponses,
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 

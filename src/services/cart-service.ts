@@ -5,7 +5,7 @@ import type { CartRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
-import { toCart, type Cart } from "./cart-mapper.js";
+import { assertCartTotalsRepresentable, toCart, type Cart, type CartLineRow } from "./cart-mapper.js";
 import { commerceProblem } from "./commerce-problems.js";
 
 type CartItemCreate = components["schemas"]["CartItemCreate"];
@@ -60,7 +60,7 @@ export class CartService {
       assertInStock(quantity, product.inventory, product.sku, line?.quantity ?? 0);
       if (line) await scope.updateTable("cart_items").set({ quantity }).where("id", "=", line.id).execute();
       else await scope.insertInto("cart_items", { id: randomUUID(), cart_id: cartId, product_id: product.id, quantity }).execute();
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await this.grownLines(scope, cart));
     });
   }
 
@@ -76,7 +76,7 @@ export class CartService {
       }
       assertInStock(input.quantity, line.inventory, line.sku, 0);
       await scope.updateTable("cart_items").set({ quantity: input.quantity }).where("id", "=", itemId).execute();
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await this.grownLines(scope, cart));
     });
   }
 
@@ -86,19 +86,29 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       const removed = await scope.deleteFrom("cart_items").where("cart_id", "=", cartId).where("id", "=", itemId).executeTakeFirst();
       if (removed.numDeletedRows === 0n) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await cartLines(scope, cartId));
     });
   }
 
-  /** Bumps `updated_at` and answers with the cart as it now is. */
-  private async touched(scope: TenantScope, cart: CartRow): Promise<Cart> {
+  /**
+   * The lines after a change that can grow the cart's totals; 409 (rolling
+   * the change back) when the API could not represent them.
+   */
+  private async grownLines(scope: TenantScope, cart: CartRow): Promise<CartLineRow[]> {
+    const lines = await cartLines(scope, cart.id);
+    assertCartTotalsRepresentable(cart, lines);
+    return lines;
+  }
+
+  /** Bumps `updated_at` and answers with the cart as it now is (its `lines`). */
+  private async touched(scope: TenantScope, cart: CartRow, lines: readonly CartLineRow[]): Promise<Cart> {
     const updated = await scope
       .updateTable("carts")
       .set({ updated_at: sql<Date>`now()` })
       .where("id", "=", cart.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toCart(updated, await cartLines(scope, cart.id));
+    return toCart(updated, lines);
   }
 }
 
