@@ -12,6 +12,7 @@ import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../http/app-context.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
+import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "./batch-refusals.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
@@ -21,6 +22,8 @@ export interface ExecuteRequest {
   readonly capability: string;
   readonly arguments?: Record<string, unknown>;
   readonly agentSession: AgentSession;
+  /** The plugin's endpoint context: which route called (execute or batch-execute) and the call's auth context. */
+  readonly ctx?: { readonly path?: string; readonly context: object };
 }
 
 /**
@@ -55,21 +58,34 @@ export class CapabilityRunner {
 
 /**
  * The plugin's `onExecute` (protocol clients' tokens): the plugin verified
- * the agent and its grant; we run the operation. Failures keep their status
- * and problem+json body; success returns the operation's response body,
- * which the plugin sends as `{ data }`.
+ * the agent and its grant; we run the operation. Success returns the
+ * operation's response body, which the plugin sends as `{ data }`. A refusal
+ * keeps its status and problem+json body, with the protocol's `error` (the
+ * code) and `message` beside them: single execute sends it whole; for a
+ * batch item the plugin keeps only `error` and `message`, so the refusal is
+ * also remembered for the batch after-hook (see batch-refusals.ts).
  */
 export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRunner): (request: ExecuteRequest) => Promise<unknown> {
-  return async ({ capability, arguments: args, agentSession }) => {
+  return async ({ capability, arguments: args, agentSession, ctx }) => {
+    let refusal: ExecuteRefusal & { headers?: Record<string, string> };
     try {
       const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, agentSession));
-      if (result.status >= 400) throw apiError(result.status, asBody(result.body));
-      return result.body ?? null;
+      if (result.status < 400) return result.body ?? null;
+      refusal = { status: result.status, body: withProtocolFields(asBody(result.body)) };
     } catch (error) {
-      if (error instanceof HttpProblem) throw apiError(error.status, { ...error.toJSON() }, error.headers);
-      throw error;
+      if (!(error instanceof HttpProblem)) throw error;
+      refusal = { status: error.status, body: withProtocolFields({ ...error.toJSON() }), headers: error.headers };
     }
+    if (ctx?.path === BATCH_EXECUTE_PATH) rememberBatchRefusal(ctx.context, refusal);
+    throw apiError(refusal.status, refusal.body, refusal.headers);
   };
+}
+
+/** The problem with the protocol's `error` (its code) and `message` (its detail, else its title), as execute answers refusals. */
+export function withProtocolFields(problem: Record<string, unknown>): ExecuteRefusal["body"] {
+  const code = typeof problem.code === "string" ? problem.code : "internal_error";
+  const message = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : code;
+  return { ...problem, error: code, message };
 }
 
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */
