@@ -683,7 +683,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "admin",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Update a product\n\nChanges the given fields of a product; absent fields keep their value.\nPrice changes apply to open carts at once; placed orders keep the price\nthey were placed at. Stock changes go through inventory adjustments.\n\nErrors by `code`: `404 product_not_found`, `409 product_archived`,\n`409 sku_taken`.",
+    description: "Update a product\n\nChanges the given fields of a product; absent fields keep their value.\nPrice changes apply to open carts at once; placed orders keep the price\nthey were placed at. Stock changes go through inventory adjustments.\n\nErrors by `code`: `404 product_not_found`, `409 product_archived`,\n`409 sku_taken`, `409 quantity_limit_exceeded` (at the new price a\ncart's total would exceed the largest amount the API represents,\n2^53 - 1 minor units).",
     inputSchema: {
       "type": "object",
       "properties": {

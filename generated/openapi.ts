@@ -286,7 +286,9 @@ export interface paths {
          *     they were placed at. Stock changes go through inventory adjustments.
          *
          *     Errors by `code`: `404 product_not_found`, `409 product_archived`,
-         *     `409 sku_taken`.
+         *     `409 sku_taken`, `409 quantity_limit_exceeded` (at the new price a
+         *     cart's total would exceed the largest amount the API represents,
+         *     2^53 - 1 minor units).
          */
         patch: operations["adminUpdateProduct"];
         trace?: never;

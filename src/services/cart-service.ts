@@ -39,7 +39,8 @@ export class CartService {
   async addItem(cartId: string, input: CartItemCreate): Promise<Cart> {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
-      const product = await scope.selectFrom("products").selectAll().where("id", "=", input.product_id).executeTakeFirst();
+      // Shared lock: a price change waits for this line, or this line sees the new price (see ProductAdminService.update).
+      const product = await scope.selectFrom("products").selectAll().where("id", "=", input.product_id).forShare().executeTakeFirst();
       if (!product) throw commerceProblem("product_not_found", `No product ${input.product_id} in this store.`);
       if (product.status !== "active") throw commerceProblem("product_unavailable", `Product ${product.sku} is archived.`);
       if (product.currency !== cart.currency) {
@@ -70,6 +71,7 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       const line = (await cartLines(scope, cartId)).find((item) => item.id === itemId);
       if (!line) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
+      await scope.selectFrom("products").select("id").where("id", "=", line.product_id).forShare().execute();
       if (line.status !== "active") throw commerceProblem("product_unavailable", `Product ${line.sku} is archived; remove the line.`);
       if (line.currency !== cart.currency) {
         throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove the line.`);
