@@ -358,33 +358,41 @@ export interface DispatcherOptions {
 
 export function buildDispatcher<TContext>(routes: readonly RouteDefinition<TContext>[], options: DispatcherOptions = {}): OperationDispatcher<TContext> {
   const byId = new Map(routes.map((route) => [route.operation.operationId, route]));
-  const run = (route: RouteDefinition<TContext>, call: OperationCall, context: TContext): HandlerResult | Promise<HandlerResult> => {
-    const input: RawInput = { params: { ...call.params }, query: { ...call.query }, headers: { ...call.headers }, body: call.body };
-    const errors = validateParameters(route, input);
-    validateJsonBody(route, input.body, errors);
-    throwIfInvalid(errors);
-    return route.handle(input, context);
-  };
   const validation = options.validateResponses;
+  const find = (operationId: string): RouteDefinition<TContext> => {
+    const route = byId.get(operationId);
+    if (!route) throw new HttpProblem(404, "unknown_operation", "Unknown operation", `No operation "${operationId}" in the contract.`);
+    return route;
+  };
   return {
     has: (operationId) => byId.has(operationId),
-    async dispatch(operationId, call, context) {
-      const route = byId.get(operationId);
-      if (!route) throw new HttpProblem(404, "unknown_operation", "Unknown operation", `No operation "${operationId}" in the contract.`);
-      if (!validation) return run(route, call, context);
-      let result: HandlerResult;
-      try {
-        result = await run(route, call, context);
-      } catch (error) {
-        const status = error instanceof HttpProblem ? error.status : 500;
-        const body = error instanceof HttpProblem ? error.toJSON() : new HttpProblem(500, "internal_error", "Internal server error").toJSON();
-        throwIfViolated(validation, findViolation(validation, route.operation, status, PROBLEM_JSON, body));
-        throw error;
-      }
-      throwIfViolated(validation, findViolation(validation, route.operation, result.status, undefined, result.body));
-      return result;
-    },
+    // Without validation nothing is checked: the same work as before the option existed (measured: same CPU per call).
+    dispatch: validation
+      ? async (operationId, call, context) => dispatchChecked(validation, find(operationId), call, context)
+      : async (operationId, call, context) => dispatchRoute(find(operationId), call, context),
   };
+}
+
+function dispatchRoute<TContext>(route: RouteDefinition<TContext>, call: OperationCall, context: TContext): HandlerResult | Promise<HandlerResult> {
+  const input: RawInput = { params: { ...call.params }, query: { ...call.query }, headers: { ...call.headers }, body: call.body };
+  const errors = validateParameters(route, input);
+  validateJsonBody(route, input.body, errors);
+  throwIfInvalid(errors);
+  return route.handle(input, context);
+}
+
+/** dispatchRoute, with its result (or the problem it throws) checked against the contract. */
+async function dispatchChecked<TContext>(validation: ResponseValidation, route: RouteDefinition<TContext>, call: OperationCall, context: TContext): Promise<HandlerResult> {
+  let result: HandlerResult;
+  try {
+    result = await dispatchRoute(route, call, context);
+  } catch (error) {
+    const problem = error instanceof HttpProblem ? error : new HttpProblem(500, "internal_error", "Internal server error");
+    throwIfViolated(validation, findViolation(validation, route.operation, problem.status, PROBLEM_JSON, problem.toJSON()));
+    throw error;
+  }
+  throwIfViolated(validation, findViolation(validation, route.operation, result.status, undefined, result.body));
+  return result;
 }
 
 function throwIfViolated(validation: ResponseValidation, violation: ResponseViolation | undefined): void {
