@@ -1,38 +1,21 @@
 import { readFileSync } from "node:fs";
-import { Ajv2020, type Options } from "ajv/dist/2020.js";
-import standaloneCodeModule from "ajv/dist/standalone/index.js";
-import addFormatsModule from "ajv-formats";
+import { Worker } from "node:worker_threads";
 import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
+import { compileResponseValidators, type ResponseValidatorSources } from "./compile-response-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { createWriter, GENERATED_HEADER, IdentifierPool, propertyKey, quote, writeBraced } from "./ts-text.js";
-
-// Both packages are CommonJS with `exports.default`; under NodeNext the default import is the module object.
-const standaloneCode = standaloneCodeModule.default;
-const addFormats = addFormatsModule.default;
 
 const TEMPLATE = new URL("../templates/response-validation.ts", import.meta.url);
 /** The component schemas response schemas point into, in a schema of their own (as for the request validators). */
 const COMPONENTS_ID = "components";
-
 /**
- * Responses are checked, never changed: no coercion and no defaults, so a
- * body that passes is exactly the body that was sent. Objects are closed as
- * for requests (see convertSchema): a field the contract does not name is
- * drift, and drift is what these validators are for.
+ * Above this many validators, compiling in a worker thread (in parallel with
+ * the other emitters) beats the worker's start-up cost, as for the request
+ * validators (Stripe: ~400 body schemas, seconds of Ajv work).
  */
-const AJV_OPTIONS: Options = {
-  allErrors: true,
-  useDefaults: false,
-  coerceTypes: false,
-  strict: false,
-  validateSchema: false,
-  code: { source: true, esm: true, lines: true, optimize: false },
-};
-
-/** Ajv's ESM output still `require`s its runtime helpers and formats; give it a `require`. */
-const ESM_REQUIRE_SHIM = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
+const WORKER_THRESHOLD = 100;
 
 /** One JSON response body the contract declares: operation, status key ("200", "4XX", "default") and media type. */
 interface ResponseBody {
@@ -57,18 +40,18 @@ interface ResponseBody {
  * import { responseValidators } from "./generated/validators/responses.js";
  * createRouter(handlers, { context, validateResponses: { validators: responseValidators, onViolation: report } });
  */
-export const emitResponseValidators: Emitter = ({ model, converter }: EmitContext) => {
-  const { bodies, schemas, components } = collectBodies(model.operations, converter);
-  const code = compile(schemas, components, converter.formats);
+export const emitResponseValidators: Emitter = async ({ model, converter }: EmitContext) => {
+  const { bodies, sources } = collectBodies(model.operations, converter);
+  const code = sources.schemas.length > WORKER_THRESHOLD ? await compileInWorker(sources) : compileResponseValidators(sources);
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
-    { path: "validators/responses.d.ts", contents: declarations([...schemas.keys()]) },
+    { path: "validators/responses.d.ts", contents: declarations(sources.schemas.map(([name]) => name)) },
     { path: "response-validation.ts", contents: `${GENERATED_HEADER}\n${readFileSync(TEMPLATE, "utf8")}` },
   ];
 };
 
 /** Every JSON response body with a schema, in spec order; identical converted schemas get one validator. */
-function collectBodies(operations: readonly OperationModel[], converter: SchemaConverter) {
+function collectBodies(operations: readonly OperationModel[], converter: SchemaConverter): { bodies: ResponseBody[]; sources: ResponseValidatorSources } {
   const refPrefix = `${COMPONENTS_ID}#/$defs/`;
   const names = new IdentifierPool();
   names.take("responseValidators"); // the table's own export name
@@ -93,7 +76,10 @@ function collectBodies(operations: readonly OperationModel[], converter: SchemaC
       }
     }
   }
-  return { bodies, schemas, components: { $id: COMPONENTS_ID, $defs: converter.defs(reached) } as JsonSchema };
+  return {
+    bodies,
+    sources: { schemas: [...schemas], components: { $id: COMPONENTS_ID, $defs: converter.defs(reached) }, formats: [...converter.formats].sort() },
+  };
 }
 
 /** `Problem` for a schema that is only `{ $ref: "components#/$defs/Problem" }`: such validators are shared by many responses. */
@@ -102,17 +88,26 @@ function componentName(schema: JsonSchema, refPrefix: string): string | undefine
   return schema.$ref.startsWith(refPrefix) && !schema.$ref.slice(refPrefix.length).includes("/") ? schema.$ref.slice(refPrefix.length) : undefined;
 }
 
-function compile(schemas: ReadonlyMap<string, JsonSchema>, components: JsonSchema, formats: ReadonlySet<string>): string {
-  if (schemas.size === 0) return "";
-  const ajv = new Ajv2020(AJV_OPTIONS);
-  addFormats(ajv);
-  // Formats Ajv does not know (e.g. "unix-time") are annotations: accept any value.
-  for (const format of [...formats].sort()) if (!ajv.formats[format]) ajv.addFormat(format, true);
-  ajv.addSchema(components as object);
-  for (const [name, schema] of schemas) ajv.addSchema(schema as object, name);
-  const code = standaloneCode(ajv, Object.fromEntries([...schemas.keys()].map((name) => [name, name])));
-  const prefix = '"use strict";\n';
-  return `${ESM_REQUIRE_SHIM}${code.startsWith(prefix) ? code.slice(prefix.length) : code}\n`;
+/**
+ * compileResponseValidators in a worker thread. When the generator runs from
+ * TypeScript sources (tsx), the worker registers tsx before loading its entry.
+ */
+function compileInWorker(sources: ResponseValidatorSources): Promise<string> {
+  const entry = new URL(import.meta.url.endsWith(".ts") ? "./response-validators-worker.ts" : "./response-validators-worker.js", import.meta.url).href;
+  const boot = entry.endsWith(".ts")
+    ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
+    : `import(${JSON.stringify(entry)});`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(boot, { eval: true, workerData: sources });
+    worker.once("message", (code: string) => {
+      resolve(code);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (exitCode) => {
+      if (exitCode !== 0) reject(new Error(`response validator compilation worker exited with code ${exitCode}`));
+    });
+  });
 }
 
 /** `export const responseValidators = { operationId: { status: { contentType: validator } } }`. */
