@@ -90,7 +90,7 @@ export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (
     if (!node || !Node.isIdentifier(node)) return undefined;
     const declaration = node.getSymbol()?.getDeclarations()[0];
     if (!declaration || !Node.isParameterDeclaration(declaration)) return undefined;
-    return declaration.getChildIndex() >= 0 ? declaration.getParentOrThrow().getChildrenOfKind(SyntaxKind.Parameter).indexOf(declaration) : undefined;
+    return declaration.getParentOrThrow().getChildrenOfKind(SyntaxKind.Parameter).indexOf(declaration);
   }
 
   type Argument = { readonly parameter: number | undefined; readonly value: string | number | undefined };
