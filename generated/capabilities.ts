@@ -187,7 +187,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: true,
     approvalStrength: "session",
-    description: "Get a cart\n\nReturns a cart with its items priced at the current catalog prices and\nits subtotal.",
+    description: "Get a cart\n\nReturns a cart with its items priced at the current catalog prices and\nits subtotal.\n\nErrors by `code`: `404 cart_not_found`.",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -228,7 +228,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Add an item to a cart\n\nAdds a product to an open cart and returns the updated cart. When the\nproduct is already in the cart, its quantity grows by `quantity`\ninstead of adding a second line.\n\nErrors by `code`:\n\n- `404 cart_not_found`, `404 product_not_found` (the `product_id` in the\n  body names no active product of the store).\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 product_unavailable`: the product is archived.\n- `409 currency_mismatch`: the product is not priced in the cart's currency.\n- `409 insufficient_inventory`: the resulting quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the resulting quantity exceeds 999,\n  or the cart's total would exceed 9,007,199,254,740,991 minor units.",
+    description: "Add an item to a cart\n\nAdds a product to an open cart and returns the updated cart. When the\nproduct is already in the cart, its quantity grows by `quantity`\ninstead of adding a second line.\n\nErrors by `code`:\n\n- `404 cart_not_found`, `404 product_not_found` (the `product_id` in the\n  body names no active product of the store).\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 product_unavailable`: the product is archived.\n- `409 currency_mismatch`: the product is not priced in the cart's currency.\n- `409 insufficient_inventory`: the resulting quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the resulting quantity exceeds 999, or\n  the cart's total would exceed the largest amount the API represents\n  (2^53 - 1 minor units).",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -345,7 +345,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Change the quantity of a cart item\n\nSets the quantity of one cart line and returns the updated cart.\n\nErrors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,\n`409 cart_not_open`, `409 product_unavailable`,\n`409 insufficient_inventory`, `409 quantity_limit_exceeded` (the\ncart's total would exceed 9,007,199,254,740,991 minor units).",
+    description: "Change the quantity of a cart item\n\nSets the quantity of one cart line and returns the updated cart.\n\nErrors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,\n`409 cart_not_open`, `409 product_unavailable`,\n`409 insufficient_inventory`, `409 quantity_limit_exceeded` (the\ncart's total would exceed the largest amount the API represents).",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -451,7 +451,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "storefront",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Place an order\n\nTurns an open cart into an order. The order snapshots the name, SKU and\nprice of every line, the stock of each product is decremented, and the\ncart's status becomes `ordered`. Payment capture is outside this API: a\nplaced order starts as `paid`.\n\nSend an `Idempotency-Key`: a retry with the same key and body returns\nthe original order instead of placing a second one.\n\nErrors by `code`:\n\n- `404 cart_not_found`.\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 cart_empty`: the cart has no items.\n- `409 product_unavailable`: an item's product has been archived.\n- `409 insufficient_inventory`: an item's quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the order's total would exceed\n  9,007,199,254,740,991 minor units.\n- `409 idempotency_request_in_progress`: a request with this key is\n  still running.\n- `422 idempotency_key_reused`: the key was used with a different body.",
+    description: "Place an order\n\nTurns an open cart into an order. The order snapshots the name, SKU and\nprice of every line, the stock of each product is decremented, and the\ncart's status becomes `ordered`. Payment capture is outside this API: a\nplaced order starts as `paid`.\n\nSend an `Idempotency-Key`: a retry with the same key and body returns\nthe original order instead of placing a second one.\n\nErrors by `code`:\n\n- `404 cart_not_found`.\n- `409 cart_not_open`: the cart has already been ordered.\n- `409 cart_empty`: the cart has no items.\n- `409 product_unavailable`: an item's product has been archived.\n- `409 insufficient_inventory`: an item's quantity exceeds the stock.\n- `409 quantity_limit_exceeded`: the order's total would exceed the\n  largest amount the API represents (2^53 - 1 minor units).\n- `409 idempotency_request_in_progress`: a request with this key is\n  still running.\n- `422 idempotency_key_reused`: the key was used with a different body.",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -690,7 +690,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "admin",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Update a product\n\nChanges the given fields of a product; absent fields keep their value.\nPrice changes apply to open carts at once; placed orders keep the price\nthey were placed at. Stock changes go through inventory adjustments.\n\nErrors by `code`: `404 product_not_found`, `409 product_archived`,\n`409 sku_taken`.",
+    description: "Update a product\n\nChanges the given fields of a product; absent fields keep their value.\nPrice changes apply to open carts at once; placed orders keep the price\nthey were placed at. Stock changes go through inventory adjustments.\n\nErrors by `code`: `404 product_not_found`, `409 product_archived`,\n`409 sku_taken`, `409 quantity_limit_exceeded` (at the new price a\ncart's total would exceed the largest amount the API represents,\n2^53 - 1 minor units).",
     inputSchema: {
       "type": "object",
       "properties": {
@@ -1000,7 +1000,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     scope: "admin",
     autoGrant: false,
     approvalStrength: "session",
-    description: "Get any order\n\nReturns any order of the store.",
+    description: "Get any order\n\nReturns any order of the store.\n\nErrors by `code`: `404 order_not_found`.",
     inputSchema: {
       "type": "object",
       "properties": {

@@ -83,6 +83,8 @@ export interface paths {
          * Get a cart
          * @description Returns a cart with its items priced at the current catalog prices and
          *     its subtotal.
+         *
+         *     Errors by `code`: `404 cart_not_found`.
          */
         get: operations["getCart"];
         put?: never;
@@ -119,8 +121,9 @@ export interface paths {
          *     - `409 product_unavailable`: the product is archived.
          *     - `409 currency_mismatch`: the product is not priced in the cart's currency.
          *     - `409 insufficient_inventory`: the resulting quantity exceeds the stock.
-         *     - `409 quantity_limit_exceeded`: the resulting quantity exceeds 999,
-         *       or the cart's total would exceed 9,007,199,254,740,991 minor units.
+         *     - `409 quantity_limit_exceeded`: the resulting quantity exceeds 999, or
+         *       the cart's total would exceed the largest amount the API represents
+         *       (2^53 - 1 minor units).
          */
         post: operations["addCartItem"];
         delete?: never;
@@ -161,7 +164,7 @@ export interface paths {
          *     Errors by `code`: `404 cart_not_found`, `404 cart_item_not_found`,
          *     `409 cart_not_open`, `409 product_unavailable`,
          *     `409 insufficient_inventory`, `409 quantity_limit_exceeded` (the
-         *     cart's total would exceed 9,007,199,254,740,991 minor units).
+         *     cart's total would exceed the largest amount the API represents).
          */
         patch: operations["updateCartItem"];
         trace?: never;
@@ -197,8 +200,8 @@ export interface paths {
          *     - `409 cart_empty`: the cart has no items.
          *     - `409 product_unavailable`: an item's product has been archived.
          *     - `409 insufficient_inventory`: an item's quantity exceeds the stock.
-         *     - `409 quantity_limit_exceeded`: the order's total would exceed
-         *       9,007,199,254,740,991 minor units.
+         *     - `409 quantity_limit_exceeded`: the order's total would exceed the
+         *       largest amount the API represents (2^53 - 1 minor units).
          *     - `409 idempotency_request_in_progress`: a request with this key is
          *       still running.
          *     - `422 idempotency_key_reused`: the key was used with a different body.
@@ -283,7 +286,9 @@ export interface paths {
          *     they were placed at. Stock changes go through inventory adjustments.
          *
          *     Errors by `code`: `404 product_not_found`, `409 product_archived`,
-         *     `409 sku_taken`.
+         *     `409 sku_taken`, `409 quantity_limit_exceeded` (at the new price a
+         *     cart's total would exceed the largest amount the API represents,
+         *     2^53 - 1 minor units).
          */
         patch: operations["adminUpdateProduct"];
         trace?: never;
@@ -378,6 +383,8 @@ export interface paths {
         /**
          * Get any order
          * @description Returns any order of the store.
+         *
+         *     Errors by `code`: `404 order_not_found`.
          */
         get: operations["adminGetOrder"];
         put?: never;
@@ -906,9 +913,11 @@ export interface components {
     };
     responses: {
         /**
-         * @description The request is malformed or fails validation (`code: validation_failed`).
+         * @description The request fails validation (`code: validation_failed`), or its body
+         *     cannot be parsed for its Content-Type (`code: malformed_body`).
          *     `errors` names every invalid field by a JSON pointer into the request,
-         *     such as `/body/quantity` or `/query/limit`.
+         *     such as `/body/quantity`, `/query/limit` or `/query/cursor` (a cursor
+         *     this list did not return).
          */
         BadRequest: {
             headers: {
@@ -919,8 +928,20 @@ export interface components {
             };
         };
         /**
-         * @description No valid credential was sent (`code: unauthenticated`), or the agent
-         *     JWT is expired, replayed or badly signed (`code: invalid_agent_token`).
+         * @description No valid credential was sent. By `code`:
+         *
+         *     - `unauthenticated`: no API key, agent JWT or session cookie.
+         *     - `invalid_api_key`: the `x-api-key` is unknown, disabled or expired.
+         *     - `invalid_jwt`, `invalid_public_key`, `jti_replay`: the agent JWT is
+         *       not one (typ `agent+jwt`, EdDSA), does not verify, is too old, has no
+         *       `jti` or was used before.
+         *     - `request_binding_unsupported`, `request_binding_mismatch`: the JWT is
+         *       bound to another request (`htm`/`htu`), or to a body hash.
+         *     - `agent_not_found`, `agent_expired`: the agent is unknown here, or its
+         *       session lapsed (one status call revives it).
+         *
+         *     Agents verified by the Agent Auth plugin may also get the plugin's own
+         *     `error` code. The `WWW-Authenticate` header names the ways in.
          */
         Unauthorized: {
             headers: {
@@ -931,11 +952,27 @@ export interface components {
             };
         };
         /**
-         * @description The caller is authenticated but may not perform this operation:
-         *     `capability_not_granted` (the agent has not been granted the capability
-         *     named by the operationId, or its approval is pending),
-         *     `insufficient_role` (the member's role does not allow admin
-         *     operations), or `no_active_store` (the session has no active store).
+         * @description The caller is authenticated but may not perform this operation. By `code`:
+         *
+         *     - `insufficient_scope`: the credential lacks the operation's scope
+         *       (storefront or admin; admin needs an owner or admin of the store).
+         *     - `capability_not_granted`: the agent holds no active grant for the
+         *       capability named by the operationId (or its approval is pending).
+         *     - `constraint_violated`: the agent's grants allow this operation only
+         *       within limits these arguments break.
+         *     - `no_active_organization`: the session has no active store.
+         *     - `agent_without_user`, `no_membership`, `organization_membership_ended`,
+         *       `organization_required`: the agent acts for no store member, for a
+         *       user with no store, for one who left the agent's store, or for one
+         *       with several stores and none pinned.
+         *     - `agent_pending`, `agent_revoked`, `agent_rejected`, `agent_claimed`,
+         *       `agent_inactive`, `host_revoked`: the agent or its host may not act now.
+         *     - `proxy_key_required`, `agent_not_active`, `proxy_key_wrong_store`:
+         *       an `x-agent-id` sent with another key than the configured proxy key,
+         *       naming an agent that cannot act, or a key of another store.
+         *
+         *     Agents verified by the Agent Auth plugin may also get the plugin's own
+         *     `error` code.
          */
         Forbidden: {
             headers: {
@@ -980,6 +1017,30 @@ export interface components {
          *     (`code: idempotency_key_reused`). Use a new key for a new operation.
          */
         UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request body is larger than the server accepts (100 kB;
+         *     `code: body_too_large`).
+         */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body's Content-Type, encoding or charset is not one the operation
+         *     takes (`code: unsupported_media_type`); send `application/json`.
+         */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1149,6 +1210,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1212,6 +1275,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1280,6 +1345,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1358,6 +1425,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1432,6 +1501,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1467,6 +1538,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1530,6 +1603,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1642,6 +1717,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,12 +3,12 @@
 
 import type { Router } from "express";
 import type { operations } from "./openapi.js";
-import { buildDispatcher, buildRouter, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
+import { buildDispatcher, buildRouter, type DispatcherOptions, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";
 import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
 
-export { defaultContext, HttpProblem, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";
+export { defaultContext, HttpProblem, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions } from "./runtime.js";
 
 /** Every operationId of the contract. */
 export type OperationId = "listProducts" | "getProduct" | "createCart" | "getCart" | "addCartItem" | "removeCartItem" | "updateCartItem" | "listOrders" | "placeOrder" | "getOrder" | "adminCreateProduct" | "adminUpdateProduct" | "adminArchiveProduct" | "adminAdjustInventory" | "adminListOrders" | "adminGetOrder" | "adminRefundOrder" | "adminCancelOrder";
@@ -57,6 +57,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "400": [{ contentType: "application/problem+json", kind: "json" }],
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -90,6 +92,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -124,6 +128,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -156,6 +162,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
@@ -189,6 +197,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "401": [{ contentType: "application/problem+json", kind: "json" }],
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
@@ -207,6 +217,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -240,6 +252,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
     },
@@ -288,6 +302,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
       "403": [{ contentType: "application/problem+json", kind: "json" }],
       "404": [{ contentType: "application/problem+json", kind: "json" }],
       "409": [{ contentType: "application/problem+json", kind: "json" }],
+      "413": [{ contentType: "application/problem+json", kind: "json" }],
+      "415": [{ contentType: "application/problem+json", kind: "json" }],
       "422": [{ contentType: "application/problem+json", kind: "json" }],
       "500": [{ contentType: "application/problem+json", kind: "json" }],
       "503": [{ contentType: "application/problem+json", kind: "json" }],
@@ -446,6 +462,8 @@ export interface OperationResults {
     | { status: 400; body: NonNullable<operations["createCart"]["responses"][400]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 401; body: NonNullable<operations["createCart"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["createCart"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["createCart"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["createCart"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["createCart"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["createCart"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   getCart:
@@ -463,6 +481,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["addCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["addCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["addCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["addCartItem"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["addCartItem"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["addCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["addCartItem"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   removeCartItem:
@@ -481,6 +501,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["updateCartItem"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["updateCartItem"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["updateCartItem"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["updateCartItem"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["updateCartItem"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["updateCartItem"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["updateCartItem"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   listOrders:
@@ -497,6 +519,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["placeOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["placeOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["placeOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["placeOrder"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["placeOrder"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["placeOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["placeOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["placeOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
@@ -514,6 +538,8 @@ export interface OperationResults {
     | { status: 401; body: NonNullable<operations["adminCreateProduct"]["responses"][401]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 403; body: NonNullable<operations["adminCreateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminCreateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminCreateProduct"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminCreateProduct"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminCreateProduct"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminCreateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["adminCreateProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
@@ -524,6 +550,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminUpdateProduct"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminUpdateProduct"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminUpdateProduct"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminUpdateProduct"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminUpdateProduct"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminUpdateProduct"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["adminUpdateProduct"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminArchiveProduct:
@@ -541,6 +569,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminAdjustInventory"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminAdjustInventory"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminAdjustInventory"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminAdjustInventory"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminAdjustInventory"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminAdjustInventory"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["adminAdjustInventory"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
   adminListOrders:
@@ -565,6 +595,8 @@ export interface OperationResults {
     | { status: 403; body: NonNullable<operations["adminRefundOrder"]["responses"][403]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 404; body: NonNullable<operations["adminRefundOrder"]["responses"][404]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 409; body: NonNullable<operations["adminRefundOrder"]["responses"][409]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 413; body: NonNullable<operations["adminRefundOrder"]["responses"][413]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
+    | { status: 415; body: NonNullable<operations["adminRefundOrder"]["responses"][415]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 422; body: NonNullable<operations["adminRefundOrder"]["responses"][422]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 500; body: NonNullable<operations["adminRefundOrder"]["responses"][500]["content"]>["application/problem+json"]; headers?: ResponseHeaders }
     | { status: 503; body: NonNullable<operations["adminRefundOrder"]["responses"][503]["content"]>["application/problem+json"]; headers?: ResponseHeaders };
@@ -823,6 +855,6 @@ export function createRouter<TContext = RequestContext>(handlers: Handlers<TCont
 /**
  * Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.
  */
-export function createDispatcher<TContext>(handlers: Handlers<TContext>): OperationDispatcher<TContext> {
-  return buildDispatcher<TContext>(routeDefinitions(handlers));
+export function createDispatcher<TContext>(handlers: Handlers<TContext>, options: DispatcherOptions = {}): OperationDispatcher<TContext> {
+  return buildDispatcher<TContext>(routeDefinitions(handlers), options);
 }

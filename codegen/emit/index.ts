@@ -1,4 +1,5 @@
 import { emitCapabilities } from "./capabilities-emitter.js";
+import { emitResponseValidators } from "./response-validators-emitter.js";
 import type { EmitContext, EmittedConcept, EmittedFile, Emitter } from "./emitter.js";
 import { emitRoutes } from "./routes-emitter.js";
 import { emitRuntime } from "./runtime-emitter.js";
@@ -13,6 +14,8 @@ const EMITTERS: Record<EmittedConcept, Emitter> = {
   types: emitTypes,
   runtime: emitRuntime,
   routes: emitRoutes,
+  // Test-time response validation; nothing in the routes imports its output.
+  responseValidators: emitResponseValidators,
   capabilities: emitCapabilities,
   sdk: emitSdk,
 };

@@ -32,14 +32,14 @@ function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import type { Router } from "express";');
   if (hasOperations) writer.writeLine('import type { operations } from "./openapi.js";');
   writer.writeLine(
-    'import { buildDispatcher, buildRouter, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";',
+    'import { buildDispatcher, buildRouter, type DispatcherOptions, type OperationDispatcher, type OperationMeta, type RequestContext, type RouteDefinition, type RouterOptions, type StatusRange, type WithDefaults } from "./runtime.js";',
   );
   writer.writeLine('import * as bodies from "./validators/bodies.js";');
   writer.writeLine('import * as formBodies from "./validators/form-bodies.js";');
   writer.writeLine('import * as parameters from "./validators/parameters.js";');
   writer.blankLine();
   writer.writeLine(
-    'export { defaultContext, HttpProblem, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type RouterOptions } from "./runtime.js";',
+    'export { defaultContext, HttpProblem, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions } from "./runtime.js";',
   );
   writer.blankLine();
 }
@@ -204,8 +204,8 @@ function writeCreateRouter(writer: CodeBlockWriter, operations: readonly Operati
   writeJsDoc(writer, [
     "Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.",
   ]);
-  writer.write("export function createDispatcher<TContext>(handlers: Handlers<TContext>): OperationDispatcher<TContext>").block(() => {
-    writer.writeLine("return buildDispatcher<TContext>(routeDefinitions(handlers));");
+  writer.write("export function createDispatcher<TContext>(handlers: Handlers<TContext>, options: DispatcherOptions = {}): OperationDispatcher<TContext>").block(() => {
+    writer.writeLine("return buildDispatcher<TContext>(routeDefinitions(handlers), options);");
   });
 }
 

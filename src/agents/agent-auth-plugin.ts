@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { autoGrantedCapabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Database } from "../db/schema.js";
+import { batchRefusalStatuses } from "./batch-refusals.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
 import { pinnedOrganization } from "./store-of-agent.js";
@@ -26,7 +27,7 @@ export interface AgentAuthSettings {
  * only: an autonomous agent would have no user, hence no store).
  */
 export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthSettings) {
-  return agentAuth({
+  const plugin = agentAuth({
     providerName: "Commerce API",
     providerDescription: "A store's catalog, carts and orders. Reads are granted at once; changes need the merchant's approval.",
     modes: ["delegated"],
@@ -47,6 +48,10 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     onExecute: pluginExecuteHandler(db, settings.runner),
     // proofOfPresence stays off: it would ask for a passkey on nearly every approval; see webauthn-approval-gate.ts.
   });
+  // Batch items refused by onExecute get their whole refusal back (status, code, message): see batch-refusals.ts.
+  // The plugin (0.6.2) has no after hooks of its own; should a version bring some, they run first.
+  const own = (plugin.hooks as { after?: (typeof batchRefusalStatuses)[] }).after ?? [];
+  return { ...plugin, hooks: { ...plugin.hooks, after: [...own, batchRefusalStatuses] } };
 }
 
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */

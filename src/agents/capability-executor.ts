@@ -3,7 +3,7 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { createDispatcher, HttpProblem, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import { createDispatcher, HttpProblem, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/resolve-principal.js";
 import type { Database } from "../db/schema.js";
@@ -13,6 +13,7 @@ import type { AppContext } from "../http/app-context.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
+import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "./batch-refusals.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
@@ -22,6 +23,8 @@ export interface ExecuteRequest {
   readonly capability: string;
   readonly arguments?: Record<string, unknown>;
   readonly agentSession: AgentSession;
+  /** The plugin's endpoint context: which route called (execute or batch-execute) and the call's auth context. */
+  readonly ctx?: { readonly path?: string; readonly context: object };
 }
 
 /**
@@ -38,8 +41,9 @@ export class CapabilityRunner {
     db: Kysely<Database>,
     private readonly target: ExecutionTarget,
     private readonly authBaseUrl: string,
+    dispatcherOptions: DispatcherOptions = {},
   ) {
-    this.dispatcher = createDispatcher(createHandlers(db));
+    this.dispatcher = createDispatcher(createHandlers(db), dispatcherOptions);
   }
 
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
@@ -55,22 +59,35 @@ export class CapabilityRunner {
 
 /**
  * The plugin's `onExecute` (protocol clients' tokens): the plugin verified
- * the agent and its grant; we run the operation. Failures keep their status
- * and problem+json body; success returns the operation's response body,
- * which the plugin sends as `{ data }`.
+ * the agent and its grant; we run the operation. Success returns the
+ * operation's response body, which the plugin sends as `{ data }`. A refusal
+ * keeps its status and problem+json body, with the protocol's `error` (the
+ * code) and `message` beside them: single execute sends it whole; for a
+ * batch item the plugin keeps only `error` and `message`, so the refusal is
+ * also remembered for the batch after-hook (see batch-refusals.ts).
  */
 export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRunner): (request: ExecuteRequest) => Promise<unknown> {
-  return async ({ capability, arguments: args, agentSession }) => {
+  return async ({ capability, arguments: args, agentSession, ctx }) => {
+    let refusal: ExecuteRefusal & { headers?: Record<string, string> };
     try {
       const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, agentSession));
-      if (result.status >= 400) throw apiError(result.status, asBody(result.body));
-      return result.body ?? null;
+      if (result.status < 400) return result.body ?? null;
+      refusal = { status: result.status, body: withProtocolFields(asBody(result.body)) };
     } catch (error) {
       const problem = error instanceof HttpProblem ? error : problemOfDatabaseFault(error);
-      if (problem) throw apiError(problem.status, { ...problem.toJSON() }, problem.headers);
-      throw error;
+      if (!problem) throw error;
+      refusal = { status: problem.status, body: withProtocolFields({ ...problem.toJSON() }), headers: problem.headers };
     }
+    if (ctx?.path === BATCH_EXECUTE_PATH) rememberBatchRefusal(ctx.context, refusal);
+    throw apiError(refusal.status, refusal.body, refusal.headers);
   };
+}
+
+/** The problem with the protocol's `error` (its code) and `message` (its detail, else its title), as execute answers refusals. */
+export function withProtocolFields(problem: Record<string, unknown>): ExecuteRefusal["body"] {
+  const code = typeof problem.code === "string" ? problem.code : "internal_error";
+  const message = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : code;
+  return { ...problem, error: code, message };
 }
 
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */

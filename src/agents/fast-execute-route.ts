@@ -4,7 +4,7 @@ import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
-import { asBody, type CapabilityRunner } from "./capability-executor.js";
+import { asBody, withProtocolFields, type CapabilityRunner } from "./capability-executor.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -21,8 +21,9 @@ export interface FastExecuteOptions {
  * `POST /api/auth/capability/execute` for tokens addressed to the API
  * (`<origin>/v1`, the SDK's): verified like direct calls, from cached agent
  * facts, then run by the same runner as the plugin's endpoint, answering in
- * the plugin's shape (`{ data }`). Any other token falls through to the
- * plugin untouched (its body unread). Mounted before Better Auth.
+ * the plugin's shape (`{ data }`; refusals as problem+json with the
+ * protocol's `error` and `message`, as the plugin's). Any other token falls
+ * through to the plugin untouched (its body unread). Mounted before Better Auth.
  */
 export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onError }: FastExecuteOptions): Router {
   const router = Router();
@@ -46,7 +47,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
       }
       const result = await runner.run(capability, args, principal.credentialId, async () => principal);
       if (result.status >= 400) {
-        res.status(result.status).type("application/problem+json").send(JSON.stringify(asBody(result.body)));
+        res.status(result.status).type("application/problem+json").send(JSON.stringify(withProtocolFields(asBody(result.body))));
         return;
       }
       res.json({ data: result.body ?? null });
@@ -55,12 +56,12 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
       const fault = problemOfDatabaseFault(error);
       if (fault) return sendProblem(res, fault);
       onError(error);
-      res.status(500).type("application/problem+json").send(JSON.stringify({ type: "/problems/internal", title: "Internal error", status: 500, code: "internal" }));
+      sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
     }
   }
   return router;
 }
 
 function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
+  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(withProtocolFields({ ...problem.toJSON() })));
 }

@@ -2,6 +2,7 @@ import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
+import type { ResponseValidation } from "../../generated/routes.js";
 import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
 import { approvalPolicy } from "../agents/approval-policy.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
@@ -24,6 +25,8 @@ export interface AuthOptions {
   readonly agents?: Partial<Omit<AgentAuthSettings, "runner">> & { readonly execution?: ExecutionTarget };
   /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
   readonly rateLimits?: RateLimitOverrides;
+  /** Tests only: check what `capability/execute` runs in-process against the contract (see createApp). */
+  readonly validateResponses?: ResponseValidation;
 }
 
 /** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
@@ -41,7 +44,9 @@ export const AUTH_BASE_PATH = "/api/auth";
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
   const rateLimits = resolveRateLimits(options.rateLimits);
-  const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`);
+  const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`, {
+    validateResponses: options.validateResponses,
+  });
   const auth = betterAuth({
     appName: "Commerce API",
     baseURL: `${options.baseUrl}${AUTH_BASE_PATH}`,

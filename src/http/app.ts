@@ -1,7 +1,7 @@
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { createRouter } from "../../generated/routes.js";
+import { createRouter, type ResponseValidation } from "../../generated/routes.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
@@ -35,6 +35,12 @@ export interface AppDependencies {
   readonly deviceAuthorizationPage: string;
   /** AGENT_PROXY_API_KEY: the only key that may name an agent in x-agent-id. */
   readonly proxyApiKey?: string;
+  /**
+   * Check every /v1 answer against the contract (tests turn it on; see
+   * test/support/test-app.ts). Absent in production: nothing is checked and
+   * the compiled response validators are never loaded.
+   */
+  readonly validateResponses?: ResponseValidation;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface AppDependencies {
  * body itself), the merchant pages, health checks. Anything else is a
  * problem+json 404.
  */
-export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey }: AppDependencies): Express {
+export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey, validateResponses }: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -62,6 +68,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
     // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
     classifyError: problemOfDatabaseFault,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
+    validateResponses,
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 

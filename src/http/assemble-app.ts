@@ -1,4 +1,5 @@
 import type { Express } from "express";
+import type { ResponseValidation } from "../../generated/routes.js";
 import { AgentResolver } from "../agents/agent-resolver.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
@@ -30,6 +31,8 @@ export async function assembleApp(options: {
   deviceAuthorizationPage?: string;
   /** AGENT_PROXY_API_KEY, when this API accepts calls proxied for agents. */
   proxyApiKey?: string;
+  /** Tests only: check every /v1 answer against the contract (see createApp). */
+  validateResponses?: ResponseValidation;
 }): Promise<AssembledApp> {
   const publicUrl = options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin;
   const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
@@ -46,6 +49,7 @@ export async function assembleApp(options: {
     publicUrl,
     deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
     proxyApiKey: options.proxyApiKey,
+    validateResponses: options.validateResponses,
   });
   return {
     app,

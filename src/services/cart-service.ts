@@ -5,7 +5,7 @@ import type { CartRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
-import { toCart, type Cart } from "./cart-mapper.js";
+import { assertCartTotalsRepresentable, toCart, type Cart, type CartLineRow } from "./cart-mapper.js";
 import { commerceProblem } from "./commerce-problems.js";
 
 type CartItemCreate = components["schemas"]["CartItemCreate"];
@@ -39,7 +39,8 @@ export class CartService {
   async addItem(cartId: string, input: CartItemCreate): Promise<Cart> {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
-      const product = await scope.selectFrom("products").selectAll().where("id", "=", input.product_id).executeTakeFirst();
+      // Shared lock: a price change waits for this line, or this line sees the new price (see ProductAdminService.update).
+      const product = await scope.selectFrom("products").selectAll().where("id", "=", input.product_id).forShare().executeTakeFirst();
       if (!product) throw commerceProblem("product_not_found", `No product ${input.product_id} in this store.`);
       if (product.status !== "active") throw commerceProblem("product_unavailable", `Product ${product.sku} is archived.`);
       if (product.currency !== cart.currency) {
@@ -60,7 +61,7 @@ export class CartService {
       assertInStock(quantity, product.inventory, product.sku, line?.quantity ?? 0);
       if (line) await scope.updateTable("cart_items").set({ quantity }).where("id", "=", line.id).execute();
       else await scope.insertInto("cart_items", { id: randomUUID(), cart_id: cartId, product_id: product.id, quantity }).execute();
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await this.grownLines(scope, cart));
     });
   }
 
@@ -70,13 +71,14 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       const line = (await cartLines(scope, cartId)).find((item) => item.id === itemId);
       if (!line) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
+      await scope.selectFrom("products").select("id").where("id", "=", line.product_id).forShare().execute();
       if (line.status !== "active") throw commerceProblem("product_unavailable", `Product ${line.sku} is archived; remove the line.`);
       if (line.currency !== cart.currency) {
         throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove the line.`);
       }
       assertInStock(input.quantity, line.inventory, line.sku, 0);
       await scope.updateTable("cart_items").set({ quantity: input.quantity }).where("id", "=", itemId).execute();
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await this.grownLines(scope, cart));
     });
   }
 
@@ -86,19 +88,29 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       const removed = await scope.deleteFrom("cart_items").where("cart_id", "=", cartId).where("id", "=", itemId).executeTakeFirst();
       if (removed.numDeletedRows === 0n) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
-      return this.touched(scope, cart);
+      return this.touched(scope, cart, await cartLines(scope, cartId));
     });
   }
 
-  /** Bumps `updated_at` and answers with the cart as it now is. */
-  private async touched(scope: TenantScope, cart: CartRow): Promise<Cart> {
+  /**
+   * The lines after a change that can grow the cart's totals; 409 (rolling
+   * the change back) when the API could not represent them.
+   */
+  private async grownLines(scope: TenantScope, cart: CartRow): Promise<CartLineRow[]> {
+    const lines = await cartLines(scope, cart.id);
+    assertCartTotalsRepresentable(cart, lines);
+    return lines;
+  }
+
+  /** Bumps `updated_at` and answers with the cart as it now is (its `lines`). */
+  private async touched(scope: TenantScope, cart: CartRow, lines: readonly CartLineRow[]): Promise<Cart> {
     const updated = await scope
       .updateTable("carts")
       .set({ updated_at: sql<Date>`now()` })
       .where("id", "=", cart.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toCart(updated, await cartLines(scope, cart.id));
+    return toCart(updated, lines);
   }
 }
 

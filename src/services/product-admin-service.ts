@@ -4,6 +4,7 @@ import type { components } from "../../generated/openapi.js";
 import type { ProductRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { cartBeyondLargestAmount } from "./cart-lines.js";
 import { commerceProblem } from "./commerce-problems.js";
 import { isUniqueViolation } from "./database-errors.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
@@ -48,14 +49,30 @@ export class ProductAdminService {
   /**
    * Changes the given fields. Archived products are read-only (409
    * `product_archived`): the contract offers no way back to active, so an
-   * edit would be invisible anyway.
+   * edit would be invisible anyway. A new price that would put a cart's
+   * total beyond what the API represents is refused (409
+   * `quantity_limit_exceeded`), so reading that cart never fails: cart
+   * writes lock the product (`for share`), so no cart change slips between.
    */
   async update(productId: string, input: ProductUpdate): Promise<Product> {
     if (input.price) assertSafeAmount(input.price.amount, "/body/price/amount");
     const current = await this.find(productId);
     if (current.status === "archived") throw commerceProblem("product_archived", "Archived products cannot be changed.");
+    return this.scope.transaction(async (scope) => {
+      const updated = await this.write(scope, productId, input);
+      if (input.price && (await cartBeyondLargestAmount(scope, productId))) {
+        throw commerceProblem("quantity_limit_exceeded", "At this price a cart's total would exceed the largest amount the API can represent.", [
+          { pointer: "/body/price/amount", detail: "puts a cart's total above 9007199254740991" },
+        ]);
+      }
+      return updated;
+    });
+  }
+
+  /** The UPDATE of the given fields; an active product only, a taken SKU → 409 `sku_taken`. */
+  private async write(scope: TenantScope, productId: string, input: ProductUpdate): Promise<Product> {
     try {
-      const row = await this.scope
+      const row = await scope
         .updateTable("products")
         .set({
           ...(input.sku !== undefined && { sku: input.sku }),

@@ -14,6 +14,12 @@ async function execute(app: TestApp, agent: AgentConnection, capability: string,
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** A problem as execute answers it: `error` is its code, `message` its detail. */
+function withProtocolFields(problem: unknown): Record<string, unknown> {
+  const { code, detail } = problem as { code: string; detail: string };
+  return { ...(problem as Record<string, unknown>), error: code, message: detail };
+}
+
 describe("capability/execute in-process", () => {
   let app: TestApp;
   let owner: StoreOwner;
@@ -48,12 +54,13 @@ describe("capability/execute in-process", () => {
     const foreign = await execute(app, agent, "getProduct", { params: { product_id: foreignProduct.id } });
     const directForeign = await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: foreignProduct.id } } });
     expect(foreign.status).toBe(404);
-    expect(foreign.body).toEqual(directForeign.error);
+    // The direct call's problem, with the protocol's error and message beside it.
+    expect(foreign.body).toEqual(withProtocolFields(directForeign.error));
 
     const invalid = await execute(app, agent, "listProducts", { params: { limit: 1000 } });
     const directInvalid = await agent.client.GET("/v1/products", { params: { query: { limit: 1000 } } });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toEqual(directInvalid.error);
+    expect(invalid.body).toEqual(withProtocolFields(directInvalid.error));
     expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: "/query/limit" })]);
   });
 

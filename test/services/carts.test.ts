@@ -161,3 +161,32 @@ describe("prices", () => {
     expectProblem(await shop.placeOrder(cart.id), 409, "product_unavailable");
   });
 });
+
+// Regression: getCart answered 409 quantity_limit_exceeded (undeclared) when current prices put the
+// cart's total beyond 2^53 - 1; the writes that could get it there refuse instead, so reading never does.
+describe("totals beyond the largest amount (2^53 - 1 minor units)", () => {
+  const LARGEST = Number.MAX_SAFE_INTEGER;
+
+  it("adding a line that would pass it is refused; the cart reads as before", async () => {
+    const dear = await shop.createProduct({ price: { amount: Math.floor(LARGEST / 2), currency: "EUR" }, inventory: 10 });
+    const cart = await shop.createCart();
+    await shop.addItem(cart.id, dear.id, 1);
+    expectProblem(await shop.request("POST", `/v1/carts/${cart.id}/items`, { product_id: dear.id, quantity: 2 }), 409, "quantity_limit_exceeded");
+    const view = await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`);
+    expect(view.items).toEqual([expect.objectContaining({ quantity: 1 })]);
+    expect(view.subtotal).toEqual({ amount: Math.floor(LARGEST / 2), currency: "EUR" });
+  });
+
+  it("a price change that would put a cart past it is refused (409 naming the price); the cart reads as before", async () => {
+    const product = await shop.createProduct({ price: { amount: 1000, currency: "EUR" }, inventory: 10 });
+    const cart = await shop.createCart();
+    await shop.addItem(cart.id, product.id, 3);
+    const refused = await shop.request("PATCH", `/v1/admin/products/${product.id}`, { price: { amount: Math.floor(LARGEST / 2), currency: "EUR" } });
+    expect(expectProblem(refused, 409, "quantity_limit_exceeded").errors).toEqual([expect.objectContaining({ pointer: "/body/price/amount" })]);
+    const view = await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`);
+    expect(view.subtotal).toEqual({ amount: 3000, currency: "EUR" });
+    // Within the limit the change goes through.
+    await shop.expectOk(200, "PATCH", `/v1/admin/products/${product.id}`, { price: { amount: Math.floor(LARGEST / 3), currency: "EUR" } });
+    expect((await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`)).subtotal).toEqual({ amount: Math.floor(LARGEST / 3) * 3, currency: "EUR" });
+  });
+});

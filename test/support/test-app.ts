@@ -15,6 +15,8 @@ import { installOutboundGuard } from "../../src/security/outbound-guard.js";
 import type { ExecutionTarget } from "../../src/agents/capability-executor.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
 import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
+import type { ResponseViolation } from "../../generated/routes.js";
+import { contractCheck } from "./contract-check.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestApp {
@@ -25,6 +27,11 @@ export interface TestApp {
   readonly database: DatabaseHandle;
   /** The Express application serving it (for tests that inspect what it mounts). */
   readonly expressApp: Express;
+  /**
+   * Answers that broke the contract so far (with `validateResponses`); close()
+   * fails while any is left, so a test provoking one on purpose takes it out.
+   */
+  readonly contractViolations: ResponseViolation[];
   close(): Promise<void>;
 }
 
@@ -47,6 +54,11 @@ export interface TestAppOptions {
   readonly rateLimits?: RateLimitOverrides;
   /** The app's logger (request log, errors); default silent. */
   readonly logger?: Logger;
+  /**
+   * Check every /v1 answer and every in-process capability/execute result
+   * against the contract (see contract-check.ts). Default: on.
+   */
+  readonly validateResponses?: boolean;
 }
 
 /**
@@ -86,9 +98,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     inboxUrl: `${baseUrl}${APPROVALS_INBOX_PATH}`,
     webhookUrl: options.approvalNotifications?.webhookUrl,
   });
-  const auth = createAuth({ db: database.db, baseUrl, secret: "test-secret-test-secret-test-secret-0000", agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) }, rateLimits: options.rateLimits });
+  const contract = options.validateResponses === false ? undefined : contractCheck();
+  const validateResponses = contract?.validation;
+  const auth = createAuth({
+    db: database.db,
+    baseUrl,
+    secret: "test-secret-test-secret-test-secret-0000",
+    agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) },
+    rateLimits: options.rateLimits,
+    validateResponses,
+  });
   await migrateAll(database.db, auth);
-  const assembled = await assembleApp({ auth, database, logger: options.logger ?? createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey });
+  const assembled = await assembleApp({ auth, database, logger: options.logger ?? createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey, validateResponses });
   handler = assembled.app;
   return {
     baseUrl,
@@ -96,12 +117,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: database.db,
     database,
     expressApp: assembled.app,
+    contractViolations: contract?.violations ?? [],
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await assembled.close();
       await owned?.dispose();
       outboundGuard.release();
+      contract?.assertNone();
     },
   };
 }

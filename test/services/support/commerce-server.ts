@@ -8,13 +8,14 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import express, { type Request } from "express";
 import type { Kysely } from "kysely";
-import { createRouter, HttpProblem } from "../../../generated/routes.js";
+import { createRouter, HttpProblem, type ResponseViolation } from "../../../generated/routes.js";
 import type { Principal } from "../../../src/auth/principal.js";
 import { migrateCommerce } from "../../../src/db/migrate-commerce.js";
 import type { Database } from "../../../src/db/schema.js";
 import { tenantOf } from "../../../src/db/tenant.js";
 import { createHandlers } from "../../../src/handlers/index.js";
 import type { AppContext } from "../../../src/http/app-context.js";
+import { contractCheck } from "../../support/contract-check.js";
 import { createTestDatabase } from "../../support/test-database.js";
 
 export interface CommerceServer {
@@ -23,6 +24,8 @@ export interface CommerceServer {
   readonly kind: "postgres" | "pglite";
   /** Errors that reached the router as 500s; a test file expects none. */
   readonly unexpectedErrors: unknown[];
+  /** Answers that broke the contract; close() fails while any is left. */
+  readonly contractViolations: ResponseViolation[];
   close(): Promise<void>;
 }
 
@@ -45,7 +48,9 @@ export async function startCommerceServer(): Promise<CommerceServer> {
   await migrateCommerce(database.db);
   const unexpectedErrors: unknown[] = [];
   const app = express();
-  app.use(createRouter(createHandlers(database.db), { context: testContext, onError: (error) => unexpectedErrors.push(error) }));
+  // Every answer is checked against the contract (see contract-check.ts).
+  const contract = contractCheck();
+  app.use(createRouter(createHandlers(database.db), { context: testContext, onError: (error) => unexpectedErrors.push(error), validateResponses: contract.validation }));
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -54,10 +59,12 @@ export async function startCommerceServer(): Promise<CommerceServer> {
     db: database.db,
     kind: database.kind,
     unexpectedErrors,
+    contractViolations: contract.violations,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.dispose();
+      contract.assertNone();
     },
   };
 }
