@@ -47,6 +47,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     document: spec.document,
     clientFactoryName: options.clientFactoryName ?? "createCommerceClient",
     converter: new SchemaConverter(model),
+    responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
   });
   return { files, warnings: model.warnings, operationCount: model.operations.length };

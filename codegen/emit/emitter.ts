@@ -17,6 +17,8 @@ export interface EmitContext {
   readonly clientFactoryName: string;
   /** Request schemas as JSON Schema, each component converted once for all emitters. */
   readonly converter: SchemaConverter;
+  /** Response schemas as JSON Schema: the same conversion without the request-only input rules. */
+  readonly responseConverter: SchemaConverter;
   /** Validator export names by operationId: validators emit them, routes import them. */
   readonly validatorPlan: ReadonlyMap<string, ValidatorNames>;
 }

@@ -40,8 +40,8 @@ interface ResponseBody {
  * import { responseValidators } from "./generated/validators/responses.js";
  * createRouter(handlers, { context, validateResponses: { validators: responseValidators, onViolation: report } });
  */
-export const emitResponseValidators: Emitter = async ({ model, converter }: EmitContext) => {
-  const { bodies, sources } = collectBodies(model.operations, converter);
+export const emitResponseValidators: Emitter = async ({ model, responseConverter }: EmitContext) => {
+  const { bodies, sources } = collectBodies(model.operations, responseConverter);
   const code = sources.schemas.length > WORKER_THRESHOLD ? await compileInWorker(sources) : compileResponseValidators(sources);
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },

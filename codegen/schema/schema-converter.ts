@@ -24,7 +24,14 @@ export class SchemaConverter {
   /** Every `format` met so far; the validator registers the ones Ajv does not know. */
   readonly formats = new Set<string>();
 
-  constructor(private readonly model: ApiModel) {
+  /**
+   * @param options.refuseControlCharacters request schemas refuse control characters in text (the
+   * contract's input rule); response schemas do not: the API answers with what it stored.
+   */
+  constructor(
+    private readonly model: ApiModel,
+    private readonly options: { readonly refuseControlCharacters: boolean } = { refuseControlCharacters: true },
+  ) {
     this.openComponents = findOpenComponents(Object.values(model.componentSchemas));
   }
 
@@ -81,8 +88,8 @@ export class SchemaConverter {
       openComponents: this.openComponents,
       onComponentRef: (name) => references.add(name),
       onFormat: (format) => this.formats.add(format),
-      // Request schemas: text refuses control characters unless the contract opts out.
-      refuseControlCharacters: true,
+      // Request schemas: text refuses control characters unless the contract opts out (see the constructor).
+      refuseControlCharacters: this.options.refuseControlCharacters,
     };
   }
 }

@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const ProductList = validate0;
 const schema0 = {"$ref":"components#/$defs/ProductList"};
-const schema2 = {"type":"object","description":"One page of products.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Product"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page.","pattern":"^[^\\x00-\\x1F\\x7F]*$"}},"unevaluatedProperties":false};
-const schema3 = {"type":"object","description":"A product of the store's catalog.","required":["id","sku","name","description","price","inventory","status","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"Display name.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"description":{"type":["string","null"],"description":"Longer text for the product page, or null.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"price":{"$ref":"#/$defs/Money"},"inventory":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Units in stock."},"status":{"$ref":"#/$defs/ProductStatus"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","description":"A 350 ml enamel mug that survives camp fires.","price":{"amount":1500,"currency":"EUR"},"inventory":42,"status":"active","created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z"}],"unevaluatedProperties":false};
+const schema2 = {"type":"object","description":"One page of products.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Product"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
+const schema3 = {"type":"object","description":"A product of the store's catalog.","required":["id","sku","name","description","price","inventory","status","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"Display name."},"description":{"type":["string","null"],"description":"Longer text for the product page, or null."},"price":{"$ref":"#/$defs/Money"},"inventory":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Units in stock."},"status":{"$ref":"#/$defs/ProductStatus"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","description":"A 350 ml enamel mug that survives camp fires.","price":{"amount":1500,"currency":"EUR"},"inventory":42,"status":"active","created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z"}],"unevaluatedProperties":false};
 const schema4 = {"type":"string","format":"uuid","description":"A resource ID.","examples":["3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"]};
 const schema5 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n","examples":["MUG-BLUE"]};
 const schema8 = {"type":"string","enum":["active","archived"],"description":"`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"};
@@ -13,10 +13,9 @@ const schema9 = {"type":"string","format":"date-time","description":"An RFC 3339
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-const pattern1 = new RegExp("^[^\\x00-\\x1F\\x7F]*$", "u");
 const schema6 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
 const schema7 = {"type":"string","pattern":"^[A-Z]{3}$","description":"An ISO 4217 currency code in upper case.","examples":["EUR"]};
-const pattern3 = new RegExp("^[A-Z]{3}$", "u");
+const pattern1 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -107,7 +106,7 @@ const _errs4 = errors;
 const _errs5 = errors;
 const _errs6 = errors;
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
+if(!pattern1.test(data1)){
 const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -315,10 +314,8 @@ var valid0 = _errs4 === errors;
 if(data.name !== undefined){
 let data2 = data.name;
 const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(typeof data2 !== "string"){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -327,9 +324,14 @@ vErrors.push(err13);
 }
 errors++;
 }
+const _errs8 = errors;
+var valid0 = _errs7 === errors;
 }
-else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.description !== undefined){
+let data3 = data.description;
+const _errs9 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -338,34 +340,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid0 = _errs7 === errors;
-}
-if(data.description !== undefined){
-let data3 = data.description;
-const _errs9 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err15 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 const _errs10 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err16 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
 var valid0 = _errs9 === errors;
 }
 if(data.price !== undefined){
@@ -383,34 +358,34 @@ if(data.inventory !== undefined){
 let data5 = data.inventory;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err15];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err15);
 }
 errors++;
 }
 const _errs13 = errors;
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err16 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err16];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err16);
 }
 errors++;
 }
 if(data5 < 0 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err17];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -422,24 +397,24 @@ let data6 = data.status;
 const _errs14 = errors;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err18];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err18);
 }
 errors++;
 }
 const _errs16 = errors;
 const vSchema0 = schema8.enum;
 if(!((data6 === "active") || (data6 === "archived"))){
-const err21 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err19];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -455,23 +430,23 @@ if(typeof data7 == "number"){
 }
 if(typeof data7 === "string"){
 if(!(formats2.validate(data7))){
-const err22 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err20];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err20);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err21];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -487,23 +462,23 @@ if(typeof data8 == "number"){
 }
 if(typeof data8 === "string"){
 if(!(formats2.validate(data8))){
-const err24 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err22];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err23 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err23];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -513,24 +488,24 @@ var valid0 = _errs20 === errors;
 const _errs23 = errors;
 for(const key0 in data){
 if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err26 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err24];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err25];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -620,9 +595,12 @@ vErrors.push(err3);
 errors++;
 }
 const _errs5 = errors;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err4 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+var valid0 = _errs4 === errors;
+}
+const _errs6 = errors;
+for(const key0 in data){
+if((key0 !== "data") && (key0 !== "next_cursor")){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -632,29 +610,14 @@ vErrors.push(err4);
 errors++;
 }
 }
-var valid0 = _errs4 === errors;
 }
-const _errs6 = errors;
-for(const key0 in data){
-if((key0 !== "data") && (key0 !== "next_cursor")){
-const err5 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
 }
 errors++;
 }
@@ -687,10 +650,10 @@ validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Problem = validate8;
 const schema11 = {"$ref":"components#/$defs/Problem"};
-const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\n","required":["type","title","status","code"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
-const schema13 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"],"pattern":"^[^\\x00-\\x1F\\x7F]*$"},"detail":{"type":"string","description":"What is wrong with the field.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"],"pattern":"^[^\\x00-\\x1F\\x7F]*$"}},"unevaluatedProperties":false};
+const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\n","required":["type","title","status","code"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
+const schema13 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
 const formats6 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-const pattern7 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern2 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -777,10 +740,8 @@ var valid0 = _errs1 === errors;
 if(data.title !== undefined){
 let data1 = data.title;
 const _errs3 = errors;
-const _errs4 = errors;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -789,9 +750,14 @@ vErrors.push(err6);
 }
 errors++;
 }
+const _errs4 = errors;
+var valid0 = _errs3 === errors;
 }
-else {
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs5 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -800,13 +766,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid0 = _errs3 === errors;
-}
-if(data.status !== undefined){
-let data2 = data.status;
-const _errs5 = errors;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs6 = errors;
+if(typeof data2 == "number"){
+if(data2 > 599 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -815,25 +778,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-const _errs6 = errors;
-if(typeof data2 == "number"){
-if(data2 > 599 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+if(data2 < 400 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-if(data2 < 400 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -843,29 +794,17 @@ var valid0 = _errs5 === errors;
 if(data.detail !== undefined){
 let data3 = data.detail;
 const _errs7 = errors;
+if(typeof data3 !== "string"){
+const err10 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
 const _errs8 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err11 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
 var valid0 = _errs7 === errors;
 }
 if(data.instance !== undefined){
@@ -876,23 +815,23 @@ if(typeof data4 == "number"){
 }
 if(typeof data4 === "string"){
 if(!(formats6.test(data4))){
-const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
+const err11 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err12];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -903,24 +842,24 @@ let data5 = data.code;
 const _errs11 = errors;
 const _errs12 = errors;
 if(typeof data5 === "string"){
-if(!pattern7.test(data5)){
-const err15 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(!pattern2.test(data5)){
+const err13 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err13];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err13);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err14];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -940,7 +879,30 @@ const _errs16 = errors;
 const _errs17 = errors;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.pointer === undefined){
-const err17 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
+const err15 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data7.detail === undefined){
+const err16 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data7.pointer !== undefined){
+let data8 = data7.pointer;
+const _errs18 = errors;
+if(typeof data8 !== "string"){
+const err17 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -949,8 +911,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.detail === undefined){
-const err18 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+const _errs19 = errors;
+var valid4 = _errs18 === errors;
+}
+if(data7.detail !== undefined){
+let data9 = data7.detail;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+const err18 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -959,13 +927,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data7.pointer !== undefined){
-let data8 = data7.pointer;
-const _errs18 = errors;
-const _errs19 = errors;
-if(typeof data8 === "string"){
-if(!pattern1.test(data8)){
-const err19 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+const _errs21 = errors;
+var valid4 = _errs20 === errors;
+}
+if(data7.code !== undefined){
+let data10 = data7.code;
+const _errs22 = errors;
+if(typeof data10 !== "string"){
+const err19 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -974,9 +943,13 @@ vErrors.push(err19);
 }
 errors++;
 }
+const _errs23 = errors;
+var valid4 = _errs22 === errors;
 }
-else {
-const err20 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs24 = errors;
+for(const key0 in data7){
+if(((key0 !== "pointer") && (key0 !== "detail")) && (key0 !== "code")){
+const err20 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -985,85 +958,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid4 = _errs18 === errors;
 }
-if(data7.detail !== undefined){
-let data9 = data7.detail;
-const _errs20 = errors;
-const _errs21 = errors;
-if(typeof data9 === "string"){
-if(!pattern1.test(data9)){
-const err21 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+}
+else {
+const err21 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var valid4 = _errs20 === errors;
-}
-if(data7.code !== undefined){
-let data10 = data7.code;
-const _errs22 = errors;
-const _errs23 = errors;
-if(typeof data10 === "string"){
-if(!pattern1.test(data10)){
-const err23 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var valid4 = _errs22 === errors;
-}
-const _errs24 = errors;
-for(const key0 in data7){
-if(((key0 !== "pointer") && (key0 !== "detail")) && (key0 !== "code")){
-const err25 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
 }
 errors++;
 }
@@ -1075,12 +978,12 @@ valid2 = false;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err22 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err22];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err22);
 }
 errors++;
 }
@@ -1089,24 +992,24 @@ var valid0 = _errs13 === errors;
 const _errs25 = errors;
 for(const key1 in data){
 if(((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")){
-const err28 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err23];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err23);
 }
 errors++;
 }
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err24];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err24);
 }
 errors++;
 }
@@ -1307,10 +1210,8 @@ var valid0 = _errs4 === errors;
 if(data.name !== undefined){
 let data2 = data.name;
 const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(typeof data2 !== "string"){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1319,9 +1220,14 @@ vErrors.push(err13);
 }
 errors++;
 }
+const _errs8 = errors;
+var valid0 = _errs7 === errors;
 }
-else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.description !== undefined){
+let data3 = data.description;
+const _errs9 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1330,34 +1236,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid0 = _errs7 === errors;
-}
-if(data.description !== undefined){
-let data3 = data.description;
-const _errs9 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err15 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 const _errs10 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err16 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
 var valid0 = _errs9 === errors;
 }
 if(data.price !== undefined){
@@ -1375,34 +1254,34 @@ if(data.inventory !== undefined){
 let data5 = data.inventory;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err15];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err15);
 }
 errors++;
 }
 const _errs13 = errors;
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err16 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err16];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err16);
 }
 errors++;
 }
 if(data5 < 0 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err17];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -1414,24 +1293,24 @@ let data6 = data.status;
 const _errs14 = errors;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err18];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err18);
 }
 errors++;
 }
 const _errs16 = errors;
 const vSchema0 = schema8.enum;
 if(!((data6 === "active") || (data6 === "archived"))){
-const err21 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err19];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -1447,23 +1326,23 @@ if(typeof data7 == "number"){
 }
 if(typeof data7 === "string"){
 if(!(formats2.validate(data7))){
-const err22 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err20];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err20);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err21];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -1479,23 +1358,23 @@ if(typeof data8 == "number"){
 }
 if(typeof data8 === "string"){
 if(!(formats2.validate(data8))){
-const err24 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err22];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err23 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err23];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -1505,24 +1384,24 @@ var valid0 = _errs20 === errors;
 const _errs23 = errors;
 for(const key0 in data){
 if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err26 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err24];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err25];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -1557,7 +1436,7 @@ export const Cart = validate15;
 const schema21 = {"$ref":"components#/$defs/Cart"};
 const schema22 = {"type":"object","description":"A shopping cart in one currency.","required":["id","currency","status","items","subtotal","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"currency":{"$ref":"#/$defs/Currency"},"status":{"$ref":"#/$defs/CartStatus"},"items":{"type":"array","description":"The cart lines, in the order they were added.","items":{"$ref":"#/$defs/CartItem"}},"subtotal":{"description":"Sum of the line totals, in the cart's currency.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","currency":"EUR","status":"open","items":[{"id":"6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f","product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"created_at":"2025-03-14T10:02:11Z","updated_at":"2025-03-14T10:04:37Z"}],"unevaluatedProperties":false};
 const schema25 = {"type":"string","enum":["open","ordered"],"description":"`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"};
-const schema26 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+const schema26 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1738,10 +1617,8 @@ var valid0 = _errs7 === errors;
 if(data.name !== undefined){
 let data3 = data.name;
 const _errs10 = errors;
-const _errs11 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(typeof data3 !== "string"){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1750,17 +1627,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
+const _errs11 = errors;
 var valid0 = _errs10 === errors;
 }
 if(data.unit_price !== undefined){
@@ -1778,7 +1645,19 @@ if(data.quantity !== undefined){
 let data5 = data.quantity;
 const _errs13 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err15 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err14 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs14 = errors;
+if(typeof data5 == "number"){
+if(data5 > 999 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1787,25 +1666,13 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs14 = errors;
-if(typeof data5 == "number"){
-if(data5 > 999 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(data5 < 1 || isNaN(data5)){
+const err16 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
-}
-errors++;
-}
-if(data5 < 1 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
 }
 errors++;
 }
@@ -1826,24 +1693,24 @@ var valid0 = _errs15 === errors;
 const _errs16 = errors;
 for(const key0 in data){
 if(((((((key0 !== "id") && (key0 !== "product_id")) && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
-const err18 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err17 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err17];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err17);
 }
 errors++;
 }
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err18];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -1973,7 +1840,7 @@ const _errs4 = errors;
 const _errs5 = errors;
 const _errs6 = errors;
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
+if(!pattern1.test(data1)){
 const err9 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -2188,10 +2055,10 @@ validate15.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const OrderList = validate23;
 const schema32 = {"$ref":"components#/$defs/OrderList"};
-const schema33 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page.","pattern":"^[^\\x00-\\x1F\\x7F]*$"}},"unevaluatedProperties":false};
+const schema33 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
 const schema34 = {"type":"object","description":"An order placed from a cart, with a price snapshot of every line.","required":["id","cart_id","status","currency","items","subtotal","total","refunded_amount","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"cart_id":{"$ref":"#/$defs/Id"},"status":{"$ref":"#/$defs/OrderStatus"},"currency":{"$ref":"#/$defs/Currency"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"subtotal":{"description":"Sum of the line totals.","$ref":"#/$defs/Money"},"total":{"description":"What the customer paid. Equals the subtotal until taxes or shipping exist.","$ref":"#/$defs/Money"},"refunded_amount":{"description":"Sum of all refunds so far; never more than `total`.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","cart_id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","status":"partially_refunded","currency":"EUR","items":[{"product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"total":{"amount":3000,"currency":"EUR"},"refunded_amount":{"amount":1500,"currency":"EUR"},"created_at":"2025-03-14T10:05:00Z","updated_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 const schema37 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
-const schema39 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+const schema39 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2330,10 +2197,8 @@ var valid0 = _errs4 === errors;
 if(data.name !== undefined){
 let data2 = data.name;
 const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err10 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+if(typeof data2 !== "string"){
+const err10 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2342,17 +2207,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
+const _errs8 = errors;
 var valid0 = _errs7 === errors;
 }
 if(data.unit_price !== undefined){
@@ -2370,7 +2225,19 @@ if(data.quantity !== undefined){
 let data4 = data.quantity;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err12 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 999 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2379,25 +2246,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-const _errs11 = errors;
-if(typeof data4 == "number"){
-if(data4 > 999 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(data4 < 1 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
-}
-errors++;
-}
-if(data4 < 1 || isNaN(data4)){
-const err14 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
 }
 errors++;
 }
@@ -2418,24 +2273,24 @@ var valid0 = _errs12 === errors;
 const _errs13 = errors;
 for(const key0 in data){
 if((((((key0 !== "product_id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
-const err15 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err14];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err14);
 }
 errors++;
 }
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err15];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err15);
 }
 errors++;
 }
@@ -2656,7 +2511,7 @@ const _errs10 = errors;
 const _errs11 = errors;
 const _errs12 = errors;
 if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
+if(!pattern1.test(data3)){
 const err16 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -2921,9 +2776,12 @@ vErrors.push(err3);
 errors++;
 }
 const _errs5 = errors;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err4 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
+var valid0 = _errs4 === errors;
+}
+const _errs6 = errors;
+for(const key0 in data){
+if((key0 !== "data") && (key0 !== "next_cursor")){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2933,29 +2791,14 @@ vErrors.push(err4);
 errors++;
 }
 }
-var valid0 = _errs4 === errors;
 }
-const _errs6 = errors;
-for(const key0 in data){
-if((key0 !== "data") && (key0 !== "next_cursor")){
-const err5 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
 }
 errors++;
 }
@@ -3200,7 +3043,7 @@ const _errs10 = errors;
 const _errs11 = errors;
 const _errs12 = errors;
 if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
+if(!pattern1.test(data3)){
 const err16 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -3408,7 +3251,7 @@ validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Refund = validate42;
 const schema52 = {"$ref":"components#/$defs/Refund"};
-const schema53 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null.","pattern":"^[^\\x00-\\x1F\\x7F]*$"},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
+const schema53 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null."},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3561,18 +3404,6 @@ vErrors.push(err9);
 errors++;
 }
 const _errs9 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]*$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]*$"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
 var valid0 = _errs8 === errors;
 }
 if(data.created_at !== undefined){
@@ -3584,23 +3415,23 @@ if(typeof data4 == "number"){
 }
 if(typeof data4 === "string"){
 if(!(formats2.validate(data4))){
-const err11 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err10];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err11];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -3610,24 +3441,24 @@ var valid0 = _errs10 === errors;
 const _errs13 = errors;
 for(const key0 in data){
 if(((((key0 !== "id") && (key0 !== "order_id")) && (key0 !== "amount")) && (key0 !== "reason")) && (key0 !== "created_at")){
-const err13 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err12 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err12];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err13];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err13);
 }
 errors++;
 }

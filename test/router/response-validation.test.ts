@@ -39,7 +39,7 @@ describe("validateResponses on", () => {
     const problem = await expectProblem(response, 500, "internal_error");
     expect(problem.detail).toContain("status 409 is not declared");
     expect(violations).toEqual([
-      { operationId: "getCart", method: "GET", path: "/v1/carts/{cart_id}", status: 409, problems: ["status 409 is not declared (declared: 200, 400, 401, 403, 404, 500)"] },
+      { operationId: "getCart", method: "GET", path: "/v1/carts/{cart_id}", status: 409, problems: ["status 409 is not declared (declared: 200, 400, 401, 403, 404, 500, 503)"] },
     ]);
   });
 
