@@ -4,6 +4,7 @@ import { autoGrantedCapabilities, isCapabilityName } from "../../generated/capab
 import { scopesOfRole } from "../auth/membership.js";
 import type { Database } from "../db/schema.js";
 import { batchRefusalStatuses } from "./batch-refusals.js";
+import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
 import { pinnedOrganization } from "./store-of-agent.js";
@@ -51,7 +52,9 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
   // Batch items refused by onExecute get their whole refusal back (status, code, message): see batch-refusals.ts.
   // The plugin (0.6.2) has no after hooks of its own; should a version bring some, they run first.
   const own = (plugin.hooks as { after?: (typeof batchRefusalStatuses)[] }).after ?? [];
-  return { ...plugin, hooks: { ...plugin.hooks, after: [...own, batchRefusalStatuses] } };
+  // host/rotate-key by thumbprint: must run before the plugin's own before hook, which resolves `iss` by id or kid only.
+  const ownBefore = plugin.hooks.before ?? [];
+  return { ...plugin, hooks: { ...plugin.hooks, before: [hostRotationLookup(db), ...ownBefore], after: [...own, batchRefusalStatuses] } };
 }
 
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */

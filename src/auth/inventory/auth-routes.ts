@@ -118,7 +118,7 @@ export const authRoutes = {
   "/host/get": { methods: ["GET"], callers: "session", credential: "session", effect: "reads a host", guard: "plugin", enabled: true },
   "/host/update": { methods: ["POST"], callers: "session: the host's own user", credential: "session", effect: "host name, key, defaults (auto-granted only)", guard: "agents/guards/host-guard.ts", enabled: true },
   "/host/revoke": { methods: ["POST"], callers: "own host JWT; session: host's user or owner/admin of that user's store", credential: "session-or-jwt", effect: "revokes the host and its agents", guard: "agents/guards/host-guard.ts", enabled: true },
-  "/host/rotate-key": { methods: ["POST"], callers: "own host JWT", credential: "jwt", effect: "host key (and id)", guard: "plugin; migration 0007 lets agents follow the new id", enabled: true },
+  "/host/rotate-key": { methods: ["POST"], callers: "own host JWT", credential: "jwt", effect: "host key (and id)", guard: "plugin; guards/host-rotation-lookup.ts finds the host by key thumbprint or kid (`iss`), not only by id; migration 0007 lets agents follow the new id", enabled: true },
   // Passkey plugin: passkeys confirm approvals of `webauthn` capabilities; they never sign anyone in.
   "/passkey/generate-register-options": { methods: ["GET"], callers: "session (fresh)", credential: "session", effect: "a registration challenge (signed cookie, 5 min)", guard: "passkey plugin", enabled: true },
   "/passkey/verify-registration": { methods: ["POST"], callers: "session; once the user has a passkey, also an assertion by one", credential: "session", effect: "a new passkey of the caller", guard: "auth/passkey-management-guard.ts", enabled: true },
