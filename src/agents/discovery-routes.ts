@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import type { Auth } from "../auth/create-auth.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 
@@ -9,6 +9,13 @@ import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 export const AGENT_AUTH_ALIASES: Readonly<Record<string, string>> = {
   [`${AUTH_BASE_PATH}/agent/capabilities`]: `${AUTH_BASE_PATH}/capability/list`,
 };
+
+/**
+ * Where clients that do not find the well-known document fall back to,
+ * `<issuer>/agent/agent-configuration` (the plugin serves only `<issuer>/agent-configuration`):
+ * the same document is served there.
+ */
+export const DISCOVERY_FALLBACK_PATH = `${AUTH_BASE_PATH}/agent/agent-configuration`;
 
 export interface DiscoveryOptions {
   readonly auth: Auth;
@@ -35,7 +42,7 @@ export function agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy
   const router = Router();
   const configuredOrigin = new URL(String(auth.options.baseURL)).origin;
 
-  router.get("/.well-known/agent-configuration", async (req, res, next) => {
+  const serveDocument: RequestHandler = async (req, res, next) => {
     try {
       const document = (await auth.api.getAgentConfiguration()) as Record<string, unknown>;
       const origin = trustProxy ? `${req.protocol}://${req.host}` : configuredOrigin;
@@ -53,7 +60,9 @@ export function agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy
     } catch (error) {
       next(error);
     }
-  });
+  };
+  router.get("/.well-known/agent-configuration", serveDocument);
+  router.get(DISCOVERY_FALLBACK_PATH, serveDocument);
 
   // The issuer is a URL in the document too: it leads back to the document.
   router.get(AUTH_BASE_PATH, (_req, res) => {

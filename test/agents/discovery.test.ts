@@ -57,6 +57,14 @@ describe("GET /.well-known/agent-configuration", () => {
   });
 });
 
+describe("GET <issuer>/agent/agent-configuration (clients' fallback path)", () => {
+  it("serves the same discovery document", async () => {
+    const response = await fetch(`${app.baseUrl}/api/auth/agent/agent-configuration`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(document);
+  });
+});
+
 describe("behind a proxy", () => {
   const forwarded = { "x-forwarded-proto": "https", "x-forwarded-host": "shop.example.com" };
 

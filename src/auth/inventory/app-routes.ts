@@ -17,6 +17,7 @@ export interface AppRoute {
 export const appRoutes: readonly AppRoute[] = [
   { method: "GET", path: "/.well-known/agent-configuration", callers: "anyone", effect: "discovery document", guard: "none needed; URLs from configuration" },
   { method: "GET", path: "/api/auth", callers: "anyone", effect: "redirect to discovery", guard: "none needed" },
+  { method: "GET", path: "/api/auth/agent/agent-configuration", callers: "anyone", effect: "discovery document (clients' issuer fallback path)", guard: "none needed; URLs from configuration" },
   { method: "GET", path: "/api/auth/agent/capabilities", callers: "anyone; agent or host JWT for more", effect: "alias of /capability/list", guard: "the plugin's route, with its hooks" },
   {
     method: "POST",
