@@ -16,6 +16,7 @@ import type { Principal, Scope } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
 import { hasSingleAudience } from "../agents/guards/single-audience.js";
 import { timingSafeEqual } from "node:crypto";
+import { decodeJwt } from "jose";
 
 /** How a caller can authenticate, for 401 responses (RFC 9110 §11.6.1). */
 function wwwAuthenticate(publicOrigin: string): string {
@@ -84,11 +85,43 @@ async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigi
     const facts = agentRequestFacts(req, publicOrigin, trustProxy);
     // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
     if (agents.handles(token, facts.extraOrigins)) return agents.resolve(token, facts);
-    return resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
+    try {
+      return await resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
+    } catch (error) {
+      throw explainAudience(error, token, agents.audiences(facts.extraOrigins), String(auth.options.baseURL));
+    }
   }
   const principal = await resolveSession(auth, db, req.headers);
   if (!principal) throw unauthorized(publicOrigin, "unauthenticated", "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.");
   return principal;
+}
+
+/**
+ * The plugin answers a token for an audience it does not accept with a bare
+ * 401 `invalid_jwt`: an agent whose base URL differs from the configured one
+ * (127.0.0.1 vs localhost) is approved and then fails every call without a
+ * clue. When the token's `aud` is neither ours (`<API origin>/v1`) nor on the
+ * issuer (what the plugin accepts), the 401 names what is expected.
+ */
+function explainAudience(error: unknown, token: string, apiAudiences: readonly string[], issuer: string): unknown {
+  if (!(error instanceof HttpProblem) || error.status !== 401 || error.code !== "invalid_jwt") return error;
+  let audience: unknown;
+  try {
+    audience = decodeJwt(token).aud;
+  } catch {
+    return error;
+  }
+  if (typeof audience !== "string") return error;
+  const issuerOrigin = new URL(issuer).origin;
+  if (apiAudiences.includes(audience) || audience === issuerOrigin || audience === `${issuerOrigin}/` || audience === issuer || audience.startsWith(`${issuer}/`)) return error;
+  return new HttpProblem(
+    401,
+    "invalid_jwt",
+    error.title,
+    `This token's aud "${audience}" is not accepted here: expected aud "${apiAudiences[0]}" (or the issuer "${issuer}"). Use the base URL the discovery document names.`,
+    undefined,
+    error.headers,
+  );
 }
 
 function capabilityNotGranted(capability: string, authBaseUrl: string): HttpProblem {

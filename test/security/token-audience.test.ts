@@ -27,6 +27,12 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
       { capability: "listProducts", arguments: { params: {} } },
     );
     expect(onExecute.status).toBe(401);
+    // The 401 says which audience is expected (an agent on 127.0.0.1 where the server is configured as localhost gets no other clue).
+    const wrongHost = new URL(world.app.baseUrl);
+    wrongHost.hostname = wrongHost.hostname === "127.0.0.1" ? "localhost" : "127.0.0.1";
+    const misaddressed = await call(world.app, "/v1/products", { bearer: await agentJwt(agent, `${wrongHost.origin}/v1`) });
+    expect(misaddressed).toMatchObject({ status: 401, body: { code: "invalid_jwt" } });
+    expect(String(misaddressed.body.detail)).toContain(`expected aud "${apiAudience(world.app)}" (or the issuer "${world.app.baseUrl}/api/auth")`);
     // The same agent with a configured audience is served: the refusal is about the audience.
     const honest = await call(world.app, "/v1/products", { bearer: await agentJwt(agent, apiAudience(world.app)) });
     expect(honest.status).toBe(200);
