@@ -59,6 +59,19 @@ function connect(storage: MemoryIdentityStorage, approvals: ApprovalInfo[] = [])
 }
 
 describe("connectAgent with a stored agent", () => {
+  it("warns when baseUrl's origin is not the discovered issuer's (tokens would be for the wrong audience)", async () => {
+    route({ "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) } }) });
+    const warnings: string[] = [];
+    const storage = await storedAgent();
+    const sameOrigin = await connectAgent({ baseUrl: server.baseUrl, configuration: server.configuration, name: "Agent", capabilities: WANTED, storage, wait: false, onWarning: (message) => void warnings.push(message) });
+    expect(sameOrigin.ready).toBe(true);
+    expect(warnings).toEqual([]);
+    const otherName = server.baseUrl.replace("127.0.0.1", "localhost");
+    await connectAgent({ baseUrl: otherName, configuration: server.configuration, name: "Agent", capabilities: WANTED, storage, wait: false, onWarning: (message) => void warnings.push(message) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`baseUrl origin ${new URL(otherName).origin} differs from the discovered issuer's origin ${new URL(server.baseUrl).origin}`);
+  });
+
   it("uses an active agent that has everything: one status call, no registration", async () => {
     route({ "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) } }) });
     const agent = await connect(await storedAgent());

@@ -50,6 +50,11 @@ export interface ConnectAgentOptions {
   readonly fetch?: FetchLike;
   /** Cap of the polling backoff, seconds. */
   readonly maxBackoffSeconds?: number;
+  /**
+   * Told about setups that connect but will fail later (default: `console.warn`),
+   * e.g. a `baseUrl` whose origin is not the discovered issuer's.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface WaitOptions {
@@ -92,6 +97,7 @@ export interface AgentConnection {
 export async function connectAgent(options: ConnectAgentOptions): Promise<AgentConnection> {
   const transport = { ...(options.signal ? { signal: options.signal } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
   const configuration = options.configuration ?? (await discoverAgentAuth(options.baseUrl, transport));
+  warnOnOriginMismatch(options, configuration);
   const identity = await loadOrCreateIdentity(options.storage, configuration.issuer);
   const hostTrusted = identity.host.trusted;
   const resumed = identity.agent?.id ? await resume(options, configuration, identity, identity.agent, transport) : undefined;
@@ -112,6 +118,21 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
   if (registration.approval) await options.onApproval?.(registration.approval, registration);
   if (options.wait ?? true) await connection.waitForApproval(options.signal ? { signal: options.signal } : {});
   return connection;
+}
+
+/**
+ * The server accepts tokens only for its configured origin: an agent that
+ * reaches it under another name (127.0.0.1 vs localhost) registers and gets
+ * approved, then every API call is refused 401 `invalid_jwt`. Said at once.
+ */
+function warnOnOriginMismatch(options: ConnectAgentOptions, configuration: AgentConfiguration): void {
+  const baseOrigin = new URL(options.baseUrl).origin;
+  const issuerOrigin = new URL(configuration.issuer).origin;
+  if (baseOrigin === issuerOrigin) return;
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  warn(
+    `baseUrl origin ${baseOrigin} differs from the discovered issuer's origin ${issuerOrigin}: the server accepts tokens only for its own origin, so API calls will fail with 401 invalid_jwt. Use baseUrl "${issuerOrigin}".`,
+  );
 }
 
 /**
