@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { protocolErrorOf } from "../../src/agents/protocol-error-code.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 interface Answer {
@@ -179,5 +180,37 @@ describe("every error an agent reads carries the protocol's error and message", 
   it("app-level problems outside the router carry them too (unknown /v1 path)", async () => {
     const answer = await send(`${world.app.baseUrl}/v1/no-such-thing`, {});
     expectProtocolProblem(answer, 404, "not_found");
+  });
+
+  it.each([
+    { name: "agent/register without a name", path: "/api/auth/agent/register", bearer: false, body: {} },
+    { name: "capability/execute without a capability", path: "/api/auth/capability/execute", bearer: true, body: {} },
+  ])("Better Auth's own validation error on an agent route has error = snake_case(code): $name", async ({ path, bearer, body }) => {
+    const token = bearer ? await world.agent.session.createJwt() : undefined;
+    const answer = await send(`${world.app.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ code: "VALIDATION_ERROR", error: "validation_error", message: expect.stringMatching(/^\[body\.\w+\] /) });
+  });
+
+  it("leaves the plugin's own { error, message } as it is", async () => {
+    const answer = await callExecute(cases[0]!, { capability: "noSuchCapability" });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ error: "capability_not_found", message: 'Capability "noSuchCapability" does not exist.' });
+  });
+});
+
+describe("protocolErrorOf", () => {
+  it.each([
+    ["VALIDATION_ERROR", "validation_error"],
+    ["agentNotFound", "agent_not_found"],
+    ["FAILED_TO_CREATE-USER", "failed_to_create_user"],
+    ["already_snake", "already_snake"],
+    ["", "unknown_error"],
+  ])("%s → %s", (code, want) => {
+    expect(protocolErrorOf(code)).toBe(want);
   });
 });
