@@ -853,11 +853,16 @@ export interface components {
         /**
          * @description An RFC 9457 problem details document. `type` and `code` identify the
          *     kind of problem and never change; `title` and `detail` are for humans.
+         *     Every problem also carries the Agent Auth protocol's `error` (the same
+         *     value as `code`) and `message` (`detail`, or `title` when there is no
+         *     detail), the fields protocol clients read.
          * @example {
          *       "type": "/problems/validation_failed",
          *       "title": "Request validation failed",
          *       "status": 400,
          *       "code": "validation_failed",
+         *       "error": "validation_failed",
+         *       "message": "The request has 1 invalid field.",
          *       "detail": "The request has 1 invalid field.",
          *       "errors": [
          *         {
@@ -892,6 +897,13 @@ export interface components {
             code: string;
             /** @description The fields at fault, for validation and some conflict problems. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description The Agent Auth protocol's machine-readable error: always equal to `code`. */
+            error: string;
+            /**
+             * @description The Agent Auth protocol's human-readable message: `detail`, or
+             *     `title` when the problem has no detail.
+             */
+            message: string;
         };
         /** @description One invalid field of the request. */
         ProblemFieldError: {

@@ -20,7 +20,11 @@ export interface FieldError {
   code?: string;
 }
 
-/** RFC 9457 problem details, with a stable machine-readable `code` and per-field `errors`. */
+/**
+ * RFC 9457 problem details, with a stable machine-readable `code` and per-field
+ * `errors`, plus the Agent Auth protocol's `error` (= `code`) and `message`
+ * (= `detail`, else `title`), which protocol clients print.
+ */
 export interface ProblemDetails {
   type: string;
   title: string;
@@ -29,6 +33,26 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?: FieldError[];
+  error: string;
+  message: string;
+}
+
+/**
+ * The one place a problem gets its protocol fields: `error` is its `code`,
+ * `message` its `detail`, else its `title` (else the code). Every problem+json
+ * the API writes goes through here, so `/v1`, execute and app-level problems agree.
+ *
+ * @example withProtocolFields({ code: "product_not_found", title: "Not found", detail: "No product p_1" })
+ *   // → { ..., error: "product_not_found", message: "No product p_1" }
+ */
+export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: string; message: string } {
+  const code = typeof problem.code === "string" ? problem.code : "internal_error";
+  const message = nonEmpty(problem.detail) ?? nonEmpty(problem.title) ?? code;
+  return { ...problem, error: code, message };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** Codes of the problems the router itself answers with. */
@@ -62,10 +86,10 @@ export class HttpProblem extends Error {
   }
 
   toJSON(): ProblemDetails {
-    const body: ProblemDetails = { type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
+    const body: Omit<ProblemDetails, "error" | "message"> = { type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
     if (this.detail !== undefined) body.detail = this.detail;
     if (this.errors !== undefined) body.errors = this.errors;
-    return body;
+    return withProtocolFields(body);
   }
 }
 

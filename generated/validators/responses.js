@@ -650,10 +650,11 @@ validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Problem = validate8;
 const schema11 = {"$ref":"components#/$defs/Problem"};
-const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\n","required":["type","title","status","code"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
+const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"The Agent Auth protocol's machine-readable error: always equal to `code`.\n"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
 const schema13 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
 const formats6 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 const pattern2 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const func0 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -707,15 +708,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.type !== undefined){
-let data0 = data.type;
-const _errs1 = errors;
-const _errs2 = errors;
-if(typeof data0 == "number"){
-}
-if(typeof data0 === "string"){
-if(!(formats6.test(data0))){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
+if(data.error === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -724,14 +718,41 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.message === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data0 == "number"){
+}
+if(typeof data0 === "string"){
+if(!(formats6.test(data0))){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -741,12 +762,12 @@ if(data.title !== undefined){
 let data1 = data.title;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err8];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -757,34 +778,34 @@ if(data.status !== undefined){
 let data2 = data.status;
 const _errs5 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err9];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err9);
 }
 errors++;
 }
 const _errs6 = errors;
 if(typeof data2 == "number"){
 if(data2 > 599 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err10];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err10);
 }
 errors++;
 }
 if(data2 < 400 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400"};
+const err11 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err11];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -795,12 +816,12 @@ if(data.detail !== undefined){
 let data3 = data.detail;
 const _errs7 = errors;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err12];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -815,23 +836,23 @@ if(typeof data4 == "number"){
 }
 if(typeof data4 === "string"){
 if(!(formats6.test(data4))){
-const err11 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
+const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err13];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err13);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err14];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -843,23 +864,23 @@ const _errs11 = errors;
 const _errs12 = errors;
 if(typeof data5 === "string"){
 if(!pattern2.test(data5)){
-const err13 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+const err15 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err15];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err15);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
 }
 errors++;
 }
@@ -879,22 +900,22 @@ const _errs16 = errors;
 const _errs17 = errors;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.pointer === undefined){
-const err15 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
+const err17 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err17];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err17);
 }
 errors++;
 }
 if(data7.detail === undefined){
-const err16 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+const err18 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err18];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -902,12 +923,12 @@ if(data7.pointer !== undefined){
 let data8 = data7.pointer;
 const _errs18 = errors;
 if(typeof data8 !== "string"){
-const err17 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err19];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -918,12 +939,12 @@ if(data7.detail !== undefined){
 let data9 = data7.detail;
 const _errs20 = errors;
 if(typeof data9 !== "string"){
-const err18 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err20];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err20);
 }
 errors++;
 }
@@ -934,12 +955,12 @@ if(data7.code !== undefined){
 let data10 = data7.code;
 const _errs22 = errors;
 if(typeof data10 !== "string"){
-const err19 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err21];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -949,24 +970,24 @@ var valid4 = _errs22 === errors;
 const _errs24 = errors;
 for(const key0 in data7){
 if(((key0 !== "pointer") && (key0 !== "detail")) && (key0 !== "code")){
-const err20 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+const err22 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err22];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err23];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -978,38 +999,94 @@ valid2 = false;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var valid0 = _errs13 === errors;
-}
-const _errs25 = errors;
-for(const key1 in data){
-if(((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")){
-const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err24 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+var valid0 = _errs13 === errors;
+}
+if(data.error !== undefined){
+let data11 = data.error;
+const _errs25 = errors;
+const _errs26 = errors;
+if(typeof data11 === "string"){
+if(!pattern2.test(data11)){
+const err25 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var valid0 = _errs25 === errors;
+}
+if(data.message !== undefined){
+let data12 = data.message;
+const _errs27 = errors;
+const _errs28 = errors;
+if(typeof data12 === "string"){
+if(func0(data12) < 1){
+const err27 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var valid0 = _errs27 === errors;
+}
+const _errs29 = errors;
+for(const key1 in data){
+if(((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")){
+const err29 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }

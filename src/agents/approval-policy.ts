@@ -9,6 +9,7 @@ import { hostGuard } from "./guards/host-guard.js";
 import { refusal } from "./guards/refusal.js";
 import { storePinGuard } from "./guards/store-pin-guard.js";
 import { adminCapabilities, capabilityNamesOf, grantingMembership, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
+import { protocolErrorCode } from "./protocol-error-code.js";
 import { truthfulAgentStatus } from "./truthful-status.js";
 import { pendingCodeRequests, userCodeMatches } from "./user-code.js";
 
@@ -38,7 +39,8 @@ type ApprovalRequestRow = { agentId: string | null; method: string; userId: stri
  * - wrong user codes are counted per approval request: after 5 the request is
  *   dead (pending grants denied, a pending agent rejected).
  * The guards of the other granting and host endpoints live in `guards/`.
- * Also makes every agent-auth refusal carry a truthful status (see truthful-status.ts).
+ * Also makes every agent-auth refusal carry a truthful status (see truthful-status.ts)
+ * and the protocol's `error` (see protocol-error-code.ts).
  */
 export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
   return {
@@ -95,6 +97,7 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
           }),
         },
         truthfulAgentStatus,
+        protocolErrorCode,
       ],
     },
   };

@@ -3,7 +3,7 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { createDispatcher, HttpProblem, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import { createDispatcher, HttpProblem, withProtocolFields, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/resolve-principal.js";
 import type { Database } from "../db/schema.js";
@@ -76,18 +76,11 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
     } catch (error) {
       const problem = error instanceof HttpProblem ? error : problemOfDatabaseFault(error);
       if (!problem) throw error;
-      refusal = { status: problem.status, body: withProtocolFields({ ...problem.toJSON() }), headers: problem.headers };
+      refusal = { status: problem.status, body: { ...problem.toJSON() }, headers: problem.headers };
     }
     if (ctx?.path === BATCH_EXECUTE_PATH) rememberBatchRefusal(ctx.context, refusal);
     throw apiError(refusal.status, refusal.body, refusal.headers);
   };
-}
-
-/** The problem with the protocol's `error` (its code) and `message` (its detail, else its title), as execute answers refusals. */
-export function withProtocolFields(problem: Record<string, unknown>): ExecuteRefusal["body"] {
-  const code = typeof problem.code === "string" ? problem.code : "internal_error";
-  const message = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : code;
-  return { ...problem, error: code, message };
 }
 
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */

@@ -1,10 +1,10 @@
 import express, { Router, type Request, type Response } from "express";
-import { HttpProblem } from "../../generated/routes.js";
+import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
-import { asBody, withProtocolFields, type CapabilityRunner } from "./capability-executor.js";
+import { asBody, type CapabilityRunner } from "./capability-executor.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -63,5 +63,5 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
 }
 
 function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(withProtocolFields({ ...problem.toJSON() })));
+  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
 }

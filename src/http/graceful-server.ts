@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
+import { withProtocolFields } from "../../generated/routes.js";
 
 export interface DrainCounts {
   /** Requests being answered when the drain started. */
@@ -30,13 +31,15 @@ export interface GracefulServer {
 /** How long idle connections stay open after the drain starts, for requests already on their way. */
 export const DEFAULT_IDLE_GRACE_MS = 500;
 
-const SHUTTING_DOWN_BODY = JSON.stringify({
-  type: "/problems/shutting_down",
-  title: "Server is shutting down",
-  status: 503,
-  code: "shutting_down",
-  detail: "This request was not processed; send it again (a new connection reaches another or a restarted server).",
-});
+const SHUTTING_DOWN_BODY = JSON.stringify(
+  withProtocolFields({
+    type: "/problems/shutting_down",
+    title: "Server is shutting down",
+    status: 503,
+    code: "shutting_down",
+    detail: "This request was not processed; send it again (a new connection reaches another or a restarted server).",
+  }),
+);
 
 /**
  * An HTTP server that can be drained without resetting a response or serving

@@ -53,6 +53,8 @@ describe("a handler throwing HttpProblem", () => {
       status: 409,
       code: "cart_not_open",
       detail: "This cart has already been turned into an order.",
+      error: "cart_not_open",
+      message: "This cart has already been turned into an order.",
     });
     expect(onError).not.toHaveBeenCalled();
   });

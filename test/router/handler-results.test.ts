@@ -3,7 +3,7 @@
  * gets, with the Content-Type the contract declares for that status.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultContext } from "../../generated/routes.js";
+import { defaultContext, withProtocolFields } from "../../generated/routes.js";
 import { cart, CART_ID, PRODUCT_ID, product } from "./support/handlers.js";
 import { expectProblem, sendJson } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
@@ -20,7 +20,7 @@ beforeAll(async () => {
       }),
       getProduct: ({ params }) => ({
         status: 404,
-        body: { type: "/problems/product_not_found", title: "Product not found", status: 404, code: "product_not_found", instance: `/v1/products/${params.product_id}` },
+        body: withProtocolFields({ type: "/problems/product_not_found", title: "Product not found", status: 404, code: "product_not_found", instance: `/v1/products/${params.product_id}` }),
       }),
     },
   );
@@ -47,5 +47,6 @@ describe("a handler result", () => {
     const response = await fetch(`${server.baseUrl}/v1/products/${PRODUCT_ID}`);
     const problem = await expectProblem(response, 404, "product_not_found");
     expect(problem.instance).toBe(`/v1/products/${PRODUCT_ID}`);
+    expect(problem).toMatchObject({ error: "product_not_found", message: "Product not found" });
   });
 });

@@ -25,6 +25,8 @@ describe("the validation problem", () => {
       code: "validation_failed",
       detail: expect.any(String),
       errors: [{ pointer: "/query/limit", detail: expect.any(String), code: "maximum" }],
+      error: "validation_failed",
+      message: expect.any(String),
     });
   });
 

@@ -61,7 +61,15 @@ describe("store B on store A's ids", () => {
     ];
     for (const [code, method, path, body, headers] of calls) {
       const response = await storeB.request(method, path, body, headers);
-      expect(response.body, `${method} ${path}`).toEqual({ type: `/problems/${code}`, title: expect.any(String), status: 404, code, detail: expect.any(String) });
+      expect(response.body, `${method} ${path}`).toEqual({
+        type: `/problems/${code}`,
+        title: expect.any(String),
+        status: 404,
+        code,
+        detail: expect.any(String),
+        error: code,
+        message: expect.any(String),
+      });
     }
     expect(await snapshotOfA()).toEqual(before);
   });
