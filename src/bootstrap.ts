@@ -29,7 +29,7 @@ export function guardOutboundConnections(config: AppConfig, logger: Logger): Out
   });
 }
 
-/** Opens the database (see openDatabase) and Better Auth the way every entry point (server, db scripts) needs them. */
+/** Opens the database (see openDatabase) and Better Auth the way the db scripts need them (the server opens them step by step, see main.ts). */
 export async function openRuntime(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   const database = await openDatabase(config, logger);
   return { config, database, auth: createRuntimeAuth(config, database, logger) };

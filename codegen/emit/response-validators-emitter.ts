@@ -32,9 +32,10 @@ interface ResponseBody {
  * compiled at generation time, and `responseValidators`, the table by
  * operationId, status key and media type that the router's opt-in
  * `validateResponses` reads. Also `response-validation.ts`, the
- * spec-independent check (copied from `codegen/templates/`). Nothing in
- * `routes.ts` imports them: a server that does not ask for response
- * validation never loads the module.
+ * spec-independent check (copied from `codegen/templates/`; the router
+ * imports it, it is small). Nothing in `routes.ts` imports
+ * `validators/responses.js`: a server that does not ask for response
+ * validation never loads the compiled validators.
  *
  * @example
  * import { responseValidators } from "./generated/validators/responses.js";

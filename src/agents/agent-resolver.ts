@@ -202,6 +202,8 @@ async function verifyToken(token: string, entry: CachedAgent, audiences: string[
   try {
     const { payload } = await jwtVerify(token, entry.key, { algorithms: ["EdDSA"], typ: "agent+jwt", audience: audiences, maxTokenAge: JWT_MAX_AGE_SECONDS });
     if (payload.iss !== undefined && payload.iss !== entry.state.hostId) throw new Error("iss is not the agent's host");
+    // One token, one audience: a token also naming the issuer could be spent again on the plugin's side.
+    if (Array.isArray(payload.aud) && payload.aud.length > 1) throw new Error("several audiences");
     return payload;
   } catch {
     throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "JWT is invalid, expired, or signature failed.");

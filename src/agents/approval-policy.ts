@@ -8,22 +8,14 @@ import { grantGuard } from "./guards/grant-guard.js";
 import { hostGuard } from "./guards/host-guard.js";
 import { refusal } from "./guards/refusal.js";
 import { storePinGuard } from "./guards/store-pin-guard.js";
-import { adminCapabilities, capabilityNamesOf, grantingMembership, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
+import { adminCapabilities, capabilityNamesOf, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
+import { agentMembership } from "./store-of-agent.js";
+import { approvalRequestOf, capabilitiesShown, type ApprovalRequestRow, type ApproveBody } from "./approval-target.js";
 import { protocolErrorCode } from "./protocol-error-code.js";
 import { truthfulAgentStatus } from "./truthful-status.js";
 import { pendingCodeRequests, userCodeMatches } from "./user-code.js";
 
 const APPROVE_PATH = "/agent/approve-capability";
-
-interface ApproveBody {
-  agent_id?: unknown;
-  approval_id?: unknown;
-  user_code?: unknown;
-  action?: unknown;
-  capabilities?: unknown;
-}
-
-type ApprovalRequestRow = { agentId: string | null; method: string; userId: string | null; status: string; capabilities: string | null; expiresAt: Date };
 
 /**
  * Our rules around the plugin's approval endpoint, enforced as Better Auth
@@ -103,16 +95,6 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
   };
 }
 
-/** The approval request named by `approval_id`, if any. */
-async function approvalRequestOf(db: Kysely<Database>, body: ApproveBody): Promise<ApprovalRequestRow | undefined> {
-  if (typeof body.approval_id !== "string") return undefined;
-  return db
-    .selectFrom("approvalRequest")
-    .select(["agentId", "method", "userId", "status", "capabilities", "expiresAt"])
-    .where("id", "=", body.approval_id)
-    .executeTakeFirst();
-}
-
 interface ProofFacts {
   readonly agentId: string;
   readonly agentUserId: string | null;
@@ -159,23 +141,16 @@ async function assertProof(db: Kysely<Database>, { agentId, agentUserId, userId,
   }
 }
 
-/** What the approval shows: a request's listed capabilities (those still pending), else all the agent's pending grants. */
-async function capabilitiesShown(db: Kysely<Database>, agentId: string, request: ApprovalRequestRow | undefined): Promise<string[]> {
-  const grants = await db.selectFrom("agentCapabilityGrant").select("capability").where("agentId", "=", agentId).where("status", "=", "pending").execute();
-  const pending = [...new Set(grants.map((grant) => grant.capability))];
-  const listed = request?.capabilities?.split(/\s+/).filter(Boolean);
-  return listed && listed.length > 0 ? pending.filter((name) => listed.includes(name)) : pending;
-}
-
 /** The approver must belong to the agent's pinned store; admin capabilities need its owner/admin (the only store when none is pinned). */
 async function assertMayApprove(db: Kysely<Database>, agent: { metadata: string | null }, userId: string, approving: readonly string[]): Promise<void> {
   const pinned = pinnedOrganizationOfRow(agent);
-  if (pinned && !(await membershipsOf(db, userId)).some((membership) => membership.organizationId === pinned)) {
+  const memberships = await membershipsOf(db, userId);
+  if (pinned && !memberships.some((membership) => membership.organizationId === pinned)) {
     throw refusal("not_a_member", "This agent is pinned to a store you are not a member of.");
   }
   const admin = adminCapabilities(approving);
   if (admin.length === 0) return;
-  if (!managesStore(await grantingMembership(db, userId, pinned))) {
+  if (!managesStore(agentMembership(memberships, pinned))) {
     throw refusal(
       "admin_approval_requires_admin",
       `Only an owner or admin of the store can approve admin capabilities (${admin.join(", ")}). Approve the other capabilities only, or ask an owner or admin.`,

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from "express";
 import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
+import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
 import { asBody, type CapabilityRunner } from "./capability-executor.js";
@@ -60,8 +61,4 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
     }
   }
   return router;
-}
-
-function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
 }

@@ -14,7 +14,6 @@ import { ApiKeyResolver } from "./api-key-principal.js";
 import type { Auth } from "./create-auth.js";
 import type { Principal, Scope } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
-import { hasSingleAudience } from "../agents/guards/single-audience.js";
 import { timingSafeEqual } from "node:crypto";
 import { decodeJwt } from "jose";
 
@@ -81,7 +80,6 @@ async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigi
   }
   const token = bearerJwtOf(req);
   if (token) {
-    if (!hasSingleAudience(token)) throw unauthorized(publicOrigin, "invalid_jwt", "A token must name exactly one audience.");
     const facts = agentRequestFacts(req, publicOrigin, trustProxy);
     // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
     if (agents.handles(token, facts.extraOrigins)) return agents.resolve(token, facts);

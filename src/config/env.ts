@@ -66,13 +66,13 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   /** Where merchants approve agents: a path on this server or an absolute URL. */
   readonly agentDeviceAuthPage: string;
+  /** AGENT_PROXY_API_KEY: the only API key that may speak for an agent (x-agent-id) on /v1. */
+  readonly agentProxyApiKey: string | undefined;
   /**
    * Where agents' `capability/execute` runs operations: in this process when
    * API_PUBLIC_URL is this server, else over HTTP at API_PUBLIC_URL with
    * AGENT_PROXY_API_KEY.
    */
-  /** AGENT_PROXY_API_KEY: the only API key that may speak for an agent (x-agent-id) on /v1. */
-  readonly agentProxyApiKey: string | undefined;
   readonly agentExecution: { readonly kind: "in-process" } | { readonly kind: "proxy"; readonly apiUrl: string; readonly apiKey: string };
   /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
   readonly agentApprovalWebhookUrl: string | undefined;

@@ -2,7 +2,7 @@
  * Tells "the database cannot be reached right now" apart from every other
  * failure, so callers can answer 503 (retry later) instead of 500 (our bug).
  * One list, read by the HTTP layer (/v1, pages, capability/execute, Better
- * Auth's routes) and by the LISTEN feeds.
+ * Auth's routes), the idempotency service and the start-up probe.
  *
  * What counts is the connection, never the statement: a unique violation or
  * a syntax error means the database answered, so it stays a 4xx/500.
@@ -36,6 +36,14 @@ const SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
  * client marked broken after either.
  */
 const MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)/;
+
+/** pg's messages when no connection came within the connect timeout (from the pool, or the client it opened). */
+const CONNECT_WAIT_TIMEOUT = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
+
+/** True when `error` only says pg gave up waiting for a connection (the server may still come, e.g. at start-up). */
+export function isConnectWaitTimeout(error: unknown): boolean {
+  return CONNECT_WAIT_TIMEOUT.test(String((error as { message?: unknown } | null)?.message));
+}
 
 /** Causes are followed this deep: wrappers (Better Auth, Kysely, AggregateError) rarely nest more. */
 const MAX_DEPTH = 5;

@@ -59,6 +59,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   app.use(requestId());
   app.use(requestLog(logger));
   // The address Better Auth's rate limits key on: the socket's, or X-Forwarded-For's only under trust proxy.
+  // Before /v1 too: it overwrites a client's forged copy before /v1's server-side Better Auth calls see the headers.
   app.use(clientAddressHeader());
   app.use(pinnedHost(String(auth.options.baseURL), trustProxy));
 

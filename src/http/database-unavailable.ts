@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler } from "express";
 import { HttpProblem } from "../../generated/routes.js";
 import { isConnectionError } from "../db/connection-errors.js";
+import { sendProblem } from "./problem-responses.js";
 
 /**
  * Seconds a client should wait before retrying while the database is away.
@@ -26,11 +27,6 @@ export function problemOfDatabaseFault(error: unknown): HttpProblem | undefined 
   return isConnectionError(error) ? databaseUnavailable() : undefined;
 }
 
-/** Writes `problem` as application/problem+json with its headers (Retry-After). */
-export function sendProblemJson(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
-}
-
 /**
  * Last error handler of the app (merchant pages, discovery, anything outside
  * the generated router): a database fault becomes the 503 problem; other
@@ -40,6 +36,6 @@ export function databaseFaultHandler(): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     const problem = problemOfDatabaseFault(error);
     if (!problem || res.headersSent) return next(error);
-    sendProblemJson(res, problem);
+    sendProblem(res, problem);
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
-import { withProtocolFields } from "../../generated/routes.js";
+import { HttpProblem } from "../../generated/routes.js";
 
 export interface DrainCounts {
   /** Requests being answered when the drain started. */
@@ -32,13 +32,7 @@ export interface GracefulServer {
 export const DEFAULT_IDLE_GRACE_MS = 500;
 
 const SHUTTING_DOWN_BODY = JSON.stringify(
-  withProtocolFields({
-    type: "/problems/shutting_down",
-    title: "Server is shutting down",
-    status: 503,
-    code: "shutting_down",
-    detail: "This request was not processed; send it again (a new connection reaches another or a restarted server).",
-  }),
+  new HttpProblem(503, "shutting_down", "Server is shutting down", "This request was not processed; send it again (a new connection reaches another or a restarted server).").toJSON(),
 );
 
 /**

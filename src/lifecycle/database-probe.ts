@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DatabaseHandle } from "../db/create-database.js";
+import { isConnectWaitTimeout } from "../db/connection-errors.js";
 import { StartUpError } from "./start-up-error.js";
 
 /** How long start-up waits for the embedded database to open (a first start creates it: a few seconds). */
@@ -41,13 +42,10 @@ async function selectOneUntil(database: DatabaseHandle, deadlineAt: number): Pro
       await sql`select 1`.execute(database.db);
       return "ok";
     } catch (error) {
-      if (!POOL_WAIT_TIMEOUT.test(String((error as { message?: unknown }).message)) || Date.now() >= deadlineAt) throw error;
+      if (!isConnectWaitTimeout(error) || Date.now() >= deadlineAt) throw error;
     }
   }
 }
-
-/** pg's messages when no connection came within DATABASE_CONNECT_TIMEOUT_MS (from the pool, or the client it opened). */
-const POOL_WAIT_TIMEOUT = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
 
 function timeoutMessage(target: DatabaseTarget, timeoutMs: number): string {
   const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;

@@ -80,6 +80,11 @@ export class IdempotencyService {
         return result;
       });
     } catch (error) {
+      // The database is gone: releasing now would wait for a connection again before the 503 goes out.
+      if (isConnectionError(error)) {
+        this.releaseWhenBack(request.key, claim.token);
+        throw error;
+      }
       await this.release(request.key, claim.token).catch((releaseError: unknown) => {
         if (isConnectionError(releaseError)) this.releaseWhenBack(request.key, claim.token);
       });

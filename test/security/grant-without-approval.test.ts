@@ -5,7 +5,7 @@
  * something harmless. Each test asserts the refusal and reads the grants back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, newHost, register } from "./support/protocol-client.js";
+import { agentJwt, apiAudience, call, hostJwt, newHost, register } from "./support/protocol-client.js";
 import { agentRow, grantsOf, linkedHost, startWorld, type World } from "./support/attack-world.js";
 
 const ADMIN = ["adminListOrders", "adminCancelOrder", "adminRefundOrder"];
@@ -26,7 +26,6 @@ describe("attack: granting capabilities without the merchant's approval", () => 
     expect(granted).toMatchObject({ status: 403, body: { error: "grant_not_allowed" } });
     expect(await grantsOf(world, agent.id)).toEqual(before);
 
-    const { hostJwt } = await import("./support/protocol-client.js");
     const ciba = await call(world.app, "/api/auth/agent/ciba/authorize", {
       bearer: await hostJwt(world.app, host),
       body: { login_hint: world.ownerA.email, agent_id: agent.id, capabilities: ["listProducts"] },
@@ -39,7 +38,6 @@ describe("attack: granting capabilities without the merchant's approval", () => 
 
   it("B's own trusted agent, admin in B's store, cannot CIBA its way into A's store", async () => {
     const { host, agent } = await linkedHost(world, world.ownerB);
-    const { hostJwt, agentJwt, apiAudience } = await import("./support/protocol-client.js");
     const ciba = await call(world.app, "/api/auth/agent/ciba/authorize", {
       bearer: await hostJwt(world.app, host),
       body: { login_hint: world.ownerA.email, agent_id: agent.id, capabilities: ["listProducts"] },

@@ -4,7 +4,7 @@
  * and only the configured proxy key may speak for an agent (x-agent-id).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentJwt, apiAudience, call, callWithHost, issuer, type Agent } from "./support/protocol-client.js";
+import { agentJwt, apiAudience, call, callWithHost, hostJwt, issuer, type Agent } from "./support/protocol-client.js";
 import { linkedHost, startWorld, type World } from "./support/attack-world.js";
 
 describe("attack: tokens for the wrong audience, and borrowed agents", () => {
@@ -71,7 +71,6 @@ describe("attack: replaying a host JWT", () => {
 
   it("a captured host JWT cannot be used twice", async () => {
     const { host } = await linkedHost(world, world.ownerA);
-    const { hostJwt } = await import("./support/protocol-client.js");
     const token = await hostJwt(world.app, host);
     const first = await call(world.app, "/api/auth/capability/list", { bearer: token });
     expect(first.status).toBe(200);

@@ -9,7 +9,7 @@ import { refusal } from "./refusal.js";
  * naming both could be spent once on each side. One token, one audience.
  * Undecodable tokens pass: their verifier refuses them.
  */
-export function hasSingleAudience(token: string): boolean {
+function hasSingleAudience(token: string): boolean {
   try {
     const audience = decodeJwt(token).aud;
     return !Array.isArray(audience) || audience.length === 1;

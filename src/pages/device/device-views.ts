@@ -1,3 +1,4 @@
+import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
 import type { PageUser } from "../page-session.js";
@@ -56,5 +57,5 @@ ${passkeyNotice(approval.requested, hasPasskey, self)}
 
 /** The end of the flow: what happened, and that the agent continues on its own. */
 export function outcome(message: string, kind: "ok" | "error"): SafeHtml {
-  return html`${alertBox(message, kind)}<p>You can close this page; the agent notices on its own. See <a href="/agents">your connected agents</a>.</p>`;
+  return html`${alertBox(message, kind)}<p>You can close this page; the agent notices on its own. See <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>`;
 }

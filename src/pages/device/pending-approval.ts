@@ -1,9 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
-import { normalizeUserCode, userCodeHash } from "../../agents/user-code.js";
-
-export { normalizeUserCode };
+import { userCodeHash } from "../../agents/user-code.js";
 
 /** A capability an agent asks for, as the approval pages show it. */
 export type RequestedCapability = CapabilityDescription;

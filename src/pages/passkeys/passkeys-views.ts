@@ -1,3 +1,4 @@
+import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
 import type { PasskeySummary } from "../../auth/user-passkeys.js";
 import { html, type SafeHtml } from "../html.js";
 import type { PageUser } from "../page-session.js";
@@ -31,7 +32,7 @@ ${passkeys.length === 0
 <button type="button" data-passkey-add>Add a passkey</button>
 <p class="meta" data-passkey-status role="status" aria-live="polite"></p>
 <noscript><p class="alert">Passkeys need JavaScript in this browser.</p></noscript>
-<p>See also <a href="/agents">your connected agents</a>.</p>`;
+<p>See also <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>`;
 }
 
 function passkeyItem(passkey: PasskeySummary): SafeHtml {

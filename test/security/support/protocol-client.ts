@@ -6,6 +6,7 @@
  * never would.
  */
 import { request as httpRequest } from "node:http";
+import { importJWK, SignJWT } from "jose";
 import { generateEd25519KeyPair, signAgentJwt, signHostJwt, type Ed25519KeyPair } from "../../../generated/sdk/index.js";
 import type { TestApp } from "../../support/test-app.js";
 
@@ -116,7 +117,6 @@ export async function hostJwt(app: TestApp, host: Host, extra: { agentPublicJwk?
 export async function agentJwt(agent: Agent, audience: string | string[]): Promise<string> {
   if (typeof audience === "string") return signAgentJwt({ agentPrivateKey: agent.keys.privateJwk, agentId: agent.id, audience });
   // The SDK signs one audience; an attacker signs several.
-  const { SignJWT, importJWK } = await import("jose");
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: "EdDSA", typ: "agent+jwt" })
