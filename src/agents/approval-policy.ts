@@ -11,7 +11,6 @@ import { storePinGuard } from "./guards/store-pin-guard.js";
 import { adminCapabilities, capabilityNamesOf, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
 import { agentMembership } from "./store-of-agent.js";
 import { approvalRequestOf, capabilitiesShown, type ApprovalRequestRow, type ApproveBody } from "./approval-target.js";
-import { protocolErrorCode } from "./protocol-error-code.js";
 import { truthfulAgentStatus } from "./truthful-status.js";
 import { pendingCodeRequests, userCodeMatches } from "./user-code.js";
 
@@ -31,8 +30,8 @@ const APPROVE_PATH = "/agent/approve-capability";
  * - wrong user codes are counted per approval request: after 5 the request is
  *   dead (pending grants denied, a pending agent rejected).
  * The guards of the other granting and host endpoints live in `guards/`.
- * Also makes every agent-auth refusal carry a truthful status (see truthful-status.ts)
- * and the protocol's `error` (see protocol-error-code.ts).
+ * Also makes every agent-auth refusal carry a truthful status (see truthful-status.ts);
+ * its body becomes a protocol problem on the way out (protocol-problem.ts).
  */
 export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
   return {
@@ -89,7 +88,6 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
           }),
         },
         truthfulAgentStatus,
-        protocolErrorCode,
       ],
     },
   };

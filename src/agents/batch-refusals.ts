@@ -1,4 +1,5 @@
 import { createAuthMiddleware } from "better-auth/api";
+import { protocolProblemOf } from "./protocol-problem.js";
 
 /** The plugin's batch route, relative to Better Auth's base path. */
 export const BATCH_EXECUTE_PATH = "/capability/batch-execute";
@@ -50,7 +51,8 @@ interface BatchItem {
  * status; single execute passes the error through whole. This puts the whole
  * refusal back on each failed item: `error` is the problem+json body the
  * single execute would answer with, HTTP `status` included; the plugin's own
- * refusals get the status its single execute gives them.
+ * refusals become the same kind of problem, with the status its single
+ * execute gives them.
  *
  * @example
  * // { id: "1", status: "failed", error: { code: "cart_not_open", error: "cart_not_open", status: 409, message, type, title, detail } }
@@ -68,7 +70,7 @@ export const batchRefusalStatuses = {
       const index = refusals.findIndex((refusal) => refusal.body.error === code && refusal.body.message === message);
       if (index >= 0) return { ...item, error: { ...refusals.splice(index, 1)[0]!.body } };
       const status = typeof code === "string" ? (PLUGIN_ITEM_STATUS[code] ?? 500) : 500;
-      return { ...item, error: { ...item.error, error: code, status } };
+      return { ...item, error: protocolProblemOf(status, { ...item.error, error: typeof code === "string" ? code : undefined }) };
     });
     return ctx.json({ ...(returned as Record<string, unknown>), responses });
   }),

@@ -1,11 +1,13 @@
 import { toNodeHandler } from "better-auth/node";
-import type { Auth } from "../auth/create-auth.js";
+import { withProtocolProblem } from "../agents/protocol-problem.js";
+import { AUTH_BASE_PATH, type Auth } from "../auth/create-auth.js";
 import type { Logger } from "../logging/logger.js";
 import { problemOfDatabaseFault } from "./database-unavailable.js";
 
 /**
  * Better Auth's handler for `/api/auth/*`, with database faults answered
- * 503 problem+json like the rest of the API. Better Auth would make them
+ * 503 problem+json like the rest of the API, and refusals on agent routes
+ * as protocol problems (protocol-problem.ts). Better Auth would make them
  * 500s: its rate limiter (which reads PostgreSQL before any route) rejects
  * with the driver's error, and route errors reach us raw because createAuth
  * sets `onAPIError.throw` (see there). Anything else unexpected is logged
@@ -14,7 +16,8 @@ import { problemOfDatabaseFault } from "./database-unavailable.js";
 export function authHandler(auth: Auth, logger: Logger): ReturnType<typeof toNodeHandler> {
   return toNodeHandler(async (request: Request) => {
     try {
-      return await auth.handler(request);
+      const response = await auth.handler(request);
+      return await withProtocolProblem(response, new URL(request.url).pathname.slice(AUTH_BASE_PATH.length));
     } catch (error) {
       const problem = problemOfDatabaseFault(error);
       if (problem) {

@@ -85,9 +85,16 @@ describe("capability/batch-execute refusals", () => {
       errors: [expect.objectContaining({ pointer: "/query/limit" })],
     });
 
-    // Refused by the plugin before our handler runs: its code, with the status its single execute gives.
-    expect(items.get("not-granted")).toMatchObject({ status: "failed", error: { code: "capability_not_granted", error: "capability_not_granted", status: 403 } });
-    expect(items.get("unknown")).toMatchObject({ status: "failed", error: { code: "capability_not_found", status: 404 } });
+    // Refused by the plugin before our handler runs: the same problem its single execute answers with.
+    for (const [id, capability, status] of [
+      ["not-granted", "adminListOrders", 403],
+      ["unknown", "noSuchThing", 404],
+    ] as const) {
+      const single = await post(app, agent, "execute", { capability });
+      expect(single.status, id).toBe(status);
+      expect(single.body, id).toMatchObject({ type: `/problems/${single.body.error}`, status, code: single.body.error, message: expect.stringMatching(/\S/) });
+      expect(items.get(id), id).toEqual({ id, status: "failed", error: single.body });
+    }
   });
 
   it("single execute sends the protocol's error and message beside the problem", async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { protocolErrorOf } from "../../src/agents/protocol-error-code.js";
+import { protocolErrorOf } from "../../src/agents/protocol-problem.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 interface Answer {
@@ -28,8 +28,8 @@ interface Case {
   execute?: (world: World) => { capability: string; arguments?: unknown };
   /**
    * "problem": execute gives the /v1 body exactly. "protocol": the plugin refuses
-   * before our code runs, with the protocol's `{ error, message }` only (same
-   * `error` as /v1; the message is the plugin's).
+   * before our code runs: the same kind of problem with the same `error` as
+   * /v1, in the plugin's words.
    */
   executeShape?: "problem" | "protocol";
   /** The bearer for this case; default a fresh agent JWT. */
@@ -161,12 +161,8 @@ describe("every error an agent reads carries the protocol's error and message", 
     const direct = await callDirect(testCase);
     const executed = await callExecute(testCase, testCase.execute!(world));
     expect(executed.status).toBe(direct.status);
-    if (testCase.executeShape === "protocol") {
-      // The plugin's own refusal (authentication, grant): no problem members, the same error, its own wording.
-      expect(executed.body).toEqual({ error: direct.body.error, message: expect.stringMatching(/\S/) });
-      return;
-    }
-    // The body is the /v1 problem (the plugin path sends it as application/json).
+    expectProtocolProblem(executed, testCase.status, testCase.code);
+    if (testCase.executeShape === "protocol") return; // the plugin's own refusal (authentication, grant), in its own words
     expect(executed.body).toEqual(direct.body);
   });
 
@@ -192,14 +188,31 @@ describe("every error an agent reads carries the protocol's error and message", 
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ code: "VALIDATION_ERROR", error: "validation_error", message: expect.stringMatching(/^\[body\.\w+\] /) });
+    expectProtocolProblem(answer, 400, "validation_error");
+    expect(answer.body.message).toMatch(/^\[body\.\w+\] /);
   });
 
-  it("leaves the plugin's own { error, message } as it is", async () => {
+  it("the plugin's own refusal becomes a problem with its error and message", async () => {
     const answer = await callExecute(cases[0]!, { capability: "noSuchCapability" });
-    expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({ error: "capability_not_found", message: 'Capability "noSuchCapability" does not exist.' });
+    expectProtocolProblem(answer, 404, "capability_not_found");
+    expect(answer.body).toEqual({
+      type: "/problems/capability_not_found",
+      title: "Not Found",
+      status: 404,
+      code: "capability_not_found",
+      detail: 'Capability "noSuchCapability" does not exist.',
+      error: "capability_not_found",
+      message: 'Capability "noSuchCapability" does not exist.',
+    });
+  });
+
+  it("Better Auth's rate-limit refusal on an agent route is a problem too", async () => {
+    let answer: Answer | undefined;
+    // agent/register allows 10 a minute per address.
+    for (let attempt = 0; attempt < 15 && answer?.status !== 429; attempt += 1) {
+      answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    }
+    expectProtocolProblem(answer!, 429, "rate_limited");
   });
 });
 
