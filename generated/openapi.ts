@@ -851,6 +851,16 @@ export interface components {
             reason?: string;
         };
         /**
+         * @description Stable machine-readable problem code (snake_case). Branch on this. The
+         *     set is closed: every problem this API writes, on `/v1`, on the agent
+         *     routes (`/api/auth/agent/*`, `/capability/*`, `/host/*`, refusals of
+         *     Better Auth and the Agent Auth plugin included) and in batch items,
+         *     carries one of these. The generator turns it into the `ProblemCode`
+         *     union shared by the server and the SDK.
+         * @enum {string}
+         */
+        ProblemCode: "validation_failed" | "malformed_body" | "body_too_large" | "unsupported_media_type" | "method_not_allowed" | "bad_request" | "invalid_json" | "invalid_characters" | "not_found" | "internal_error" | "database_unavailable" | "shutting_down" | "not_ready" | "api_unreachable" | "product_not_found" | "cart_not_found" | "cart_item_not_found" | "order_not_found" | "cart_not_open" | "cart_empty" | "currency_mismatch" | "insufficient_inventory" | "inventory_limit_exceeded" | "quantity_limit_exceeded" | "product_unavailable" | "product_archived" | "sku_taken" | "order_not_refundable" | "order_not_cancellable" | "refund_exceeds_remaining" | "idempotency_request_in_progress" | "idempotency_key_reused" | "unauthenticated" | "invalid_api_key" | "unauthorized" | "forbidden" | "insufficient_scope" | "no_membership" | "no_active_organization" | "organization_required" | "organization_membership_ended" | "proxy_key_required" | "proxy_key_wrong_store" | "unknown_capability" | "unknown_operation" | "invalid_jwt" | "invalid_public_key" | "jti_replay" | "request_binding_mismatch" | "request_binding_unsupported" | "authentication_required" | "agent_not_found" | "agent_not_active" | "agent_without_user" | "agent_expired" | "agent_pending" | "agent_revoked" | "agent_rejected" | "agent_claimed" | "agent_not_expired" | "absolute_lifetime_exceeded" | "host_revoked" | "host_pending" | "host_expired" | "host_not_found" | "capability_not_granted" | "capability_not_found" | "capability_blocked" | "capability_denied" | "constraint_violated" | "unknown_constraint_operator" | "grant_revoked" | "invalid_request" | "validation_error" | "rate_limited" | "slow_down" | "unsupported_mode" | "unsupported_algorithm" | "invalid_capabilities" | "unknown_capabilities" | "agent_exists" | "already_granted" | "limit_exceeded" | "agent_limit_reached" | "autonomous_owner_required" | "host_already_linked" | "host_not_pending_enrollment" | "dynamic_host_registration_disabled" | "enrollment_token_invalid" | "enrollment_token_expired" | "capability_request_not_found" | "capability_request_already_resolved" | "capability_request_owner_mismatch" | "ciba_not_found" | "ciba_expired" | "ciba_already_resolved" | "execute_not_configured" | "batch_unsupported_result_type" | "approval_expired" | "invalid_user_code" | "grant_not_allowed" | "default_capability_not_allowed" | "ciba_user_not_linked" | "webauthn_approval_only" | "fresh_session_required" | "webauthn_not_enrolled" | "webauthn_required" | "webauthn_verification_failed" | "admin_approval_requires_admin" | "agent_not_of_host" | "approval_mismatch" | "approval_not_found" | "approval_not_pending" | "capability_not_requested" | "host_not_yours" | "jwt_replay" | "not_a_member" | "not_the_addressee" | "store_pin_fixed" | "user_code_attempts_exceeded";
+        /**
          * @description An RFC 9457 problem details document. `type` and `code` identify the
          *     kind of problem and never change; `title` and `detail` are for humans.
          *     Every problem also carries the Agent Auth protocol's `error` (the same
@@ -890,15 +900,10 @@ export interface components {
              * @description URI reference of this occurrence, usually the request path.
              */
             instance?: string;
-            /**
-             * @description Stable machine-readable code (snake_case), such as
-             *     `validation_failed` or `insufficient_inventory`. Branch on this.
-             */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
             /** @description The fields at fault, for validation and some conflict problems. */
             errors?: components["schemas"]["ProblemFieldError"][];
-            /** @description The Agent Auth protocol's machine-readable error: always equal to `code`. */
-            error: string;
+            error: components["schemas"]["ProblemCode"];
             /**
              * @description The Agent Auth protocol's human-readable message: `detail`, or
              *     `title` when the problem has no detail.

@@ -32,12 +32,143 @@ export interface ProblemDetails {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   detail?: string;
   instance?: string;
   errors?: FieldError[];
-  error: string;
+  error: ProblemCode;
   message: string;
+}
+
+/** Every code a problem may carry: the contract's closed set (`components.schemas.ProblemCode`). */
+export const problemCodes = [
+  "validation_failed",
+  "malformed_body",
+  "body_too_large",
+  "unsupported_media_type",
+  "method_not_allowed",
+  "bad_request",
+  "invalid_json",
+  "invalid_characters",
+  "not_found",
+  "internal_error",
+  "database_unavailable",
+  "shutting_down",
+  "not_ready",
+  "api_unreachable",
+  "product_not_found",
+  "cart_not_found",
+  "cart_item_not_found",
+  "order_not_found",
+  "cart_not_open",
+  "cart_empty",
+  "currency_mismatch",
+  "insufficient_inventory",
+  "inventory_limit_exceeded",
+  "quantity_limit_exceeded",
+  "product_unavailable",
+  "product_archived",
+  "sku_taken",
+  "order_not_refundable",
+  "order_not_cancellable",
+  "refund_exceeds_remaining",
+  "idempotency_request_in_progress",
+  "idempotency_key_reused",
+  "unauthenticated",
+  "invalid_api_key",
+  "unauthorized",
+  "forbidden",
+  "insufficient_scope",
+  "no_membership",
+  "no_active_organization",
+  "organization_required",
+  "organization_membership_ended",
+  "proxy_key_required",
+  "proxy_key_wrong_store",
+  "unknown_capability",
+  "unknown_operation",
+  "invalid_jwt",
+  "invalid_public_key",
+  "jti_replay",
+  "request_binding_mismatch",
+  "request_binding_unsupported",
+  "authentication_required",
+  "agent_not_found",
+  "agent_not_active",
+  "agent_without_user",
+  "agent_expired",
+  "agent_pending",
+  "agent_revoked",
+  "agent_rejected",
+  "agent_claimed",
+  "agent_not_expired",
+  "absolute_lifetime_exceeded",
+  "host_revoked",
+  "host_pending",
+  "host_expired",
+  "host_not_found",
+  "capability_not_granted",
+  "capability_not_found",
+  "capability_blocked",
+  "capability_denied",
+  "constraint_violated",
+  "unknown_constraint_operator",
+  "grant_revoked",
+  "invalid_request",
+  "validation_error",
+  "rate_limited",
+  "slow_down",
+  "unsupported_mode",
+  "unsupported_algorithm",
+  "invalid_capabilities",
+  "unknown_capabilities",
+  "agent_exists",
+  "already_granted",
+  "limit_exceeded",
+  "agent_limit_reached",
+  "autonomous_owner_required",
+  "host_already_linked",
+  "host_not_pending_enrollment",
+  "dynamic_host_registration_disabled",
+  "enrollment_token_invalid",
+  "enrollment_token_expired",
+  "capability_request_not_found",
+  "capability_request_already_resolved",
+  "capability_request_owner_mismatch",
+  "ciba_not_found",
+  "ciba_expired",
+  "ciba_already_resolved",
+  "execute_not_configured",
+  "batch_unsupported_result_type",
+  "approval_expired",
+  "invalid_user_code",
+  "grant_not_allowed",
+  "default_capability_not_allowed",
+  "ciba_user_not_linked",
+  "webauthn_approval_only",
+  "fresh_session_required",
+  "webauthn_not_enrolled",
+  "webauthn_required",
+  "webauthn_verification_failed",
+  "admin_approval_requires_admin",
+  "agent_not_of_host",
+  "approval_mismatch",
+  "approval_not_found",
+  "approval_not_pending",
+  "capability_not_requested",
+  "host_not_yours",
+  "jwt_replay",
+  "not_a_member",
+  "not_the_addressee",
+  "store_pin_fixed",
+  "user_code_attempts_exceeded",
+] as const;
+export type ProblemCode = (typeof problemCodes)[number];
+
+/** Whether `value` is a code of the contract's closed set (always, when the contract declares none). */
+export function isProblemCode(value: unknown): value is ProblemCode {
+  const known: readonly unknown[] | undefined = problemCodes;
+  return typeof value === "string" && (known === undefined || known.includes(value));
 }
 
 /**
@@ -48,8 +179,8 @@ export interface ProblemDetails {
  * @example withProtocolFields({ code: "product_not_found", title: "Not found", detail: "No product p_1" })
  *   // → { ..., error: "product_not_found", message: "No product p_1" }
  */
-export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: string; message: string } {
-  const code = typeof problem.code === "string" ? problem.code : "internal_error";
+export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: ProblemCode; message: string } {
+  const code: ProblemCode = isProblemCode(problem.code) ? problem.code : "internal_error";
   const message = nonEmpty(problem.detail) ?? nonEmpty(problem.title) ?? code;
   return { ...problem, error: code, message };
 }
@@ -57,16 +188,6 @@ export function withProtocolFields<T extends { code?: unknown; detail?: unknown;
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
-
-/** Codes of the problems the router itself answers with. */
-export type RouterProblemCode =
-  | "validation_failed"
-  | "malformed_body"
-  | "body_too_large"
-  | "unsupported_media_type"
-  | "method_not_allowed"
-  | "bad_request"
-  | "internal_error";
 
 /**
  * Throw from a context factory or a handler to answer with problem+json.
@@ -77,7 +198,7 @@ export class HttpProblem extends Error {
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],

@@ -65,6 +65,10 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   const index = createWriter();
   index.write(GENERATED_HEADER).newLine();
   index.writeLine('export type { components, operations, paths } from "../openapi.js";');
+  if (model.problemCodes) {
+    index.writeLine("/** Every code a problem of this API may carry (the contract's closed set): branch on `AgentServerError.code` or a problem's `code` with it. */");
+    index.writeLine('export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];');
+  }
   index.writeLine('export { autoGrantedCapabilities, capabilityNames, type CapabilityName } from "../capabilities.js";');
   index.writeLine(`export { ${clientFactoryName}, type ApiClient, type ApiClientOptions } from "./client.js";`);
   index.writeLine('export { operationRoutes, type OperationRoute } from "./operations.js";');

@@ -10,6 +10,7 @@ import type {
 } from "../load/openapi-document.js";
 import { readAgentRules, type AgentRuleDefaults } from "./agent-rules.js";
 import { mediaKind } from "./media-kind.js";
+import { readProblemCodes } from "./problem-codes.js";
 import {
   HTTP_METHODS,
   type ApiModel,
@@ -63,6 +64,7 @@ export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
       if (built) operations.push(built);
     }
   }
+  const problemCodes = readProblemCodes(document.components?.schemas, errors);
   if (errors.length > 0) throw new SpecErrors(errors.map((error) => withFile(error, spec.file)));
 
   return {
@@ -71,6 +73,7 @@ export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
     openapiVersion: spec.version,
     operations,
     componentSchemas: (document.components?.schemas ?? {}) as Record<string, SpecSchema>,
+    problemCodes,
     warnings,
   };
 }

@@ -71,6 +71,8 @@ export interface ApiModel {
   readonly operations: readonly OperationModel[];
   /** `#/components/schemas` of the bundled document, still in OpenAPI dialect. */
   readonly componentSchemas: Readonly<Record<string, SpecSchema>>;
+  /** `#/components/schemas/ProblemCode`'s enum: the closed set of problem codes, when the contract declares one. */
+  readonly problemCodes: readonly string[] | undefined;
   /** Non-fatal findings (skipped operations, ignored constructs), printed by the CLI. */
   readonly warnings: readonly string[];
 }

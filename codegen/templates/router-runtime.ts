@@ -29,12 +29,29 @@ export interface ProblemDetails {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   detail?: string;
   instance?: string;
   errors?: FieldError[];
-  error: string;
+  error: ProblemCode;
   message: string;
+}
+
+// codegen:problem-codes:start
+/**
+ * Every code a problem may carry. A contract that declares
+ * `components.schemas.ProblemCode` (a string enum) gets that closed set here
+ * as a list and a union (the generator rewrites this block); any other
+ * contract leaves codes open.
+ */
+export const problemCodes: readonly string[] | undefined = undefined;
+export type ProblemCode = string;
+// codegen:problem-codes:end
+
+/** Whether `value` is a code of the contract's closed set (always, when the contract declares none). */
+export function isProblemCode(value: unknown): value is ProblemCode {
+  const known: readonly unknown[] | undefined = problemCodes;
+  return typeof value === "string" && (known === undefined || known.includes(value));
 }
 
 /**
@@ -45,8 +62,8 @@ export interface ProblemDetails {
  * @example withProtocolFields({ code: "product_not_found", title: "Not found", detail: "No product p_1" })
  *   // → { ..., error: "product_not_found", message: "No product p_1" }
  */
-export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: string; message: string } {
-  const code = typeof problem.code === "string" ? problem.code : "internal_error";
+export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: ProblemCode; message: string } {
+  const code: ProblemCode = isProblemCode(problem.code) ? problem.code : "internal_error";
   const message = nonEmpty(problem.detail) ?? nonEmpty(problem.title) ?? code;
   return { ...problem, error: code, message };
 }
@@ -54,16 +71,6 @@ export function withProtocolFields<T extends { code?: unknown; detail?: unknown;
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
-
-/** Codes of the problems the router itself answers with. */
-export type RouterProblemCode =
-  | "validation_failed"
-  | "malformed_body"
-  | "body_too_large"
-  | "unsupported_media_type"
-  | "method_not_allowed"
-  | "bad_request"
-  | "internal_error";
 
 /**
  * Throw from a context factory or a handler to answer with problem+json.
@@ -74,7 +81,7 @@ export class HttpProblem extends Error {
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],

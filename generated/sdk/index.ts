@@ -2,6 +2,8 @@
 // change the spec and run `npm run generate`.
 
 export type { components, operations, paths } from "../openapi.js";
+/** Every code a problem of this API may carry (the contract's closed set): branch on `AgentServerError.code` or a problem's `code` with it. */
+export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];
 export { autoGrantedCapabilities, capabilityNames, type CapabilityName } from "../capabilities.js";
 export { createCommerceClient, type ApiClient, type ApiClientOptions } from "./client.js";
 export { operationRoutes, type OperationRoute } from "./operations.js";

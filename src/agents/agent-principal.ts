@@ -3,7 +3,7 @@ import { APIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Kysely } from "kysely";
-import { HttpProblem } from "../../generated/routes.js";
+import { HttpProblem, isProblemCode } from "../../generated/routes.js";
 import type { Auth } from "../auth/create-auth.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Principal } from "../auth/principal.js";
@@ -72,7 +72,7 @@ export function accessFields(grants: readonly { readonly capability: string; rea
 /** The plugin's `{ error, message }` errors as problem+json with the same status; 401s point at discovery. */
 function fromPluginError(error: APIError, publicOrigin: string): HttpProblem {
   const body = (error.body ?? {}) as { error?: unknown; message?: unknown };
-  const code = typeof body.error === "string" ? body.error : "agent_unauthorized";
+  const code = isProblemCode(body.error) ? body.error : error.statusCode === 401 ? "unauthorized" : "forbidden";
   const detail = typeof body.message === "string" ? body.message : error.message;
   const status = error.statusCode;
   const headers = status === 401 ? discoveryChallenge(publicOrigin) : {};

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWTPayload } from "jose";
 import type { Kysely } from "kysely";
-import { HttpProblem } from "../../generated/routes.js";
+import { HttpProblem, type ProblemCode } from "../../generated/routes.js";
 import type { ChangeFeed } from "../auth/api-key-principal.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
@@ -178,11 +178,14 @@ function subjectOf(token: string): string {
   throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "Not an agent JWT (typ agent+jwt, EdDSA, sub = agent id).");
 }
 
+/** The refusal code of an agent state that may not act (the plugin's codes). */
+const AGENT_STATE_CODES: Readonly<Record<string, ProblemCode>> = { pending: "agent_pending", revoked: "agent_revoked", rejected: "agent_rejected", claimed: "agent_claimed" };
+
 /** Why the agent may not act now (from its facts), or null. */
 function stateRefusal(state: AgentState): HttpProblem | null {
   if (state.hostStatus === "revoked") return forbidden("host_revoked", "The agent's host has been revoked.");
   if (state.status !== "active") {
-    const code = ["pending", "revoked", "rejected", "claimed"].includes(state.status) ? `agent_${state.status}` : "agent_inactive";
+    const code = AGENT_STATE_CODES[state.status] ?? "agent_not_active";
     if (state.status === "expired") return new HttpProblem(401, "agent_expired", "Agent session expired", EXPIRED_DETAIL);
     return forbidden(code, `The agent is ${state.status}.`);
   }
@@ -228,10 +231,10 @@ function activeGrants(state: AgentState, payload: JWTPayload): AgentState["grant
   return state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)));
 }
 
-function forbidden(code: string, detail: string): HttpProblem {
+function forbidden(code: ProblemCode, detail: string): HttpProblem {
   return new HttpProblem(403, code, "Forbidden", detail);
 }
 
-function unauthorized(code: string, detail: string): HttpProblem {
+function unauthorized(code: ProblemCode, detail: string): HttpProblem {
   return new HttpProblem(401, code, "Unauthorized", detail);
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { HttpProblem } from "../../generated/routes.js";
+import { HttpProblem, isProblemCode, type ProblemCode } from "../../generated/routes.js";
 import { isAgentAuthPath } from "./truthful-status.js";
 
 /**
@@ -18,12 +18,17 @@ export function protocolErrorOf(code: string): string {
   return snake === "" ? "unknown_error" : snake;
 }
 
-/** Codes for refusals that arrive with a message only (Better Auth's rate limiter: `{ message }`). */
-const CODE_OF_STATUS: Readonly<Record<number, string>> = {
+/**
+ * Codes for refusals whose own code is not one of the contract's (Better
+ * Auth's rate limiter sends only `{ message }`; a future plugin version may
+ * add a code): the closed set stays closed, the message keeps the wording.
+ */
+const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
   400: "bad_request",
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
   429: "rate_limited",
   500: "internal_error",
 };
@@ -42,12 +47,8 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
 export function protocolProblemOf(status: number, body: unknown): Record<string, unknown> {
   const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   if (typeof record.type === "string" && typeof record.error === "string" && record.status === status) return record;
-  const code =
-    typeof record.error === "string" && record.error !== ""
-      ? record.error
-      : typeof record.code === "string" && record.code !== ""
-        ? protocolErrorOf(record.code)
-        : (CODE_OF_STATUS[status] ?? `http_${status}`);
+  const named = typeof record.error === "string" ? record.error : typeof record.code === "string" ? protocolErrorOf(record.code) : undefined;
+  const code: ProblemCode = isProblemCode(named) ? named : (CODE_OF_STATUS[status] ?? (status >= 500 ? "internal_error" : "bad_request"));
   const message = [record.message, record.error_description, record.detail].find((text): text is string => typeof text === "string" && text !== "");
   return { ...record, ...new HttpProblem(status, code, STATUS_CODES[status] ?? "Error", message).toJSON() };
 }

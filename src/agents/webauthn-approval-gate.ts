@@ -1,6 +1,7 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import type { Kysely } from "kysely";
+import type { ProblemCode } from "../../generated/routes.js";
 import type { PasskeyProofs } from "../auth/passkey-proof.js";
 import { PASSKEYS_PAGE_PATH } from "../auth/passkeys-page-path.js";
 import type { Database } from "../db/schema.js";
@@ -95,6 +96,6 @@ function refuseStrong(names: readonly unknown[], how: string): void {
   );
 }
 
-function refusal(error: string, message: string): APIError {
+function refusal(error: ProblemCode, message: string): APIError {
   return new APIError("FORBIDDEN", { error, message });
 }

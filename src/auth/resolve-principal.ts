@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { Kysely } from "kysely";
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
-import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
+import { HttpProblem, type OperationMeta, type ProblemCode } from "../../generated/routes.js";
 import { resolveAgentPrincipal } from "../agents/agent-principal.js";
 import { agentRequestFacts, bearerJwtOf } from "../agents/agent-request.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
@@ -136,7 +136,7 @@ function requiredScope(operationId: string): Scope {
   return capabilities[operationId].scope;
 }
 
-function unauthorized(publicOrigin: string, code: string, detail: string): HttpProblem {
+function unauthorized(publicOrigin: string, code: ProblemCode, detail: string): HttpProblem {
   return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
 }
 

@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import { HttpProblem } from "../../generated/routes.js";
+import { HttpProblem, type ProblemCode } from "../../generated/routes.js";
 
 /**
  * Writes a problem as application/problem+json with its headers (Retry-After…):
@@ -12,6 +12,6 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 }
 
 /** A problem built from its parts (requests that never reach the generated router: 404s, health). */
-export function sendPlainProblem(res: Response, status: number, code: string, title: string, detail?: string): void {
+export function sendPlainProblem(res: Response, status: number, code: ProblemCode, title: string, detail?: string): void {
   sendProblem(res, new HttpProblem(status, code, title, detail));
 }

@@ -23,7 +23,7 @@ async function authenticate(req: Request, _res: unknown, operation: OperationMet
   const key = req.headers["x-api-key"];
   if (typeof key !== "string") throw new HttpProblem(401, "unauthenticated", "Authentication required");
   if (key === "crash") throw new Error("context store unreachable: secret-dsn");
-  if (key === "reader" && operation.operationId.startsWith("admin")) throw new HttpProblem(403, "insufficient_role", "Insufficient role");
+  if (key === "reader" && operation.operationId.startsWith("admin")) throw new HttpProblem(403, "insufficient_scope", "Insufficient role");
   return { caller: key, operationId: operation.operationId };
 }
 
@@ -77,7 +77,7 @@ describe("a 401 from the context wins over", () => {
 
 it("a 403 from the context wins over an invalid body", async () => {
   const response = await sendJson(server.baseUrl, "PATCH", `/v1/admin/products/${PRODUCT_ID}`, {}, { "x-api-key": "reader" });
-  await expectProblem(response, 403, "insufficient_role");
+  await expectProblem(response, 403, "insufficient_scope");
   expect(server.calls).toEqual([]);
 });
 

@@ -1,4 +1,5 @@
 import { APIError } from "better-auth/api";
+import type { ProblemCode } from "../../../generated/routes.js";
 
 /** HTTP statuses our guards refuse with (Better Auth's status names). */
 type RefusalStatus = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "TOO_MANY_REQUESTS";
@@ -7,6 +8,6 @@ type RefusalStatus = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" 
  * A guard's refusal in the plugin's own error shape, `{ error, message }`,
  * so protocol clients and our pages read it like any plugin error.
  */
-export function refusal(error: string, message: string, status: RefusalStatus = "FORBIDDEN"): APIError {
+export function refusal(error: ProblemCode, message: string, status: RefusalStatus = "FORBIDDEN"): APIError {
   return new APIError(status, { error, message });
 }

@@ -12,6 +12,7 @@ function modelWith(componentSchemas: Record<string, object>): ApiModel {
     version: "1",
     openapiVersion: "3.1",
     operations: [],
+    problemCodes: undefined,
     componentSchemas: componentSchemas as Record<string, SpecSchema>,
     warnings: [],
   };

@@ -22,5 +22,7 @@ export const BROKEN_SPECS: readonly BrokenSpec[] = [
   broken("response-without-description.yaml", ["/paths/~1things/get/responses/200"], ["description"]),
   broken("auto-grant-string.yaml", ["/paths/~1things/get/x-agent-auto-grant"], ["x-agent-auto-grant", "boolean"]),
   // Either the field that is missing or the one that is there names the problem well.
+  broken("problem-codes-without-router-codes.yaml", ["/components/schemas/ProblemCode/enum"], ["ProblemCode", "missing", "malformed_body"]),
+  broken("problem-codes-not-snake-case.yaml", ["/components/schemas/ProblemCode/enum"], ["snake_case", "Thing-Not-Found"]),
   broken("swagger-2.yaml", ["/openapi", "/swagger"], ["swagger", "2.0"]),
 ];
