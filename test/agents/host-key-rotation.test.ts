@@ -5,8 +5,7 @@
  */
 import { calculateJwkThumbprint } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateEd25519KeyPair, signHostJwt } from "../../generated/sdk/index.js";
-import { call, issuer, newHost, register } from "../security/support/protocol-client.js";
+import { call, generateEd25519KeyPair, hostJwt, newHost, register } from "../security/support/protocol-client.js";
 import { agentRow, hostRow, startWorld, type World } from "../security/support/attack-world.js";
 
 describe("host/rotate-key finds the host by its key thumbprint", () => {
@@ -27,7 +26,7 @@ describe("host/rotate-key finds the host by its key thumbprint", () => {
     expect(agent.host.id).toBe(createdId);
 
     const next = await generateEd25519KeyPair();
-    const token = await signHostJwt({ hostPrivateKey: host.keys.privateJwk, hostPublicJwk: host.keys.publicJwk, hostId: thumbprint, audience: issuer(world.app) });
+    const token = await hostJwt(world.app, host, { iss: thumbprint });
     const rotated = await call(world.app, "/api/auth/host/rotate-key", { bearer: token, body: { public_key: next.publicJwk } });
     expect(rotated).toMatchObject({ status: 200, body: { host_id: await calculateJwkThumbprint(next.publicJwk), status: "active" } });
     const newId = String(rotated.body.host_id);
@@ -36,7 +35,7 @@ describe("host/rotate-key finds the host by its key thumbprint", () => {
     expect(await agentRow(world, agent.id)).toMatchObject({ hostId: newId });
 
     // The old key no longer works.
-    const stale = await signHostJwt({ hostPrivateKey: host.keys.privateJwk, hostPublicJwk: host.keys.publicJwk, hostId: thumbprint, audience: issuer(world.app) });
+    const stale = await hostJwt(world.app, host, { iss: thumbprint });
     const refused = await call(world.app, "/api/auth/host/rotate-key", { bearer: stale, body: { public_key: (await generateEd25519KeyPair()).publicJwk } });
     expect(refused.status).toBe(401);
     expect(await hostRow(world, newId)).toMatchObject({ status: "active" });
@@ -49,7 +48,7 @@ describe("host/rotate-key finds the host by its key thumbprint", () => {
     const thumbprint = await calculateJwkThumbprint(host.keys.publicJwk);
     const forger = await generateEd25519KeyPair();
     // Claims the victim's key inline and its thumbprint as iss, signed with another key.
-    const forged = await signHostJwt({ hostPrivateKey: forger.privateJwk, hostPublicJwk: host.keys.publicJwk, hostId: thumbprint, audience: issuer(world.app) });
+    const forged = await hostJwt(world.app, host, { iss: thumbprint, signingKey: forger.privateJwk });
     const answer = await call(world.app, "/api/auth/host/rotate-key", { bearer: forged, body: { public_key: forger.publicJwk } });
     expect([401, 404]).toContain(answer.status);
     expect(await hostRow(world, createdId)).toMatchObject({ status: "active" });

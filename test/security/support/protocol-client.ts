@@ -1,14 +1,34 @@
 /*
- * The attacker's raw protocol client: Ed25519 keys, host and agent JWTs with
- * any audience, and plain HTTP calls whose status and body the tests read.
- * Built on the SDK's key and JWT helpers (the same tokens any client signs),
- * never on the SDK's flows, so a test can send what a well-behaved client
- * never would.
+ * A raw Agent Auth protocol client, written from the protocol, not from our
+ * SDK: Ed25519 keys and host/agent JWTs made with jose alone, plain HTTP
+ * calls whose status and body the tests read. The attack tests use it to
+ * send what a well-behaved client never would; the conformance tests use it
+ * as an independent client would.
  */
+import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { importJWK, SignJWT } from "jose";
-import { generateEd25519KeyPair, signAgentJwt, signHostJwt, type Ed25519KeyPair } from "../../../generated/sdk/index.js";
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import type { TestApp } from "../../support/test-app.js";
+
+/** An Ed25519 key pair as JWKs (`kty: OKP`, `crv: Ed25519`). */
+export interface Ed25519KeyPair {
+  readonly publicJwk: JWK;
+  readonly privateJwk: JWK;
+}
+
+export async function generateEd25519KeyPair(): Promise<Ed25519KeyPair> {
+  const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  return { publicJwk: await exportJWK(publicKey), privateJwk: await exportJWK(privateKey) };
+}
+
+/** A protocol JWT (`typ` host+jwt or agent+jwt): EdDSA, fresh jti, 60 s life, claims as given. */
+async function signProtocolJwt(typ: "host+jwt" | "agent+jwt", key: JWK, claims: Record<string, unknown>, registered: { sub?: string; iss?: string; aud: string | string[] }): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: "EdDSA", typ }).setAudience(registered.aud).setIssuedAt(now).setExpirationTime(now + 60).setJti(randomUUID());
+  if (registered.sub) jwt.setSubject(registered.sub);
+  if (registered.iss) jwt.setIssuer(registered.iss);
+  return jwt.sign(await importJWK(key, "EdDSA"));
+}
 
 export interface Answer {
   readonly status: number;
@@ -103,29 +123,24 @@ export function apiAudience(app: TestApp): string {
   return `${app.baseUrl}/v1`;
 }
 
-export async function hostJwt(app: TestApp, host: Host, extra: { agentPublicJwk?: Ed25519KeyPair["publicJwk"]; audience?: string } = {}): Promise<string> {
-  return signHostJwt({
-    hostPrivateKey: host.keys.privateJwk,
-    hostPublicJwk: host.keys.publicJwk,
-    ...(host.id ? { hostId: host.id } : {}),
-    audience: extra.audience ?? issuer(app),
-    ...(extra.agentPublicJwk ? { agentPublicJwk: extra.agentPublicJwk } : {}),
-    hostName: "attack host",
-  });
+/**
+ * A host JWT: the host's public key inline, `iss` = the host id once known.
+ * `iss` and `signingKey` override those (a client naming its host by key
+ * thumbprint; a forger signing with another key).
+ */
+export async function hostJwt(app: TestApp, host: Host, extra: { agentPublicJwk?: JWK; audience?: string; iss?: string; signingKey?: JWK } = {}): Promise<string> {
+  const iss = extra.iss ?? host.id;
+  return signProtocolJwt(
+    "host+jwt",
+    extra.signingKey ?? host.keys.privateJwk,
+    { host_public_key: host.keys.publicJwk, host_name: "attack host", ...(extra.agentPublicJwk ? { agent_public_key: extra.agentPublicJwk } : {}) },
+    { aud: extra.audience ?? issuer(app), ...(iss ? { iss } : {}) },
+  );
 }
 
-export async function agentJwt(agent: Agent, audience: string | string[]): Promise<string> {
-  if (typeof audience === "string") return signAgentJwt({ agentPrivateKey: agent.keys.privateJwk, agentId: agent.id, audience });
-  // The SDK signs one audience; an attacker signs several.
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "EdDSA", typ: "agent+jwt" })
-    .setSubject(agent.id)
-    .setAudience(audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .setJti(crypto.randomUUID())
-    .sign(await importJWK({ ...agent.keys.privateJwk }, "EdDSA"));
+/** An agent JWT (`sub` = agent id) for one request; extra claims such as `htm`/`htu` or `capabilities` as given. */
+export async function agentJwt(agent: Agent, audience: string | string[], claims: Record<string, unknown> = {}): Promise<string> {
+  return signProtocolJwt("agent+jwt", agent.keys.privateJwk, claims, { sub: agent.id, aud: audience });
 }
 
 /** `agent/register` with the host's JWT; the answer's agent (status pending or active) with its user code. */
