@@ -13,8 +13,12 @@ import type { Database } from "./schema.js";
 import { inTransaction } from "./transaction.js";
 import type { Db, Tenant } from "./tenant.js";
 
-/** The tables whose rows belong to a tenant (all but Better Auth's). */
-export type CommerceTable = Exclude<keyof Database, "member" | "apikey">;
+/**
+ * The tables whose rows belong to a tenant: exactly those with an
+ * `organization_id` column, so `scope.selectFrom("agent")` (Better Auth's
+ * tables use `organizationId` or none) does not compile.
+ */
+export type CommerceTable = { [T in keyof Database]: "organization_id" extends keyof Database[T] ? T : never }[keyof Database];
 
 /** A new row of `T` without its tenant column: the scope fills it in. */
 export type TenantRow<T extends CommerceTable> = Omit<InsertObject<Database, T>, "organization_id">;
