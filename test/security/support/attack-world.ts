@@ -7,11 +7,10 @@
  * way (a device approval with the code) and read back what an attack must
  * not have changed.
  */
-import { generateEd25519KeyPair } from "../../../generated/sdk/index.js";
 import { signInCookie } from "../../support/merchant.js";
 import { PRODUCTION_RATE_LIMITS, type RateLimitOverrides } from "../../../src/auth/rate-limits.js";
 import { createStoreOwner, issueApiKey, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../../support/test-app.js";
-import { call, newHost, register, type Agent, type Host } from "./protocol-client.js";
+import { call, generateEd25519KeyPair, newHost, register, type Agent, type Host } from "./protocol-client.js";
 
 export interface Person {
   readonly userId: string;
