@@ -26,12 +26,6 @@ interface Case {
   direct: (world: World) => Promise<{ method: string; path: string; body?: unknown; headers?: Record<string, string> }>;
   /** `undefined`: execute has no such call (it has no HTTP method of its own). */
   execute?: (world: World) => { capability: string; arguments?: unknown };
-  /**
-   * "problem": execute gives the /v1 body exactly. "protocol": the plugin refuses
-   * before our code runs, with the protocol's `{ error, message }` only (same
-   * `error` as /v1; the message is the plugin's).
-   */
-  executeShape?: "problem" | "protocol";
   /** The bearer for this case; default a fresh agent JWT. */
   bearer?: (world: World, audience: string) => Promise<string | undefined>;
 }
@@ -67,7 +61,6 @@ const cases: Case[] = [
     code: "jti_replay",
     direct: async () => ({ method: "GET", path: "/v1/products" }),
     execute: () => ({ capability: "listProducts" }),
-    executeShape: "protocol",
     bearer: spentToken,
   },
   {
@@ -76,7 +69,6 @@ const cases: Case[] = [
     code: "capability_not_granted",
     direct: async () => ({ method: "GET", path: "/v1/admin/orders" }),
     execute: () => ({ capability: "adminListOrders" }),
-    executeShape: "protocol",
   },
   {
     name: "404 (another store's product)",
@@ -161,12 +153,8 @@ describe("every error an agent reads carries the protocol's error and message", 
     const direct = await callDirect(testCase);
     const executed = await callExecute(testCase, testCase.execute!(world));
     expect(executed.status).toBe(direct.status);
-    if (testCase.executeShape === "protocol") {
-      // The plugin's own refusal (authentication, grant): no problem members, the same error, its own wording.
-      expect(executed.body).toEqual({ error: direct.body.error, message: expect.stringMatching(/\S/) });
-      return;
-    }
-    // The body is the /v1 problem (the plugin path sends it as application/json).
+    // Every agent token on execute takes the fast verifier (protocol audiences too), so even authentication
+    // and grant refusals are the /v1 problem, with the protocol's error and message beside it.
     expect(executed.body).toEqual(direct.body);
   });
 
@@ -182,24 +170,22 @@ describe("every error an agent reads carries the protocol's error and message", 
     expectProtocolProblem(answer, 404, "not_found");
   });
 
-  it.each([
-    { name: "agent/register without a name", path: "/api/auth/agent/register", bearer: false, body: {} },
-    { name: "capability/execute without a capability", path: "/api/auth/capability/execute", bearer: true, body: {} },
-  ])("Better Auth's own validation error on an agent route has error = snake_case(code): $name", async ({ path, bearer, body }) => {
-    const token = bearer ? await world.agent.session.createJwt() : undefined;
-    const answer = await send(`${world.app.baseUrl}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
+  it("Better Auth's own validation error on an agent route has error = snake_case(code)", async () => {
+    const answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({}) });
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ code: "VALIDATION_ERROR", error: "validation_error", message: expect.stringMatching(/^\[body\.\w+\] /) });
   });
 
-  it("leaves the plugin's own { error, message } as it is", async () => {
+  it("execute without a capability is a 400 naming the field", async () => {
+    const answer = await callExecute(cases[0]!, {} as never);
+    expectProtocolProblem(answer, 400, "validation_failed");
+    expect(answer.body.errors).toEqual([expect.objectContaining({ pointer: "/capability" })]);
+  });
+
+  it("an unknown capability gets the protocol's code and wording", async () => {
     const answer = await callExecute(cases[0]!, { capability: "noSuchCapability" });
     expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({ error: "capability_not_found", message: 'Capability "noSuchCapability" does not exist.' });
+    expect(answer.body).toMatchObject({ error: "capability_not_found", message: 'Capability "noSuchCapability" does not exist.' });
   });
 });
 
