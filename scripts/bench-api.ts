@@ -1,5 +1,12 @@
 /**
- * `npm run bench:api [-- --connections 50 --duration 20 --pool 10 --express-floor]` (pool: PostgreSQL connections of each server)
+ * `npm run bench:api [-- --connections 50 --duration 20 --pool 10 --express-floor --scenario all|protocol-execute]`
+ * (pool: PostgreSQL connections of each server; `--help` prints this usage)
+ *
+ * `--scenario protocol-execute` runs only "protocol-client execute" (getProduct
+ * through `capability/execute`, tokens addressed to the execute URL as
+ * reference protocol clients sign them) beside "direct /v1" (the same
+ * getProduct on /v1 with the SDK's `<origin>/v1` tokens), interleaved, and
+ * prints p50/p99 and the p50 ratio (target: ≤ 1.5×). The full run includes it.
  *
  * autocannon against the API running on PostgreSQL, beside a baseline: a
  * bare node:http server running the same SQL through pg (no framework, auth,
@@ -37,8 +44,15 @@ const { values } = parseArgs({
     duration: { type: "string", default: "20" },
     pool: { type: "string", default: "10" },
     "express-floor": { type: "boolean", default: false },
+    scenario: { type: "string", default: "all" },
+    help: { type: "boolean", default: false },
   },
 });
+if (values.help) {
+  console.log("npm run bench:api -- [--connections 50] [--duration 20] [--pool 10] [--express-floor] [--scenario all|protocol-execute]");
+  process.exit(0);
+}
+if (values.scenario !== "all" && values.scenario !== "protocol-execute") throw new Error(`--scenario: all or protocol-execute, not ${values.scenario}`);
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -168,6 +182,28 @@ async function compareExpressFloor(setup: { api: string; baseline: string; produ
   ]);
 }
 
+/**
+ * "protocol-client execute" vs "direct /v1", one operation (getProduct):
+ * what a protocol client pays for going through the protocol's endpoint.
+ */
+async function compareProtocolExecute(api: string, productId: string): Promise<void> {
+  const agent = await approvedDemoAgent(api);
+  const executeSigner = createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/api/auth/capability/execute`);
+  const directSigner = createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/v1`);
+  const execute: Options = {
+    url: api,
+    requests: withAgentJwt(executeSigner, {
+      method: "POST",
+      path: "/api/auth/capability/execute",
+      body: JSON.stringify({ capability: "getProduct", arguments: { params: { product_id: productId } } }),
+    }),
+  };
+  const direct: Options = { url: api, requests: withAgentJwt(directSigner, { method: "GET", path: `/v1/products/${productId}` }) };
+  const row = await compare("protocol-client execute getProduct (aud = execute URL) vs direct /v1 getProduct (aud = /v1)", execute, direct);
+  printTable("Protocol-client execute vs direct /v1 (target: execute p50 ≤ 1.5× direct p50)", "direct", [row]);
+  console.log(`p50 ratio execute / direct: ${(row.result.p50 / row.reference.p50).toFixed(2)}×, p99 ratio: ${(row.result.p99 / row.reference.p99).toFixed(2)}×`);
+}
+
 async function main(): Promise<void> {
   await admin(`create database ${databaseName}`);
   const apiPort = await freePort();
@@ -188,6 +224,12 @@ async function main(): Promise<void> {
   await db.query("update products set inventory = 1000000000");
   const { rows } = await db.query<{ organization_id: string; id: string }>("select organization_id, id from products order by created_at desc limit 1");
   const { organization_id: organizationId, id: productId } = rows[0]!;
+  if (values.scenario === "protocol-execute") {
+    console.log(`\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`);
+    await compareProtocolExecute(`http://127.0.0.1:${apiPort}`, productId);
+    await db.end();
+    return;
+  }
   await start(
     ["--import", "tsx", "scripts/bench/baseline-server.ts"],
     { DATABASE_URL: databaseUrl, PORT: String(baselinePort), ORGANIZATION_ID: organizationId, POOL_SIZE: values.pool },
@@ -210,7 +252,7 @@ async function main(): Promise<void> {
 
   // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
   const agent = await approvedDemoAgent(api);
-  // As the SDK signs API calls: addressed to `<origin>/v1` (cached verification); the plugin-verified path is measured beside it.
+  // As the SDK signs API calls: addressed to `<origin>/v1`; the issuer audience (protocol clients) is measured beside it.
   const signer = createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/v1`);
   const protocolSigner = createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
   const protocolList: Options = { url: api, requests: withAgentJwt(protocolSigner, { method: "GET", path: "/v1/products?limit=20" }) };
@@ -227,8 +269,9 @@ async function main(): Promise<void> {
   printTable("Agents (target: agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
     await compare("GET /v1/products?limit=20, agent JWT vs API key", agentList, apiKeyList),
     await compare("capability/execute listProducts vs direct agent call", executeList, agentList),
-    await compare("same list, issuer-audience JWT (plugin verifies) vs API key", protocolList, apiKeyList),
+    await compare("same list, issuer-audience JWT (fast verifier since #11) vs API key", protocolList, apiKeyList),
   ]);
+  await compareProtocolExecute(api, productId);
 
   // What an authenticated read costs the database: statistics around 200 sequential calls. PostgreSQL 15
   // publishes an idle backend's counters within 10 s (PGSTAT_IDLE_INTERVAL), hence the waits.
@@ -250,7 +293,7 @@ async function main(): Promise<void> {
   await costOf("agent-JWT call, API audience (GET /v1/products/{id}, auth and handler together)", () =>
     fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${signer.next()}` } }),
   );
-  await costOf("agent-JWT call, issuer audience (plugin verifies)", () =>
+  await costOf("agent-JWT call, issuer audience (fast verifier)", () =>
     fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${protocolSigner.next()}` } }),
   );
   await db.end();

@@ -8,6 +8,8 @@ import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
 import { pinnedOrganization } from "./store-of-agent.js";
+import type { JtiCache } from "./jti-cache.js";
+import { PluginReplayStorage } from "./plugin-replay-storage.js";
 
 export interface AgentAuthSettings {
   /** Device authorization page, a path on this server or a full URL (AGENT_DEVICE_AUTH_PAGE). */
@@ -18,6 +20,8 @@ export interface AgentAuthSettings {
   readonly onEvent?: (event: AgentAuthEvent) => void | Promise<void>;
   /** Runs `capability/execute` calls (in-process unless the API lives elsewhere). */
   readonly runner: CapabilityRunner;
+  /** The process's one replay cache, shared with our fast verifier (see plugin-replay-storage.ts). */
+  readonly replayIds: JtiCache;
 }
 
 /**
@@ -47,6 +51,9 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     trustProxy: settings.trustProxy,
     onEvent: settings.onEvent,
     onExecute: pluginExecuteHandler(db, settings.runner),
+    // Both caches go to the storage handed to init below: replay ids into the shared JtiCache, JWKS documents into a TTL map.
+    jtiCacheStorage: "secondary-storage",
+    jwksCacheStorage: "secondary-storage",
     // proofOfPresence stays off: it would ask for a passkey on nearly every approval; see webauthn-approval-gate.ts.
   });
   // Batch items refused by onExecute get their whole refusal back (status, code, message): see batch-refusals.ts.
@@ -54,7 +61,10 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
   const own = (plugin.hooks as { after?: (typeof batchRefusalStatuses)[] }).after ?? [];
   // host/rotate-key by thumbprint: must run before the plugin's own before hook, which resolves `iss` by id or kid only.
   const ownBefore = plugin.hooks.before ?? [];
-  return { ...plugin, hooks: { ...plugin.hooks, before: [hostRotationLookup(db), ...ownBefore], after: [...own, batchRefusalStatuses] } };
+  // The plugin takes its caches' storage from init's context; only it sees ours (Better Auth keeps none, see plugin-replay-storage.ts).
+  const storage = new PluginReplayStorage(settings.replayIds);
+  const init = (ctx: Parameters<NonNullable<typeof plugin.init>>[0]) => plugin.init?.({ ...ctx, secondaryStorage: storage });
+  return { ...plugin, init, hooks: { ...plugin.hooks, before: [hostRotationLookup(db), ...ownBefore], after: [...own, batchRefusalStatuses] } };
 }
 
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { RequestFacts } from "./agent-resolver.js";
+import type { RequestFacts } from "./request-binding.js";
 
 /** The request's Bearer token when it is a JWT (agent JWTs are; nothing else we accept is). */
 export function bearerJwtOf(req: Pick<Request, "headers">): string | undefined {
@@ -11,9 +11,12 @@ export function bearerJwtOf(req: Pick<Request, "headers">): string | undefined {
 
 /**
  * What an agent JWT on this request may be bound to: its method and URL, on
- * API_PUBLIC_URL's origin, or on the origin a trusted proxy reports.
+ * the origin the route is configured at (`servedAt`: API_PUBLIC_URL's for
+ * /v1, BETTER_AUTH_URL's for execute), or on the origin a trusted proxy
+ * reports, which tokens may then name as well (`extraOrigins`).
  */
-export function agentRequestFacts(req: Request, publicOrigin: string, trustProxy: boolean): RequestFacts {
-  const origin = trustProxy ? `${req.protocol}://${req.host}` : publicOrigin;
-  return { method: req.method, url: `${origin}${req.originalUrl.split("?")[0]}`, extraOrigins: origin === publicOrigin ? [] : [origin] };
+export function agentRequestFacts(req: Request, publicOrigin: string, trustProxy: boolean, servedAt: string = publicOrigin): RequestFacts {
+  const proxied = trustProxy ? `${req.protocol}://${req.host}` : undefined;
+  const origin = proxied ?? servedAt;
+  return { method: req.method, url: `${origin}${req.originalUrl.split("?")[0]}`, extraOrigins: proxied && proxied !== publicOrigin ? [proxied] : [] };
 }

@@ -7,10 +7,17 @@ import type { Database } from "../db/schema.js";
 import { accessFields, principalOfAgentSession } from "./agent-principal.js";
 import { loadAgentState, type AgentState } from "./agent-state.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
-import { JtiCache } from "./jti-cache.js";
+import { grantFromHostDefaults, mayGrantFromHostDefaults } from "./host-default-grant.js";
+import type { JtiCache } from "./jti-cache.js";
+import { assertRequestBinding, type RequestFacts } from "./request-binding.js";
+import { acceptedAudience, apiAudiences, protocolAudiences } from "./token-audiences.js";
+
+export type { RequestFacts } from "./request-binding.js";
 
 /** The plugin's defaults, which this fast path must agree with. */
 const JWT_MAX_AGE_SECONDS = 60;
+/** The plugin's clock skew tolerance, added to how long an id is remembered. */
+const CLOCK_SKEW_SECONDS = 30;
 const SESSION_TTL_MS = 3_600_000;
 const MAX_LIFETIME_MS = 86_400_000;
 /** The plugin slides an agent's session on every request; we do it at most this often per agent. */
@@ -21,6 +28,10 @@ const MAX_CACHED_AGENTS = 10_000;
 export interface AgentResolverOptions {
   /** API_PUBLIC_URL's origin: `<origin>/v1` is the audience of tokens meant for this API. */
   readonly publicOrigin: string;
+  /** Better Auth's base URL (the issuer, `<origin>/api/auth`): the protocol audiences derive from it. */
+  readonly authBaseUrl: string;
+  /** The process's one replay cache, which the plugin and the host JWT guard use too (see jti-cache.ts). */
+  readonly jtis: JtiCache;
 }
 
 interface CachedAgent {
@@ -31,37 +42,40 @@ interface CachedAgent {
   readonly principal: Principal | null;
 }
 
-/** The request facts a token may be bound to (`htm`, `htu`). */
-export interface RequestFacts {
-  readonly method: string;
-  /** Origin and path, no query. */
-  readonly url: string;
-  /** Origins the request may claim besides API_PUBLIC_URL's (a trusted proxy's view). */
-  readonly extraOrigins?: readonly string[];
+/** What the caller is about to do, when it matters to verification. */
+export interface ResolveOptions {
+  /**
+   * `capability/execute` of this capability: like the plugin, grant it on
+   * the spot from the host's defaults when the agent does not hold it yet.
+   */
+  readonly executing?: string;
 }
 
 /**
- * Agent JWTs addressed to this API (`aud` = `<API_PUBLIC_URL origin>/v1`, as
- * the SDK signs them), verified without the plugin's per-request SQL: the
- * plugin reads the agent, its host, user and grants and updates the agent
- * row on every request (7 transactions per call, measured). Here the same
- * facts are cached per agent and reused while the auth-change feed is up:
- * database triggers NOTIFY on every change to agents, grants, hosts and
- * memberships, and the plugin's own mutating endpoints signal this process
- * synchronously, so a revoke counts on the very next request. Without a
- * healthy feed each request reloads the facts (two statements).
+ * Agent JWTs verified without the plugin's per-request SQL: the plugin reads
+ * the agent, its host, user and grants and updates the agent row on every
+ * request (7 transactions per call, measured). Here the same facts are
+ * cached per agent and reused while the auth-change feed is up: database
+ * triggers NOTIFY on every change to agents, grants, hosts and memberships,
+ * and the plugin's own mutating endpoints signal this process synchronously,
+ * so a revoke counts on the very next request. Without a healthy feed each
+ * request reloads the facts (two statements).
  *
- * Each token is still checked in full: EdDSA signature with the agent's
- * registered key, `typ: agent+jwt`, audience, age ≤ 60 s, single-use `jti`,
- * `iss` = the agent's host when given, `htm`/`htu` when given. Tokens with
- * any other audience go to the plugin (see resolve-principal.ts): the plugin
- * never accepts this audience, so a token can be used on one side only and a
- * replay cache per side suffices.
+ * Taken here, on /v1 and on `capability/execute`: tokens for the API
+ * (`<API origin>/v1`, the SDK's) and tokens for the protocol's audiences
+ * (issuer, execute URL, origin: what protocol clients sign; see
+ * token-audiences.ts). Each token is checked as the plugin checks it: EdDSA
+ * signature with the agent's registered key, `typ: agent+jwt`, audience,
+ * age ≤ 60 s, single-use `jti` in the cache the plugin uses too (so a token
+ * is spent for every verifier of this process), `iss` = the agent's host
+ * when given, `htm`/`htu` when given; the agent's and host's state as the
+ * plugin refuses them. Two cases stay with the plugin (see `takes`): a
+ * protocol-audience token of an agent whose session lapsed (the plugin
+ * revives it on the spot) and, on execute, one bound to its body (`ath`).
  */
 export class AgentResolver {
   private readonly cached = new Map<string, CachedAgent>();
   private readonly heartbeats = new Map<string, number>();
-  private readonly jtis = new JtiCache();
   private changes: ChangeFeed | undefined;
   private generation = 0;
 
@@ -79,25 +93,47 @@ export class AgentResolver {
     this.cached.clear();
   }
 
-  /** The audiences of tokens for this fast path. */
+  /** The audiences of tokens meant for the API itself (what the SDK signs). */
   audiences(extraOrigins: readonly string[] = []): string[] {
-    return [this.options.publicOrigin, ...extraOrigins].map((origin) => `${origin}/v1`);
+    return apiAudiences(this.options.publicOrigin, extraOrigins);
   }
 
-  /** Whether a Bearer token is addressed to this API (else the plugin verifies it). */
-  handles(token: string, extraOrigins: readonly string[] = []): boolean {
+  /** Every audience this verifier accepts: the API's and the protocol's. */
+  private accepted(extraOrigins: readonly string[] = []): string[] {
+    return [...this.audiences(extraOrigins), ...protocolAudiences(this.options.authBaseUrl, extraOrigins)];
+  }
+
+  /**
+   * Whether this verifier answers for the token (else the plugin does):
+   * addressed to an audience accepted here, unless it is a protocol-audience
+   * token the plugin handles better — its agent's session lapsed (the plugin
+   * reactivates it transparently, we would answer 401 agent_expired), or it
+   * carries a body hash and `bodyHashToPlugin` is set (execute: the plugin
+   * checks `ath`, we do not read the body first).
+   */
+  async takes(token: string, request: RequestFacts, { bodyHashToPlugin = false } = {}): Promise<boolean> {
+    let payload: JWTPayload;
     try {
-      const audience = decodeJwt(token).aud;
-      const wanted = this.audiences(extraOrigins);
-      return (Array.isArray(audience) ? audience : [audience]).some((value) => typeof value === "string" && wanted.includes(value));
+      payload = decodeJwt(token);
     } catch {
       return false;
     }
+    if (acceptedAudience(payload.aud, this.audiences(request.extraOrigins))) return true;
+    if (!acceptedAudience(payload.aud, this.accepted(request.extraOrigins))) return false;
+    if (bodyHashToPlugin && payload.ath !== undefined) return false;
+    if (typeof payload.sub !== "string" || payload.sub.length === 0) return true; // refused by verify
+    try {
+      // Cached facts suffice: should they be stale, the plugin answers correctly too, only slower.
+      return !isLapsed((await this.entryFor(payload.sub, false)).state);
+    } catch (error) {
+      if (error instanceof HttpProblem) return true; // unknown agent: refused here as the plugin would
+      throw error;
+    }
   }
 
-  async resolve(token: string, request: RequestFacts): Promise<Principal> {
+  async resolve(token: string, request: RequestFacts, options: ResolveOptions = {}): Promise<Principal> {
     try {
-      return await this.verify(token, request);
+      return await this.verify(token, request, options);
     } catch (error) {
       // Every 401 tells the agent where to (re)connect.
       if (error instanceof HttpProblem && error.status === 401 && !error.headers["WWW-Authenticate"]) {
@@ -107,7 +143,7 @@ export class AgentResolver {
     }
   }
 
-  private async verify(token: string, request: RequestFacts): Promise<Principal> {
+  private async verify(token: string, request: RequestFacts, { executing }: ResolveOptions): Promise<Principal> {
     const agentId = subjectOf(token);
     let entry = await this.entryFor(agentId, false);
     let refusal = stateRefusal(entry.state);
@@ -117,14 +153,23 @@ export class AgentResolver {
       refusal = stateRefusal(entry.state);
       if (refusal) throw refusal;
     }
-    const payload = await verifyToken(token, entry, this.audiences(request.extraOrigins));
-    assertBinding(payload, request);
-    if (!payload.jti || !this.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + 30) * 1000)) {
+    const payload = await verifyToken(token, entry, this.accepted(request.extraOrigins));
+    assertRequestBinding(payload, request);
+    // The plugin's key and lifetime for the id, in the cache it reads too: spent here, spent there.
+    if (!payload.jti || !this.options.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000)) {
       throw unauthorized(payload.jti ? "jti_replay" : "invalid_jwt", payload.jti ? "JWT has already been used" : "JWT has no jti");
     }
     this.heartbeat(entry.state);
+    const claimed = claimedCapabilities(payload);
+    let grants = activeGrants(entry.state, claimed);
+    if (executing && !grants.some((grant) => grant.capability === executing) && mayGrantFromHostDefaults(entry.state, executing, claimed)) {
+      await grantFromHostDefaults(this.db, entry.state, executing);
+      // The cached facts lack the new grant; the NOTIFY would drop them a moment later.
+      this.cached.delete(agentId);
+      grants = [...grants, { capability: executing, status: "active", expiresAt: null, constraints: null }];
+    }
     // Not refused by its state, so its principal was built at loading.
-    return { ...entry.principal!, ...accessFields(activeGrants(entry.state, payload)) };
+    return { ...entry.principal!, ...accessFields(grants) };
   }
 
   private async entryFor(agentId: string, fresh: boolean): Promise<CachedAgent> {
@@ -197,6 +242,12 @@ function stateRefusal(state: AgentState): HttpProblem | null {
   return null;
 }
 
+/** An agent the plugin would reactivate transparently (status expired, or its session or lifetime ran out), on a live host. */
+function isLapsed(state: AgentState): boolean {
+  if (state.hostStatus === "revoked") return false;
+  return state.status === "expired" || (state.status === "active" && stateRefusal(state)?.code === "agent_expired");
+}
+
 const EXPIRED_DETAIL =
   "The agent's session lapsed. Any Agent Auth call (e.g. GET /api/auth/agent/status with an issuer-audience JWT) reactivates it; the SDK does this by itself.";
 
@@ -213,21 +264,14 @@ async function verifyToken(token: string, entry: CachedAgent, audiences: string[
   }
 }
 
-/** Optional request binding (`htm`, `htu`); a body hash (`ath`) cannot be checked before the body is read, so it is refused here. */
-function assertBinding(payload: JWTPayload, request: RequestFacts): void {
-  if (payload.ath !== undefined) throw new HttpProblem(401, "request_binding_unsupported", "Unauthorized", "Tokens bound to a body hash (ath) are not accepted on /v1.");
-  if (payload.htm !== undefined && String(payload.htm).toUpperCase() !== request.method.toUpperCase()) throw bindingMismatch();
-  if (payload.htu !== undefined && String(payload.htu) !== request.url) throw bindingMismatch();
-}
-
-function bindingMismatch(): HttpProblem {
-  return new HttpProblem(401, "request_binding_mismatch", "Unauthorized", "Request binding does not match the JWT.");
+/** The token's `capabilities` claim, which narrows what it may use, when it has one. */
+function claimedCapabilities(payload: JWTPayload): ReadonlySet<string> | undefined {
+  return Array.isArray(payload.capabilities) ? new Set(payload.capabilities.map(String)) : undefined;
 }
 
 /** Active, unexpired grants, narrowed to the token's `capabilities` claim when it has one. */
-function activeGrants(state: AgentState, payload: JWTPayload): AgentState["grants"] {
+function activeGrants(state: AgentState, claimed: ReadonlySet<string> | undefined): AgentState["grants"] {
   const now = Date.now();
-  const claimed = Array.isArray(payload.capabilities) ? new Set(payload.capabilities.map(String)) : undefined;
   return state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)));
 }
 

@@ -2,13 +2,17 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn } from "../db/json-column.js";
 
-/** What a request needs to know about an agent, read in two statements. */
+/** What a request needs to know about an agent, read in two statements (run in parallel). */
 export interface AgentState {
   readonly agentId: string;
   readonly status: string;
   readonly userId: string | null;
   readonly hostId: string | null;
   readonly hostStatus: string | null;
+  /** The host's own user (the plugin records it as the grantor of host-default grants). */
+  readonly hostUserId: string | null;
+  /** The host's default capabilities, as stored (see host-default-grant.ts). */
+  readonly hostDefaults: readonly string[];
   /** JSON Web Key the agent signs with (Ed25519), as registered. */
   readonly publicJwk: Record<string, unknown> | null;
   readonly metadata: unknown;
@@ -16,7 +20,10 @@ export interface AgentState {
   readonly expiresAt: Date | null;
   readonly activatedAt: Date | null;
   readonly createdAt: Date;
+  /** Active grants (an expired one is filtered per request). */
   readonly grants: readonly { readonly capability: string; readonly status: string; readonly expiresAt: Date | null; readonly constraints: string | null }[];
+  /** Capabilities with a revoked or denied grant: a host default never re-grants these (the plugin's rule). */
+  readonly closedCapabilities: ReadonlySet<string>;
 }
 
 export async function loadAgentState(db: Kysely<Database>, agentId: string): Promise<AgentState | null> {
@@ -36,10 +43,16 @@ export async function loadAgentState(db: Kysely<Database>, agentId: string): Pro
         "agent.createdAt",
         "agentHost.status as hostStatus",
         "agentHost.userId as hostUserId",
+        "agentHost.defaultCapabilities as hostDefaults",
       ])
       .where("agent.id", "=", agentId)
       .executeTakeFirst(),
-    db.selectFrom("agentCapabilityGrant").select(["capability", "status", "expiresAt", "constraints"]).where("agentId", "=", agentId).where("status", "=", "active").execute(),
+    db
+      .selectFrom("agentCapabilityGrant")
+      .select(["capability", "status", "expiresAt", "constraints"])
+      .where("agentId", "=", agentId)
+      .where("status", "in", ["active", "revoked", "denied"])
+      .execute(),
   ]);
   if (!agent) return null;
   const publicJwk = parseJsonColumn(agent.publicKey);
@@ -49,11 +62,21 @@ export async function loadAgentState(db: Kysely<Database>, agentId: string): Pro
     userId: agent.userId ?? agent.hostUserId ?? null,
     hostId: agent.hostId,
     hostStatus: agent.hostStatus,
+    hostUserId: agent.hostUserId ?? null,
+    hostDefaults: capabilityList(agent.hostDefaults),
     publicJwk: publicJwk && typeof publicJwk === "object" ? (publicJwk as Record<string, unknown>) : null,
     metadata: parseJsonColumn(agent.metadata),
     expiresAt: agent.expiresAt,
     activatedAt: agent.activatedAt,
     createdAt: agent.createdAt,
-    grants,
+    grants: grants.filter((grant) => grant.status === "active"),
+    closedCapabilities: new Set(grants.filter((grant) => grant.status !== "active").map((grant) => grant.capability)),
   };
+}
+
+/** A stored capability list (JSON text, possibly encoded twice, as the plugin tolerates); [] when unreadable. */
+function capabilityList(value: unknown): string[] {
+  let parsed = parseJsonColumn(value);
+  if (typeof parsed === "string") parsed = parseJsonColumn(parsed);
+  return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === "string") : [];
 }

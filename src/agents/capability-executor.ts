@@ -23,6 +23,8 @@ export interface ExecuteRequest {
   readonly capability: string;
   readonly arguments?: Record<string, unknown>;
   readonly agentSession: AgentSession;
+  /** The grant the plugin matched for this call, possibly one it just created from the host's defaults. */
+  readonly grant?: { readonly capability: string; readonly status: string; readonly constraints?: unknown };
   /** The plugin's endpoint context: which route called (execute or batch-execute) and the call's auth context. */
   readonly ctx?: { readonly path?: string; readonly context: object };
 }
@@ -48,7 +50,8 @@ export class CapabilityRunner {
 
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
   async run(capability: string, args: unknown, agentId: string, principal: () => Promise<Principal>): Promise<HandlerResult> {
-    if (!isCapabilityName(capability)) throw new HttpProblem(404, "unknown_capability", "Unknown capability", `No capability "${capability}".`);
+    // The protocol's code and wording (the plugin's own answer for an unknown name), whichever path runs the call.
+    if (!isCapabilityName(capability)) throw new HttpProblem(404, "capability_not_found", "Unknown capability", `Capability "${capability}" does not exist.`);
     const call = toOperationCall(capability, args);
     if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
     const caller = await principal();
@@ -67,10 +70,10 @@ export class CapabilityRunner {
  * also remembered for the batch after-hook (see batch-refusals.ts).
  */
 export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRunner): (request: ExecuteRequest) => Promise<unknown> {
-  return async ({ capability, arguments: args, agentSession, ctx }) => {
+  return async ({ capability, arguments: args, agentSession, grant, ctx }) => {
     let refusal: ExecuteRefusal & { headers?: Record<string, string> };
     try {
-      const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, agentSession));
+      const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, withMatchedGrant(agentSession, grant)));
       if (result.status < 400) return result.body ?? null;
       refusal = { status: result.status, body: withProtocolFields(asBody(result.body)) };
     } catch (error) {
@@ -81,6 +84,20 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
     if (ctx?.path === BATCH_EXECUTE_PATH) rememberBatchRefusal(ctx.context, refusal);
     throw apiError(refusal.status, refusal.body, refusal.headers);
   };
+}
+
+/**
+ * The session's grants plus the one the plugin matched for this call. The
+ * plugin reads the session before it grants a host default on the spot
+ * (0.6.2 execute and batch-execute), so without this the first call of such
+ * a capability would be refused and the identical second one served. The
+ * plugin only passes grants it checked: active, for this agent and
+ * capability, constraints matched against the arguments.
+ */
+function withMatchedGrant(session: AgentSession, grant: ExecuteRequest["grant"]): AgentSession {
+  if (!grant || grant.status !== "active" || session.agent.capabilityGrants.some((held) => held.capability === grant.capability)) return session;
+  const added = { capability: grant.capability, status: grant.status, constraints: grant.constraints ?? null } as AgentSession["agent"]["capabilityGrants"][number];
+  return { ...session, agent: { ...session.agent, capabilityGrants: [...session.agent.capabilityGrants, added] } };
 }
 
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */

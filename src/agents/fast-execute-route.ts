@@ -4,7 +4,8 @@ import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
-import type { AgentResolver, RequestFacts } from "./agent-resolver.js";
+import type { AgentResolver } from "./agent-resolver.js";
+import type { RequestFacts } from "./request-binding.js";
 import { asBody, type CapabilityRunner } from "./capability-executor.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
@@ -13,26 +14,37 @@ export interface FastExecuteOptions {
   readonly agents: AgentResolver;
   readonly runner: CapabilityRunner;
   readonly publicOrigin: string;
+  /** BETTER_AUTH_URL's origin: where this route is served, hence what an `htu` names. */
+  readonly authOrigin: string;
   readonly trustProxy: boolean;
   /** Told about unexpected failures before the 500 goes out. */
   readonly onError: (error: unknown) => void;
 }
 
 /**
- * `POST /api/auth/capability/execute` for tokens addressed to the API
- * (`<origin>/v1`, the SDK's): verified like direct calls, from cached agent
- * facts, then run by the same runner as the plugin's endpoint, answering in
- * the plugin's shape (`{ data }`; refusals as problem+json with the
- * protocol's `error` and `message`, as the plugin's). Any other token falls
- * through to the plugin untouched (its body unread). Mounted before Better Auth.
+ * `POST /api/auth/capability/execute` on the fast verifier: tokens addressed
+ * to the API (`<origin>/v1`, the SDK's) and to the protocol's audiences
+ * (issuer, execute URL, origin: what protocol clients sign) are verified from
+ * cached agent facts with the plugin's checks and replay cache (see
+ * agent-resolver.ts), a host default the agent does not hold yet is granted
+ * on the spot as the plugin does, and the call is run by the same runner as
+ * the plugin's endpoint, answering in the plugin's shape (`{ data }`;
+ * refusals as problem+json with the protocol's `error` and `message`). What
+ * the resolver leaves to the plugin (lapsed agents, body-hash-bound tokens,
+ * other audiences) falls through untouched, its body unread. Mounted before
+ * Better Auth.
  */
-export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onError }: FastExecuteOptions): Router {
+export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, trustProxy, onError }: FastExecuteOptions): Router {
   const router = Router();
   const parseJson = express.json({ limit: "100kb" });
-  router.post(EXECUTE_PATH, (req, res, next) => {
+  router.post(EXECUTE_PATH, async (req, res, next) => {
     const token = bearerJwtOf(req);
-    const facts = agentRequestFacts(req, publicOrigin, trustProxy);
-    if (!token || !agents.handles(token, facts.extraOrigins)) return next();
+    const facts = agentRequestFacts(req, publicOrigin, trustProxy, authOrigin);
+    try {
+      if (!token || !(await agents.takes(token, facts, { bodyHashToPlugin: true }))) return next();
+    } catch (error) {
+      return fail(res, error);
+    }
     parseJson(req, res, (error?: unknown) => {
       if (error) return sendProblem(res, new HttpProblem(400, "invalid_json", "Invalid request", "The body must be JSON: { capability, arguments }."));
       void execute(req, res, token, facts);
@@ -41,8 +53,8 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
 
   async function execute(req: Request, res: Response, token: string, facts: RequestFacts): Promise<void> {
     try {
-      const principal = await agents.resolve(token, facts);
       const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
+      const principal = await agents.resolve(token, facts, typeof capability === "string" ? { executing: capability } : {});
       if (typeof capability !== "string") {
         throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
       }
@@ -53,12 +65,16 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, trustProxy, onE
       }
       res.json({ data: result.body ?? null });
     } catch (error) {
-      if (error instanceof HttpProblem) return sendProblem(res, error);
-      const fault = problemOfDatabaseFault(error);
-      if (fault) return sendProblem(res, fault);
-      onError(error);
-      sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
+      fail(res, error);
     }
+  }
+
+  function fail(res: Response, error: unknown): void {
+    if (error instanceof HttpProblem) return sendProblem(res, error);
+    const fault = problemOfDatabaseFault(error);
+    if (fault) return sendProblem(res, fault);
+    onError(error);
+    sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
   }
   return router;
 }

@@ -8,6 +8,7 @@ import { approvalPolicy } from "../agents/approval-policy.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
+import { JtiCache } from "../agents/jti-cache.js";
 import type { Database } from "../db/schema.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
@@ -43,6 +44,8 @@ export const AUTH_BASE_PATH = "/api/auth";
  */
 export function createAuth(options: AuthOptions) {
   const agentStateChanges = new ChangeSignal();
+  // One replay cache for every verifier in this process: the plugin, the host JWT guard and our fast path.
+  const replayIds = new JtiCache();
   const rateLimits = resolveRateLimits(options.rateLimits);
   const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`, {
     validateResponses: options.validateResponses,
@@ -59,7 +62,7 @@ export function createAuth(options: AuthOptions) {
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       // First: its hooks run before any other plugin's (deny by default, one audience per token).
-      routeFirewall(),
+      routeFirewall(replayIds),
       controlCharacterGuard(),
       organization(),
       apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
@@ -68,6 +71,7 @@ export function createAuth(options: AuthOptions) {
         trustProxy: options.agents?.trustProxy ?? false,
         onEvent: options.agents?.onEvent,
         runner,
+        replayIds,
       }),
       // Who may decide, grant or change hosts first; then passkeys and the passkey gate on `webauthn` capabilities.
       approvalPolicy(options.db),
@@ -82,7 +86,8 @@ export function createAuth(options: AuthOptions) {
   });
   // agentStateChanges: fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts).
   // capabilityRunner: the same runner serves the API-audience execute route (see fast-execute-route.ts).
-  return Object.assign(auth, { agentStateChanges, capabilityRunner: runner });
+  // replayIds: the same cache backs the fast verifier (see assemble-app.ts).
+  return Object.assign(auth, { agentStateChanges, capabilityRunner: runner, replayIds });
 }
 
 export type Auth = ReturnType<typeof createAuth>;

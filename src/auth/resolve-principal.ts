@@ -81,8 +81,9 @@ async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigi
   const token = bearerJwtOf(req);
   if (token) {
     const facts = agentRequestFacts(req, publicOrigin, trustProxy);
-    // Tokens addressed to this API (the SDK's) take the cached fast path; any other audience is the plugin's to verify.
-    if (agents.handles(token, facts.extraOrigins)) return agents.resolve(token, facts);
+    // The API's and the protocol's audiences take the cached fast path (binding checked against this /v1 URL);
+    // the plugin verifies the rest: lapsed agents it revives, and audiences it refuses with a hint below.
+    if (await agents.takes(token, facts)) return agents.resolve(token, facts);
     try {
       return await resolveAgentPrincipal(auth, db, req.headers, publicOrigin);
     } catch (error) {

@@ -168,6 +168,8 @@ export interface AgentHostTable {
   name: string | null;
   userId: string | null;
   status: string;
+  /** JSON text: the capabilities its agents get without approval (the plugin's "host budget"). */
+  defaultCapabilities: string | null;
   lastUsedAt: Date | null;
   createdAt: Date;
 }

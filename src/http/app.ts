@@ -79,6 +79,7 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
       agents,
       runner: auth.capabilityRunner,
       publicOrigin: new URL(publicUrl).origin,
+      authOrigin: new URL(String(auth.options.baseURL)).origin,
       trustProxy,
       onError: (error) => logger.error({ err: error }, "capability execute failed"),
     }),

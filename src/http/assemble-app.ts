@@ -36,7 +36,12 @@ export async function assembleApp(options: {
 }): Promise<AssembledApp> {
   const publicUrl = options.publicUrl ?? new URL(String(options.auth.options.baseURL)).origin;
   const apiKeys = new ApiKeyResolver(options.auth, options.database.db);
-  const agents = new AgentResolver(options.database.db, { publicOrigin: new URL(publicUrl).origin });
+  const agents = new AgentResolver(options.database.db, {
+    publicOrigin: new URL(publicUrl).origin,
+    authBaseUrl: String(options.auth.options.baseURL),
+    // The cache the plugin and the host JWT guard use: one spent-token set for the process.
+    jtis: options.auth.replayIds,
+  });
   const stopSignal = options.auth.agentStateChanges.subscribe(() => agents.invalidateAll());
   const authChanges = await startAuthChangeFeed(options.database, [apiKeys, agents]);
   const app = createApp({

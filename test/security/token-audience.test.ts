@@ -54,6 +54,17 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
     expect((await call(world.app, "/v1/products", { bearer: issuerToken })).status).toBe(401);
   });
 
+  it("a protocol-audience token spent by one verifier is spent for the other (one replay cache)", async () => {
+    const executeUrl = `${issuer(world.app)}/capability/execute`;
+    const spentOnFastPath = await agentJwt(agent, executeUrl);
+    expect((await call(world.app, "/api/auth/capability/execute", { bearer: spentOnFastPath, body: { capability: "listProducts" } })).status).toBe(200);
+    expect(await call(world.app, "/api/auth/agent/status", { bearer: spentOnFastPath })).toMatchObject({ status: 401, body: { error: "jti_replay" } });
+    const spentOnPlugin = await agentJwt(agent, issuer(world.app));
+    expect((await call(world.app, "/api/auth/agent/status", { bearer: spentOnPlugin })).status).toBe(200);
+    expect(await call(world.app, "/v1/products", { bearer: spentOnPlugin })).toMatchObject({ status: 401, body: { code: "jti_replay" } });
+    expect(await call(world.app, "/api/auth/capability/execute", { bearer: spentOnPlugin, body: { capability: "listProducts" } })).toMatchObject({ status: 401, body: { error: "jti_replay" } });
+  });
+
   it("a plain member's own API key cannot name the owner's agent in x-agent-id", async () => {
     const borrowed = await call(world.app, "/v1/orders", { apiKey: world.memberA.storefrontKey, headers: { "x-agent-id": agent.id } });
     expect(borrowed).toMatchObject({ status: 403, body: { code: "proxy_key_required" } });

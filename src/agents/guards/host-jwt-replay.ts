@@ -1,6 +1,6 @@
 import { createAuthMiddleware } from "better-auth/api";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { JtiCache } from "../jti-cache.js";
+import type { JtiCache } from "../jti-cache.js";
 import { isAgentAuthPath } from "../truthful-status.js";
 import { refusal } from "./refusal.js";
 
@@ -15,9 +15,11 @@ const CHECKED_BY_PLUGIN = new Set(["/agent/register", "/agent/claim", "/host/rot
  * remembering its `jti`, so a captured token could be replayed for its whole
  * minute (another CIBA request, another device code, a revoke). Here each
  * host JWT id is usable once per process; a host JWT without one is refused.
+ * The ids go to the process's shared cache under the plugin's own key
+ * (`host:<host id>:<jti>`), so a host JWT spent at registration or key
+ * rotation is spent here too.
  */
-export function hostJwtReplayGuard() {
-  const seen = new JtiCache();
+export function hostJwtReplayGuard(seen: JtiCache) {
   return {
     matcher: (ctx: { path?: string; headers?: Headers }) =>
       isAgentAuthPath(ctx.path) && !CHECKED_BY_PLUGIN.has(ctx.path ?? "") && /^Bearer\s+\S+\.\S+\.\S+$/i.test(ctx.headers?.get("authorization") ?? ""),
@@ -33,7 +35,7 @@ export function hostJwtReplayGuard() {
       }
       if (typ !== "host+jwt") return;
       if (typeof claims.jti !== "string" || claims.jti.length === 0) throw refusal("invalid_jwt", "A host JWT needs a jti.", "UNAUTHORIZED");
-      if (!seen.claim(`${String(claims.iss)}:${claims.jti}`, Date.now() + REMEMBER_MS)) {
+      if (!seen.claim(`host:${String(claims.iss)}:${claims.jti}`, Date.now() + REMEMBER_MS)) {
         throw refusal("jwt_replay", "This host JWT was already used.", "UNAUTHORIZED");
       }
     }),

@@ -22,9 +22,9 @@ export const appRoutes: readonly AppRoute[] = [
   {
     method: "POST",
     path: "/api/auth/capability/execute",
-    callers: "agent JWT for <API origin>/v1 (other tokens fall through to the plugin)",
+    callers: "agent JWT for <API origin>/v1, the issuer, the execute URL or the origin (lapsed agents, `ath`-bound and other tokens fall through to the plugin)",
     effect: "runs one operation in the agent's store",
-    guard: "agents/fast-execute-route.ts: our verifier + dispatcher (grants, scope, tenant)",
+    guard: "agents/fast-execute-route.ts: our verifier (the plugin's checks and replay cache) + dispatcher (grants, constraints, scope, tenant)",
   },
   { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
   { method: "POST", path: "/account/sign-in", callers: "anyone (CSRF token)", effect: "session cookie", guard: "pages/csrf.ts; Better Auth sign-in limits" },

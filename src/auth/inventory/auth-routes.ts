@@ -110,7 +110,7 @@ export const authRoutes = {
   "/agent/claim": off("claims an autonomous agent", "delegated mode only"),
   "/capability/list": { methods: ["GET"], callers: "anyone; agent or host JWT for more", credential: "none", effect: "reads capabilities (admin ones only for owners/admins)", guard: "plugin + resolveCapabilities", enabled: true },
   "/capability/describe": { methods: ["GET"], callers: "anyone; agent or host JWT", credential: "none", effect: "reads a capability", guard: "plugin", enabled: true },
-  "/capability/execute": { methods: ["POST"], callers: "agent JWT with the grant", credential: "jwt", effect: "runs one operation in the agent's store", guard: "plugin + our dispatcher (grants, scope, tenant)", enabled: true },
+  "/capability/execute": { methods: ["POST"], callers: "agent JWT with the grant (tokens our fast route leaves to the plugin)", credential: "jwt", effect: "runs one operation in the agent's store", guard: "plugin + our dispatcher (grants, scope, tenant)", enabled: true },
   "/capability/batch-execute": { methods: ["POST"], callers: "agent JWT with the grants", credential: "jwt", effect: "runs operations in the agent's store", guard: "plugin + our dispatcher", enabled: true },
   "/host/create": { methods: ["POST"], callers: "session", credential: "session", effect: "a host of the caller, auto-granted defaults only", guard: "agents/guards/host-guard.ts", enabled: true },
   "/host/enroll": { methods: ["POST"], callers: "one-time enrollment token", credential: "token", effect: "sets the created host's key", guard: "plugin (token)", enabled: true },

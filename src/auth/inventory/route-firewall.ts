@@ -3,6 +3,7 @@ import { createAuthMiddleware } from "better-auth/api";
 import { hostJwtReplayGuard } from "../../agents/guards/host-jwt-replay.js";
 import { singleAudienceGuard } from "../../agents/guards/single-audience.js";
 import { refusal } from "../../agents/guards/refusal.js";
+import type { JtiCache } from "../../agents/jti-cache.js";
 import { authRouteOf } from "./auth-routes.js";
 
 /**
@@ -13,7 +14,7 @@ import { authRouteOf } from "./auth-routes.js";
  * its `jti`, and a host JWT is usable once. Endpoints without a path are
  * server-only and pass.
  */
-export function routeFirewall(): BetterAuthPlugin {
+export function routeFirewall(replayIds: JtiCache): BetterAuthPlugin {
   return {
     id: "commerce-route-firewall",
     hooks: {
@@ -25,7 +26,7 @@ export function routeFirewall(): BetterAuthPlugin {
           }),
         },
         singleAudienceGuard,
-        hostJwtReplayGuard(),
+        hostJwtReplayGuard(replayIds),
       ],
     },
   };
