@@ -25,11 +25,27 @@ export interface CapabilityDefinition {
   readonly approvalStrength: ApprovalStrength;
   /** Summary and description of the operation. */
   readonly description: string;
-  /** Arguments: `{ params, body }`; `params` holds path, query and header parameters by name. */
+  /**
+   * Flat arguments: path, query and header parameters by their contract names and the
+   * top-level fields of an object body, side by side. A body that is not a plain object,
+   * or has a field named like a parameter, is the single argument `body` (`_body` when
+   * a parameter is named `body`).
+   */
   readonly inputSchema: JsonSchema;
-  /** Where each parameter in `params` belongs on the HTTP request. */
+  /** Where each parameter argument belongs on the HTTP request. */
   readonly parameters: readonly { readonly name: string; readonly in: "path" | "query" | "header" }[];
+  /** How the arguments carry the request body. */
+  readonly body: CapabilityBody;
 }
+
+/**
+ * `flat`: each of `fields` is an argument (when `required`, the body is sent even if none is given);
+ * `wrapped`: the whole body is the argument `argument`; `none`: no body.
+ */
+export type CapabilityBody =
+  | { readonly mode: "none" }
+  | { readonly mode: "flat"; readonly fields: readonly string[]; readonly required: boolean }
+  | { readonly mode: "wrapped"; readonly argument: string };
 
 /** The registry, in contract order. */
 export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } = {
@@ -44,35 +60,30 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "limit": {
-              "description": "Maximum number of items in the page.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 100,
-              "default": 20
-            },
-            "cursor": {
-              "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 512,
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            },
-            "q": {
-              "description": "Case-insensitive text that the product name or SKU must contain.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 200,
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            },
-            "currency": {
-              "description": "Only products priced in this currency.",
-              "$ref": "#/$defs/Currency"
-            }
-          }
+        "limit": {
+          "description": "Maximum number of items in the page.",
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
+        },
+        "cursor": {
+          "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
+        },
+        "q": {
+          "description": "Case-insensitive text that the product name or SKU must contain.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
+        },
+        "currency": {
+          "description": "Only products priced in this currency.",
+          "$ref": "#/$defs/Currency"
         }
       },
       "additionalProperties": false,
@@ -88,6 +99,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }, { name: "q", in: "query" }, { name: "currency", in: "query" }],
+    body: { mode: "none" },
   },
   getProduct: {
     name: "getProduct",
@@ -100,22 +112,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "product_id": {
-              "description": "ID of the product.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "product_id"
-          ]
+        "product_id": {
+          "description": "ID of the product.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "product_id"
       ],
       "$defs": {
         "Id": {
@@ -129,6 +133,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "product_id", in: "path" }],
+    body: { mode: "none" },
   },
   createCart: {
     name: "createCart",
@@ -141,13 +146,13 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "body": {
-          "$ref": "#/$defs/CartCreate"
+        "currency": {
+          "$ref": "#/$defs/Currency"
         }
       },
       "additionalProperties": false,
       "required": [
-        "body"
+        "currency"
       ],
       "$defs": {
         "Currency": {
@@ -157,28 +162,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "EUR"
           ]
-        },
-        "CartCreate": {
-          "type": "object",
-          "description": "A new cart.",
-          "required": [
-            "currency"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "currency": {
-              "$ref": "#/$defs/Currency"
-            }
-          },
-          "examples": [
-            {
-              "currency": "EUR"
-            }
-          ]
         }
       }
     },
     parameters: [],
+    body: { mode: "flat", fields: ["currency"], required: true },
   },
   getCart: {
     name: "getCart",
@@ -191,22 +179,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "cart_id": {
-              "description": "ID of the cart.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "cart_id"
-          ]
+        "cart_id": {
+          "description": "ID of the cart.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "cart_id"
       ],
       "$defs": {
         "Id": {
@@ -220,6 +200,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "cart_id", in: "path" }],
+    body: { mode: "none" },
   },
   addCartItem: {
     name: "addCartItem",
@@ -232,26 +213,25 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "cart_id": {
-              "description": "ID of the cart.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "cart_id"
-          ]
+        "cart_id": {
+          "description": "ID of the cart.",
+          "$ref": "#/$defs/Id"
         },
-        "body": {
-          "$ref": "#/$defs/CartItemCreate"
+        "product_id": {
+          "$ref": "#/$defs/Id"
+        },
+        "quantity": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 999,
+          "description": "Units to add."
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "cart_id",
+        "product_id",
+        "quantity"
       ],
       "$defs": {
         "Id": {
@@ -261,36 +241,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
           ]
-        },
-        "CartItemCreate": {
-          "type": "object",
-          "description": "A product to add to a cart.",
-          "required": [
-            "product_id",
-            "quantity"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "product_id": {
-              "$ref": "#/$defs/Id"
-            },
-            "quantity": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 999,
-              "description": "Units to add."
-            }
-          },
-          "examples": [
-            {
-              "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-              "quantity": 2
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "cart_id", in: "path" }],
+    body: { mode: "flat", fields: ["product_id", "quantity"], required: true },
   },
   removeCartItem: {
     name: "removeCartItem",
@@ -303,27 +258,19 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "cart_id": {
-              "description": "ID of the cart.",
-              "$ref": "#/$defs/Id"
-            },
-            "item_id": {
-              "description": "ID of the cart item (the cart line, not the product).",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "cart_id",
-            "item_id"
-          ]
+        "cart_id": {
+          "description": "ID of the cart.",
+          "$ref": "#/$defs/Id"
+        },
+        "item_id": {
+          "description": "ID of the cart item (the cart line, not the product).",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "cart_id",
+        "item_id"
       ],
       "$defs": {
         "Id": {
@@ -337,6 +284,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "cart_id", in: "path" }, { name: "item_id", in: "path" }],
+    body: { mode: "none" },
   },
   updateCartItem: {
     name: "updateCartItem",
@@ -349,31 +297,26 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "cart_id": {
-              "description": "ID of the cart.",
-              "$ref": "#/$defs/Id"
-            },
-            "item_id": {
-              "description": "ID of the cart item (the cart line, not the product).",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "cart_id",
-            "item_id"
-          ]
+        "cart_id": {
+          "description": "ID of the cart.",
+          "$ref": "#/$defs/Id"
         },
-        "body": {
-          "$ref": "#/$defs/CartItemUpdate"
+        "item_id": {
+          "description": "ID of the cart item (the cart line, not the product).",
+          "$ref": "#/$defs/Id"
+        },
+        "quantity": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 999,
+          "description": "The new number of units."
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "cart_id",
+        "item_id",
+        "quantity"
       ],
       "$defs": {
         "Id": {
@@ -383,31 +326,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
           ]
-        },
-        "CartItemUpdate": {
-          "type": "object",
-          "description": "The new quantity of a cart line. To remove the line, delete it.",
-          "required": [
-            "quantity"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "quantity": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 999,
-              "description": "The new number of units."
-            }
-          },
-          "examples": [
-            {
-              "quantity": 3
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "cart_id", in: "path" }, { name: "item_id", in: "path" }],
+    body: { mode: "flat", fields: ["quantity"], required: true },
   },
   listOrders: {
     name: "listOrders",
@@ -420,29 +343,25 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "limit": {
-              "description": "Maximum number of items in the page.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 100,
-              "default": 20
-            },
-            "cursor": {
-              "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 512,
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            }
-          }
+        "limit": {
+          "description": "Maximum number of items in the page.",
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
+        },
+        "cursor": {
+          "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
         }
       },
       "additionalProperties": false
     },
     parameters: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }],
+    body: { mode: "none" },
   },
   placeOrder: {
     name: "placeOrder",
@@ -455,29 +374,21 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]*$"
-            }
-          },
-          "required": [
-            "Idempotency-Key"
-          ]
+        "Idempotency-Key": {
+          "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[\\x21-\\x7E]*$"
         },
-        "body": {
-          "$ref": "#/$defs/OrderCreate"
+        "cart_id": {
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "Idempotency-Key",
+        "cart_id"
       ],
       "$defs": {
         "Id": {
@@ -487,28 +398,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
           ]
-        },
-        "OrderCreate": {
-          "type": "object",
-          "description": "The cart to turn into an order.",
-          "required": [
-            "cart_id"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "cart_id": {
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "examples": [
-            {
-              "cart_id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10"
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "Idempotency-Key", in: "header" }],
+    body: { mode: "flat", fields: ["cart_id"], required: true },
   },
   getOrder: {
     name: "getOrder",
@@ -521,22 +415,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "order_id": {
-              "description": "ID of the order.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "order_id"
-          ]
+        "order_id": {
+          "description": "ID of the order.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "order_id"
       ],
       "$defs": {
         "Id": {
@@ -550,6 +436,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "order_id", in: "path" }],
+    body: { mode: "none" },
   },
   adminCreateProduct: {
     name: "adminCreateProduct",
@@ -562,29 +449,46 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]*$"
-            }
-          },
-          "required": [
-            "Idempotency-Key"
-          ]
+        "Idempotency-Key": {
+          "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[\\x21-\\x7E]*$"
         },
-        "body": {
-          "$ref": "#/$defs/ProductCreate"
+        "sku": {
+          "$ref": "#/$defs/Sku"
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "Display name.",
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
+        },
+        "description": {
+          "type": "string",
+          "maxLength": 5000,
+          "description": "Longer text for the product page. Tabs and line breaks are allowed;\nother control characters are not.\n",
+          "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
+        },
+        "price": {
+          "$ref": "#/$defs/Money"
+        },
+        "inventory": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000,
+          "default": 0,
+          "description": "Units in stock to start with."
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "Idempotency-Key",
+        "sku",
+        "name",
+        "price"
       ],
       "$defs": {
         "Currency": {
@@ -628,60 +532,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "MUG-BLUE"
           ]
-        },
-        "ProductCreate": {
-          "type": "object",
-          "description": "A new product. It starts `active`.",
-          "required": [
-            "sku",
-            "name",
-            "price"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "sku": {
-              "$ref": "#/$defs/Sku"
-            },
-            "name": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 200,
-              "description": "Display name.",
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            },
-            "description": {
-              "type": "string",
-              "maxLength": 5000,
-              "description": "Longer text for the product page. Tabs and line breaks are allowed;\nother control characters are not.\n",
-              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
-            },
-            "price": {
-              "$ref": "#/$defs/Money"
-            },
-            "inventory": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000,
-              "default": 0,
-              "description": "Units in stock to start with."
-            }
-          },
-          "examples": [
-            {
-              "sku": "MUG-BLUE",
-              "name": "Blue enamel mug",
-              "description": "A 350 ml enamel mug that survives camp fires.",
-              "price": {
-                "amount": 1500,
-                "currency": "EUR"
-              },
-              "inventory": 42
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "Idempotency-Key", in: "header" }],
+    body: { mode: "flat", fields: ["sku", "name", "description", "price", "inventory"], required: true },
   },
   adminUpdateProduct: {
     name: "adminUpdateProduct",
@@ -694,26 +549,36 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "product_id": {
-              "description": "ID of the product.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "product_id"
-          ]
+        "product_id": {
+          "description": "ID of the product.",
+          "$ref": "#/$defs/Id"
         },
-        "body": {
-          "$ref": "#/$defs/ProductUpdate"
+        "sku": {
+          "$ref": "#/$defs/Sku"
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "Display name.",
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 5000,
+          "description": "Longer text for the product page, or null to clear it. Tabs and line\nbreaks are allowed; other control characters are not.\n",
+          "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
+        },
+        "price": {
+          "$ref": "#/$defs/Money"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "product_id"
       ],
       "$defs": {
         "Id": {
@@ -765,48 +630,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
           "examples": [
             "MUG-BLUE"
           ]
-        },
-        "ProductUpdate": {
-          "type": "object",
-          "description": "The fields to change; at least one. Send `description: null` to clear\nthe description.\n",
-          "minProperties": 1,
-          "additionalProperties": false,
-          "properties": {
-            "sku": {
-              "$ref": "#/$defs/Sku"
-            },
-            "name": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 200,
-              "description": "Display name.",
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            },
-            "description": {
-              "type": [
-                "string",
-                "null"
-              ],
-              "maxLength": 5000,
-              "description": "Longer text for the product page, or null to clear it. Tabs and line\nbreaks are allowed; other control characters are not.\n",
-              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
-            },
-            "price": {
-              "$ref": "#/$defs/Money"
-            }
-          },
-          "examples": [
-            {
-              "price": {
-                "amount": 1299,
-                "currency": "EUR"
-              }
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "product_id", in: "path" }],
+    body: { mode: "flat", fields: ["sku", "name", "description", "price"], required: true },
   },
   adminArchiveProduct: {
     name: "adminArchiveProduct",
@@ -819,22 +647,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "product_id": {
-              "description": "ID of the product.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "product_id"
-          ]
+        "product_id": {
+          "description": "ID of the product.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "product_id"
       ],
       "$defs": {
         "Id": {
@@ -848,6 +668,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "product_id", in: "path" }],
+    body: { mode: "none" },
   },
   adminAdjustInventory: {
     name: "adminAdjustInventory",
@@ -860,26 +681,35 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "product_id": {
-              "description": "ID of the product.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "product_id"
-          ]
+        "product_id": {
+          "description": "ID of the product.",
+          "$ref": "#/$defs/Id"
         },
-        "body": {
-          "$ref": "#/$defs/InventoryAdjustmentCreate"
+        "delta": {
+          "type": "integer",
+          "minimum": -1000000,
+          "maximum": 1000000,
+          "not": {
+            "const": 0
+          },
+          "description": "Units to add (positive) or remove (negative); never zero."
+        },
+        "reason": {
+          "$ref": "#/$defs/InventoryAdjustmentReason"
+        },
+        "note": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500,
+          "description": "Free text for the record; tabs and line breaks are allowed.",
+          "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "product_id",
+        "delta",
+        "reason"
       ],
       "$defs": {
         "Id": {
@@ -900,47 +730,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
             "other"
           ],
           "description": "Why the stock changes: `restock` (goods received), `correction`\n(a count differed), `damage` (goods written off), `return` (goods came\nback from a customer), `other` (explain in `note`).\n"
-        },
-        "InventoryAdjustmentCreate": {
-          "type": "object",
-          "description": "A change to a product's stock.",
-          "required": [
-            "delta",
-            "reason"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "delta": {
-              "type": "integer",
-              "minimum": -1000000,
-              "maximum": 1000000,
-              "not": {
-                "const": 0
-              },
-              "description": "Units to add (positive) or remove (negative); never zero."
-            },
-            "reason": {
-              "$ref": "#/$defs/InventoryAdjustmentReason"
-            },
-            "note": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 500,
-              "description": "Free text for the record; tabs and line breaks are allowed.",
-              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
-            }
-          },
-          "examples": [
-            {
-              "delta": 24,
-              "reason": "restock",
-              "note": "Pallet from the March delivery."
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "product_id", in: "path" }],
+    body: { mode: "flat", fields: ["delta", "reason", "note"], required: true },
   },
   adminListOrders: {
     name: "adminListOrders",
@@ -953,28 +747,23 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "limit": {
-              "description": "Maximum number of items in the page.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 100,
-              "default": 20
-            },
-            "cursor": {
-              "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 512,
-              "pattern": "^[^\\x00-\\x1F\\x7F]*$"
-            },
-            "status": {
-              "description": "Only orders in this status.",
-              "$ref": "#/$defs/OrderStatus"
-            }
-          }
+        "limit": {
+          "description": "Maximum number of items in the page.",
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
+        },
+        "cursor": {
+          "description": "Opaque cursor from the `next_cursor` of the previous page. Omit it for\nthe first page. Do not build or change cursors; pass them back as they are.\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "pattern": "^[^\\x00-\\x1F\\x7F]*$"
+        },
+        "status": {
+          "description": "Only orders in this status.",
+          "$ref": "#/$defs/OrderStatus"
         }
       },
       "additionalProperties": false,
@@ -992,6 +781,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }, { name: "status", in: "query" }],
+    body: { mode: "none" },
   },
   adminGetOrder: {
     name: "adminGetOrder",
@@ -1004,22 +794,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "order_id": {
-              "description": "ID of the order.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "order_id"
-          ]
+        "order_id": {
+          "description": "ID of the order.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "order_id"
       ],
       "$defs": {
         "Id": {
@@ -1033,6 +815,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "order_id", in: "path" }],
+    body: { mode: "none" },
   },
   adminRefundOrder: {
     name: "adminRefundOrder",
@@ -1045,34 +828,34 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "order_id": {
-              "description": "ID of the order.",
-              "$ref": "#/$defs/Id"
-            },
-            "Idempotency-Key": {
-              "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255,
-              "pattern": "^[\\x21-\\x7E]*$"
-            }
-          },
-          "required": [
-            "order_id",
-            "Idempotency-Key"
-          ]
+        "order_id": {
+          "description": "ID of the order.",
+          "$ref": "#/$defs/Id"
         },
-        "body": {
-          "$ref": "#/$defs/RefundCreate"
+        "Idempotency-Key": {
+          "description": "A key of your choosing, unique per intended operation (a UUID works\nwell). Keys are remembered per store and caller for 24 hours. A retry\nwith the same key and the same body returns the first response again\ninstead of repeating the operation; the same key with a different body\nanswers `422 idempotency_key_reused`; a retry while the first request\nis still running answers `409 idempotency_request_in_progress`. Only\nsuccessful responses are remembered: after an error, a retry with the\nsame key runs the operation again. 1 to 255 visible ASCII characters\n(`!` to `~`: no spaces, no control characters).\n",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[\\x21-\\x7E]*$"
+        },
+        "amount": {
+          "description": "How much to refund, in the order's currency.",
+          "$ref": "#/$defs/PositiveMoney"
+        },
+        "reason": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500,
+          "description": "Why the refund is made, for the record; tabs and line breaks are allowed.",
+          "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params",
-        "body"
+        "order_id",
+        "Idempotency-Key",
+        "amount"
       ],
       "$defs": {
         "Id": {
@@ -1116,40 +899,11 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
               "currency": "EUR"
             }
           ]
-        },
-        "RefundCreate": {
-          "type": "object",
-          "description": "A refund to make on an order.",
-          "required": [
-            "amount"
-          ],
-          "additionalProperties": false,
-          "properties": {
-            "amount": {
-              "description": "How much to refund, in the order's currency.",
-              "$ref": "#/$defs/PositiveMoney"
-            },
-            "reason": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 500,
-              "description": "Why the refund is made, for the record; tabs and line breaks are allowed.",
-              "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*$"
-            }
-          },
-          "examples": [
-            {
-              "amount": {
-                "amount": 1500,
-                "currency": "EUR"
-              },
-              "reason": "One mug arrived chipped."
-            }
-          ]
         }
       }
     },
     parameters: [{ name: "order_id", in: "path" }, { name: "Idempotency-Key", in: "header" }],
+    body: { mode: "flat", fields: ["amount", "reason"], required: true },
   },
   adminCancelOrder: {
     name: "adminCancelOrder",
@@ -1162,22 +916,14 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
     inputSchema: {
       "type": "object",
       "properties": {
-        "params": {
-          "type": "object",
-          "properties": {
-            "order_id": {
-              "description": "ID of the order.",
-              "$ref": "#/$defs/Id"
-            }
-          },
-          "required": [
-            "order_id"
-          ]
+        "order_id": {
+          "description": "ID of the order.",
+          "$ref": "#/$defs/Id"
         }
       },
       "additionalProperties": false,
       "required": [
-        "params"
+        "order_id"
       ],
       "$defs": {
         "Id": {
@@ -1191,6 +937,7 @@ export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefini
       }
     },
     parameters: [{ name: "order_id", in: "path" }],
+    body: { mode: "none" },
   },
 };
 

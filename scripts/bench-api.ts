@@ -262,7 +262,7 @@ async function main(): Promise<void> {
     requests: withAgentJwt(signer, {
       method: "POST",
       path: "/api/auth/capability/execute",
-      body: JSON.stringify({ capability: "listProducts", arguments: { params: { limit: 20 } } }),
+      body: JSON.stringify({ capability: "listProducts", arguments: { limit: 20 } }),
     }),
   };
   const apiKeyList = cases[0]!.api;

@@ -1,7 +1,6 @@
 import type CodeBlockWriter from "code-block-writer";
 import type { OperationModel } from "../model/operation-model.js";
-import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
-import { parameterObjectSchema } from "../schema/operation-schemas.js";
+import { capabilityInput, type BodyArguments } from "../schema/capability-input.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { Emitter } from "./emitter.js";
 import { writeJsonValue } from "./json-text.js";
@@ -10,8 +9,10 @@ import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced } from 
 /**
  * `capabilities.ts`: the agent capability registry. Every operationId is a
  * capability carrying its `x-agent-*` rules (defaults applied), a description
- * and one self-contained JSON Schema (2020-12) for its arguments
- * `{ params, body }`. The agent-auth plugin is fed from this file.
+ * and one self-contained JSON Schema (2020-12) for its flat arguments
+ * (parameters and top-level body fields side by side, see capabilityInput
+ * for the collision rule), with what execute needs to map them back onto
+ * the HTTP request. The agent-auth plugin is fed from this file.
  */
 export const emitCapabilities: Emitter = ({ model, converter }) => {
   const operations = model.operations;
@@ -76,11 +77,27 @@ export interface CapabilityDefinition {
   readonly approvalStrength: ApprovalStrength;
   /** Summary and description of the operation. */
   readonly description: string;
-  /** Arguments: \`{ params, body }\`; \`params\` holds path, query and header parameters by name. */
+  /**
+   * Flat arguments: path, query and header parameters by their contract names and the
+   * top-level fields of an object body, side by side. A body that is not a plain object,
+   * or has a field named like a parameter, is the single argument \`body\` (\`_body\` when
+   * a parameter is named \`body\`).
+   */
   readonly inputSchema: JsonSchema;
-  /** Where each parameter in \`params\` belongs on the HTTP request. */
+  /** Where each parameter argument belongs on the HTTP request. */
   readonly parameters: readonly { readonly name: string; readonly in: "path" | "query" | "header" }[];
+  /** How the arguments carry the request body. */
+  readonly body: CapabilityBody;
 }
+
+/**
+ * \`flat\`: each of \`fields\` is an argument (when \`required\`, the body is sent even if none is given);
+ * \`wrapped\`: the whole body is the argument \`argument\`; \`none\`: no body.
+ */
+export type CapabilityBody =
+  | { readonly mode: "none" }
+  | { readonly mode: "flat"; readonly fields: readonly string[]; readonly required: boolean }
+  | { readonly mode: "wrapped"; readonly argument: string };
 `);
 }
 
@@ -93,42 +110,32 @@ function writeCapability(writer: CodeBlockWriter, operation: OperationModel, con
     writer.writeLine(`autoGrant: ${operation.agent.autoGrant},`);
     writer.writeLine(`approvalStrength: ${quote(operation.agent.approvalStrength)},`);
     writer.writeLine(`description: ${quote(describe(operation))},`);
+    const input = capabilityInput(operation, converter);
     writer.write("inputSchema: ");
-    writeJsonValue(writer, inputSchema(operation, converter));
+    writeJsonValue(writer, input.schema);
     writer.write(",").newLine();
     const parameters = operation.parameters
       .filter((parameter) => parameter.in !== "cookie")
       .map((parameter) => `{ name: ${quote(parameter.name)}, in: ${quote(parameter.in)} }`);
     writer.writeLine(`parameters: [${parameters.join(", ")}],`);
+    writer.writeLine(`body: ${bodyLiteral(input.body)},`);
   });
+}
+
+function bodyLiteral(body: BodyArguments): string {
+  switch (body.mode) {
+    case "none":
+      return `{ mode: "none" }`;
+    case "flat":
+      return `{ mode: "flat", fields: [${body.fields.map(quote).join(", ")}], required: ${body.required} }`;
+    case "wrapped":
+      return `{ mode: "wrapped", argument: ${quote(body.argument)} }`;
+  }
 }
 
 function describe(operation: OperationModel): string {
   return [operation.summary, operation.description].filter((text) => text && text.trim()).map((text) => text!.trim()).join("\n\n") ||
     `${operation.method.toUpperCase()} ${operation.path}`;
-}
-
-/** `{ params, body }` as one schema with the `$defs` it needs, so it stands alone. */
-function inputSchema(operation: OperationModel, converter: SchemaConverter): JsonSchema {
-  const components = new Set<string>();
-  const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
-  const parameters = operation.parameters.filter((parameter) => parameter.in !== "cookie");
-  if (parameters.length > 0) {
-    properties.params = parameterObjectSchema(parameters, converter, "#/$defs/", components);
-    if (parameters.some((parameter) => parameter.required)) required.push("params");
-  }
-  const media = operation.requestBody?.media.find((item) => (item.kind === "json" || item.kind === "form") && item.schema);
-  if (media?.schema) {
-    const body = converter.convert(media.schema);
-    body.components.forEach((name) => components.add(name));
-    properties.body = body.schema;
-    if (operation.requestBody?.required) required.push("body");
-  }
-  const schema: { [keyword: string]: JsonValue } = { type: "object", properties, additionalProperties: false };
-  if (required.length > 0) schema.required = required;
-  if (components.size > 0) schema.$defs = converter.defs(components);
-  return schema;
 }
 
 /** An exported array of names, one per line so diffs of the contract stay readable. */

@@ -8,6 +8,7 @@ import type {
   RequestBodyObject,
   ResponseObject,
 } from "../load/openapi-document.js";
+import { argumentNameProblems } from "./argument-names.js";
 import { readAgentRules, type AgentRuleDefaults } from "./agent-rules.js";
 import { mediaKind } from "./media-kind.js";
 import { readProblemCodes } from "./problem-codes.js";
@@ -97,6 +98,7 @@ function buildOperation(source: OperationSource, errors: SpecError[]): Operation
   const requestBody = collectSpecErrors(errors, () => buildRequestBody(source));
   const responses = buildResponses(source, errors);
   const agent = collectSpecErrors(errors, () => readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults));
+  errors.push(...argumentNameProblems(parameters, requestBody, pointer));
   if (errors.length > before || !agent) return undefined;
   return {
     operationId: operation.operationId!,

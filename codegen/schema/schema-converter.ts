@@ -56,6 +56,28 @@ export class SchemaConverter {
     return defs;
   }
 
+  /**
+   * Components that already converted schemas reach through `#/$defs/` refs,
+   * with everything those reach: the `$defs` of a schema assembled from parts
+   * of converted ones (a capability's flat arguments).
+   */
+  reachedFrom(schemas: readonly JsonSchema[]): Set<string> {
+    const direct = new Set<string>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) {
+          if (key === "$ref" && typeof item === "string") {
+            const target = defsRefTarget(item);
+            if (target) direct.add(target.name);
+          } else visit(item);
+        }
+      }
+    };
+    schemas.forEach(visit);
+    return this.closure(direct);
+  }
+
   private closure(start: ReadonlySet<string>): Set<string> {
     const reached = new Set<string>();
     const pending = [...start];
@@ -92,4 +114,11 @@ export class SchemaConverter {
       refuseControlCharacters: this.options.refuseControlCharacters,
     };
   }
+}
+
+/** The component a `#/$defs/<name>[/…]` ref points into; `whole` when it names the component itself. */
+export function defsRefTarget(ref: string): { readonly name: string; readonly whole: boolean } | undefined {
+  if (!ref.startsWith(DEFS_PREFIX)) return undefined;
+  const [first, ...rest] = ref.slice(DEFS_PREFIX.length).split("/");
+  return { name: decodeURIComponent(first!).replace(/~1/g, "/").replace(/~0/g, "~"), whole: rest.length === 0 };
 }

@@ -18,9 +18,10 @@ const OPERATORS = new Set(["eq", "min", "max", "in", "not_in"]);
  * What a call must satisfy when an agent holds an operation only through
  * constrained grants (e.g. `placeOrder` with `{ total_amount: { max: 5000 } }`):
  * at least one grant's constraints must all hold. The fields are the call's
- * arguments by name (path, query and header parameters, top-level body
- * fields) plus values the operation derives (placeOrder: `total_amount`,
- * `currency`). Unknown operators fail closed.
+ * flat capability arguments (path, query and header parameters, top-level
+ * body fields, named as the capability's input schema names them, see
+ * capability-arguments.ts) plus values the operation derives (placeOrder:
+ * `total_amount`, `currency`). Unknown operators fail closed.
  */
 export class ConstraintGate {
   constructor(

@@ -4,8 +4,9 @@ import { capabilities, capabilityNames, isCapabilityName, type CapabilityDefinit
 /**
  * The contract's operations as Agent Auth capabilities: one per operationId,
  * described by the operation's summary and method/path, with the generated
- * `{ params, body }` input schema. Built from `generated/capabilities.ts`, so a
- * new operation in the YAML becomes a capability after `npm run generate`.
+ * flat input schema (parameters and top-level body fields side by side).
+ * Built from `generated/capabilities.ts`, so a new operation in the YAML
+ * becomes a capability after `npm run generate`.
  */
 export function pluginCapabilities(): Capability[] {
   return capabilityNames.map((name) => toPluginCapability(capabilities[name]));

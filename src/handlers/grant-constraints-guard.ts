@@ -1,5 +1,6 @@
 import type { Handlers, OperationId } from "../../generated/routes.js";
 import type { RawInput } from "../../generated/runtime.js";
+import { toCapabilityArguments } from "../agents/capability-arguments.js";
 import type { AppContext } from "../http/app-context.js";
 
 /** Operations that check their constraints themselves, with values only they know (placeOrder: the order total). */
@@ -17,15 +18,18 @@ export function withGrantConstraints(handlers: Handlers<AppContext>): Handlers<A
     if (CHECKED_INSIDE.has(operationId)) continue;
     const handle = guarded[operationId];
     guarded[operationId] = (input, context) => {
-      context.principal.constraintGates?.get(operationId)?.assert(argumentView(input));
+      context.principal.constraintGates?.get(operationId)?.assert(argumentView(operationId, input));
       return handle(input, context);
     };
   }
   return guarded as unknown as Handlers<AppContext>;
 }
 
-/** A call's arguments by name, as constraints name them: parameters, then top-level body fields. */
-export function argumentView(input: Pick<RawInput, "params" | "query" | "headers" | "body">): Record<string, unknown> {
-  const body = input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Record<string, unknown>) : {};
-  return { ...input.params, ...input.query, ...input.headers, ...body };
+/**
+ * A call's arguments by name, as constraints name them: the capability's flat
+ * arguments (same names and collision rule as its input schema), so a grant's
+ * constraint means the same on `/v1`, on execute and in the plugin's check.
+ */
+export function argumentView(operationId: OperationId, input: Pick<RawInput, "params" | "query" | "headers" | "body">): Record<string, unknown> {
+  return toCapabilityArguments(operationId, input);
 }

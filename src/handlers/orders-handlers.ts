@@ -17,7 +17,7 @@ export function createOrdersHandlers(db: Kysely<Database>): Pick<Handlers<AppCon
       const idempotency = new IdempotencyService(db, tenant, caller);
       // An agent approved within limits (e.g. a maximum total) is checked on the priced order, inside its transaction.
       const gate = principal.constraintGates?.get("placeOrder");
-      const approve = gate ? (total: { amount: number; currency: string }) => gate.assert({ ...argumentView(input), total_amount: total.amount, currency: total.currency }) : undefined;
+      const approve = gate ? (total: { amount: number; currency: string }) => gate.assert({ ...argumentView("placeOrder", input), total_amount: total.amount, currency: total.currency }) : undefined;
       return idempotency.run({ operationId: "placeOrder", key: headers["Idempotency-Key"], input: { body } }, async (tx) => ({
         status: 201 as const,
         body: await new OrderPlacementService(tx, tenant).placeOrder(body.cart_id, caller, approve),

@@ -49,15 +49,15 @@ describe("capability/batch-execute refusals", () => {
   });
 
   it("answers each item like a single execute: status, error/code and message", async () => {
-    const cart = await post(app, agent, "execute", { capability: "createCart", arguments: { body: { currency: "EUR" } } });
+    const cart = await post(app, agent, "execute", { capability: "createCart", arguments: { currency: "EUR" } });
     const cartId = (cart.body.data as { id: string }).id;
     const missingCart = randomUUID();
     const batch = await post(app, agent, "batch-execute", {
       requests: [
-        { id: "list", capability: "listProducts", arguments: { params: { limit: 5 } } },
-        { id: "missing", capability: "getCart", arguments: { params: { cart_id: missingCart } } },
-        { id: "too-many", capability: "addCartItem", arguments: { params: { cart_id: cartId }, body: { product_id: product.id, quantity: 10 } } },
-        { id: "invalid", capability: "listProducts", arguments: { params: { limit: 1000 } } },
+        { id: "list", capability: "listProducts", arguments: { limit: 5 } },
+        { id: "missing", capability: "getCart", arguments: { cart_id: missingCart } },
+        { id: "too-many", capability: "addCartItem", arguments: { cart_id: cartId, product_id: product.id, quantity: 10 } },
+        { id: "invalid", capability: "listProducts", arguments: { limit: 1000 } },
         { id: "not-granted", capability: "adminListOrders" },
         { id: "unknown", capability: "noSuchThing" },
       ],
@@ -69,9 +69,9 @@ describe("capability/batch-execute refusals", () => {
 
     // Each refusal equals what the single execute answers (body and status).
     for (const [id, capability, args] of [
-      ["missing", "getCart", { params: { cart_id: missingCart } }],
-      ["too-many", "addCartItem", { params: { cart_id: cartId }, body: { product_id: product.id, quantity: 10 } }],
-      ["invalid", "listProducts", { params: { limit: 1000 } }],
+      ["missing", "getCart", { cart_id: missingCart }],
+      ["too-many", "addCartItem", { cart_id: cartId, product_id: product.id, quantity: 10 }],
+      ["invalid", "listProducts", { limit: 1000 }],
     ] as const) {
       const single = await post(app, agent, "execute", { capability, arguments: args });
       expect(items.get(id), id).toEqual({ id, status: "failed", error: { ...single.body, status: single.status } });
@@ -99,7 +99,7 @@ describe("capability/batch-execute refusals", () => {
 
   it("single execute sends the protocol's error and message beside the problem", async () => {
     const missing = randomUUID();
-    const single = await post(app, agent, "execute", { capability: "getCart", arguments: { params: { cart_id: missing } } });
+    const single = await post(app, agent, "execute", { capability: "getCart", arguments: { cart_id: missing } });
     expect(single).toMatchObject({ status: 404, body: { type: "/problems/cart_not_found", code: "cart_not_found", error: "cart_not_found", message: `No cart ${missing} in this store.` } });
   });
 });

@@ -43,48 +43,59 @@ describe("capability/execute in-process", () => {
 
   it("returns what the direct call returns", async () => {
     const direct = await agent.client.GET("/v1/products", { params: { query: { limit: 5 } } });
-    const executed = await execute(app, agent, "listProducts", { params: { limit: 5 } });
+    const executed = await execute(app, agent, "listProducts", { limit: 5 });
     expect(executed.status).toBe(200);
     expect(executed.body.data).toEqual(direct.data);
-    const one = await execute(app, agent, "getProduct", { params: { product_id: product.id } });
+    const one = await execute(app, agent, "getProduct", { product_id: product.id });
     expect(one.body.data).toEqual((await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data);
   });
 
   it("refuses the same way: another store's id is 404, bad values are 400 with the router's field pointers", async () => {
-    const foreign = await execute(app, agent, "getProduct", { params: { product_id: foreignProduct.id } });
+    const foreign = await execute(app, agent, "getProduct", { product_id: foreignProduct.id });
     const directForeign = await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: foreignProduct.id } } });
     expect(foreign.status).toBe(404);
     // The direct call's problem, with the protocol's error and message beside it.
     expect(foreign.body).toEqual(withProtocolFields(directForeign.error));
 
-    const invalid = await execute(app, agent, "listProducts", { params: { limit: 1000 } });
+    const invalid = await execute(app, agent, "listProducts", { limit: 1000 });
     const directInvalid = await agent.client.GET("/v1/products", { params: { query: { limit: 1000 } } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toEqual(withProtocolFields(directInvalid.error));
     expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: "/query/limit" })]);
   });
 
-  it("validates the arguments' shape before anything runs", async () => {
-    const unknownParameter = await execute(app, agent, "listProducts", { params: { colour: "red" } });
+  it("validates the arguments' names before anything runs: each unknown one is named", async () => {
+    const unknownParameter = await execute(app, agent, "listProducts", { colour: "red" });
     expect(unknownParameter.status).toBe(400);
-    expect(unknownParameter.body.errors).toEqual([expect.objectContaining({ pointer: "/arguments/params/colour" })]);
-    const stray = await execute(app, agent, "createCart", { body: { currency: "EUR" }, extra: 1 });
-    expect(stray.status).toBe(400);
-    const missingBody = await execute(app, agent, "createCart", {});
-    expect(missingBody).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/body", code: "required" })] } });
-    const wrongType = await execute(app, agent, "createCart", { body: { currency: 12 } });
+    expect(unknownParameter.body.errors).toEqual([expect.objectContaining({ pointer: "/arguments/colour", code: "unevaluatedProperties" })]);
+    // One shape only: the old { params, body } wrapper is refused, not guessed at.
+    const wrapped = await execute(app, agent, "createCart", { body: { currency: "EUR" } });
+    expect(wrapped).toMatchObject({ status: 400, body: { code: "validation_failed", errors: [expect.objectContaining({ pointer: "/arguments/body" })] } });
+    const stray = await execute(app, agent, "createCart", { currency: "EUR", extra: 1 });
+    expect(stray).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/arguments/extra" })] } });
+  });
+
+  it("validates values with the router's validators: the same field errors as /v1", async () => {
+    const missingField = await execute(app, agent, "createCart", {});
+    const directMissing = await agent.client.POST("/v1/carts", { body: {} as never });
+    expect(missingField.status).toBe(400);
+    expect(missingField.body).toEqual(withProtocolFields(directMissing.error));
+    expect(missingField.body.errors).toEqual([expect.objectContaining({ pointer: "/body/currency", code: "required" })]);
+    const wrongType = await execute(app, agent, "createCart", { currency: 12 });
     expect(wrongType).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/body/currency" })] } });
+    const missingHeader = await execute(app, agent, "placeOrder", { cart_id: randomUUID() });
+    expect(missingHeader).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/header/idempotency-key", code: "required" })] } });
   });
 
   it("shops end to end: cart, item, order with an Idempotency-Key parameter, replayed on retry", async () => {
-    const cart = await execute(app, agent, "createCart", { body: { currency: "EUR" } });
+    const cart = await execute(app, agent, "createCart", { currency: "EUR" });
     const cartId = (cart.body.data as { id: string }).id;
-    const item = await execute(app, agent, "addCartItem", { params: { cart_id: cartId }, body: { product_id: product.id, quantity: 1 } });
+    const item = await execute(app, agent, "addCartItem", { cart_id: cartId, product_id: product.id, quantity: 1 });
     expect(item.status).toBe(200);
     const key = randomUUID();
-    const order = await execute(app, agent, "placeOrder", { params: { "Idempotency-Key": key }, body: { cart_id: cartId } });
+    const order = await execute(app, agent, "placeOrder", { "Idempotency-Key": key, cart_id: cartId });
     expect(order.status).toBe(200);
-    const retry = await execute(app, agent, "placeOrder", { params: { "Idempotency-Key": key }, body: { cart_id: cartId } });
+    const retry = await execute(app, agent, "placeOrder", { "Idempotency-Key": key, cart_id: cartId });
     expect(retry.body.data).toEqual(order.body.data);
     const direct = await agent.client.GET("/v1/orders/{order_id}", { params: { path: { order_id: (order.body.data as { id: string }).id } } });
     expect(direct.data).toEqual(order.body.data);
@@ -96,7 +107,7 @@ describe("capability/execute in-process", () => {
       fetch(`${app.baseUrl}/api/auth/capability/execute`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ capability: "getProduct", arguments: { params: { product_id: product.id } } }),
+        body: JSON.stringify({ capability: "getProduct", arguments: { product_id: product.id } }),
       });
     const first = await call();
     expect(first.status).toBe(200);
@@ -141,7 +152,7 @@ describe("capability/execute in proxy mode (API on another server)", () => {
   });
 
   it("calls the API over HTTP with the proxy key and gives the direct call's result", async () => {
-    const executed = await execute(authServer, agent, "listProducts", { params: {} });
+    const executed = await execute(authServer, agent, "listProducts", {});
     expect(executed.status).toBe(200);
     expect((executed.body.data as { data: { sku: string }[] }).data.map((product) => product.sku)).toEqual(["PX-1"]);
   });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   app = await startTestApp();
   owner = await createStoreOwner(app.auth, "Limits Store");
   product = await createProduct(app, owner, "LIM-1"); // 12.00 EUR, stock 5
-  const connected = await connectTestAgent(app, ["listProducts", "getProduct", "createCart"]);
+  const connected = await connectTestAgent(app, ["listProducts", "getProduct", "createCart", "getCart"]);
   await decide(app, owner, connected, "approve");
   agent = connected.agent;
   // Ask for the mutating capabilities with limits, as a protocol client may.
@@ -50,20 +50,42 @@ async function cartWith(quantity: number): Promise<string> {
   return cart.data!.id;
 }
 
+/** POST capability/execute with flat arguments and a token for `audience` (which side verifies it). */
+async function execute(audience: string, capability: string, args: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await agent.session.createJwt(audience)}`, "content-type": "application/json" },
+    body: JSON.stringify({ capability, arguments: args }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 describe("constrained grants", () => {
-  it("refuse arguments outside the limits, on direct calls and through execute", async () => {
+  it("refuse arguments outside the limits on direct calls", async () => {
     const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
     const tooMany = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 3 } });
     expect(tooMany.response.status).toBe(403);
     expect(tooMany.error).toMatchObject({ code: "constraint_violated" });
     expect((tooMany.error as { detail: string }).detail).toContain("quantity max 2");
+    const withinLimits = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 1 } });
+    expect(withinLimits.response.status).toBe(200);
+  });
 
-    const executed = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${await agent.session.createJwt(`${app.baseUrl}/v1`)}`, "content-type": "application/json" },
-      body: JSON.stringify({ capability: "addCartItem", arguments: { params: { cart_id: cart.data!.id }, body: { product_id: product.id, quantity: 3 } } }),
-    });
-    expect(executed.status).toBe(403);
+  // Flat arguments put `quantity` at the top level, where the plugin's own constraint check reads it.
+  it.each([
+    ["the plugin (token for the issuer)", () => `${app.baseUrl}/api/auth`],
+    ["the plugin (token for the execute URL)", () => `${app.baseUrl}/api/auth/capability/execute`],
+    ["our fast path (token for the API)", () => `${app.baseUrl}/v1`],
+  ])("hold on execute verified by %s: quantity 1 is added, quantity 3 is refused", async (_, audience) => {
+    const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
+    const args = { cart_id: cart.data!.id, product_id: product.id };
+    const allowed = await execute(audience(), "addCartItem", { ...args, quantity: 1 });
+    expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
+    expect(allowed.body.data).toMatchObject({ id: cart.data!.id, items: [expect.objectContaining({ quantity: 1 })] });
+    const refused = await execute(audience(), "addCartItem", { ...args, quantity: 3 });
+    expect(refused).toMatchObject({ status: 403, body: { error: "constraint_violated" } });
+    const after = await agent.client.GET("/v1/carts/{cart_id}", { params: { path: { cart_id: cart.data!.id } } });
+    expect(after.data!.items).toEqual([expect.objectContaining({ quantity: 1 })]);
   });
 
   it("check an order's priced total: within the limit it is placed, above it nothing happens", async () => {

@@ -53,7 +53,7 @@ const cases: Case[] = [
     status: 400,
     code: "validation_failed",
     direct: async () => ({ method: "GET", path: "/v1/products?limit=1000" }),
-    execute: () => ({ capability: "listProducts", arguments: { params: { limit: 1000 } } }),
+    execute: () => ({ capability: "listProducts", arguments: { limit: 1000 } }),
   },
   {
     name: "401 (replayed agent JWT)",
@@ -75,7 +75,7 @@ const cases: Case[] = [
     status: 404,
     code: "product_not_found",
     direct: async (world) => ({ method: "GET", path: `/v1/products/${world.foreignProduct.id}` }),
-    execute: (world) => ({ capability: "getProduct", arguments: { params: { product_id: world.foreignProduct.id } } }),
+    execute: (world) => ({ capability: "getProduct", arguments: { product_id: world.foreignProduct.id } }),
   },
   {
     name: "405 (method not allowed)",
@@ -88,7 +88,7 @@ const cases: Case[] = [
     status: 409,
     code: "cart_empty",
     direct: async (world) => ({ method: "POST", path: "/v1/orders", body: { cart_id: world.emptyCartId }, headers: { "idempotency-key": randomUUID() } }),
-    execute: (world) => ({ capability: "placeOrder", arguments: { params: { "Idempotency-Key": randomUUID() }, body: { cart_id: world.emptyCartId } } }),
+    execute: (world) => ({ capability: "placeOrder", arguments: { "Idempotency-Key": randomUUID(), cart_id: world.emptyCartId } }),
   },
 ];
 
@@ -160,7 +160,7 @@ describe("every error an agent reads carries the protocol's error and message", 
 
   it("a success is the /v1 body wrapped in { data }", async () => {
     const direct = await callDirect({ ...cases[0]!, direct: async () => ({ method: "GET", path: `/v1/products/${world.product.id}` }) });
-    const executed = await callExecute(cases[0]!, { capability: "getProduct", arguments: { params: { product_id: world.product.id } } });
+    const executed = await callExecute(cases[0]!, { capability: "getProduct", arguments: { product_id: world.product.id } });
     expect([direct.status, executed.status]).toEqual([200, 200]);
     expect(executed.body).toEqual({ data: direct.body });
   });

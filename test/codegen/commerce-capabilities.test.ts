@@ -59,27 +59,48 @@ describe("capability rules of openapi/commerce.yaml", () => {
 describe("inputSchema of addCartItem", () => {
   const cartId = "0b6f3e4c-8a1d-4c2e-9f7a-1d2c3b4a5e6f";
   const productId = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
-  const valid = { params: { cart_id: cartId }, body: { product_id: productId, quantity: 2 } };
+  // Flat: the path parameter beside the body's fields, as grant constraints name them.
+  const valid = { cart_id: cartId, product_id: productId, quantity: 2 };
 
   it.each([
-    ["a complete input", valid, true],
-    ["no params", { body: valid.body }, false],
-    ["params without cart_id", { params: {}, body: valid.body }, false],
-    ["a cart_id that is not a UUID", { params: { cart_id: "nope" }, body: valid.body }, false],
-    ["no body", { params: valid.params }, false],
-    ["a body without product_id", { params: valid.params, body: { quantity: 2 } }, false],
-    ["a body without quantity", { params: valid.params, body: { product_id: productId } }, false],
-    ["quantity 0", { params: valid.params, body: { product_id: productId, quantity: 0 } }, false],
-    ["an unknown body field", { params: valid.params, body: { ...valid.body, gift_wrap: true } }, false],
-    ["an unknown top-level field", { ...valid, extra: 1 }, false],
+    ["complete arguments", valid, true],
+    ["no cart_id", { product_id: productId, quantity: 2 }, false],
+    ["a cart_id that is not a UUID", { ...valid, cart_id: "nope" }, false],
+    ["no product_id", { cart_id: cartId, quantity: 2 }, false],
+    ["no quantity", { cart_id: cartId, product_id: productId }, false],
+    ["quantity 0", { ...valid, quantity: 0 }, false],
+    ["an unknown argument", { ...valid, gift_wrap: true }, false],
+    ["the old { params, body } shape", { params: { cart_id: cartId }, body: { product_id: productId, quantity: 2 } }, false],
   ])("%s → valid: %s", (_, input, expected) => {
     const validate = compile2020(registry.capabilities.addCartItem!.inputSchema);
     expect(validate(input), JSON.stringify(validate.errors)).toBe(expected);
   });
 
+  it("maps back onto the path parameter and a flat body", () => {
+    expect(registry.capabilities.addCartItem).toMatchObject({
+      parameters: [{ name: "cart_id", in: "path" }],
+      body: { mode: "flat", fields: ["product_id", "quantity"], required: true },
+    });
+  });
+
   it("compiles every capability inputSchema with Ajv 2020 in strict mode", () => {
     for (const capability of Object.values(registry.capabilities)) {
       expect(() => compile2020(capability.inputSchema, { strict: true }), capability.name).not.toThrow();
+    }
+  });
+});
+
+describe("inputSchema of placeOrder", () => {
+  it("shows Idempotency-Key as a required top-level argument, spelled as in the contract", () => {
+    const placeOrder = registry.capabilities.placeOrder!;
+    expect(Object.keys(placeOrder.inputSchema.properties as object)).toEqual(["Idempotency-Key", "cart_id"]);
+    expect(placeOrder.inputSchema.required).toEqual(["Idempotency-Key", "cart_id"]);
+    expect(placeOrder.parameters).toEqual([{ name: "Idempotency-Key", in: "header" }]);
+  });
+
+  it("is flat for every operation of the contract (no body collides with a parameter)", () => {
+    for (const capability of Object.values(registry.capabilities)) {
+      expect(capability.body.mode, capability.name).not.toBe("wrapped");
     }
   });
 });

@@ -4,8 +4,9 @@ import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabi
 import { fixtureSpec, outDir } from "./support/paths.js";
 
 // Each fixture's schemas, as an agent sees them in a capability's inputSchema
-// ({ params, body }, self-contained JSON Schema 2020-12), must accept what the
-// spec allows and reject what it does not.
+// (flat arguments: parameters and top-level body fields side by side; a body
+// that is not a plain object is the one argument `body`; self-contained JSON
+// Schema 2020-12), must accept what the spec allows and reject what it does not.
 const FIXTURES = ["nullable-30", "null-type-31", "composition", "enums", "recursive", "path-parameters", "content-types", "multi-file"] as const;
 type Fixture = (typeof FIXTURES)[number];
 
@@ -25,15 +26,15 @@ const book = { title: "Dune", author: { name: "Frank Herbert", born: 1920 } };
 type Row = [Fixture, string, string, unknown, boolean];
 
 const ROWS: Row[] = [
-  ["nullable-30", "createMeasurement", "a null note", { body: { value: 1, note: null } }, true],
-  ["nullable-30", "createMeasurement", "a null enum value", { body: { value: 1, note: "n", unit: null } }, true],
-  ["nullable-30", "createMeasurement", "value 0 (exclusiveMinimum: true)", { body: { value: 0, note: null } }, false],
-  ["nullable-30", "createMeasurement", "value 100 (exclusiveMaximum: false)", { body: { value: 100, note: null } }, true],
-  ["nullable-30", "createMeasurement", "no note (nullable is not optional)", { body: { value: 1 } }, false],
-  ["null-type-31", "putNote", "a null body field", { params: { note_id: 1 }, body: { title: "t", body: null } }, true],
-  ["null-type-31", "putNote", "a null rating", { params: { note_id: 1 }, body: { title: "t", body: "b", rating: null } }, true],
-  ["null-type-31", "putNote", "rating 0", { params: { note_id: 1 }, body: { title: "t", body: "b", rating: 0 } }, false],
-  ["null-type-31", "putNote", "note_id 0 (exclusiveMinimum: 0)", { params: { note_id: 0 }, body: { title: "t", body: null } }, false],
+  ["nullable-30", "createMeasurement", "a null note", { value: 1, note: null }, true],
+  ["nullable-30", "createMeasurement", "a null enum value", { value: 1, note: "n", unit: null }, true],
+  ["nullable-30", "createMeasurement", "value 0 (exclusiveMinimum: true)", { value: 0, note: null }, false],
+  ["nullable-30", "createMeasurement", "value 100 (exclusiveMaximum: false)", { value: 100, note: null }, true],
+  ["nullable-30", "createMeasurement", "no note (nullable is not optional)", { value: 1 }, false],
+  ["null-type-31", "putNote", "a null body field", { note_id: 1, title: "t", body: null }, true],
+  ["null-type-31", "putNote", "a null rating", { note_id: 1, title: "t", body: "b", rating: null }, true],
+  ["null-type-31", "putNote", "rating 0", { note_id: 1, title: "t", body: "b", rating: 0 }, false],
+  ["null-type-31", "putNote", "note_id 0 (exclusiveMinimum: 0)", { note_id: 0, title: "t", body: null }, false],
   ["composition", "createPayment", "allOf: base and extension fields", { body: { amount: 100, currency: "EUR", method: card } }, true],
   ["composition", "createPayment", "anyOf: a numeric reference", { body: { amount: 1, currency: "EUR", method: card, reference: 7 } }, true],
   ["composition", "createPayment", "anyOf: a boolean reference", { body: { amount: 1, currency: "EUR", method: card, reference: true } }, false],
@@ -41,24 +42,25 @@ const ROWS: Row[] = [
   ["composition", "createPayment", "oneOf: fields of both methods", { body: { amount: 1, currency: "EUR", method: { ...card, iban: "DE00" } } }, false],
   ["composition", "createPayment", "allOf: an unknown field", { body: { amount: 1, currency: "EUR", method: card, tip: 5 } }, false],
   ["composition", "createPayment", "allOf: a missing base field", { body: { currency: "EUR", method: card } }, false],
-  ["enums", "listShipments", "known enum values", { params: { status: "delivered", priority: 2 } }, true],
-  ["enums", "listShipments", "an unknown status", { params: { status: "lost" } }, false],
-  ["enums", "createShipment", "an enum value with a space", { body: { carrier: "la poste" } }, true],
-  ["enums", "createShipment", "an unknown carrier", { body: { carrier: "fedex" } }, false],
-  ["recursive", "replaceCategoryTree", "a nested tree", { body: tree }, true],
-  ["recursive", "replaceCategoryTree", "a deep child without a name", { body: { name: "r", children: [{ children: [] }] } }, false],
-  ["recursive", "replaceCategoryTree", "an unknown field deep down", { body: { name: "r", children: [{ name: "a", children: [], colour: "red" }] } }, false],
-  ["path-parameters", "getItem", "path-level parameters", { params: { store_id: "s", item_id: 3, verbose: true, "X-Request-Id": "r" } }, true],
-  ["path-parameters", "getItem", "a missing path-level path parameter", { params: { store_id: "s" } }, false],
-  ["path-parameters", "deleteItem", "the overriding parameter's enum", { params: { store_id: "s", item_id: 3, verbose: "yes" } }, true],
-  ["path-parameters", "deleteItem", "the path-level type of an overridden parameter", { params: { store_id: "s", item_id: 3, verbose: true } }, false],
-  ["path-parameters", "deleteItem", "an overridden parameter made required, missing", { params: { store_id: "s", item_id: 3 } }, false],
-  ["content-types", "postMessage", "a message", { body: { text: "hi", priority: 1 } }, true],
-  ["content-types", "postMessage", "an empty text", { body: { text: "" } }, false],
-  ["multi-file", "createBook", "a book with its author from another file", { body: book }, true],
-  ["multi-file", "createBook", "an author without a name", { body: { title: "Dune", author: {} } }, false],
-  ["multi-file", "listBooks", "a limit within bounds (parameter from another file)", { params: { limit: 10 } }, true],
-  ["multi-file", "listBooks", "a limit out of bounds", { params: { limit: 1000 } }, false],
+  ["enums", "listShipments", "known enum values", { status: "delivered", priority: 2 }, true],
+  ["enums", "listShipments", "an unknown status", { status: "lost" }, false],
+  ["enums", "createShipment", "an enum value with a space", { carrier: "la poste" }, true],
+  ["enums", "createShipment", "an unknown carrier", { carrier: "fedex" }, false],
+  ["enums", "createShipment", "an unknown argument", { carrier: "la poste", colour: "red" }, false],
+  ["recursive", "replaceCategoryTree", "a nested tree", tree, true],
+  ["recursive", "replaceCategoryTree", "a deep child without a name", { name: "r", children: [{ children: [] }] }, false],
+  ["recursive", "replaceCategoryTree", "an unknown field deep down", { name: "r", children: [{ name: "a", children: [], colour: "red" }] }, false],
+  ["path-parameters", "getItem", "path-level parameters", { store_id: "s", item_id: 3, verbose: true, "X-Request-Id": "r" }, true],
+  ["path-parameters", "getItem", "a missing path-level path parameter", { store_id: "s" }, false],
+  ["path-parameters", "deleteItem", "the overriding parameter's enum", { store_id: "s", item_id: 3, verbose: "yes" }, true],
+  ["path-parameters", "deleteItem", "the path-level type of an overridden parameter", { store_id: "s", item_id: 3, verbose: true }, false],
+  ["path-parameters", "deleteItem", "an overridden parameter made required, missing", { store_id: "s", item_id: 3 }, false],
+  ["content-types", "postMessage", "a message", { text: "hi", priority: 1 }, true],
+  ["content-types", "postMessage", "an empty text", { text: "" }, false],
+  ["multi-file", "createBook", "a book with its author from another file", book, true],
+  ["multi-file", "createBook", "an author without a name", { title: "Dune", author: {} }, false],
+  ["multi-file", "listBooks", "a limit within bounds (parameter from another file)", { limit: 10 }, true],
+  ["multi-file", "listBooks", "a limit out of bounds", { limit: 1000 }, false],
 ];
 
 describe("capability input schemas of the fixtures", () => {

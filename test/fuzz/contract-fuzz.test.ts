@@ -24,10 +24,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
 type Caller = "storefrontKey" | "adminKey" | "session" | "agent";
 
-interface Arguments {
-  params?: Record<string, unknown>;
-  body?: unknown;
-}
+/** Flat capability arguments: parameters and body fields by name (or the whole body under `body`). */
+type Arguments = Record<string, unknown>;
 
 interface Finding {
   readonly operation: CapabilityName;
@@ -92,7 +90,7 @@ describe("fuzzing every operation from its schema", () => {
 
 /** Sends one generated call; a finding when the answer breaks the rules. */
 async function send(app: TestApp, operation: CapabilityDefinition, caller: Caller, auth: Record<string, string>, args: Arguments): Promise<Finding | undefined> {
-  const params = args && typeof args === "object" && args.params && typeof args.params === "object" ? args.params : {};
+  const params: Arguments = args && typeof args === "object" && !Array.isArray(args) ? args : {};
   let path = operation.path;
   const query = new URLSearchParams();
   const headers: Record<string, string> = { ...auth };
@@ -103,19 +101,20 @@ async function send(app: TestApp, operation: CapabilityDefinition, caller: Calle
     else if (parameter.in === "query") for (const item of [value].flat()) query.append(parameter.name, text(item));
     else headers[parameter.name] = text(value);
   }
-  const hasBody = operation.method !== "GET" && operation.method !== "DELETE" && args && typeof args === "object" && "body" in args;
+  const requestBody = operation.method !== "GET" && operation.method !== "DELETE" ? bodyOf(operation, params) : undefined;
+  const hasBody = requestBody !== undefined;
   if (hasBody) headers["content-type"] = "application/json";
   const url = `${app.baseUrl}${path}${query.size > 0 ? `?${query}` : ""}`;
   let response: Response;
   try {
-    response = await fetch(url, { method: operation.method, headers, body: hasBody ? JSON.stringify(args.body) : undefined });
+    response = await fetch(url, { method: operation.method, headers, body: hasBody ? JSON.stringify(requestBody.value) : undefined });
   } catch (error) {
     // A header value no HTTP client can send (control characters): not a request the server can receive.
     if (error instanceof TypeError && /header|ByteString/i.test(String(error.message) + String((error as { cause?: unknown }).cause))) return undefined;
     throw error;
   }
   const body = await response.text();
-  const request = `${operation.method} ${url} ${hasBody ? JSON.stringify(args.body).slice(0, 300) : ""}`;
+  const request = `${operation.method} ${url} ${hasBody ? String(JSON.stringify(requestBody.value)).slice(0, 300) : ""}`;
   const finding = (why: string): Finding => ({ operation: operation.name, caller, request, status: response.status, body: `${why}: ${body.slice(0, 300)}` });
   if (response.status >= 500) return finding("server error");
   if (response.status < 400) return undefined;
@@ -126,6 +125,20 @@ async function send(app: TestApp, operation: CapabilityDefinition, caller: Calle
     return finding("a field error without a JSON pointer");
   }
   return undefined;
+}
+
+/**
+ * The HTTP body of flat arguments, as the capability's `body` says: a wrapped
+ * body is its argument; a flat one gathers every argument that is not a
+ * parameter, unknown ones too, so `/v1` must refuse those by name.
+ */
+function bodyOf(operation: CapabilityDefinition, args: Arguments): { value: unknown } | undefined {
+  const body = operation.body;
+  if (body.mode === "none") return undefined;
+  if (body.mode === "wrapped") return Object.prototype.hasOwnProperty.call(args, body.argument) ? { value: args[body.argument] } : undefined;
+  const parameterNames = new Set(operation.parameters.map((parameter) => parameter.name));
+  const fields = Object.entries(args).filter(([name]) => !parameterNames.has(name));
+  return fields.length > 0 || body.required ? { value: Object.fromEntries(fields) } : undefined;
 }
 
 /** Percent-encodes a path segment; lone surrogates go out as their (invalid UTF-8) WTF-8 bytes, as a raw client could send them. */

@@ -127,25 +127,25 @@ const CASES: readonly Case[] = [
   {
     name: "placeOrder Idempotency-Key through capability/execute",
     send: async (text) => {
-      const cart = await execute("createCart", { body: { currency: "EUR" } }, "api");
+      const cart = await execute("createCart", { currency: "EUR" }, "api");
       const cartId = (cart.body.data as { id: string }).id;
-      await execute("addCartItem", { params: { cart_id: cartId }, body: { product_id: product.id, quantity: 1 } }, "api");
-      return execute("placeOrder", { params: { "Idempotency-Key": `key${text}` }, body: { cart_id: cartId } }, "issuer");
+      await execute("addCartItem", { cart_id: cartId, product_id: product.id, quantity: 1 }, "api");
+      return execute("placeOrder", { "Idempotency-Key": `key${text}`, cart_id: cartId }, "issuer");
     },
     pointer: "/header/idempotency-key",
   },
   {
     name: "adminCreateProduct name through capability/execute (issuer token)",
-    send: (text) => execute("adminCreateProduct", { params: { "Idempotency-Key": key() }, body: { sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price } }, "issuer"),
+    send: (text) => execute("adminCreateProduct", { "Idempotency-Key": key(), sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price }, "issuer"),
     pointer: "/body/name",
   },
   {
     name: "adminUpdateProduct description through capability/execute (API token)",
-    send: (text) => execute("adminUpdateProduct", { params: { product_id: product.id }, body: { description: `A mug${text}` } }, "api"),
+    send: (text) => execute("adminUpdateProduct", { product_id: product.id, description: `A mug${text}` }, "api"),
     pointer: "/body/description",
     freeText: true,
   },
-  { name: "listProducts q through capability/execute (API token)", send: (text) => execute("listProducts", { params: { q: `mug${text}` } }, "api"), pointer: "/query/q" },
+  { name: "listProducts q through capability/execute (API token)", send: (text) => execute("listProducts", { q: `mug${text}` }, "api"), pointer: "/query/q" },
 ];
 
 const REFUSED = ["\u0000", "\u0001", "\u0008", "\u001b", "\u001f", "\u007f"];
@@ -167,7 +167,7 @@ describe("text fields refuse control characters", () => {
 
   it("the execute refusal is the direct call's: same status and field errors", async () => {
     const direct = await api("GET", `/v1/products?q=${encodeURIComponent("a\u0000")}`);
-    const executed = await execute("listProducts", { params: { q: "a\u0000" } }, "issuer");
+    const executed = await execute("listProducts", { q: "a\u0000" }, "issuer");
     expect(executed.status).toBe(direct.status);
     expect(executed.body.errors).toEqual(direct.body.errors);
   });

@@ -24,7 +24,7 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
       "/api/auth/capability/execute",
       "evil.example",
       { authorization: `Bearer ${await agentJwt(agent, "http://evil.example/api/auth")}` },
-      { capability: "listProducts", arguments: { params: {} } },
+      { capability: "listProducts", arguments: {} },
     );
     expect(onExecute.status).toBe(401);
     // The 401 says which audience is expected (an agent on 127.0.0.1 where the server is configured as localhost gets no other clue).

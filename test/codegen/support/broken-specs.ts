@@ -21,6 +21,8 @@ export const BROKEN_SPECS: readonly BrokenSpec[] = [
   broken("paths-is-a-list.yaml", ["/paths"], ["Paths"]),
   broken("response-without-description.yaml", ["/paths/~1things/get/responses/200"], ["description"]),
   broken("auto-grant-string.yaml", ["/paths/~1things/get/x-agent-auto-grant"], ["x-agent-auto-grant", "boolean"]),
+  broken("parameter-name-clash.yaml", ["/paths/~1things~1{id}/get/parameters"], ["id", "share a name"]),
+  broken("body-argument-names.yaml", ["/paths/~1things/post/parameters"], ["body", "_body"]),
   // Either the field that is missing or the one that is there names the problem well.
   broken("problem-codes-without-router-codes.yaml", ["/components/schemas/ProblemCode/enum"], ["ProblemCode", "missing", "malformed_body"]),
   broken("problem-codes-not-snake-case.yaml", ["/components/schemas/ProblemCode/enum"], ["snake_case", "Thing-Not-Found"]),
