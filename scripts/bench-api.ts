@@ -195,11 +195,13 @@ async function compareProtocolExecute(api: string, productId: string): Promise<v
     requests: withAgentJwt(executeSigner, {
       method: "POST",
       path: "/api/auth/capability/execute",
-      body: JSON.stringify({ capability: "getProduct", arguments: { params: { product_id: productId } } }),
+      body: JSON.stringify({ capability: "getProduct", arguments: { product_id: productId } }),
     }),
   };
   const direct: Options = { url: api, requests: withAgentJwt(directSigner, { method: "GET", path: `/v1/products/${productId}` }) };
   const row = await compare("protocol-client execute getProduct (aud = execute URL) vs direct /v1 getProduct (aud = /v1)", execute, direct);
+  // Timing refusals would flatter either side: a failed call is a wrong call, not a fast one.
+  if (row.result.failures + row.reference.failures > 0) throw new Error(`protocol execute bench: ${row.result.failures} failed execute calls, ${row.reference.failures} failed direct calls`);
   printTable("Protocol-client execute vs direct /v1 (target: execute p50 ≤ 1.5× direct p50)", "direct", [row]);
   console.log(`p50 ratio execute / direct: ${(row.result.p50 / row.reference.p50).toFixed(2)}×, p99 ratio: ${(row.result.p99 / row.reference.p99).toFixed(2)}×`);
 }
