@@ -904,6 +904,11 @@ export interface components {
              *     `title` when the problem has no detail.
              */
             message: string;
+            /**
+             * @description `budget_exceeded` only: what the agent's budget still allows in
+             *     its window (or in total), in the budget's currency.
+             */
+            remaining?: components["schemas"]["Money"];
         };
         /** @description One invalid field of the request. */
         ProblemFieldError: {
@@ -972,6 +977,11 @@ export interface components {
          *       capability named by the operationId (or its approval is pending).
          *     - `constraint_violated`: the agent's grants allow this operation only
          *       within limits these arguments break.
+         *     - `order_total_limit_exceeded`, `line_quantity_limit_exceeded`,
+         *       `budget_exceeded`: limits the merchant set for this agent (largest
+         *       order total, largest quantity per cart line, a budget per rolling
+         *       window or in total) refuse this call. `budget_exceeded` carries
+         *       `remaining`: what the budget still allows.
          *     - `no_active_organization`: the session has no active store.
          *     - `agent_without_user`, `no_membership`, `organization_membership_ended`,
          *       `organization_required`: the agent acts for no store member, for a

@@ -650,7 +650,7 @@ validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Problem = validate8;
 const schema11 = {"$ref":"components#/$defs/Problem"};
-const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"The Agent Auth protocol's machine-readable error: always equal to `code`.\n"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
+const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"Stable machine-readable code (snake_case), such as\n`validation_failed` or `insufficient_inventory`. Branch on this.\n"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","description":"The Agent Auth protocol's machine-readable error: always equal to `code`.\n"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"},"remaining":{"description":"`budget_exceeded` only: what the agent's budget still allows in\nits window (or in total), in the budget's currency.\n","$ref":"#/$defs/Money"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
 const schema13 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
 const formats6 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 const pattern2 = new RegExp("^[a-z][a-z0-9_]*$", "u");
@@ -1066,9 +1066,20 @@ errors++;
 }
 var valid0 = _errs27 === errors;
 }
+if(data.remaining !== undefined){
+let data13 = data.remaining;
 const _errs29 = errors;
+if(!(validate4(data13, {instancePath:instancePath+"/remaining",parentData:data,parentDataProperty:"remaining",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs29 === errors;
+}
+const _errs30 = errors;
 for(const key1 in data){
-if(((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")){
+if((((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")) && (key1 !== "remaining")){
 const err29 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err29];
@@ -1117,13 +1128,13 @@ return errors === 0;
 }
 validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Product = validate11;
+export const Product = validate12;
 const schema14 = {"$ref":"components#/$defs/Product"};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate12.evaluated;
+const evaluated0 = validate13.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1482,43 +1493,43 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
-validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate11.evaluated;
+const evaluated0 = validate12.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
-validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Cart = validate15;
+export const Cart = validate16;
 const schema21 = {"$ref":"components#/$defs/Cart"};
 const schema22 = {"type":"object","description":"A shopping cart in one currency.","required":["id","currency","status","items","subtotal","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"currency":{"$ref":"#/$defs/Currency"},"status":{"$ref":"#/$defs/CartStatus"},"items":{"type":"array","description":"The cart lines, in the order they were added.","items":{"$ref":"#/$defs/CartItem"}},"subtotal":{"description":"Sum of the line totals, in the cart's currency.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","currency":"EUR","status":"open","items":[{"id":"6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f","product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"created_at":"2025-03-14T10:02:11Z","updated_at":"2025-03-14T10:04:37Z"}],"unevaluatedProperties":false};
 const schema25 = {"type":"string","enum":["open","ordered"],"description":"`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"};
 const schema26 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate17.evaluated;
+const evaluated0 = validate18.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1791,16 +1802,16 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate17.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1980,8 +1991,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs12 = errors;
-if(!(validate17(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate18(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 else {
@@ -2103,44 +2114,44 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate15.evaluated;
+const evaluated0 = validate16.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate17(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
-validate15.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const OrderList = validate23;
+export const OrderList = validate24;
 const schema32 = {"$ref":"components#/$defs/OrderList"};
 const schema33 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
 const schema34 = {"type":"object","description":"An order placed from a cart, with a price snapshot of every line.","required":["id","cart_id","status","currency","items","subtotal","total","refunded_amount","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"cart_id":{"$ref":"#/$defs/Id"},"status":{"$ref":"#/$defs/OrderStatus"},"currency":{"$ref":"#/$defs/Currency"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"subtotal":{"description":"Sum of the line totals.","$ref":"#/$defs/Money"},"total":{"description":"What the customer paid. Equals the subtotal until taxes or shipping exist.","$ref":"#/$defs/Money"},"refunded_amount":{"description":"Sum of all refunds so far; never more than `total`.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","cart_id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","status":"partially_refunded","currency":"EUR","items":[{"product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"total":{"amount":3000,"currency":"EUR"},"refunded_amount":{"amount":1500,"currency":"EUR"},"created_at":"2025-03-14T10:05:00Z","updated_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 const schema37 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
 const schema39 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2371,16 +2382,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2622,8 +2633,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs15 = errors;
-if(!(validate26(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 else {
@@ -2767,16 +2778,16 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2815,8 +2826,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate25(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate26(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 else {
@@ -2879,40 +2890,40 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate23.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Order = validate35;
+export const Order = validate36;
 const schema44 = {"$ref":"components#/$defs/Order"};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3154,8 +3165,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs15 = errors;
-if(!(validate26(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 else {
@@ -3299,41 +3310,41 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Refund = validate42;
+export const Refund = validate43;
 const schema52 = {"$ref":"components#/$defs/Refund"};
 const schema53 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null."},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3539,32 +3550,32 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** Validators of the declared JSON response bodies, by operationId, status key and media type. */
 export const responseValidators = {

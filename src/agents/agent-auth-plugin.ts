@@ -7,6 +7,7 @@ import { batchRefusalStatuses } from "./batch-refusals.js";
 import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
+import { grantTtlFromLimits } from "./limits/grant-expiry.js";
 import { pinnedOrganization } from "./store-of-agent.js";
 
 export interface AgentAuthSettings {
@@ -47,6 +48,8 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     trustProxy: settings.trustProxy,
     onEvent: settings.onEvent,
     onExecute: pluginExecuteHandler(db, settings.runner),
+    // A merchant's grant expiry (agent limits) also ends grants activated after it was set.
+    resolveGrantTTL: grantTtlFromLimits(db),
     // proofOfPresence stays off: it would ask for a passkey on nearly every approval; see webauthn-approval-gate.ts.
   });
   // Batch items refused by onExecute get their whole refusal back (status, code, message): see batch-refusals.ts.

@@ -38,3 +38,25 @@ export function lineTotals(lines: readonly { unit: number; quantity: number }[])
   }
   return { totals: totals.map(Number), sum: Number(sum) };
 }
+
+/**
+ * Minor units as people read them, with the code after the number:
+ * `formatMoney(5000, "EUR")` → `"50.00 EUR"`, `formatMoney(500, "JPY")` → `"500 JPY"`.
+ * The currency's minor unit comes from Intl (ISO 4217); an unknown code is shown with 2 decimals.
+ */
+export function formatMoney(amount: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const sign = amount < 0 ? "-" : "";
+  const units = BigInt(Math.abs(Math.trunc(amount)));
+  if (digits === 0) return `${sign}${units} ${currency}`;
+  const scale = 10n ** BigInt(digits);
+  return `${sign}${units / scale}.${(units % scale).toString().padStart(digits, "0")} ${currency}`;
+}
+
+function minorUnitDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
