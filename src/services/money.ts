@@ -53,7 +53,28 @@ export function formatMoney(amount: number, currency: string): string {
   return `${sign}${units / scale}.${(units % scale).toString().padStart(digits, "0")} ${currency}`;
 }
 
-function minorUnitDigits(currency: string): number {
+/**
+ * A decimal amount as typed by a person (`"50"`, `"50.00"`) → minor units of
+ * `currency`, exactly (no floating point); null when it is not a plain
+ * non-negative decimal with at most the currency's minor digits, or too large.
+ */
+export function parseMoney(text: string, currency: string): number | null {
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) return null;
+  const digits = minorUnitDigits(currency);
+  const fraction = match[2] ?? "";
+  if (fraction.length > digits) return null;
+  const units = BigInt(match[1]!) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, "0") || "0");
+  return units <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(units) : null;
+}
+
+/** `formatMoney` without the code: the value a form field is filled with. */
+export function moneyInputValue(amount: number, currency: string): string {
+  return formatMoney(amount, currency).split(" ")[0]!;
+}
+
+/** The currency's minor unit digits (ISO 4217, through Intl); 2 for an unknown code. */
+export function minorUnitDigits(currency: string): number {
   try {
     return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
