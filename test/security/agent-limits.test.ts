@@ -5,15 +5,15 @@
  * loosening them. Each refusal leaves the limits exactly as they were.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AgentConnection } from "../../../generated/sdk/index.js";
-import { tenantOf } from "../../../src/db/tenant.js";
-import { TenantScope } from "../../../src/db/tenant-scope.js";
-import { readAgentLimits } from "../../../src/services/agent-limits/agent-limits.js";
-import { signInCookie } from "../../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../../support/test-app.js";
-import { connectTestAgent, decide } from "../agent-test-kit.js";
-import { adminKey, approvedShopper, setLimits, stockedProduct } from "./limits-kit.js";
-import { formSession, postForm } from "./page-forms.js";
+import type { AgentConnection } from "../../generated/sdk/index.js";
+import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
+import { readAgentLimits } from "../../src/services/agent-limits/agent-limits.js";
+import { signInCookie } from "../support/merchant.js";
+import { BUSY_MERCHANT, createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { connectTestAgent, decide } from "../agents/agent-test-kit.js";
+import { adminKey, approvedShopper, setLimits, stockedProduct } from "../agents/limits/limits-kit.js";
+import { formSession, postForm } from "../agents/limits/page-forms.js";
 
 let app: TestApp;
 let owner: StoreOwner;
