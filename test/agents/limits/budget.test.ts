@@ -45,8 +45,9 @@ describe("a budget per rolling window", () => {
   it("20 parallel orders against a budget for 7: exactly 7 are placed, 13 refused with what remains", async () => {
     // 7 orders of 12.00 EUR fit in 90.00 EUR; 6.00 EUR remain.
     await setLimits(app, owner, agent.session.agentId, { currency: "EUR", budgetAmount: 9000, budgetWindowSeconds: 86_400 });
+    // A product per cart: orders sharing a product would queue on its stock row and hide a missing budget lock.
     const carts = [];
-    for (let index = 0; index < 20; index += 1) carts.push(await agentCart(agent, product.id, 1));
+    for (let index = 0; index < 20; index += 1) carts.push(await agentCart(agent, (await stockedProduct(app, admin, PRICE)).id, 1));
     const answers = await Promise.all(carts.map((cart) => placeByAgent(agent, cart)));
 
     const placed = answers.filter((answer) => answer.response.status === 201);
