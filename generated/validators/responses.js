@@ -650,8 +650,8 @@ validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Problem = validate8;
 const schema11 = {"$ref":"components#/$defs/Problem"};
-const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"$ref":"#/$defs/ProblemCode"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"$ref":"#/$defs/ProblemCode"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
-const schema13 = {"type":"string","description":"Stable machine-readable problem code (snake_case). Branch on this. The\nset is closed: every problem this API writes, on `/v1`, on the agent\nroutes (`/api/auth/agent/*`, `/capability/*`, `/host/*`, refusals of\nBetter Auth and the Agent Auth plugin included) and in batch items,\ncarries one of these. The generator turns it into the `ProblemCode`\nunion shared by the server and the SDK.\n","enum":["validation_failed","malformed_body","body_too_large","unsupported_media_type","method_not_allowed","bad_request","invalid_json","invalid_characters","not_found","internal_error","database_unavailable","shutting_down","not_ready","api_unreachable","product_not_found","cart_not_found","cart_item_not_found","order_not_found","cart_not_open","cart_empty","currency_mismatch","insufficient_inventory","inventory_limit_exceeded","quantity_limit_exceeded","product_unavailable","product_archived","sku_taken","order_not_refundable","order_not_cancellable","refund_exceeds_remaining","idempotency_request_in_progress","idempotency_key_reused","unauthenticated","invalid_api_key","unauthorized","forbidden","insufficient_scope","no_membership","no_active_organization","organization_required","organization_membership_ended","proxy_key_required","proxy_key_wrong_store","unknown_capability","unknown_operation","invalid_jwt","invalid_public_key","jti_replay","request_binding_mismatch","request_binding_unsupported","authentication_required","agent_not_found","agent_not_active","agent_without_user","agent_expired","agent_pending","agent_revoked","agent_rejected","agent_claimed","agent_not_expired","absolute_lifetime_exceeded","host_revoked","host_pending","host_expired","host_not_found","capability_not_granted","capability_not_found","capability_blocked","capability_denied","constraint_violated","unknown_constraint_operator","grant_revoked","invalid_request","validation_error","rate_limited","slow_down","unsupported_mode","unsupported_algorithm","invalid_capabilities","unknown_capabilities","agent_exists","already_granted","limit_exceeded","agent_limit_reached","autonomous_owner_required","host_already_linked","host_not_pending_enrollment","dynamic_host_registration_disabled","enrollment_token_invalid","enrollment_token_expired","capability_request_not_found","capability_request_already_resolved","capability_request_owner_mismatch","ciba_not_found","ciba_expired","ciba_already_resolved","execute_not_configured","batch_unsupported_result_type","approval_expired","invalid_user_code","grant_not_allowed","default_capability_not_allowed","ciba_user_not_linked","webauthn_approval_only","fresh_session_required","webauthn_not_enrolled","webauthn_required","webauthn_verification_failed","admin_approval_requires_admin","agent_not_of_host","approval_mismatch","approval_not_found","approval_not_pending","capability_not_requested","host_not_yours","jwt_replay","not_a_member","not_the_addressee","store_pin_fixed","user_code_attempts_exceeded"]};
+const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"$ref":"#/$defs/ProblemCode"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"$ref":"#/$defs/ProblemCode"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"},"remaining":{"description":"`budget_exceeded` only: what the agent's budget still allows in\nits window (or in total), in the budget's currency.\n","$ref":"#/$defs/Money"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
+const schema13 = {"type":"string","description":"Stable machine-readable problem code (snake_case). Branch on this. The\nset is closed: every problem this API writes, on `/v1`, on the agent\nroutes (`/api/auth/agent/*`, `/capability/*`, `/host/*`, refusals of\nBetter Auth and the Agent Auth plugin included) and in batch items,\ncarries one of these. The generator turns it into the `ProblemCode`\nunion shared by the server and the SDK.\n","enum":["validation_failed","malformed_body","body_too_large","unsupported_media_type","method_not_allowed","bad_request","invalid_json","invalid_characters","not_found","internal_error","database_unavailable","shutting_down","not_ready","api_unreachable","product_not_found","cart_not_found","cart_item_not_found","order_not_found","cart_not_open","cart_empty","currency_mismatch","insufficient_inventory","inventory_limit_exceeded","quantity_limit_exceeded","product_unavailable","product_archived","sku_taken","order_not_refundable","order_not_cancellable","refund_exceeds_remaining","idempotency_request_in_progress","idempotency_key_reused","unauthenticated","invalid_api_key","unauthorized","forbidden","insufficient_scope","no_membership","no_active_organization","organization_required","organization_membership_ended","proxy_key_required","proxy_key_wrong_store","unknown_capability","unknown_operation","invalid_jwt","invalid_public_key","jti_replay","request_binding_mismatch","request_binding_unsupported","authentication_required","agent_not_found","agent_not_active","agent_without_user","agent_expired","agent_pending","agent_revoked","agent_rejected","agent_claimed","agent_not_expired","absolute_lifetime_exceeded","host_revoked","host_pending","host_expired","host_not_found","capability_not_granted","capability_not_found","capability_blocked","capability_denied","constraint_violated","unknown_constraint_operator","grant_revoked","order_total_limit_exceeded","line_quantity_limit_exceeded","budget_exceeded","invalid_request","validation_error","rate_limited","slow_down","unsupported_mode","unsupported_algorithm","invalid_capabilities","unknown_capabilities","agent_exists","already_granted","limit_exceeded","agent_limit_reached","autonomous_owner_required","host_already_linked","host_not_pending_enrollment","dynamic_host_registration_disabled","enrollment_token_invalid","enrollment_token_expired","capability_request_not_found","capability_request_already_resolved","capability_request_owner_mismatch","ciba_not_found","ciba_expired","ciba_already_resolved","execute_not_configured","batch_unsupported_result_type","approval_expired","invalid_user_code","grant_not_allowed","default_capability_not_allowed","ciba_user_not_linked","webauthn_approval_only","fresh_session_required","webauthn_not_enrolled","webauthn_required","webauthn_verification_failed","admin_approval_requires_admin","agent_not_of_host","approval_mismatch","approval_not_found","approval_not_pending","capability_not_requested","host_not_yours","jwt_replay","not_a_member","not_the_addressee","store_pin_fixed","user_code_attempts_exceeded"]};
 const schema14 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
 const formats6 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -874,7 +874,7 @@ errors++;
 }
 const _errs13 = errors;
 const vSchema0 = schema13.enum;
-if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data5 === "validation_failed") || (data5 === "malformed_body")) || (data5 === "body_too_large")) || (data5 === "unsupported_media_type")) || (data5 === "method_not_allowed")) || (data5 === "bad_request")) || (data5 === "invalid_json")) || (data5 === "invalid_characters")) || (data5 === "not_found")) || (data5 === "internal_error")) || (data5 === "database_unavailable")) || (data5 === "shutting_down")) || (data5 === "not_ready")) || (data5 === "api_unreachable")) || (data5 === "product_not_found")) || (data5 === "cart_not_found")) || (data5 === "cart_item_not_found")) || (data5 === "order_not_found")) || (data5 === "cart_not_open")) || (data5 === "cart_empty")) || (data5 === "currency_mismatch")) || (data5 === "insufficient_inventory")) || (data5 === "inventory_limit_exceeded")) || (data5 === "quantity_limit_exceeded")) || (data5 === "product_unavailable")) || (data5 === "product_archived")) || (data5 === "sku_taken")) || (data5 === "order_not_refundable")) || (data5 === "order_not_cancellable")) || (data5 === "refund_exceeds_remaining")) || (data5 === "idempotency_request_in_progress")) || (data5 === "idempotency_key_reused")) || (data5 === "unauthenticated")) || (data5 === "invalid_api_key")) || (data5 === "unauthorized")) || (data5 === "forbidden")) || (data5 === "insufficient_scope")) || (data5 === "no_membership")) || (data5 === "no_active_organization")) || (data5 === "organization_required")) || (data5 === "organization_membership_ended")) || (data5 === "proxy_key_required")) || (data5 === "proxy_key_wrong_store")) || (data5 === "unknown_capability")) || (data5 === "unknown_operation")) || (data5 === "invalid_jwt")) || (data5 === "invalid_public_key")) || (data5 === "jti_replay")) || (data5 === "request_binding_mismatch")) || (data5 === "request_binding_unsupported")) || (data5 === "authentication_required")) || (data5 === "agent_not_found")) || (data5 === "agent_not_active")) || (data5 === "agent_without_user")) || (data5 === "agent_expired")) || (data5 === "agent_pending")) || (data5 === "agent_revoked")) || (data5 === "agent_rejected")) || (data5 === "agent_claimed")) || (data5 === "agent_not_expired")) || (data5 === "absolute_lifetime_exceeded")) || (data5 === "host_revoked")) || (data5 === "host_pending")) || (data5 === "host_expired")) || (data5 === "host_not_found")) || (data5 === "capability_not_granted")) || (data5 === "capability_not_found")) || (data5 === "capability_blocked")) || (data5 === "capability_denied")) || (data5 === "constraint_violated")) || (data5 === "unknown_constraint_operator")) || (data5 === "grant_revoked")) || (data5 === "invalid_request")) || (data5 === "validation_error")) || (data5 === "rate_limited")) || (data5 === "slow_down")) || (data5 === "unsupported_mode")) || (data5 === "unsupported_algorithm")) || (data5 === "invalid_capabilities")) || (data5 === "unknown_capabilities")) || (data5 === "agent_exists")) || (data5 === "already_granted")) || (data5 === "limit_exceeded")) || (data5 === "agent_limit_reached")) || (data5 === "autonomous_owner_required")) || (data5 === "host_already_linked")) || (data5 === "host_not_pending_enrollment")) || (data5 === "dynamic_host_registration_disabled")) || (data5 === "enrollment_token_invalid")) || (data5 === "enrollment_token_expired")) || (data5 === "capability_request_not_found")) || (data5 === "capability_request_already_resolved")) || (data5 === "capability_request_owner_mismatch")) || (data5 === "ciba_not_found")) || (data5 === "ciba_expired")) || (data5 === "ciba_already_resolved")) || (data5 === "execute_not_configured")) || (data5 === "batch_unsupported_result_type")) || (data5 === "approval_expired")) || (data5 === "invalid_user_code")) || (data5 === "grant_not_allowed")) || (data5 === "default_capability_not_allowed")) || (data5 === "ciba_user_not_linked")) || (data5 === "webauthn_approval_only")) || (data5 === "fresh_session_required")) || (data5 === "webauthn_not_enrolled")) || (data5 === "webauthn_required")) || (data5 === "webauthn_verification_failed")) || (data5 === "admin_approval_requires_admin")) || (data5 === "agent_not_of_host")) || (data5 === "approval_mismatch")) || (data5 === "approval_not_found")) || (data5 === "approval_not_pending")) || (data5 === "capability_not_requested")) || (data5 === "host_not_yours")) || (data5 === "jwt_replay")) || (data5 === "not_a_member")) || (data5 === "not_the_addressee")) || (data5 === "store_pin_fixed")) || (data5 === "user_code_attempts_exceeded"))){
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data5 === "validation_failed") || (data5 === "malformed_body")) || (data5 === "body_too_large")) || (data5 === "unsupported_media_type")) || (data5 === "method_not_allowed")) || (data5 === "bad_request")) || (data5 === "invalid_json")) || (data5 === "invalid_characters")) || (data5 === "not_found")) || (data5 === "internal_error")) || (data5 === "database_unavailable")) || (data5 === "shutting_down")) || (data5 === "not_ready")) || (data5 === "api_unreachable")) || (data5 === "product_not_found")) || (data5 === "cart_not_found")) || (data5 === "cart_item_not_found")) || (data5 === "order_not_found")) || (data5 === "cart_not_open")) || (data5 === "cart_empty")) || (data5 === "currency_mismatch")) || (data5 === "insufficient_inventory")) || (data5 === "inventory_limit_exceeded")) || (data5 === "quantity_limit_exceeded")) || (data5 === "product_unavailable")) || (data5 === "product_archived")) || (data5 === "sku_taken")) || (data5 === "order_not_refundable")) || (data5 === "order_not_cancellable")) || (data5 === "refund_exceeds_remaining")) || (data5 === "idempotency_request_in_progress")) || (data5 === "idempotency_key_reused")) || (data5 === "unauthenticated")) || (data5 === "invalid_api_key")) || (data5 === "unauthorized")) || (data5 === "forbidden")) || (data5 === "insufficient_scope")) || (data5 === "no_membership")) || (data5 === "no_active_organization")) || (data5 === "organization_required")) || (data5 === "organization_membership_ended")) || (data5 === "proxy_key_required")) || (data5 === "proxy_key_wrong_store")) || (data5 === "unknown_capability")) || (data5 === "unknown_operation")) || (data5 === "invalid_jwt")) || (data5 === "invalid_public_key")) || (data5 === "jti_replay")) || (data5 === "request_binding_mismatch")) || (data5 === "request_binding_unsupported")) || (data5 === "authentication_required")) || (data5 === "agent_not_found")) || (data5 === "agent_not_active")) || (data5 === "agent_without_user")) || (data5 === "agent_expired")) || (data5 === "agent_pending")) || (data5 === "agent_revoked")) || (data5 === "agent_rejected")) || (data5 === "agent_claimed")) || (data5 === "agent_not_expired")) || (data5 === "absolute_lifetime_exceeded")) || (data5 === "host_revoked")) || (data5 === "host_pending")) || (data5 === "host_expired")) || (data5 === "host_not_found")) || (data5 === "capability_not_granted")) || (data5 === "capability_not_found")) || (data5 === "capability_blocked")) || (data5 === "capability_denied")) || (data5 === "constraint_violated")) || (data5 === "unknown_constraint_operator")) || (data5 === "grant_revoked")) || (data5 === "order_total_limit_exceeded")) || (data5 === "line_quantity_limit_exceeded")) || (data5 === "budget_exceeded")) || (data5 === "invalid_request")) || (data5 === "validation_error")) || (data5 === "rate_limited")) || (data5 === "slow_down")) || (data5 === "unsupported_mode")) || (data5 === "unsupported_algorithm")) || (data5 === "invalid_capabilities")) || (data5 === "unknown_capabilities")) || (data5 === "agent_exists")) || (data5 === "already_granted")) || (data5 === "limit_exceeded")) || (data5 === "agent_limit_reached")) || (data5 === "autonomous_owner_required")) || (data5 === "host_already_linked")) || (data5 === "host_not_pending_enrollment")) || (data5 === "dynamic_host_registration_disabled")) || (data5 === "enrollment_token_invalid")) || (data5 === "enrollment_token_expired")) || (data5 === "capability_request_not_found")) || (data5 === "capability_request_already_resolved")) || (data5 === "capability_request_owner_mismatch")) || (data5 === "ciba_not_found")) || (data5 === "ciba_expired")) || (data5 === "ciba_already_resolved")) || (data5 === "execute_not_configured")) || (data5 === "batch_unsupported_result_type")) || (data5 === "approval_expired")) || (data5 === "invalid_user_code")) || (data5 === "grant_not_allowed")) || (data5 === "default_capability_not_allowed")) || (data5 === "ciba_user_not_linked")) || (data5 === "webauthn_approval_only")) || (data5 === "fresh_session_required")) || (data5 === "webauthn_not_enrolled")) || (data5 === "webauthn_required")) || (data5 === "webauthn_verification_failed")) || (data5 === "admin_approval_requires_admin")) || (data5 === "agent_not_of_host")) || (data5 === "approval_mismatch")) || (data5 === "approval_not_found")) || (data5 === "approval_not_pending")) || (data5 === "capability_not_requested")) || (data5 === "host_not_yours")) || (data5 === "jwt_replay")) || (data5 === "not_a_member")) || (data5 === "not_the_addressee")) || (data5 === "store_pin_fixed")) || (data5 === "user_code_attempts_exceeded"))){
 const err16 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/ProblemCode/enum",keyword:"enum",params:{allowedValues: schema13.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
@@ -1027,7 +1027,7 @@ errors++;
 }
 const _errs28 = errors;
 const vSchema1 = schema13.enum;
-if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data11 === "validation_failed") || (data11 === "malformed_body")) || (data11 === "body_too_large")) || (data11 === "unsupported_media_type")) || (data11 === "method_not_allowed")) || (data11 === "bad_request")) || (data11 === "invalid_json")) || (data11 === "invalid_characters")) || (data11 === "not_found")) || (data11 === "internal_error")) || (data11 === "database_unavailable")) || (data11 === "shutting_down")) || (data11 === "not_ready")) || (data11 === "api_unreachable")) || (data11 === "product_not_found")) || (data11 === "cart_not_found")) || (data11 === "cart_item_not_found")) || (data11 === "order_not_found")) || (data11 === "cart_not_open")) || (data11 === "cart_empty")) || (data11 === "currency_mismatch")) || (data11 === "insufficient_inventory")) || (data11 === "inventory_limit_exceeded")) || (data11 === "quantity_limit_exceeded")) || (data11 === "product_unavailable")) || (data11 === "product_archived")) || (data11 === "sku_taken")) || (data11 === "order_not_refundable")) || (data11 === "order_not_cancellable")) || (data11 === "refund_exceeds_remaining")) || (data11 === "idempotency_request_in_progress")) || (data11 === "idempotency_key_reused")) || (data11 === "unauthenticated")) || (data11 === "invalid_api_key")) || (data11 === "unauthorized")) || (data11 === "forbidden")) || (data11 === "insufficient_scope")) || (data11 === "no_membership")) || (data11 === "no_active_organization")) || (data11 === "organization_required")) || (data11 === "organization_membership_ended")) || (data11 === "proxy_key_required")) || (data11 === "proxy_key_wrong_store")) || (data11 === "unknown_capability")) || (data11 === "unknown_operation")) || (data11 === "invalid_jwt")) || (data11 === "invalid_public_key")) || (data11 === "jti_replay")) || (data11 === "request_binding_mismatch")) || (data11 === "request_binding_unsupported")) || (data11 === "authentication_required")) || (data11 === "agent_not_found")) || (data11 === "agent_not_active")) || (data11 === "agent_without_user")) || (data11 === "agent_expired")) || (data11 === "agent_pending")) || (data11 === "agent_revoked")) || (data11 === "agent_rejected")) || (data11 === "agent_claimed")) || (data11 === "agent_not_expired")) || (data11 === "absolute_lifetime_exceeded")) || (data11 === "host_revoked")) || (data11 === "host_pending")) || (data11 === "host_expired")) || (data11 === "host_not_found")) || (data11 === "capability_not_granted")) || (data11 === "capability_not_found")) || (data11 === "capability_blocked")) || (data11 === "capability_denied")) || (data11 === "constraint_violated")) || (data11 === "unknown_constraint_operator")) || (data11 === "grant_revoked")) || (data11 === "invalid_request")) || (data11 === "validation_error")) || (data11 === "rate_limited")) || (data11 === "slow_down")) || (data11 === "unsupported_mode")) || (data11 === "unsupported_algorithm")) || (data11 === "invalid_capabilities")) || (data11 === "unknown_capabilities")) || (data11 === "agent_exists")) || (data11 === "already_granted")) || (data11 === "limit_exceeded")) || (data11 === "agent_limit_reached")) || (data11 === "autonomous_owner_required")) || (data11 === "host_already_linked")) || (data11 === "host_not_pending_enrollment")) || (data11 === "dynamic_host_registration_disabled")) || (data11 === "enrollment_token_invalid")) || (data11 === "enrollment_token_expired")) || (data11 === "capability_request_not_found")) || (data11 === "capability_request_already_resolved")) || (data11 === "capability_request_owner_mismatch")) || (data11 === "ciba_not_found")) || (data11 === "ciba_expired")) || (data11 === "ciba_already_resolved")) || (data11 === "execute_not_configured")) || (data11 === "batch_unsupported_result_type")) || (data11 === "approval_expired")) || (data11 === "invalid_user_code")) || (data11 === "grant_not_allowed")) || (data11 === "default_capability_not_allowed")) || (data11 === "ciba_user_not_linked")) || (data11 === "webauthn_approval_only")) || (data11 === "fresh_session_required")) || (data11 === "webauthn_not_enrolled")) || (data11 === "webauthn_required")) || (data11 === "webauthn_verification_failed")) || (data11 === "admin_approval_requires_admin")) || (data11 === "agent_not_of_host")) || (data11 === "approval_mismatch")) || (data11 === "approval_not_found")) || (data11 === "approval_not_pending")) || (data11 === "capability_not_requested")) || (data11 === "host_not_yours")) || (data11 === "jwt_replay")) || (data11 === "not_a_member")) || (data11 === "not_the_addressee")) || (data11 === "store_pin_fixed")) || (data11 === "user_code_attempts_exceeded"))){
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data11 === "validation_failed") || (data11 === "malformed_body")) || (data11 === "body_too_large")) || (data11 === "unsupported_media_type")) || (data11 === "method_not_allowed")) || (data11 === "bad_request")) || (data11 === "invalid_json")) || (data11 === "invalid_characters")) || (data11 === "not_found")) || (data11 === "internal_error")) || (data11 === "database_unavailable")) || (data11 === "shutting_down")) || (data11 === "not_ready")) || (data11 === "api_unreachable")) || (data11 === "product_not_found")) || (data11 === "cart_not_found")) || (data11 === "cart_item_not_found")) || (data11 === "order_not_found")) || (data11 === "cart_not_open")) || (data11 === "cart_empty")) || (data11 === "currency_mismatch")) || (data11 === "insufficient_inventory")) || (data11 === "inventory_limit_exceeded")) || (data11 === "quantity_limit_exceeded")) || (data11 === "product_unavailable")) || (data11 === "product_archived")) || (data11 === "sku_taken")) || (data11 === "order_not_refundable")) || (data11 === "order_not_cancellable")) || (data11 === "refund_exceeds_remaining")) || (data11 === "idempotency_request_in_progress")) || (data11 === "idempotency_key_reused")) || (data11 === "unauthenticated")) || (data11 === "invalid_api_key")) || (data11 === "unauthorized")) || (data11 === "forbidden")) || (data11 === "insufficient_scope")) || (data11 === "no_membership")) || (data11 === "no_active_organization")) || (data11 === "organization_required")) || (data11 === "organization_membership_ended")) || (data11 === "proxy_key_required")) || (data11 === "proxy_key_wrong_store")) || (data11 === "unknown_capability")) || (data11 === "unknown_operation")) || (data11 === "invalid_jwt")) || (data11 === "invalid_public_key")) || (data11 === "jti_replay")) || (data11 === "request_binding_mismatch")) || (data11 === "request_binding_unsupported")) || (data11 === "authentication_required")) || (data11 === "agent_not_found")) || (data11 === "agent_not_active")) || (data11 === "agent_without_user")) || (data11 === "agent_expired")) || (data11 === "agent_pending")) || (data11 === "agent_revoked")) || (data11 === "agent_rejected")) || (data11 === "agent_claimed")) || (data11 === "agent_not_expired")) || (data11 === "absolute_lifetime_exceeded")) || (data11 === "host_revoked")) || (data11 === "host_pending")) || (data11 === "host_expired")) || (data11 === "host_not_found")) || (data11 === "capability_not_granted")) || (data11 === "capability_not_found")) || (data11 === "capability_blocked")) || (data11 === "capability_denied")) || (data11 === "constraint_violated")) || (data11 === "unknown_constraint_operator")) || (data11 === "grant_revoked")) || (data11 === "order_total_limit_exceeded")) || (data11 === "line_quantity_limit_exceeded")) || (data11 === "budget_exceeded")) || (data11 === "invalid_request")) || (data11 === "validation_error")) || (data11 === "rate_limited")) || (data11 === "slow_down")) || (data11 === "unsupported_mode")) || (data11 === "unsupported_algorithm")) || (data11 === "invalid_capabilities")) || (data11 === "unknown_capabilities")) || (data11 === "agent_exists")) || (data11 === "already_granted")) || (data11 === "limit_exceeded")) || (data11 === "agent_limit_reached")) || (data11 === "autonomous_owner_required")) || (data11 === "host_already_linked")) || (data11 === "host_not_pending_enrollment")) || (data11 === "dynamic_host_registration_disabled")) || (data11 === "enrollment_token_invalid")) || (data11 === "enrollment_token_expired")) || (data11 === "capability_request_not_found")) || (data11 === "capability_request_already_resolved")) || (data11 === "capability_request_owner_mismatch")) || (data11 === "ciba_not_found")) || (data11 === "ciba_expired")) || (data11 === "ciba_already_resolved")) || (data11 === "execute_not_configured")) || (data11 === "batch_unsupported_result_type")) || (data11 === "approval_expired")) || (data11 === "invalid_user_code")) || (data11 === "grant_not_allowed")) || (data11 === "default_capability_not_allowed")) || (data11 === "ciba_user_not_linked")) || (data11 === "webauthn_approval_only")) || (data11 === "fresh_session_required")) || (data11 === "webauthn_not_enrolled")) || (data11 === "webauthn_required")) || (data11 === "webauthn_verification_failed")) || (data11 === "admin_approval_requires_admin")) || (data11 === "agent_not_of_host")) || (data11 === "approval_mismatch")) || (data11 === "approval_not_found")) || (data11 === "approval_not_pending")) || (data11 === "capability_not_requested")) || (data11 === "host_not_yours")) || (data11 === "jwt_replay")) || (data11 === "not_a_member")) || (data11 === "not_the_addressee")) || (data11 === "store_pin_fixed")) || (data11 === "user_code_attempts_exceeded"))){
 const err26 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/ProblemCode/enum",keyword:"enum",params:{allowedValues: schema13.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
@@ -1068,9 +1068,20 @@ errors++;
 }
 var valid0 = _errs29 === errors;
 }
+if(data.remaining !== undefined){
+let data13 = data.remaining;
 const _errs31 = errors;
+if(!(validate4(data13, {instancePath:instancePath+"/remaining",parentData:data,parentDataProperty:"remaining",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs31 === errors;
+}
+const _errs32 = errors;
 for(const key1 in data){
-if(((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")){
+if((((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")) && (key1 !== "remaining")){
 const err29 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err29];
@@ -1119,13 +1130,13 @@ return errors === 0;
 }
 validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Product = validate11;
+export const Product = validate12;
 const schema16 = {"$ref":"components#/$defs/Product"};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate12.evaluated;
+const evaluated0 = validate13.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1484,43 +1495,43 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
-validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate11.evaluated;
+const evaluated0 = validate12.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
-validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Cart = validate15;
+export const Cart = validate16;
 const schema23 = {"$ref":"components#/$defs/Cart"};
 const schema24 = {"type":"object","description":"A shopping cart in one currency.","required":["id","currency","status","items","subtotal","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"currency":{"$ref":"#/$defs/Currency"},"status":{"$ref":"#/$defs/CartStatus"},"items":{"type":"array","description":"The cart lines, in the order they were added.","items":{"$ref":"#/$defs/CartItem"}},"subtotal":{"description":"Sum of the line totals, in the cart's currency.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","currency":"EUR","status":"open","items":[{"id":"6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f","product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"created_at":"2025-03-14T10:02:11Z","updated_at":"2025-03-14T10:04:37Z"}],"unevaluatedProperties":false};
 const schema27 = {"type":"string","enum":["open","ordered"],"description":"`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"};
 const schema28 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate17.evaluated;
+const evaluated0 = validate18.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1793,16 +1804,16 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate17.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1982,8 +1993,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs12 = errors;
-if(!(validate17(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate18(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 else {
@@ -2105,44 +2116,44 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate15.evaluated;
+const evaluated0 = validate16.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate17(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
-validate15.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const OrderList = validate23;
+export const OrderList = validate24;
 const schema34 = {"$ref":"components#/$defs/OrderList"};
 const schema35 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
 const schema36 = {"type":"object","description":"An order placed from a cart, with a price snapshot of every line.","required":["id","cart_id","status","currency","items","subtotal","total","refunded_amount","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"cart_id":{"$ref":"#/$defs/Id"},"status":{"$ref":"#/$defs/OrderStatus"},"currency":{"$ref":"#/$defs/Currency"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"subtotal":{"description":"Sum of the line totals.","$ref":"#/$defs/Money"},"total":{"description":"What the customer paid. Equals the subtotal until taxes or shipping exist.","$ref":"#/$defs/Money"},"refunded_amount":{"description":"Sum of all refunds so far; never more than `total`.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","cart_id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","status":"partially_refunded","currency":"EUR","items":[{"product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"total":{"amount":3000,"currency":"EUR"},"refunded_amount":{"amount":1500,"currency":"EUR"},"created_at":"2025-03-14T10:05:00Z","updated_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 const schema39 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
 const schema41 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2373,16 +2384,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2624,8 +2635,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs15 = errors;
-if(!(validate26(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 else {
@@ -2769,16 +2780,16 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2817,8 +2828,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate25(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate26(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 else {
@@ -2881,40 +2892,40 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate23.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Order = validate35;
+export const Order = validate36;
 const schema46 = {"$ref":"components#/$defs/Order"};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3156,8 +3167,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs15 = errors;
-if(!(validate26(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 else {
@@ -3301,41 +3312,41 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Refund = validate42;
+export const Refund = validate43;
 const schema54 = {"$ref":"components#/$defs/Refund"};
 const schema55 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null."},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3541,32 +3552,32 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** Validators of the declared JSON response bodies, by operationId, status key and media type. */
 export const responseValidators = {

@@ -7,6 +7,7 @@ import { batchRefusalStatuses } from "./batch-refusals.js";
 import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
 import { pluginExecuteHandler, type CapabilityRunner } from "./capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
+import { grantTtlFromLimits } from "./limits/grant-expiry.js";
 import { pinnedOrganization } from "./store-of-agent.js";
 import type { JtiCache } from "./jti-cache.js";
 import { PluginReplayStorage } from "./plugin-replay-storage.js";
@@ -54,6 +55,8 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     // Both caches go to the storage handed to init below: replay ids into the shared JtiCache, JWKS documents into a TTL map.
     jtiCacheStorage: "secondary-storage",
     jwksCacheStorage: "secondary-storage",
+    // A merchant's grant expiry (agent limits) also ends grants activated after it was set.
+    resolveGrantTTL: grantTtlFromLimits(db),
     // proofOfPresence stays off: it would ask for a passkey on nearly every approval; see webauthn-approval-gate.ts.
   });
   // Batch items refused by onExecute get their whole refusal back (status, code, message): see batch-refusals.ts.

@@ -163,10 +163,12 @@ export class AgentResolver {
     const claimed = claimedCapabilities(payload);
     let grants = activeGrants(entry.state, claimed);
     if (executing && !grants.some((grant) => grant.capability === executing) && mayGrantFromHostDefaults(entry.state, executing, claimed)) {
-      await grantFromHostDefaults(this.db, entry.state, executing);
-      // The cached facts lack the new grant; the NOTIFY would drop them a moment later.
-      this.cached.delete(agentId);
-      grants = [...grants, { capability: executing, status: "active", expiresAt: null, constraints: null }];
+      const granted = await grantFromHostDefaults(this.db, entry.state, executing);
+      if (granted) {
+        // The cached facts lack the new grant; the NOTIFY would drop them a moment later.
+        this.cached.delete(agentId);
+        grants = [...grants, { capability: executing, status: "active", expiresAt: granted.expiresAt, constraints: null }];
+      }
     }
     // Not refused by its state, so its principal was built at loading.
     return { ...entry.principal!, ...accessFields(grants) };

@@ -22,7 +22,12 @@ export interface AgentState {
   readonly createdAt: Date;
   /** Active grants (an expired one is filtered per request). */
   readonly grants: readonly { readonly capability: string; readonly status: string; readonly expiresAt: Date | null; readonly constraints: string | null }[];
-  /** Capabilities with a revoked or denied grant: a host default never re-grants these (the plugin's rule). */
+  /**
+   * Capabilities the agent holds or ever held a grant of (active, expired,
+   * revoked, denied, pending): a host default is granted on the spot only the
+   * first time, so neither a revocation nor an expiry the merchant set is
+   * undone by calling again. (The plugin's own rule spares expired grants.)
+   */
   readonly closedCapabilities: ReadonlySet<string>;
 }
 
@@ -51,7 +56,6 @@ export async function loadAgentState(db: Kysely<Database>, agentId: string): Pro
       .selectFrom("agentCapabilityGrant")
       .select(["capability", "status", "expiresAt", "constraints"])
       .where("agentId", "=", agentId)
-      .where("status", "in", ["active", "revoked", "denied"])
       .execute(),
   ]);
   if (!agent) return null;
@@ -70,7 +74,7 @@ export async function loadAgentState(db: Kysely<Database>, agentId: string): Pro
     activatedAt: agent.activatedAt,
     createdAt: agent.createdAt,
     grants: grants.filter((grant) => grant.status === "active"),
-    closedCapabilities: new Set(grants.filter((grant) => grant.status !== "active").map((grant) => grant.capability)),
+    closedCapabilities: new Set(grants.map((grant) => grant.capability)),
   };
 }
 

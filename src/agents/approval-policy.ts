@@ -6,6 +6,7 @@ import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from 
 import { cibaGuard } from "./guards/ciba-guard.js";
 import { grantGuard } from "./guards/grant-guard.js";
 import { hostGuard } from "./guards/host-guard.js";
+import { merchantExpiryGuard } from "./guards/merchant-expiry-guard.js";
 import { refusal } from "./guards/refusal.js";
 import { storePinGuard } from "./guards/store-pin-guard.js";
 import { adminCapabilities, capabilityNamesOf, managesStore, membershipsOf, pinnedOrganizationOfRow } from "./guards/store-access.js";
@@ -75,6 +76,7 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
         hostGuard(db),
         cibaGuard(db),
         storePinGuard(db),
+        merchantExpiryGuard(db),
       ],
       after: [
         {

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { autoGrantedCapabilities } from "../../generated/capabilities.js";
 import type { Database } from "../db/schema.js";
 import type { AgentState } from "./agent-state.js";
+import { merchantGrantExpiry } from "./limits/grant-expiry.js";
 
 const AUTO_GRANTED: ReadonlySet<string> = new Set(autoGrantedCapabilities);
 
@@ -10,7 +11,7 @@ const AUTO_GRANTED: ReadonlySet<string> = new Set(autoGrantedCapabilities);
  * Whether `capability/execute` may grant `capability` on the spot from the
  * agent's host defaults, as the plugin does (0.6.2 `tryAutoGrantFromHostBudget`):
  * the host is active, names the capability among its defaults, and the agent
- * never had a grant of it revoked or denied. Stricter than the plugin, and
+ * never had a grant of it (see AgentState.closedCapabilities). Stricter than the plugin, and
  * deliberately: only the contract's auto-granted capabilities (host-guard.ts
  * keeps defaults to those, but a host written before that guard could hold
  * more), exact names (no wildcards), and never outside the token's
@@ -27,8 +28,14 @@ export function mayGrantFromHostDefaults(state: AgentState, capability: string, 
   );
 }
 
-/** Writes the grant the plugin would write (no constraints, no expiry: we set no grant TTL). */
-export async function grantFromHostDefaults(db: Kysely<Database>, state: AgentState, capability: string): Promise<void> {
+/**
+ * Writes the grant the plugin would write (no constraints), ending at the
+ * grant expiry the merchant set, if any. Once that expiry has passed nothing
+ * is granted (false): "grants stop counting after it" holds for defaults too.
+ */
+export async function grantFromHostDefaults(db: Kysely<Database>, state: AgentState, capability: string): Promise<{ expiresAt: Date | null } | false> {
+  const expiresAt = await merchantGrantExpiry(db, state.agentId);
+  if (expiresAt && expiresAt.getTime() <= Date.now()) return false;
   const now = new Date();
   await db
     .insertInto("agentCapabilityGrant")
@@ -38,11 +45,12 @@ export async function grantFromHostDefaults(db: Kysely<Database>, state: AgentSt
       capability,
       status: "active",
       constraints: null,
-      expiresAt: null,
+      expiresAt,
       reason: "auto_granted_from_host_budget",
       grantedBy: state.hostUserId,
       createdAt: now,
       updatedAt: now,
     })
     .execute();
+  return { expiresAt };
 }

@@ -92,6 +92,40 @@ export interface RefundTable {
   created_at: CreatedAt;
 }
 
+/** Merchant-set limits of one agent in one store (migration 0010); null columns: no such limit. */
+export interface AgentLimitsTable {
+  organization_id: TenantId;
+  agent_id: string;
+  /** The currency of both money limits. */
+  currency: string | null;
+  max_order_amount: ColumnType<string | number | bigint | null, number | null, number | null>;
+  max_line_quantity: number | null;
+  budget_amount: ColumnType<string | number | bigint | null, number | null, number | null>;
+  /** The budget's rolling window; null: the budget counts every order ("in total"). */
+  budget_window_seconds: number | null;
+  grants_expire_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** The user who last set them. */
+  updated_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One budget movement: an agent's order consumed it, or a refund of that order gave part of it back. */
+export interface AgentBudgetEntryTable {
+  organization_id: TenantId;
+  id: string;
+  agent_id: string;
+  order_id: string;
+  /** The refund a restore comes from (cancellations record one too); null for consumptions. */
+  refund_id: string | null;
+  kind: "consume" | "restore";
+  amount: Money;
+  currency: string;
+  /** When the order consumed the budget: the window a restore counts in is its order's. */
+  order_consumed_at: ColumnType<Date, Date | string, never>;
+  created_at: CreatedAt;
+}
+
 export interface IdempotencyKeyTable {
   organization_id: TenantId;
   /** Keys are remembered per store and caller (the contract's `Idempotency-Key`). */
@@ -252,6 +286,8 @@ export interface Database {
   order_items: OrderItemTable;
   refunds: RefundTable;
   idempotency_keys: IdempotencyKeyTable;
+  agent_limits: AgentLimitsTable;
+  agent_budget_entries: AgentBudgetEntryTable;
   user: UserTable;
   member: MemberTable;
   organization: OrganizationTable;

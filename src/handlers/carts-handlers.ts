@@ -3,6 +3,7 @@ import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
 import type { AppContext } from "../http/app-context.js";
 import { CartService } from "../services/cart-service.js";
+import { limitedAgentOf } from "./limited-agent.js";
 
 type CartOperations = "createCart" | "getCart" | "addCartItem" | "updateCartItem" | "removeCartItem";
 
@@ -15,11 +16,11 @@ export function createCartsHandlers(db: Kysely<Database>): Pick<Handlers<AppCont
     async getCart({ params }, { tenant }) {
       return { status: 200, body: await new CartService(db, tenant).get(params.cart_id) };
     },
-    async addCartItem({ params, body }, { tenant }) {
-      return { status: 200, body: await new CartService(db, tenant).addItem(params.cart_id, body) };
+    async addCartItem({ params, body }, { tenant, principal }) {
+      return { status: 200, body: await new CartService(db, tenant).addItem(params.cart_id, body, limitedAgentOf(principal)) };
     },
-    async updateCartItem({ params, body }, { tenant }) {
-      return { status: 200, body: await new CartService(db, tenant).updateItem(params.cart_id, params.item_id, body) };
+    async updateCartItem({ params, body }, { tenant, principal }) {
+      return { status: 200, body: await new CartService(db, tenant).updateItem(params.cart_id, params.item_id, body, limitedAgentOf(principal)) };
     },
     async removeCartItem({ params }, { tenant }) {
       return { status: 200, body: await new CartService(db, tenant).removeItem(params.cart_id, params.item_id) };

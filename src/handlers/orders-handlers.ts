@@ -7,6 +7,7 @@ import { OrderPlacementService } from "../services/order-placement-service.js";
 import { OrderQueryService } from "../services/order-query-service.js";
 import { callerOf } from "./caller.js";
 import { argumentView } from "./grant-constraints-guard.js";
+import { limitedAgentOf } from "./limited-agent.js";
 
 /** Storefront orders: a caller places orders and sees only its own. */
 export function createOrdersHandlers(db: Kysely<Database>): Pick<Handlers<AppContext>, "placeOrder" | "listOrders" | "getOrder"> {
@@ -15,12 +16,13 @@ export function createOrdersHandlers(db: Kysely<Database>): Pick<Handlers<AppCon
       const { headers, body } = input;
       const caller = callerOf(principal);
       const idempotency = new IdempotencyService(db, tenant, caller);
-      // An agent approved within limits (e.g. a maximum total) is checked on the priced order, inside its transaction.
+      // An agent approved within limits (e.g. a maximum total) is checked on the priced order, inside its transaction;
+      // so are the merchant's limits for it (maximum total, line quantity, budget: see spend-control.ts).
       const gate = principal.constraintGates?.get("placeOrder");
       const approve = gate ? (total: { amount: number; currency: string }) => gate.assert({ ...argumentView("placeOrder", input), total_amount: total.amount, currency: total.currency }) : undefined;
       return idempotency.run({ operationId: "placeOrder", key: headers["Idempotency-Key"], input: { body } }, async (tx) => ({
         status: 201 as const,
-        body: await new OrderPlacementService(tx, tenant).placeOrder(body.cart_id, caller, approve),
+        body: await new OrderPlacementService(tx, tenant).placeOrder(body.cart_id, caller, approve, limitedAgentOf(principal)),
       }));
     },
     async listOrders({ query }, { tenant, principal }) {

@@ -7,9 +7,9 @@ import { isCapabilityName } from "../../generated/capabilities.js";
  * announce words of someone else's choosing. The page turns the code into
  * its own sentence, naming the agent only when it belongs to the viewer.
  */
-export type NoticeCode = "agent-revoked" | "capability-revoked" | "approved" | "denied";
+export type NoticeCode = "agent-revoked" | "capability-revoked" | "approved" | "denied" | "limits-set";
 
-const CODES: ReadonlySet<string> = new Set<NoticeCode>(["agent-revoked", "capability-revoked", "approved", "denied"]);
+const CODES: ReadonlySet<string> = new Set<NoticeCode>(["agent-revoked", "capability-revoked", "approved", "denied", "limits-set"]);
 
 export interface Notice {
   readonly code: NoticeCode;
@@ -48,5 +48,7 @@ export function noticeText(notice: Notice, agentName: string | null): string {
       return `Approved: ${agentName ? agent : "the agent"} can now use the capabilities you selected.`;
     case "denied":
       return `Denied: ${agentName ? agent : "the agent"} got nothing new.`;
+    case "limits-set":
+      return `The limits of ${agentName ? agent : "the agent"} were saved: they count from its next call.`;
   }
 }

@@ -6,6 +6,8 @@ import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
 import { assertCartTotalsRepresentable, toCart, type Cart, type CartLineRow } from "./cart-mapper.js";
+import { readAgentLimits } from "./agent-limits/agent-limits.js";
+import { assertLineQuantity } from "./agent-limits/spend-control.js";
 import { commerceProblem } from "./commerce-problems.js";
 
 type CartItemCreate = components["schemas"]["CartItemCreate"];
@@ -35,8 +37,11 @@ export class CartService {
     return toCart(await findCart(this.scope, cartId), await cartLines(this.scope, cartId));
   }
 
-  /** Adds a product, or grows its existing line by `quantity` (one line per product). */
-  async addItem(cartId: string, input: CartItemCreate): Promise<Cart> {
+  /**
+   * Adds a product, or grows its existing line by `quantity` (one line per
+   * product). `agentId`: the agent adding it, whose line limit the grown line must keep.
+   */
+  async addItem(cartId: string, input: CartItemCreate, agentId?: string): Promise<Cart> {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
       // Shared lock: a price change waits for this line, or this line sees the new price (see ProductAdminService.update).
@@ -58,6 +63,7 @@ export class CartService {
           { pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` },
         ]);
       }
+      if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), quantity, "/body/quantity");
       assertInStock(quantity, product.inventory, product.sku, line?.quantity ?? 0);
       if (line) await scope.updateTable("cart_items").set({ quantity }).where("id", "=", line.id).execute();
       else await scope.insertInto("cart_items", { id: randomUUID(), cart_id: cartId, product_id: product.id, quantity }).execute();
@@ -65,8 +71,8 @@ export class CartService {
     });
   }
 
-  /** Sets a line's quantity; its product must still be active and in stock. */
-  async updateItem(cartId: string, itemId: string, input: CartItemUpdate): Promise<Cart> {
+  /** Sets a line's quantity; its product must still be active and in stock, and within `agentId`'s line limit. */
+  async updateItem(cartId: string, itemId: string, input: CartItemUpdate, agentId?: string): Promise<Cart> {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
       const line = (await cartLines(scope, cartId)).find((item) => item.id === itemId);
@@ -76,6 +82,7 @@ export class CartService {
       if (line.currency !== cart.currency) {
         throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove the line.`);
       }
+      if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), input.quantity, "/body/quantity");
       assertInStock(input.quantity, line.inventory, line.sku, 0);
       await scope.updateTable("cart_items").set({ quantity: input.quantity }).where("id", "=", itemId).execute();
       return this.touched(scope, cart, await this.grownLines(scope, cart));

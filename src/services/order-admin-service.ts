@@ -4,6 +4,7 @@ import type { components } from "../../generated/openapi.js";
 import type { OrderRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { restoreAgentBudget } from "./agent-limits/budget-restore.js";
 import { commerceProblem } from "./commerce-problems.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
@@ -16,7 +17,8 @@ type RefundCreate = components["schemas"]["RefundCreate"];
  * lock the order row first (`for update`), so concurrent refunds of one
  * order are applied one after another, each against the amount the previous
  * one left; the `refunded_amount between 0 and total_amount` check
- * constraint is the backstop.
+ * constraint is the backstop. Both give an agent's budget back what they
+ * refund of its order (budget-restore.ts), in the same transaction.
  */
 export class OrderAdminService {
   private readonly scope: TenantScope;
@@ -55,6 +57,7 @@ export class OrderAdminService {
         .insertInto("refunds", { id: randomUUID(), order_id: orderId, amount: input.amount.amount, reason: input.reason ?? null })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await restoreAgentBudget(scope, { orderId, refundId: refund.id, amount: input.amount.amount });
       return toRefund(refund, order.currency);
     });
   }
@@ -88,7 +91,9 @@ export class OrderAdminService {
       }
       const remaining = Number(order.total_amount) - Number(order.refunded_amount);
       if (remaining > 0) {
-        await scope.insertInto("refunds", { id: randomUUID(), order_id: orderId, amount: remaining, reason: "Order cancelled" }).execute();
+        const refundId = randomUUID();
+        await scope.insertInto("refunds", { id: refundId, order_id: orderId, amount: remaining, reason: "Order cancelled" }).execute();
+        await restoreAgentBudget(scope, { orderId, refundId, amount: remaining });
       }
       const cancelled = await scope
         .updateTable("orders")

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { chargeAgentOrder } from "./agent-limits/spend-control.js";
 import { cartLines, lockOpenCart } from "./cart-lines.js";
 import { commerceProblem } from "./commerce-problems.js";
 import { isUniqueViolation } from "./database-errors.js";
@@ -18,7 +19,9 @@ import { toOrder, type Order } from "./order-mapper.js";
  *    whole transaction rolls back, restoring the stock already taken.
  *    Products are updated in product-id order so two orders sharing
  *    products lock them in the same order and cannot deadlock;
- * 3. snapshot name, SKU and price into order_items and mark the cart `ordered`.
+ * 3. snapshot name, SKU and price into order_items and mark the cart `ordered`;
+ * 4. for an agent, charge the order to the merchant's limits for it (locks the
+ *    agent's limits row last, see spend-control.ts; a refusal rolls it all back).
  *
  * The unique (organization_id, cart_id) on orders is the last line of
  * defence: even without the lock, a cart could not become two orders.
@@ -34,17 +37,24 @@ export class OrderPlacementService {
    * `placedBy` is the caller, who alone sees the order on the storefront.
    * `approve` sees the priced total before the order is written and may
    * throw to refuse it (the transaction then rolls back the stock taken).
+   * `agentId`: the agent placing it, whose limits the order is charged to.
    */
-  async placeOrder(cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void): Promise<Order> {
+  async placeOrder(cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void, agentId?: string): Promise<Order> {
     try {
-      return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy, approve));
+      return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy, approve, agentId));
     } catch (error) {
       if (isUniqueViolation(error, "orders_cart_unique")) throw commerceProblem("cart_not_open", "This cart has already been turned into an order.");
       throw error;
     }
   }
 
-  private async place(scope: TenantScope, cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void): Promise<Order> {
+  private async place(
+    scope: TenantScope,
+    cartId: string,
+    placedBy: string,
+    approve?: (total: { amount: number; currency: string }) => void,
+    agentId?: string,
+  ): Promise<Order> {
     const cart = await lockOpenCart(scope, cartId);
     const lines = await cartLines(scope, cartId);
     if (lines.length === 0) throw commerceProblem("cart_empty", "Add items to the cart before ordering it.");
@@ -87,6 +97,10 @@ export class OrderPlacementService {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (agentId !== undefined) {
+      const charged = priced.map(({ line, snapshot }) => ({ sku: snapshot.sku, quantity: line.quantity }));
+      await chargeAgentOrder(scope, agentId, { orderId: order.id, amount: sum, currency: cart.currency, lines: charged });
+    }
     const items = await scope
       .insertInto(
         "order_items",

@@ -31,7 +31,7 @@ async function jwt(subject: Agent, audience: string, claims: JWTPayload = {}): P
     .sign(await importJWK({ ...subject.keys.privateJwk }, "EdDSA"));
 }
 
-function execute(bearer: string, capability: string, args: unknown = { params: {} }, path = "/api/auth/capability/execute"): Promise<Answer> {
+function execute(bearer: string, capability: string, args: unknown = {}, path = "/api/auth/capability/execute"): Promise<Answer> {
   return call(world.app, path, { bearer, body: { capability, arguments: args } });
 }
 
@@ -72,7 +72,7 @@ describe("protocol-client execute on the fast verifier", () => {
 
     // Batch execute is the plugin's: a token spent there is spent here.
     const third = await jwt(agent, executeUrl());
-    const batch = await call(world.app, "/api/auth/capability/batch-execute", { bearer: third, body: { requests: [{ capability: "listProducts", arguments: { params: {} } }] } });
+    const batch = await call(world.app, "/api/auth/capability/batch-execute", { bearer: third, body: { requests: [{ capability: "listProducts", arguments: {} }] } });
     expect(batch.status).toBe(200);
     expect(await execute(third, "listProducts")).toMatchObject({ status: 401, body: { error: "jti_replay" } });
   });
@@ -92,14 +92,14 @@ describe("protocol-client execute on the fast verifier", () => {
 
 describe("host-default capabilities on the first call (issue #11 item 3)", () => {
   it("fast path: the first execute of a default the agent never asked for succeeds, and grants it", async () => {
-    const first = await execute(await jwt(newcomer, executeUrl()), "getProduct", { params: { product_id: randomUUID() } });
+    const first = await execute(await jwt(newcomer, executeUrl()), "getProduct", { product_id: randomUUID() });
     // Granted and run: the product does not exist, so the operation itself answers 404.
     expect(first).toMatchObject({ status: 404, body: { error: "product_not_found" } });
     expect(await grantsOf(world, newcomer.id)).toContainEqual({ capability: "getProduct", status: "active" });
   });
 
   it("plugin path (a body-hash-bound token, which the plugin verifies): the first call succeeds too", async () => {
-    const body = { capability: "createCart", arguments: { body: { currency: "EUR" } } };
+    const body = { capability: "createCart", arguments: { currency: "EUR" } };
     const ath = createHash("sha256").update(JSON.stringify(body)).digest("base64url");
     const answer = await call(world.app, "/api/auth/capability/execute", { bearer: await jwt(newcomer, executeUrl(), { ath }), body });
     expect(answer).toMatchObject({ status: 200, body: { data: { currency: "EUR" } } });
@@ -109,12 +109,12 @@ describe("host-default capabilities on the first call (issue #11 item 3)", () =>
     await world.app.db.updateTable("agentCapabilityGrant").set({ status: "revoked" }).where("agentId", "=", newcomer.id).where("capability", "=", "getProduct").execute();
     const deadline = Date.now() + 500;
     let answer: Answer;
-    do answer = await execute(await jwt(newcomer, executeUrl()), "getProduct", { params: { product_id: randomUUID() } });
+    do answer = await execute(await jwt(newcomer, executeUrl()), "getProduct", { product_id: randomUUID() });
     while (answer.status !== 403 && Date.now() < deadline);
     expect(answer).toMatchObject({ status: 403, body: { error: "capability_not_granted" } });
 
     const other = await register(world.app, { ...newcomer.host }, ["listProducts"]);
-    const narrowed = await execute(await jwt(other, executeUrl(), { capabilities: ["listProducts"] }), "createCart", { body: { currency: "EUR" } });
+    const narrowed = await execute(await jwt(other, executeUrl(), { capabilities: ["listProducts"] }), "createCart", { currency: "EUR" });
     expect(narrowed).toMatchObject({ status: 403, body: { error: "capability_not_granted" } });
   });
 
@@ -123,7 +123,7 @@ describe("host-default capabilities on the first call (issue #11 item 3)", () =>
     const pendingHost = await register(world.app, linked.host, ["listProducts"]);
     await world.app.db.updateTable("agentHost").set({ status: "pending" }).where("id", "=", linked.host.id!).execute();
     // Its first call on the fast path: the facts are read now, with the host pending.
-    const answer = await execute(await jwt(pendingHost, executeUrl()), "createCart", { body: { currency: "EUR" } });
+    const answer = await execute(await jwt(pendingHost, executeUrl()), "createCart", { currency: "EUR" });
     expect(answer).toMatchObject({ status: 403, body: { error: "capability_not_granted" } });
   });
 });
@@ -144,7 +144,7 @@ describe("request binding (htm, htu) with protocol-audience tokens (issue #11 it
     expect((await execute(await bound("POST", "/api/auth/capability/execute"), "listProducts")).status).toBe(200);
     expect(await execute(await bound("GET", "/api/auth/capability/execute"), "listProducts")).toMatchObject({ status: 401, body: { error: "request_binding_mismatch" } });
     expect(await execute(await bound("POST", "/api/auth/agent/status"), "listProducts")).toMatchObject({ status: 401, body: { error: "request_binding_mismatch" } });
-    expect((await execute(await bound("POST", "/api/auth/capability/execute?trace=1"), "listProducts", { params: {} }, "/api/auth/capability/execute?trace=1")).status).toBe(200);
+    expect((await execute(await bound("POST", "/api/auth/capability/execute?trace=1"), "listProducts", {}, "/api/auth/capability/execute?trace=1")).status).toBe(200);
   });
 });
 

@@ -20,6 +20,8 @@ const TENANT_TABLES = {
   refunds: true,
   idempotency_keys: true,
   inventory_adjustments: true,
+  agent_limits: true,
+  agent_budget_entries: true,
 } as const satisfies Record<CommerceTable, true>;
 
 // Compile-time only: Better Auth's tables are not reachable through a scope.

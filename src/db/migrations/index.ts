@@ -8,6 +8,7 @@ import { userCodeLookups } from "./0006-user-code-lookups.js";
 import { hostKeyRotation } from "./0007-host-key-rotation.js";
 import { signInFailures } from "./0008-sign-in-failures.js";
 import { unloggedRateLimits } from "./0009-unlogged-rate-limits.js";
+import { agentLimits } from "./0010-agent-limits.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -23,4 +24,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0007-host-key-rotation": hostKeyRotation,
   "0008-sign-in-failures": signInFailures,
   "0009-unlogged-rate-limits": unloggedRateLimits,
+  "0010-agent-limits": agentLimits,
 };

@@ -11,8 +11,10 @@ import { noticeLocation } from "../page-notice.js";
 import { pageUser, type PageUser } from "../page-session.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
-import { agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
+import { AGENT_LIMITS_PATH, agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
 import { connectedAgents, noticeMessage } from "./connected-agents.js";
+import { limitsView } from "../limits-context.js";
+import { agentLimitsHandler } from "./limits-routes.js";
 
 const TITLE = "Connected agents";
 
@@ -55,6 +57,8 @@ export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kyse
     }).catch(next),
   );
 
+  router.post(AGENT_LIMITS_PATH, forms, (req, res, next) => agentLimitsHandler({ auth, db, csrf }, showAgents)(req, res).catch(next));
+
   /** The shared shape of both forms: CSRF, sign-in, the plugin call, then 303 back with a notice (or the page with the refusal). */
   async function revoke(
     req: Request,
@@ -79,7 +83,9 @@ export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kyse
 
   async function showAgents(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
     const [{ agents, hosts }, waiting] = await Promise.all([connectedAgents(db, user), pendingCibaRequests(db, user.id)]);
-    sendPage(res, TITLE, agentsPage({ user, agents, hosts, waitingApprovals: waiting.length, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
+    const live = agents.filter((agent) => !agent.ended && agent.store.organizationId);
+    const limits = new Map(await Promise.all(live.map(async (agent) => [agent.id, await limitsView(db, agent.id, agent.store.organizationId)] as const)));
+    sendPage(res, TITLE, agentsPage({ user, agents, hosts, limits, waitingApprovals: waiting.length, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
   }
 
   return router;

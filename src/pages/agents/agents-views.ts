@@ -4,30 +4,34 @@ import type { CapabilityDescription } from "../../agents/capability-description.
 import { capabilityFacts } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
+import { limitsFieldset, limitsSummary, type LimitsView } from "../limits-views.js";
 import type { PageUser } from "../page-session.js";
 import { timeTag } from "../time-view.js";
 import type { AgentStore, ConnectedAgent, ConnectedHost } from "./connected-agents.js";
 
 export const REVOKE_AGENT_PATH = "/agents/revoke";
 export const REVOKE_CAPABILITY_PATH = "/agents/revoke-capability";
+export const AGENT_LIMITS_PATH = "/agents/limits";
 
 export interface AgentsPageInput {
   readonly user: PageUser;
   readonly agents: readonly ConnectedAgent[];
   readonly hosts: readonly ConnectedHost[];
+  /** Limits of the live agents that act for a store, by agent id. */
+  readonly limits: ReadonlyMap<string, LimitsView>;
   readonly waitingApprovals: number;
   readonly csrfToken: string;
   readonly message?: { readonly text: string; readonly kind: "ok" | "error" };
 }
 
 /** Every agent acting for the user, what each may do, and buttons to take any of it back. */
-export function agentsPage({ user, agents, hosts, waitingApprovals, csrfToken, message }: AgentsPageInput): SafeHtml {
+export function agentsPage({ user, agents, hosts, limits, waitingApprovals, csrfToken, message }: AgentsPageInput): SafeHtml {
   const live = agents.filter((agent) => !agent.ended);
   const ended = agents.filter((agent) => agent.ended);
   return html`${alertBox(message?.text, message?.kind)}
 <p>Agents acting for you, <strong>${user.name || user.email}</strong>. Revoking takes effect on the agent's very next request.</p>
 <p><a href="${APPROVALS_INBOX_PATH}">Approval requests waiting for you: ${waitingApprovals}</a> · <a href="${PASSKEYS_PAGE_PATH}">Your passkeys</a></p>
-${live.length === 0 ? html`<p>No agent is connected.</p>` : live.map((agent) => agentSection(agent, csrfToken))}
+${live.length === 0 ? html`<p>No agent is connected.</p>` : live.map((agent) => agentSection(agent, limits.get(agent.id), csrfToken))}
 ${ended.length > 0
     ? html`<details><summary>Revoked and rejected agents (${ended.length})</summary><ul>
   ${ended.map((agent) => html`<li>${agent.name} · ${agent.status} · host ${agent.hostName ?? "unnamed host"} · connected ${timeTag(agent.createdAt)}</li>`)}
@@ -40,7 +44,7 @@ ${hosts.length === 0
 <ul>${hosts.map(hostItem)}</ul>`}`;
 }
 
-function agentSection(agent: ConnectedAgent, csrfToken: string): SafeHtml {
+function agentSection(agent: ConnectedAgent, limits: LimitsView | undefined, csrfToken: string): SafeHtml {
   const titleId = `agent-${agent.id}`;
   return html`<section aria-labelledby="${titleId}">
 <h2 id="${titleId}">${agent.name}</h2>
@@ -56,6 +60,7 @@ ${agent.grants.length === 0
     : html`<h3 id="${titleId}-grants">Granted capabilities</h3>
 <ul aria-labelledby="${titleId}-grants" style="list-style:none;padding:0">${agent.grants.map((grant) => grantItem(agent, grant, csrfToken))}</ul>`}
 ${agent.pending.length > 0 ? html`<p class="meta">Waiting for a decision: ${agent.pending.join(", ")}.</p>` : ""}
+${limits ? limitsSection(agent, limits, csrfToken) : ""}
 <form method="post" action="${REVOKE_AGENT_PATH}">
   <input type="hidden" name="csrf" value="${csrfToken}">
   <input type="hidden" name="agent_id" value="${agent.id}">
@@ -74,6 +79,21 @@ function grantItem(agent: ConnectedAgent, grant: CapabilityDescription, csrfToke
     <button type="submit" class="secondary" aria-label="Revoke ${grant.name} from ${agent.name}">Revoke</button>
   </form>
 </li>`;
+}
+
+/** The agent's limits in plain words, and a form to change them (raising one asks for a recent sign-in). */
+function limitsSection(agent: ConnectedAgent, limits: LimitsView, csrfToken: string): SafeHtml {
+  const titleId = `agent-${agent.id}-limits`;
+  return html`<h3 id="${titleId}">Limits</h3>
+${limitsSummary(limits.current)}
+<details><summary>Change the limits of ${agent.name}</summary>
+<form method="post" action="${AGENT_LIMITS_PATH}" aria-labelledby="${titleId}">
+  <input type="hidden" name="csrf" value="${csrfToken}">
+  <input type="hidden" name="agent_id" value="${agent.id}">
+  ${limitsFieldset(limits, `a-${agent.id}-`)}
+  <button type="submit" aria-label="Save the limits of ${agent.name}">Save limits</button>
+</form>
+</details>`;
 }
 
 function hostItem(host: ConnectedHost): SafeHtml {

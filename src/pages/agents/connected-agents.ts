@@ -15,6 +15,8 @@ export interface AgentStore {
   readonly name: string | null;
   /** How the store was decided, for the reader. */
   readonly how: "pinned" | "only store" | "none chosen" | "membership ended";
+  /** The store's id when it has a name (the store the agent's calls and limits are in). */
+  readonly organizationId: string | null;
 }
 
 export interface ConnectedAgent {
@@ -125,8 +127,8 @@ export async function noticeMessage(req: Request, db: Kysely<Database>, userId: 
 function storeOf(user: PageUser, metadata: unknown): AgentStore {
   const pinned = pinnedOrganization(metadata);
   const store = agentMembership(user.stores, pinned);
-  if (store) return { name: store.name, how: pinned ? "pinned" : "only store" };
-  return { name: null, how: pinned ? "membership ended" : "none chosen" };
+  if (store) return { name: store.name, how: pinned ? "pinned" : "only store", organizationId: store.organizationId };
+  return { name: null, how: pinned ? "membership ended" : "none chosen", organizationId: null };
 }
 
 function unique(names: readonly string[]): string[] {

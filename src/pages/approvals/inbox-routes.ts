@@ -11,6 +11,7 @@ import { noticeMessage } from "../agents/connected-agents.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { noticeLocation } from "../page-notice.js";
+import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
 import { pageUser, type PageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal } from "../plugin-refusal.js";
@@ -68,13 +69,19 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
         user.stores.find((item) => item.organizationId === request.pinnedOrganizationId) ?? user.stores.find((item) => item.organizationId === form.organization_id);
       if (!store) return showInbox(req, res, user, error("Choose one of your stores."), 400);
 
+      const limits = await limitsFromForm(db, form, { agentId: request.agentId, organizationId: store.organizationId });
+      if ("errors" in limits) return showInbox(req, res, user, error(`Nothing was approved. ${limits.errors.join(" ")}`), 400);
+
       const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
+      // The request is addressed to this user (pendingCibaRequests above): the proof an approval needs.
+      const undoLimits = await writeApprovalLimits(db, auth.agentStateChanges, limits.limits, { agentId: request.agentId, organizationId: store.organizationId, userId: user.id });
       try {
         await auth.api.approveCapability({
           body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}), ...passkeyAssertionField(form) },
           headers,
         });
       } catch (failure) {
+        await undoLimits();
         await undoPin();
         throw failure;
       }
@@ -101,7 +108,8 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
 
   async function showInbox(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
     const requests = await pendingCibaRequests(db, user.id);
-    const page = inboxPage({ user, requests, csrfToken: csrf.token(req, res), hasPasskey: await hasPasskey(db, user.id), ...(message ? { message } : {}) });
+    const limits = new Map(await Promise.all(requests.map(async (request) => [request.approvalId, await limitsView(db, request.agentId, storeWithoutChoice(user, request.pinnedOrganizationId))] as const)));
+    const page = inboxPage({ user, requests, limits, csrfToken: csrf.token(req, res), hasPasskey: await hasPasskey(db, user.id), ...(message ? { message } : {}) });
     sendPage(res, TITLE, page, status, { scripts: PASSKEY_SCRIPTS });
   }
 

@@ -2,6 +2,7 @@ import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../agents/approv
 import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
+import { limitsFieldset, type LimitsView } from "../limits-views.js";
 import type { PageUser } from "../page-session.js";
 import { timeTag } from "../time-view.js";
 import type { CibaRequest } from "./pending-ciba.js";
@@ -9,6 +10,8 @@ import type { CibaRequest } from "./pending-ciba.js";
 export interface InboxInput {
   readonly user: PageUser;
   readonly requests: readonly CibaRequest[];
+  /** Each request's limits fieldset, by approval id. */
+  readonly limits: ReadonlyMap<string, LimitsView>;
   readonly csrfToken: string;
   /** Whether the user has a passkey (needed for `webauthn` capabilities). */
   readonly hasPasskey: boolean;
@@ -16,14 +19,14 @@ export interface InboxInput {
 }
 
 /** The CIBA requests sent to the user, one form each: store, capabilities (approve a subset), approve or deny. */
-export function inboxPage({ user, requests, csrfToken, hasPasskey, message }: InboxInput): SafeHtml {
+export function inboxPage({ user, requests, limits, csrfToken, hasPasskey, message }: InboxInput): SafeHtml {
   return html`${alertBox(message?.text, message?.kind)}
 <p>Agents asked <strong>${user.name || user.email}</strong> to approve these requests. See also <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>
 ${user.stores.length === 0 ? html`<p>You are not a member of any store, so you cannot approve agents; you can still deny their requests.</p>` : ""}
-${requests.length === 0 ? html`<p>No approval request is waiting for you.</p>` : requests.map((request) => requestSection(user, request, csrfToken, hasPasskey))}`;
+${requests.length === 0 ? html`<p>No approval request is waiting for you.</p>` : requests.map((request) => requestSection(user, request, limits.get(request.approvalId), csrfToken, hasPasskey))}`;
 }
 
-function requestSection(user: PageUser, request: CibaRequest, csrfToken: string, hasPasskey: boolean): SafeHtml {
+function requestSection(user: PageUser, request: CibaRequest, limits: LimitsView | undefined, csrfToken: string, hasPasskey: boolean): SafeHtml {
   const prefix = `r-${request.approvalId}-`;
   const titleId = `${prefix}title`;
   const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
@@ -46,6 +49,7 @@ ${passkeyNotice(request.requested, hasPasskey, APPROVALS_INBOX_PATH)}
       ? html`<p>The agent asks to be connected with the capabilities it was registered for.</p>`
       : request.requested.map((capability) => capabilityChoice(capability, rights, prefix))}
   </fieldset>
+  ${limits && user.stores.length > 0 ? limitsFieldset(limits, prefix) : ""}
   ${passkeyFormParts()}
   ${user.stores.length > 0 ? html`<button type="submit" name="decision" value="approve" aria-describedby="${titleId}">Approve selected</button>` : ""}
   <button type="submit" name="decision" value="deny" class="secondary" aria-describedby="${titleId}">Deny all</button>

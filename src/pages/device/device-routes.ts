@@ -11,6 +11,7 @@ import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { Database } from "../../db/schema.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
+import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
 import { pageUser, type PageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal, type PluginRefusal } from "../plugin-refusal.js";
@@ -89,7 +90,13 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       const store = user.stores.find((item) => item.organizationId === form.organization_id);
       if (!store) return showApproval(req, res, user, agentId, code, "Choose one of your stores.", 400);
 
+      const limits = await limitsFromForm(db, form, { agentId, organizationId: store.organizationId });
+      if ("errors" in limits) return showApproval(req, res, user, agentId, code, `Nothing was approved. ${limits.errors.join(" ")}`, 400);
+
       const undoPin = await pinOrganization(db, agentId, store.organizationId);
+      // Limits only with the request's proof (its code); without it the approval below is refused anyway.
+      const proven = await userCodeMatches(db, agentId, code);
+      const undoLimits = proven ? await writeApprovalLimits(db, auth.agentStateChanges, limits.limits, { agentId, organizationId: store.organizationId, userId: user.id }) : async () => {};
       try {
         const result = (await auth.api.approveCapability({
           body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen, ...passkeyAssertionField(form) },
@@ -98,6 +105,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
         const added = result.added ?? chosen;
         return sendPage(res, TITLE, outcome(`Approved for ${store.name}: ${added.join(", ") || "no new capability"}.`, "ok"));
       } catch (error) {
+        await undoLimits();
         await undoPin();
         throw error;
       }
@@ -115,7 +123,8 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
     }
     const approval = await findPendingApproval(db, agentId);
     if (!approval) return sendPage(res, TITLE, outcome("This request is no longer pending: it was approved, denied or has expired.", "error"), 404);
-    const form = approvalForm({ action: path, csrfToken: csrf.token(req, res), code, approval, user, hasPasskey: await hasPasskey(db, user.id), message });
+    const limits = await limitsView(db, agentId, storeWithoutChoice(user, approval.pinnedOrganizationId));
+    const form = approvalForm({ action: path, csrfToken: csrf.token(req, res), code, approval, user, hasPasskey: await hasPasskey(db, user.id), limits, message });
     sendPage(res, TITLE, form, status, { scripts: PASSKEY_SCRIPTS });
   }
 

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
 import type { PageUser } from "../page-session.js";
 import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
+import { limitsFieldset, type LimitsView } from "../limits-views.js";
 import type { PendingApproval } from "./pending-approval.js";
 
 /** Step 1 without a code in the link: type the code the agent printed. */
@@ -24,11 +25,13 @@ export interface ApprovalFormInput {
   readonly user: PageUser;
   /** Whether the user has a passkey (needed for `webauthn` capabilities). */
   readonly hasPasskey: boolean;
+  /** The limits fieldset: what the agent asked for, and the merchant's limits so far. */
+  readonly limits: LimitsView;
   readonly message?: string;
 }
 
 /** Step 2: who is asking, for what, on which store; approve a subset or deny. */
-export function approvalForm({ action, csrfToken, code, approval, user, hasPasskey, message }: ApprovalFormInput): SafeHtml {
+export function approvalForm({ action, csrfToken, code, approval, user, hasPasskey, limits, message }: ApprovalFormInput): SafeHtml {
   const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
   const self = `${action}?${new URLSearchParams({ agent_id: approval.agentId, code }).toString()}`;
   return html`${alertBox(message)}
@@ -49,6 +52,7 @@ ${passkeyNotice(approval.requested, hasPasskey, self)}
     <legend>Capabilities requested</legend>
     ${approval.requested.map((capability) => capabilityChoice(capability, rights))}
   </fieldset>
+  ${limitsFieldset(limits)}
   ${passkeyFormParts()}
   <button type="submit" name="decision" value="approve">Approve selected</button>
   <button type="submit" name="decision" value="deny" class="secondary">Deny all</button>

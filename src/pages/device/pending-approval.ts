@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
+import { pinnedOrganizationOfRow } from "../../agents/guards/store-access.js";
 import { userCodeHash } from "../../agents/user-code.js";
 
 /** A capability an agent asks for, as the approval pages show it. */
@@ -14,6 +15,8 @@ export interface PendingApproval {
   readonly agentStatus: string;
   readonly bindingMessage: string | null;
   readonly requested: readonly RequestedCapability[];
+  /** The store the agent is already pinned to, if any. */
+  readonly pinnedOrganizationId: string | null;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function findPendingApproval(db: Kysely<Database>, agentId: string)
   const agent = await db
     .selectFrom("agent")
     .leftJoin("agentHost", "agentHost.id", "agent.hostId")
-    .select(["agent.id", "agent.name", "agent.status", "agentHost.name as hostName"])
+    .select(["agent.id", "agent.name", "agent.status", "agent.metadata", "agentHost.name as hostName"])
     .where("agent.id", "=", agentId)
     .executeTakeFirst();
   if (!agent) return null;
@@ -52,6 +55,7 @@ export async function findPendingApproval(db: Kysely<Database>, agentId: string)
     agentStatus: agent.status,
     bindingMessage: request.bindingMessage,
     requested: [...new Set(grants.map((grant) => grant.capability))].map(describeCapability),
+    pinnedOrganizationId: pinnedOrganizationOfRow(agent),
   };
 }
 

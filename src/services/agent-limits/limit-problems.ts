@@ -1,0 +1,38 @@
+import { HttpProblem, type FieldError } from "../../../generated/routes.js";
+import { formatMoney, type Money } from "../money.js";
+import { withMembers } from "../problem-members.js";
+
+/**
+ * The refusals of merchant-set limits. 403, like `constraint_violated` (the
+ * limits the agent itself asked for): the call is well-formed, the merchant
+ * does not allow it. Three codes rather than one, so an agent can tell
+ * "ask for a smaller order" from "wait for the budget to come back".
+ */
+
+/** The order is larger than one order may be. */
+export function orderTotalLimitExceeded(detail: string): HttpProblem {
+  return new HttpProblem(403, "order_total_limit_exceeded", "Order total above the merchant's limit", detail);
+}
+
+/** A cart or order line holds more units than the merchant allows this agent. */
+export function lineQuantityLimitExceeded(detail: string, errors?: FieldError[]): HttpProblem {
+  return new HttpProblem(403, "line_quantity_limit_exceeded", "Line quantity above the merchant's limit", detail, errors);
+}
+
+/** The order does not fit in what is left of the budget; `remaining` says how much is. */
+export function budgetExceeded(detail: string, remaining: Money): HttpProblem {
+  return withMembers(new HttpProblem(403, "budget_exceeded", "Budget exceeded", detail), { remaining });
+}
+
+/** `"50.00 EUR per 24 hours"`, `"50.00 EUR in total"`. */
+export function budgetWords(amount: number, currency: string, windowSeconds: number | null): string {
+  return `${formatMoney(amount, currency)} ${windowWords(windowSeconds)}`;
+}
+
+/** `"per 24 hours"`, `"per 7 days"`, `"in total"`. */
+export function windowWords(windowSeconds: number | null): string {
+  if (windowSeconds === null) return "in total";
+  if (windowSeconds % 86_400 === 0 && windowSeconds > 86_400) return `per ${windowSeconds / 86_400} days`;
+  if (windowSeconds % 3_600 === 0) return `per ${windowSeconds / 3_600} hours`;
+  return `per ${windowSeconds} seconds`;
+}
