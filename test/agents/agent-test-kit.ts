@@ -62,3 +62,17 @@ export async function placeTestOrder(app: TestApp, owner: StoreOwner, product: {
   await call(`/v1/carts/${cart.id}/items`, { product_id: product.id, quantity: 1 });
   return call("/v1/orders", { cart_id: cart.id }, { "idempotency-key": `order-${cart.id}` });
 }
+
+/**
+ * POST capability/execute as the SDK agent with `arguments` (omitted when
+ * undefined) and a token for `audience`: the issuer by default, as protocol
+ * clients sign; `<origin>/v1` or the execute URL to pick the verifier.
+ */
+export async function executeAs(app: TestApp, agent: AgentConnection, capability: string, args?: unknown, audience?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await agent.session.createJwt(audience)}`, "content-type": "application/json" },
+    body: JSON.stringify({ capability, ...(args === undefined ? {} : { arguments: args }) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

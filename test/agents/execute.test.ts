@@ -2,16 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
+import { connectTestAgent, createProduct, decide, executeAs } from "./agent-test-kit.js";
 
-/** POST capability/execute as the agent, the way a protocol client does. */
-async function execute(app: TestApp, agent: AgentConnection, capability: string, args?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${await agent.session.createJwt()}`, "content-type": "application/json" },
-    body: JSON.stringify({ capability, ...(args === undefined ? {} : { arguments: args }) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** POST capability/execute as the agent, the way a protocol client does (issuer-audience token). */
+function execute(app: TestApp, agent: AgentConnection, capability: string, args?: unknown) {
+  return executeAs(app, agent, capability, args);
 }
 
 /** A problem as execute answers it: `error` is its code, `message` its detail. */

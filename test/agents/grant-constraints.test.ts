@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { decideOverHttp, signInCookie } from "../support/merchant.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
+import { connectTestAgent, createProduct, decide, executeAs } from "./agent-test-kit.js";
 
 /*
  * Grants approved within limits (the protocol's constraints) hold on direct
@@ -51,13 +51,8 @@ async function cartWith(quantity: number): Promise<string> {
 }
 
 /** POST capability/execute with flat arguments and a token for `audience` (which side verifies it). */
-async function execute(audience: string, capability: string, args: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${await agent.session.createJwt(audience)}`, "content-type": "application/json" },
-    body: JSON.stringify({ capability, arguments: args }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+function execute(audience: string, capability: string, args: Record<string, unknown>) {
+  return executeAs(app, agent, capability, args, audience);
 }
 
 describe("constrained grants", () => {

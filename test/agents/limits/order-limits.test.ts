@@ -9,6 +9,7 @@ import type { AgentConnection } from "../../../generated/sdk/index.js";
 import { setAgentLimits } from "../../../src/agents/limits/set-agent-limits.js";
 import { NO_LIMITS } from "../../../src/services/agent-limits/agent-limits.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../../support/test-app.js";
+import { executeAs } from "../agent-test-kit.js";
 import { adminKey, agentCart, approvedShopper, placeByAgent, setLimits, stockedProduct } from "./limits-kit.js";
 
 let app: TestApp;
@@ -27,14 +28,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** capability/execute with an API-audience token (our fast route), in the arguments shape main uses today. */
-async function execute(capability: string, args: unknown, audience = `${app.baseUrl}/v1`) {
-  const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${await agent.session.createJwt(audience)}`, "content-type": "application/json" },
-    body: JSON.stringify({ capability, arguments: args }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** capability/execute with an API-audience token (our fast route) unless told otherwise. */
+function execute(capability: string, args: unknown, audience = `${app.baseUrl}/v1`) {
+  return executeAs(app, agent, capability, args, audience);
 }
 
 describe("largest order total", () => {
