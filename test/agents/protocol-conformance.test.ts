@@ -3,10 +3,11 @@
  * independent client (jose-signed JWTs over plain HTTP, see
  * test/security/support/protocol-client.ts) that takes every URL from the
  * discovery document, the way any protocol client does. One journey, step by
- * step: discovery by both paths → register → device approval → execute
- * (success and each error class, asserting the protocol's `error` and
- * `message` and the problem members) → batch-execute → constraints →
- * CIBA for a trusted host → host and agent key rotation → revoke.
+ * step: discovery by both paths → register → device approval with limits →
+ * execute (success, each error class, beyond the merchant's limits; each
+ * refusal asserted for the protocol's `error` and `message` and the problem
+ * members) → batch-execute → constraints → CIBA for a trusted host → host
+ * and agent key rotation → revoke.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,12 +86,33 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     expectRefusal(await execute("listProducts"), 403, "agent_pending");
   });
 
-  it("device approval: the merchant approves with the code; status turns active", async () => {
-    const approved = await call(world.app, "/api/auth/agent/approve-capability", {
-      cookie: await freshCookie(world, world.ownerA.email),
-      body: { agent_id: agent.id, action: "approve", user_code: agent.userCode },
+  it("device approval with limits: the merchant approves on the device page, setting a largest order and a budget", async () => {
+    // The page the agent's link opens, as the merchant's browser sees it (session + CSRF cookies, the form's token).
+    const cookie = await freshCookie(world, world.ownerA.email);
+    const page = await fetch(`${world.app.baseUrl}/device/capabilities?agent_id=${agent.id}&code=${agent.userCode}`, { headers: { cookie } });
+    const html = await page.text();
+    expect(html).toContain("conformance agent");
+    const form = new URLSearchParams({
+      csrf: /name="csrf" value="([^"]+)"/.exec(html)![1]!,
+      agent_id: agent.id,
+      code: agent.userCode!,
+      organization_id: world.ownerA.organizationId,
+      decision: "approve",
+      limits: "1",
+      limit_currency: "EUR",
+      limit_max_order: "30.00",
+      limit_budget: "50.00",
+      limit_budget_window: "total",
+    });
+    for (const name of ["listProducts", "getProduct", "createCart", "addCartItem", "getCart", "placeOrder"]) form.append("capabilities", name);
+    const csrfCookie = page.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
+    const approved = await fetch(`${world.app.baseUrl}/device/capabilities`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie ? `${cookie}; ${csrfCookie}` : cookie, origin: world.app.baseUrl },
+      body: form,
     });
     expect(approved.status).toBe(200);
+    expect(await approved.text()).toContain("Approved for");
     const status = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, { bearer: await hostJwt(world.app, host, { audience: discovery.issuer }) });
     expect(status).toMatchObject({ status: 200, body: { status: "active" } });
   });
@@ -140,6 +162,22 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     const again = await execute("placeOrder", { cart_id: cartId, "Idempotency-Key": key });
     expect((again.body.data as { id: string }).id).toBe((placed.body.data as { id: string }).id);
     expectRefusal(await execute("addCartItem", { cart_id: cartId, product_id: product.id, quantity: 1 }), 409, "cart_not_open");
+  });
+
+  it("execute beyond the merchant's limits: a larger order and then the budget are refused, naming what remains", async () => {
+    // Spent so far: one order of 12.00 EUR. Largest order 30.00, budget 50.00 in total.
+    const cartOf = async (quantity: number): Promise<string> => {
+      const cart = (await execute("createCart", { currency: "EUR" })).body.data as { id: string };
+      expect((await execute("addCartItem", { cart_id: cart.id, product_id: product.id, quantity })).status).toBe(200);
+      return cart.id;
+    };
+    const tooLarge = await execute("placeOrder", { cart_id: await cartOf(3), "Idempotency-Key": randomUUID() });
+    expectRefusal(tooLarge, 403, "order_total_limit_exceeded");
+    const within = await execute("placeOrder", { cart_id: await cartOf(2), "Idempotency-Key": randomUUID() });
+    expect(within.status).toBe(200);
+    const overBudget = await execute("placeOrder", { cart_id: await cartOf(2), "Idempotency-Key": randomUUID() });
+    expectRefusal(overBudget, 403, "budget_exceeded");
+    expect(overBudget.body.remaining).toEqual({ amount: 1400, currency: "EUR" });
   });
 
   it("batch-execute: items answer like single calls", async () => {
