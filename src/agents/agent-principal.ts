@@ -4,7 +4,6 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Kysely } from "kysely";
 import { HttpProblem, isProblemCode } from "../../generated/routes.js";
-import type { Auth } from "../auth/create-auth.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
@@ -13,13 +12,22 @@ import { discoveryChallenge } from "./discovery-challenge.js";
 import { accessOfGrants } from "./grant-constraints.js";
 
 /**
+ * What this module needs of Better Auth: the plugin's session read, typed by
+ * shape so that agents/ does not import the assembly (create-auth.ts builds
+ * the plugin from agents/, which would close a cycle).
+ */
+export interface AgentSessionReader {
+  readonly api: { getAgentSession(input: { headers: Headers }): Promise<unknown> };
+}
+
+/**
  * Turns an agent JWT into a principal. The plugin verifies the token
  * (signature, `typ`, max age, audience, single-use `jti`) and the agent's
  * state, and returns its active grants; we add the tenant: the organization
  * pinned in the agent's metadata when the merchant approved it (still one of
  * the user's memberships), else the user's only membership.
  */
-export async function resolveAgentPrincipal(auth: Auth, db: Kysely<Database>, headers: IncomingHttpHeaders, publicOrigin: string): Promise<Principal> {
+export async function resolveAgentPrincipal(auth: AgentSessionReader, db: Kysely<Database>, headers: IncomingHttpHeaders, publicOrigin: string): Promise<Principal> {
   return principalOfAgentSession(db, await verifyAgentJwt(auth, headers, publicOrigin));
 }
 
@@ -52,7 +60,7 @@ export async function principalOfAgentSession(db: Kysely<Database>, session: Age
   };
 }
 
-async function verifyAgentJwt(auth: Auth, headers: IncomingHttpHeaders, publicOrigin: string): Promise<AgentSession> {
+async function verifyAgentJwt(auth: AgentSessionReader, headers: IncomingHttpHeaders, publicOrigin: string): Promise<AgentSession> {
   try {
     const session = (await auth.api.getAgentSession({ headers: fromNodeHeaders(headers) })) as AgentSession | null;
     if (session) return session;

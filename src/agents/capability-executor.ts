@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
 import { createDispatcher, HttpProblem, withProtocolFields, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
-import { assertMayCall } from "../auth/resolve-principal.js";
+import { assertMayCall } from "../auth/operation-access.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { createHandlers } from "../handlers/index.js";

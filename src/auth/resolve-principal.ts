@@ -1,6 +1,5 @@
 import type { Request, Response } from "express";
 import type { Kysely } from "kysely";
-import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import { HttpProblem, type OperationMeta, type ProblemCode } from "../../generated/routes.js";
 import { resolveAgentPrincipal } from "../agents/agent-principal.js";
 import { agentRequestFacts, bearerJwtOf } from "../agents/agent-request.js";
@@ -11,8 +10,9 @@ import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import type { AppContext } from "../http/app-context.js";
 import { ApiKeyResolver } from "./api-key-principal.js";
+import { assertMayCall } from "./operation-access.js";
 import type { Auth } from "./create-auth.js";
-import type { Principal, Scope } from "./principal.js";
+import type { Principal } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
 import { timingSafeEqual } from "node:crypto";
 import { decodeJwt } from "jose";
@@ -48,21 +48,6 @@ export function createContextFactory(sources: PrincipalSources) {
     assertMayCall(principal, operation.operationId, String(sources.auth.options.baseURL));
     return { principal, tenant: tenantOf(principal.organizationId), requestId: String(res.locals.requestId ?? "") };
   };
-}
-
-/**
- * The operation's scope must be one of the caller's, and an agent must hold
- * the operation's own capability (a grant for addCartItem does not allow
- * placeOrder). Shared by the router and the agents' execute endpoint.
- */
-export function assertMayCall(principal: Principal, operationId: string, authBaseUrl: string): void {
-  const scope = requiredScope(operationId);
-  if (!principal.scopes.has(scope)) {
-    throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operationId} needs the "${scope}" scope.`);
-  }
-  if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operationId)) {
-    throw capabilityNotGranted(operationId, authBaseUrl);
-  }
 }
 
 async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigin, proxyApiKey }: PrincipalSources, req: Request): Promise<Principal> {
@@ -121,20 +106,6 @@ function explainAudience(error: unknown, token: string, apiAudiences: readonly s
     undefined,
     error.headers,
   );
-}
-
-function capabilityNotGranted(capability: string, authBaseUrl: string): HttpProblem {
-  return new HttpProblem(
-    403,
-    "capability_not_granted",
-    "Capability not granted",
-    `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${authBaseUrl}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
-  );
-}
-
-function requiredScope(operationId: string): Scope {
-  if (!isCapabilityName(operationId)) return "admin";
-  return capabilities[operationId].scope;
 }
 
 function unauthorized(publicOrigin: string, code: ProblemCode, detail: string): HttpProblem {
