@@ -7,7 +7,7 @@ import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-a
 import { approvalPolicy } from "../agents/approval-policy.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
 import { JtiCache } from "../agents/jti-cache.js";
 import type { Database } from "../db/schema.js";
 import { controlCharacterGuard } from "./control-character-guard.js";

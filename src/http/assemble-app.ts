@@ -1,7 +1,7 @@
 import type { Express } from "express";
 import type { ResponseValidation } from "../../generated/routes.js";
 import { AgentResolver } from "../agents/agent-resolver.js";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "../agents/device-page-default.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
 import type { Auth } from "../auth/create-auth.js";
