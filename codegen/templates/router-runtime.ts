@@ -86,6 +86,8 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     headers: Record<string, string> = {},
+    /** RFC 9457 extension members the contract declares (e.g. `remaining`); the standard members win a name clash. */
+    readonly members: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail ?? title);
     this.name = "HttpProblem";
@@ -93,7 +95,7 @@ export class HttpProblem extends Error {
   }
 
   toJSON(): ProblemDetails {
-    const body: Omit<ProblemDetails, "error" | "message"> = { type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
+    const body: Omit<ProblemDetails, "error" | "message"> = { ...this.members, type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
     if (this.detail !== undefined) body.detail = this.detail;
     if (this.errors !== undefined) body.errors = this.errors;
     return withProtocolFields(body);

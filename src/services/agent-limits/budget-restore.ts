@@ -12,20 +12,16 @@ import type { TenantScope } from "../../db/tenant-scope.js";
  * a cancellation. Orders no agent placed consumed nothing: nothing happens.
  */
 export async function restoreAgentBudget(scope: TenantScope, refund: { readonly orderId: string; readonly refundId: string; readonly amount: number }): Promise<void> {
-  const consumption = await scope
+  // One read: the order's consumption and what earlier refunds already gave back (a handful of rows).
+  const entries = await scope
     .selectFrom("agent_budget_entries")
-    .select(["agent_id", "amount", "currency", "order_consumed_at"])
+    .select(["kind", "agent_id", "amount", "currency", "order_consumed_at"])
     .where("order_id", "=", refund.orderId)
-    .where("kind", "=", "consume")
-    .executeTakeFirst();
+    .execute();
+  const consumption = entries.find((entry) => entry.kind === "consume");
   if (!consumption) return;
-  const restored = await scope
-    .selectFrom("agent_budget_entries")
-    .select((eb) => eb.fn.sum<string | number | null>("amount").as("restored"))
-    .where("order_id", "=", refund.orderId)
-    .where("kind", "=", "restore")
-    .executeTakeFirst();
-  const left = toAmount(consumption.amount) - (restored?.restored == null ? 0 : toAmount(restored.restored));
+  const restored = entries.filter((entry) => entry.kind === "restore").reduce((sum, entry) => sum + toAmount(entry.amount), 0);
+  const left = toAmount(consumption.amount) - restored;
   const amount = Math.min(refund.amount, left);
   if (amount <= 0) return;
   await scope

@@ -1,6 +1,5 @@
 import { HttpProblem, type FieldError } from "../../../generated/routes.js";
 import { formatMoney, type Money } from "../money.js";
-import { withMembers } from "../problem-members.js";
 
 /**
  * The refusals of merchant-set limits. 403, like `constraint_violated` (the
@@ -21,7 +20,7 @@ export function lineQuantityLimitExceeded(detail: string, errors?: FieldError[])
 
 /** The order does not fit in what is left of the budget; `remaining` says how much is. */
 export function budgetExceeded(detail: string, remaining: Money): HttpProblem {
-  return withMembers(new HttpProblem(403, "budget_exceeded", "Budget exceeded", detail), { remaining });
+  return new HttpProblem(403, "budget_exceeded", "Budget exceeded", detail, undefined, {}, { remaining });
 }
 
 /** `"50.00 EUR per 24 hours"`, `"50.00 EUR in total"`. */
