@@ -79,10 +79,17 @@ export class AgentResolver {
   private changes: ChangeFeed | undefined;
   private generation = 0;
 
+  /** The audiences without a proxy's extra origins (every request unless TRUST_PROXY reports one), built once. */
+  private readonly ownAudiences: string[];
+  private readonly ownAccepted: string[];
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: AgentResolverOptions,
-  ) {}
+  ) {
+    this.ownAudiences = apiAudiences(options.publicOrigin, []);
+    this.ownAccepted = [...this.ownAudiences, ...protocolAudiences(options.authBaseUrl, [])];
+  }
 
   useChangeFeed(feed: ChangeFeed): void {
     this.changes = feed;
@@ -95,11 +102,12 @@ export class AgentResolver {
 
   /** The audiences of tokens meant for the API itself (what the SDK signs). */
   audiences(extraOrigins: readonly string[] = []): string[] {
-    return apiAudiences(this.options.publicOrigin, extraOrigins);
+    return extraOrigins.length === 0 ? this.ownAudiences : apiAudiences(this.options.publicOrigin, extraOrigins);
   }
 
   /** Every audience this verifier accepts: the API's and the protocol's. */
   private accepted(extraOrigins: readonly string[] = []): string[] {
+    if (extraOrigins.length === 0) return this.ownAccepted;
     return [...this.audiences(extraOrigins), ...protocolAudiences(this.options.authBaseUrl, extraOrigins)];
   }
 

@@ -4,9 +4,10 @@ import { isAgentAuthPath } from "../truthful-status.js";
 import { refusal } from "./refusal.js";
 
 /**
- * Whether a JWT names exactly one audience. Our `/v1` verifier and the
- * plugin keep separate replay caches and accept different audiences; a token
- * naming both could be spent once on each side. One token, one audience.
+ * Whether a JWT names exactly one audience. Our fast verifier and the plugin
+ * share one replay cache now, but not across instances, and they answer for
+ * different audience sets: a token naming several could be routed to either
+ * side depending on which audience is read. One token, one audience.
  * Undecodable tokens pass: their verifier refuses them.
  */
 function hasSingleAudience(token: string): boolean {
