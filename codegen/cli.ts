@@ -23,21 +23,25 @@ const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [-
   --client-name    name of the SDK client factory (default: createCommerceClient)
   --quiet          print errors only`;
 
+function parseCliArgs() {
+  return parseArgs({
+    options: {
+      spec: { type: "string", default: "openapi/commerce.yaml" },
+      out: { type: "string", default: "generated" },
+      check: { type: "boolean", default: false },
+      "default-scope": { type: "string" },
+      "client-name": { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  }).values;
+}
+
 async function main(): Promise<number> {
-  let args;
+  let args: ReturnType<typeof parseCliArgs>;
   try {
-    args = parseArgs({
-      options: {
-        spec: { type: "string", default: "openapi/commerce.yaml" },
-        out: { type: "string", default: "generated" },
-        check: { type: "boolean", default: false },
-        "default-scope": { type: "string" },
-        "client-name": { type: "string" },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-    }).values;
+    args = parseCliArgs();
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -53,7 +57,7 @@ async function main(): Promise<number> {
   const log = args.quiet ? () => {} : (line: string) => console.log(line);
   const started = performance.now();
 
-  let result;
+  let result: Awaited<ReturnType<typeof generate>>;
   try {
     result = await generate({
       specPath: args.spec,

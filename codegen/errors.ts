@@ -58,5 +58,5 @@ export function collectSpecErrors<T>(errors: SpecError[], step: () => T): T | un
 
 /** Builds a JSON pointer from raw segments, escaping `~` and `/` (RFC 6901). */
 export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((segment) => "/" + String(segment).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  return segments.map((segment) => `/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 }

@@ -1,6 +1,6 @@
 import { emitAll } from "./emit/index.js";
 import type { EmittedFile } from "./emit/emitter.js";
-import { SpecError, SpecErrors } from "./errors.js";
+import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { planValidators } from "./emit/validator-plan.js";
 import { buildModel } from "./model/build-model.js";
@@ -33,7 +33,7 @@ export interface GenerateResult {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const spec = await loadSpec(options.specPath);
   const errors: SpecError[] = [...spec.errors];
-  let model;
+  let model: ReturnType<typeof buildModel> | undefined;
   try {
     model = buildModel(spec, { agentDefaults: { scope: options.defaultScope ?? "storefront" } });
   } catch (error) {

@@ -134,7 +134,7 @@ function bodyLiteral(body: BodyArguments): string {
 }
 
 function describe(operation: OperationModel): string {
-  return [operation.summary, operation.description].filter((text) => text && text.trim()).map((text) => text!.trim()).join("\n\n") ||
+  return [operation.summary, operation.description].map((text) => text?.trim()).filter((text): text is string => Boolean(text)).join("\n\n") ||
     `${operation.method.toUpperCase()} ${operation.path}`;
 }
 

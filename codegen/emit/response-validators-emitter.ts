@@ -65,7 +65,7 @@ function collectBodies(operations: readonly OperationModel[], converter: SchemaC
       for (const media of response.media) {
         if (media.kind !== "json" || !media.schema) continue;
         const converted = converter.convert(media.schema, refPrefix);
-        converted.components.forEach((name) => reached.add(name));
+        for (const name of converted.components) reached.add(name);
         const key = JSON.stringify(converted.schema);
         let name = nameBySchema.get(key);
         if (name === undefined) {

@@ -138,7 +138,9 @@ function writeResults(writer: CodeBlockWriter, operations: readonly OperationMod
         continue;
       }
       writer.writeLine(`${propertyKey(operation.operationId)}:`);
-      writer.indent(() => members.forEach((member, index) => writer.writeLine(`| ${member}${index === members.length - 1 ? ";" : ""}`)));
+      writer.indent(() => {
+        for (const [index, member] of members.entries()) writer.writeLine(`| ${member}${index === members.length - 1 ? ";" : ""}`);
+      });
     }
   }, "");
   writer.blankLine();

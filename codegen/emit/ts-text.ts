@@ -31,7 +31,7 @@ export function indexAccess(base: string, key: string | number): string {
 
 /** A JSDoc block from free text, or nothing. `*\/` in the text cannot end the comment early. */
 export function writeJsDoc(writer: CodeBlockWriter, lines: readonly (string | undefined)[]): void {
-  const text = lines.filter((line): line is string => Boolean(line && line.trim())).join("\n\n");
+  const text = lines.filter((line): line is string => Boolean(line?.trim())).join("\n\n");
   if (!text) return;
   writer.writeLine("/**");
   for (const line of text.replace(/\*\//g, "*\\/").split("\n")) writer.writeLine(line.trim() ? ` * ${line.trimEnd()}` : " *");

@@ -91,7 +91,7 @@ function hoistShared(
     ValidatorModule,
     [string, JsonSchema][]
   >;
-  entries.forEach((entry, index) => result[entry.module].push([entry.name, schemas[index]!]));
+  for (const [index, entry] of entries.entries()) result[entry.module].push([entry.name, schemas[index]!]);
   return result;
 }
 
@@ -105,7 +105,7 @@ function bodySchema(
   const media = operation.requestBody?.media.find((item) => item.kind === kind && item.schema);
   if (!media?.schema) return undefined;
   const converted = converter.convert(media.schema, refPrefix);
-  converted.components.forEach((name) => components.add(name));
+  for (const name of converted.components) components.add(name);
   return converted.schema;
 }
 

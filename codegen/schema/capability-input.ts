@@ -69,7 +69,7 @@ export function capabilityInput(operation: OperationModel, converter: SchemaConv
     if (fields && !Object.keys(fields.properties).some((field) => names.has(field))) {
       Object.assign(properties, fields.properties);
       if (bodyRequired) required.push(...fields.required);
-      converter.reachedFrom(Object.values(fields.properties)).forEach((name) => components.add(name));
+      for (const name of converter.reachedFrom(Object.values(fields.properties))) components.add(name);
       body = { mode: "flat", fields: Object.keys(fields.properties), required: bodyRequired };
     } else {
       const argument = wrappedBodyArgument(parameters);
@@ -77,7 +77,7 @@ export function capabilityInput(operation: OperationModel, converter: SchemaConv
       if (!argument) throw new SpecError('parameters named both "body" and "_body" leave no argument name for the request body', operation.pointer);
       properties[argument] = converted.schema;
       if (bodyRequired) required.push(argument);
-      converted.components.forEach((name) => components.add(name));
+      for (const name of converted.components) components.add(name);
       body = { mode: "wrapped", argument };
     }
   }

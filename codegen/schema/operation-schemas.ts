@@ -20,7 +20,7 @@ export function parameterObjectSchema(
   const required: string[] = [];
   for (const parameter of parameters) {
     const converted = converter.convert(parameter.schema, refPrefix);
-    converted.components.forEach((name) => components.add(name));
+    for (const name of converted.components) components.add(name);
     properties[parameter.name] = withDescription(converted.schema, parameter.description);
     if (parameter.required) required.push(parameter.name);
   }

@@ -15,6 +15,7 @@ export type CapabilityName = string;
 export declare const autoGrantedCapabilities: readonly CapabilityName[];
 
 /** In generated output: `Client<paths>` of the contract. */
+// biome-ignore lint/suspicious/noExplicitAny: a stand-in; generated output replaces it with Client<paths>.
 export type ApiClient = Client<any>;
 
 export interface ApiClientOptions extends ClientOptions {

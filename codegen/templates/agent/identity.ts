@@ -93,7 +93,7 @@ export class MemoryIdentityStorage implements IdentityStorage {
 
 /** A new Ed25519 keypair, exported as JWKs (extractable, so it can be stored). */
 export async function generateEd25519KeyPair(): Promise<Ed25519KeyPair> {
-  const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const privateJwk = parsePrivateJwk(await exportJWK(privateKey), "generated key");
   // Built from the private JWK rather than exported separately: one fixed key order, so the
   // public key serializes identically every time (the server compares stored keys as strings).
