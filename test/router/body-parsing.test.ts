@@ -1,20 +1,23 @@
 /*
  * Bodies that cannot be read as the operation's media type: malformed, too
  * large, of the wrong Content-Type, or absent. Each is a 4xx problem, never a
- * 500, and none reaches onError or the handler.
+ * 500, and none reaches onError or the handler (requests.yaml).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { defaultContext } from "../../generated/routes.js";
-import { CART_ID, ITEM_ID } from "./support/handlers.js";
+import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
 import { expectProblem, sendRaw } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
+const CART_ID = "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10";
+const ITEM_ID = "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+
 const onError = vi.fn();
-let server: TestServer;
-let smallLimitServer: TestServer;
+let server: TestServer<FixtureOperationId<"requests">>;
+let smallLimitServer: TestServer<FixtureOperationId<"requests">>;
 beforeAll(async () => {
-  server = await startServer({ context: defaultContext, onError });
-  smallLimitServer = await startServer({ context: defaultContext, onError, bodyLimit: 64 });
+  const { routes } = await loadFixture("requests");
+  server = await startServer(routes, { context: routes.defaultContext, onError });
+  smallLimitServer = await startServer(routes, { context: routes.defaultContext, onError, bodyLimit: 64 });
 });
 afterAll(async () => {
   await server.close();
@@ -33,7 +36,7 @@ describe("malformed JSON", () => {
     { name: "a trailing comma", text: '{"currency":"EUR",}' },
     { name: "plain words", text: "hello" },
   ])("$name is a 400 malformed_body", async ({ text }) => {
-    const response = await sendRaw(server.baseUrl, "POST", "/v1/carts", text, "application/json");
+    const response = await sendRaw(server.baseUrl, "POST", "/carts", text, "application/json");
     const problem = await expectProblem(response, 400, "malformed_body");
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: "/body" })]);
   });
@@ -42,12 +45,12 @@ describe("malformed JSON", () => {
 describe("a body over the limit", () => {
   it("is a 413 with a small bodyLimit", async () => {
     const text = JSON.stringify({ currency: "EUR", padding: "x".repeat(100) });
-    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/v1/carts", text, "application/json");
+    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/carts", text, "application/json");
     await expectProblem(response, 413, "body_too_large");
   });
 
   it("is accepted just under a small bodyLimit", async () => {
-    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/v1/carts", '{"currency":"EUR"}', "application/json");
+    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/carts", '{"currency":"EUR"}', "application/json");
     expect(response.status).toBe(201);
     expect(smallLimitServer.lastInput("createCart")).toMatchObject({ body: { currency: "EUR" } });
     smallLimitServer.calls.length = 0;
@@ -55,12 +58,12 @@ describe("a body over the limit", () => {
 
   it("is a 413 at the default 100kb limit with a ~1 MB body", async () => {
     const text = JSON.stringify({ currency: "EUR", padding: "x".repeat(1024 * 1024) });
-    const response = await sendRaw(server.baseUrl, "POST", "/v1/carts", text, "application/json");
+    const response = await sendRaw(server.baseUrl, "POST", "/carts", text, "application/json");
     await expectProblem(response, 413, "body_too_large");
   });
 
   it("is a 413 even when the JSON is malformed", async () => {
-    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/v1/carts", `{${"x".repeat(200)}`, "application/json");
+    const response = await sendRaw(smallLimitServer.baseUrl, "POST", "/carts", `{${"x".repeat(200)}`, "application/json");
     await expectProblem(response, 413, "body_too_large");
   });
 });
@@ -75,21 +78,21 @@ describe("the wrong Content-Type", () => {
     { name: "another +json type", contentType: "application/merge-patch+json" },
     { name: "no Content-Type at all", contentType: undefined },
   ])("$name on a JSON operation is a 415", async ({ contentType }) => {
-    const response = await sendRaw(server.baseUrl, "POST", "/v1/carts", '{"currency":"EUR"}', contentType);
+    const response = await sendRaw(server.baseUrl, "POST", "/carts", '{"currency":"EUR"}', contentType);
     await expectProblem(response, 415, "unsupported_media_type");
   });
 
   it("an unsupported charset on JSON is a 415", async () => {
-    const response = await sendRaw(server.baseUrl, "POST", "/v1/carts", '{"currency":"EUR"}', "application/json; charset=ebcdic");
+    const response = await sendRaw(server.baseUrl, "POST", "/carts", '{"currency":"EUR"}', "application/json; charset=ebcdic");
     await expectProblem(response, 415, "unsupported_media_type");
   });
 });
 
 describe("a missing required body", () => {
   it.each([
-    { name: "POST /v1/carts", method: "POST", path: "/v1/carts", contentType: "application/json" },
-    { name: "POST /v1/carts without Content-Type", method: "POST", path: "/v1/carts", contentType: undefined },
-    { name: "PATCH a cart item", method: "PATCH", path: `/v1/carts/${CART_ID}/items/${ITEM_ID}`, contentType: "application/json" },
+    { name: "POST /carts", method: "POST", path: "/carts", contentType: "application/json" },
+    { name: "POST /carts without Content-Type", method: "POST", path: "/carts", contentType: undefined },
+    { name: "PATCH a cart item", method: "PATCH", path: `/carts/${CART_ID}/items/${ITEM_ID}`, contentType: "application/json" },
   ])("$name is a 400 at /body", async ({ method, path, contentType }) => {
     const response = await sendRaw(server.baseUrl, method, path, "", contentType);
     const problem = await expectProblem(response, 400, "validation_failed");

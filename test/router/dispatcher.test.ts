@@ -1,14 +1,28 @@
 /*
  * createDispatcher: the router's validation and handlers without HTTP, for
- * callers inside the server (agents' capability/execute).
+ * callers inside the server (agents' capability/execute) (requests.yaml).
  */
-import { describe, expect, it } from "vitest";
-import { createDispatcher, HttpProblem, type Handlers } from "../../generated/routes.js";
-import { cart, CART_ID, createEchoHandlers, PRODUCT_ID, type RecordedCall } from "./support/handlers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HttpProblem } from "../../codegen/templates/router-runtime.js";
+import { loadFixture, type FixtureOperationId, type GeneratedRoutes, type Handlers } from "./support/generated-router.js";
+import { echoHandlers, recording, type RecordedCall } from "./support/server.js";
 
-function dispatcher(overrides: Partial<Handlers<{ caller: string }>> = {}) {
-  const calls: RecordedCall[] = [];
-  return { calls, operations: createDispatcher<{ caller: string }>({ ...createEchoHandlers<{ caller: string }>(calls), ...overrides }) };
+type Id = FixtureOperationId<"requests">;
+interface Caller {
+  caller: string;
+}
+
+const CART_ID = "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10";
+const PRODUCT_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
+
+let routes: GeneratedRoutes<Id>;
+beforeAll(async () => {
+  ({ routes } = await loadFixture("requests"));
+});
+
+function dispatcher(overrides: Partial<Handlers<Id, Caller>> = {}) {
+  const calls: RecordedCall<Id>[] = [];
+  return { calls, operations: routes.createDispatcher<Caller>(recording({ ...echoHandlers<Id, Caller>(routes), ...overrides }, calls)) };
 }
 
 async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
@@ -16,7 +30,7 @@ async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
     () => undefined,
     (caught: unknown) => caught,
   );
-  expect(error).toBeInstanceOf(HttpProblem);
+  expect(error).toBeInstanceOf(routes.HttpProblem);
   return error as HttpProblem;
 }
 
@@ -24,12 +38,12 @@ describe("createDispatcher", () => {
   it("coerces and defaults parameters like the router, then runs the handler with the given context", async () => {
     const seen: unknown[] = [];
     const { operations } = dispatcher({
-      listProducts: (input, context) => {
+      listCarts: (input, context) => {
         seen.push(input, context);
         return { status: 200, body: { data: [], next_cursor: null } };
       },
     });
-    const result = await operations.dispatch("listProducts", { query: { limit: "5" } }, { caller: "agent:1" });
+    const result = await operations.dispatch("listCarts", { query: { limit: "5" } }, { caller: "agent:1" });
     expect(result).toEqual({ status: 200, body: { data: [], next_cursor: null } });
     expect(seen[0]).toMatchObject({ query: { limit: 5 } });
     expect(seen[1]).toEqual({ caller: "agent:1" });
@@ -37,7 +51,7 @@ describe("createDispatcher", () => {
 
   it("reports invalid values with the router's pointers", async () => {
     const { operations, calls } = dispatcher();
-    const problem = await problemOf(operations.dispatch("addCartItem", { params: { cart_id: "nope" }, body: { product_id: PRODUCT_ID, quantity: 0, extra: true } }, { caller: "x" }));
+    const problem = await problemOf(operations.dispatch("addItem", { params: { cart_id: "nope" }, body: { product_id: PRODUCT_ID, quantity: 0, extra: true } }, { caller: "x" }));
     expect(problem.status).toBe(400);
     expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(["/body/extra", "/body/quantity", "/path/cart_id"]);
     expect(calls).toEqual([]);
@@ -52,7 +66,7 @@ describe("createDispatcher", () => {
   });
 
   it("passes handler results and problems through, and knows its operations", async () => {
-    const { operations } = dispatcher({ createCart: ({ body }) => ({ status: 201, body: cart({ currency: body.currency }) }) });
+    const { operations } = dispatcher({ createCart: ({ body }) => ({ status: 201, body: { id: CART_ID, ...(body as { currency: string }) } }) });
     expect(await operations.dispatch("createCart", { body: { currency: "EUR" } }, { caller: "x" })).toMatchObject({ status: 201, body: { currency: "EUR" } });
     expect(operations.has("createCart")).toBe(true);
     expect(operations.has("deleteEverything")).toBe(false);

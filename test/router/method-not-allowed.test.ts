@@ -3,14 +3,17 @@
  * Allow header listing the declared methods (HEAD where GET is declared).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { defaultContext } from "../../generated/routes.js";
-import { CART_ID, ITEM_ID, PRODUCT_ID } from "./support/handlers.js";
+import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
-let server: TestServer;
+const THING_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
+const PART_ID = "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+
+let server: TestServer<FixtureOperationId<"paths">>;
 beforeAll(async () => {
-  server = await startServer({ context: defaultContext });
+  const { routes } = await loadFixture("paths");
+  server = await startServer(routes, { context: routes.defaultContext });
 });
 afterAll(() => server.close());
 
@@ -19,12 +22,12 @@ function allowOf(response: Response): string[] {
 }
 
 it.each([
-  { method: "DELETE", path: "/v1/products", allow: ["GET", "HEAD"] },
-  { method: "PUT", path: "/v1/orders", allow: ["GET", "HEAD", "POST"] },
-  { method: "GET", path: "/v1/carts", allow: ["POST"] },
-  { method: "PUT", path: `/v1/carts/${CART_ID}`, allow: ["GET", "HEAD"] },
-  { method: "GET", path: `/v1/carts/${CART_ID}/items/${ITEM_ID}`, allow: ["DELETE", "PATCH"] },
-  { method: "GET", path: `/v1/admin/products/${PRODUCT_ID}/archive`, allow: ["POST"] },
+  { method: "DELETE", path: "/tags", allow: ["GET", "HEAD"] },
+  { method: "PUT", path: "/things", allow: ["GET", "HEAD", "POST"] },
+  { method: "GET", path: "/boxes", allow: ["POST"] },
+  { method: "PUT", path: `/things/${THING_ID}`, allow: ["GET", "HEAD"] },
+  { method: "GET", path: `/things/${THING_ID}/parts/${PART_ID}`, allow: ["DELETE", "PATCH"] },
+  { method: "GET", path: `/things/${THING_ID}/archive`, allow: ["POST"] },
 ])("$method $path is a 405 allowing $allow", async ({ method, path, allow }) => {
   const response = await fetch(`${server.baseUrl}${path}`, { method });
   await expectProblem(response, 405, "method_not_allowed");
@@ -33,15 +36,15 @@ it.each([
 });
 
 it("answers 405 before validating the path parameters", async () => {
-  const response = await fetch(`${server.baseUrl}/v1/carts/not-a-uuid`, { method: "PUT" });
+  const response = await fetch(`${server.baseUrl}/things/not-a-uuid`, { method: "PUT" });
   await expectProblem(response, 405, "method_not_allowed");
   expect(allowOf(response)).toEqual(["GET", "HEAD"]);
 });
 
 it("serves HEAD on a GET operation instead of a 405", async () => {
-  const response = await fetch(`${server.baseUrl}/v1/products?limit=5`, { method: "HEAD" });
+  const response = await fetch(`${server.baseUrl}/things?limit=5`, { method: "HEAD" });
   expect(response.status).toBe(200);
   expect(await response.text()).toBe("");
-  expect(server.lastInput("listProducts")).toMatchObject({ query: { limit: 5 } });
+  expect(server.lastInput("listThings")).toMatchObject({ query: { limit: 5 } });
   server.calls.length = 0;
 });

@@ -1,23 +1,25 @@
 /*
  * Query and path parameters arrive as strings; the router coerces them to the
- * declared types, fills defaults and rejects what does not fit.
+ * declared types, fills defaults and rejects what does not fit (params.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultContext } from "../../generated/routes.js";
-import { PRODUCT_ID } from "./support/handlers.js";
+import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
-let server: TestServer;
+const THING_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
+
+let server: TestServer<FixtureOperationId<"params">>;
 beforeAll(async () => {
-  server = await startServer({ context: defaultContext });
+  const { routes } = await loadFixture("params");
+  server = await startServer(routes, { context: routes.defaultContext });
 });
 afterAll(() => server.close());
 
+// The same limit declared inline and through components.parameters.
 const listOperations = [
-  { operationId: "listProducts", path: "/v1/products" },
-  { operationId: "listOrders", path: "/v1/orders" },
-  { operationId: "adminListOrders", path: "/v1/admin/orders" },
+  { operationId: "listThings", path: "/things" },
+  { operationId: "listOrders", path: "/orders" },
 ] as const;
 
 describe.each(listOperations)("$operationId limit", ({ operationId, path }) => {
@@ -30,7 +32,7 @@ describe.each(listOperations)("$operationId limit", ({ operationId, path }) => {
   ])("GET $query gives the handler limit $want as a number", async ({ query, want }) => {
     const response = await fetch(`${server.baseUrl}${path}${query}`);
     expect(response.status).toBe(200);
-    const input = server.lastInput(operationId) as { query: Record<string, unknown> };
+    const input = server.lastInput(operationId);
     expect(input.query.limit).toBe(want);
     expect(typeof input.query.limit).toBe("number");
   });
@@ -54,9 +56,9 @@ describe.each(listOperations)("$operationId limit", ({ operationId, path }) => {
 
 describe("other query parameters", () => {
   it("passes strings through unchanged and keeps the default beside them", async () => {
-    const response = await fetch(`${server.baseUrl}/v1/products?q=mug&currency=EUR&cursor=c1`);
+    const response = await fetch(`${server.baseUrl}/things?q=mug&currency=EUR&cursor=c1`);
     expect(response.status).toBe(200);
-    expect(server.lastInput("listProducts")).toEqual({
+    expect(server.lastInput("listThings")).toEqual({
       params: {},
       query: { q: "mug", currency: "EUR", cursor: "c1", limit: 20 },
       headers: {},
@@ -68,18 +70,18 @@ describe("other query parameters", () => {
     { query: "?currency=eur", pointer: "/query/currency", code: "pattern" },
     { query: "?q=", pointer: "/query/q", code: "minLength" },
     { query: `?cursor=${"x".repeat(513)}`, pointer: "/query/cursor", code: "maxLength" },
-  ])("GET /v1/products$query is a 400 at $pointer", async ({ query, pointer, code }) => {
-    const response = await fetch(`${server.baseUrl}/v1/products${query}`);
+  ])("GET /things$query is a 400 at $pointer", async ({ query, pointer, code }) => {
+    const response = await fetch(`${server.baseUrl}/things${query}`);
     const problem = await expectProblem(response, 400, "validation_failed");
     expect(problem.errors).toEqual([{ pointer, detail: expect.any(String), code }]);
   });
 
   it("checks an enum query parameter", async () => {
-    const ok = await fetch(`${server.baseUrl}/v1/admin/orders?status=refunded`);
+    const ok = await fetch(`${server.baseUrl}/orders?status=refunded`);
     expect(ok.status).toBe(200);
-    expect(server.lastInput("adminListOrders")).toMatchObject({ query: { status: "refunded", limit: 20 } });
+    expect(server.lastInput("listOrders")).toMatchObject({ query: { status: "refunded", limit: 20 } });
 
-    const bad = await fetch(`${server.baseUrl}/v1/admin/orders?status=shipped`);
+    const bad = await fetch(`${server.baseUrl}/orders?status=shipped`);
     const problem = await expectProblem(bad, 400, "validation_failed");
     expect(problem.errors).toEqual([{ pointer: "/query/status", detail: expect.any(String), code: "enum" }]);
   });
@@ -87,14 +89,14 @@ describe("other query parameters", () => {
 
 describe("path parameters", () => {
   it("gives the handler the path parameter", async () => {
-    const response = await fetch(`${server.baseUrl}/v1/products/${PRODUCT_ID}`);
+    const response = await fetch(`${server.baseUrl}/things/${THING_ID}`);
     expect(response.status).toBe(200);
-    expect(server.lastInput("getProduct")).toEqual({ params: { product_id: PRODUCT_ID }, query: {}, headers: {}, body: undefined });
+    expect(server.lastInput("getThing")).toEqual({ params: { thing_id: THING_ID }, query: {}, headers: {}, body: undefined });
   });
 
   it("rejects a path parameter that is not a UUID with a pointer under /params", async () => {
-    const response = await fetch(`${server.baseUrl}/v1/products/not-a-uuid`);
+    const response = await fetch(`${server.baseUrl}/things/not-a-uuid`);
     const problem = await expectProblem(response, 400, "validation_failed");
-    expect(problem.errors).toEqual([{ pointer: "/path/product_id", detail: expect.any(String), code: "format" }]);
+    expect(problem.errors).toEqual([{ pointer: "/path/thing_id", detail: expect.any(String), code: "format" }]);
   });
 });

@@ -1,47 +1,37 @@
 /*
- * Every operation of the contract is mounted at its method and path and
- * reaches its own handler.
+ * Every operation of a contract is mounted at its method and path and
+ * reaches its own handler (paths.yaml).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { defaultContext, type OperationId } from "../../generated/routes.js";
-import { CART_ID, ITEM_ID, ORDER_ID, PRODUCT_ID } from "./support/handlers.js";
+import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 
-let server: TestServer;
+const THING_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
+const PART_ID = "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+
+let server: TestServer<FixtureOperationId<"paths">>;
 beforeAll(async () => {
-  server = await startServer({ context: defaultContext });
+  const { routes } = await loadFixture("paths");
+  server = await startServer(routes, { context: routes.defaultContext });
 });
 afterAll(() => server.close());
 
-const key = { "idempotency-key": "key-1" };
-const money = { amount: 100, currency: "EUR" };
-
-const requests: { operationId: OperationId; method: string; path: string; body?: unknown; headers?: Record<string, string>; status: number }[] = [
-  { operationId: "listProducts", method: "GET", path: "/v1/products", status: 200 },
-  { operationId: "getProduct", method: "GET", path: `/v1/products/${PRODUCT_ID}`, status: 200 },
-  { operationId: "createCart", method: "POST", path: "/v1/carts", body: { currency: "EUR" }, status: 201 },
-  { operationId: "getCart", method: "GET", path: `/v1/carts/${CART_ID}`, status: 200 },
-  { operationId: "addCartItem", method: "POST", path: `/v1/carts/${CART_ID}/items`, body: { product_id: PRODUCT_ID, quantity: 1 }, status: 200 },
-  { operationId: "updateCartItem", method: "PATCH", path: `/v1/carts/${CART_ID}/items/${ITEM_ID}`, body: { quantity: 2 }, status: 200 },
-  { operationId: "removeCartItem", method: "DELETE", path: `/v1/carts/${CART_ID}/items/${ITEM_ID}`, status: 200 },
-  { operationId: "listOrders", method: "GET", path: "/v1/orders", status: 200 },
-  { operationId: "placeOrder", method: "POST", path: "/v1/orders", body: { cart_id: CART_ID }, headers: key, status: 201 },
-  { operationId: "getOrder", method: "GET", path: `/v1/orders/${ORDER_ID}`, status: 200 },
-  { operationId: "adminCreateProduct", method: "POST", path: "/v1/admin/products", body: { sku: "S", name: "N", price: money }, headers: key, status: 201 },
-  { operationId: "adminUpdateProduct", method: "PATCH", path: `/v1/admin/products/${PRODUCT_ID}`, body: { name: "New" }, status: 200 },
-  { operationId: "adminArchiveProduct", method: "POST", path: `/v1/admin/products/${PRODUCT_ID}/archive`, status: 200 },
-  { operationId: "adminAdjustInventory", method: "POST", path: `/v1/admin/products/${PRODUCT_ID}/inventory-adjustments`, body: { delta: -2, reason: "damage" }, status: 200 },
-  { operationId: "adminListOrders", method: "GET", path: "/v1/admin/orders", status: 200 },
-  { operationId: "adminGetOrder", method: "GET", path: `/v1/admin/orders/${ORDER_ID}`, status: 200 },
-  { operationId: "adminRefundOrder", method: "POST", path: `/v1/admin/orders/${ORDER_ID}/refunds`, body: { amount: money }, headers: key, status: 201 },
-  { operationId: "adminCancelOrder", method: "POST", path: `/v1/admin/orders/${ORDER_ID}/cancel`, status: 200 },
+const requests: { operationId: FixtureOperationId<"paths">; method: string; path: string; body?: unknown; status: number }[] = [
+  { operationId: "listTags", method: "GET", path: "/tags", status: 200 },
+  { operationId: "listThings", method: "GET", path: "/things", status: 200 },
+  { operationId: "createThing", method: "POST", path: "/things", body: { name: "a" }, status: 201 },
+  { operationId: "createBox", method: "POST", path: "/boxes", body: { name: "b" }, status: 201 },
+  { operationId: "getThing", method: "GET", path: `/things/${THING_ID}`, status: 200 },
+  { operationId: "updatePart", method: "PATCH", path: `/things/${THING_ID}/parts/${PART_ID}`, body: { name: "c" }, status: 200 },
+  { operationId: "removePart", method: "DELETE", path: `/things/${THING_ID}/parts/${PART_ID}`, status: 200 },
+  { operationId: "archiveThing", method: "POST", path: `/things/${THING_ID}/archive`, status: 200 },
 ];
 
-it.each(requests)("$method $path reaches $operationId with $status", async ({ operationId, method, path, body, headers, status }) => {
+it.each(requests)("$method $path reaches $operationId with $status", async ({ operationId, method, path, body, status }) => {
   const before = server.calls.length;
   const response = await fetch(`${server.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(response.status).toBe(status);
@@ -50,11 +40,11 @@ it.each(requests)("$method $path reaches $operationId with $status", async ({ op
 });
 
 it("ignores a body sent to an operation that declares none", async () => {
-  const response = await fetch(`${server.baseUrl}/v1/admin/orders/${ORDER_ID}/cancel`, {
+  const response = await fetch(`${server.baseUrl}/things/${THING_ID}/archive`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: '{"reason":"x"}',
   });
   expect(response.status).toBe(200);
-  expect(server.lastInput("adminCancelOrder")).toEqual({ params: { order_id: ORDER_ID }, query: {}, headers: {}, body: undefined });
+  expect(server.lastInput("archiveThing")).toEqual({ params: { thing_id: THING_ID }, query: {}, headers: {}, body: undefined });
 });

@@ -1,15 +1,19 @@
 /*
- * The generated SDK against the generated router over real HTTP: typed data,
- * problems in `error`, and middleware that sees and changes every request.
+ * The generated SDK against the generated router over real HTTP: data,
+ * problems in `error`, and middleware that sees and changes every request
+ * (requests.yaml). The commerce client's types are checked in
+ * test/sdk/commerce-client-types.test.ts.
  */
 import type { Request } from "express";
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
-import { HttpProblem, type OperationMeta } from "../../generated/routes.js";
-import { createCommerceClient, type components, type Middleware } from "../../generated/sdk/index.js";
-import { cart, CART_ID, ORDER_ID, PRODUCT_ID } from "./support/handlers.js";
+import type { Middleware } from "openapi-fetch";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OperationMeta } from "../../codegen/templates/router-runtime.js";
+import { loadFixture, type CreateFixtureClient, type FixtureOperationId } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 
-type Schemas = components["schemas"];
+const CART_ID = "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10";
+const ITEM_ID = "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+const PRODUCT_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
 
 /** What the server's context factory saw of each request. */
 const authorizations: (string | undefined)[] = [];
@@ -19,12 +23,17 @@ function recordAuthorization(req: Request, _res: unknown, operation: OperationMe
   return { operationId: operation.operationId };
 }
 
-let server: TestServer;
+let createClient: CreateFixtureClient;
+let server: TestServer<FixtureOperationId<"requests">>;
 beforeAll(async () => {
+  const fixture = await loadFixture("requests");
+  createClient = await fixture.clientFactory();
+  const { HttpProblem } = fixture.routes;
   server = await startServer(
+    fixture.routes,
     { context: recordAuthorization },
     {
-      removeCartItem: () => {
+      updateItem: () => {
         throw new HttpProblem(409, "cart_not_open", "Cart is not open");
       },
     },
@@ -36,53 +45,49 @@ beforeEach(() => {
   server.calls.length = 0;
 });
 
-describe("createCommerceClient", () => {
-  it("GETs with a typed query and returns typed data", async () => {
-    const client = createCommerceClient({ baseUrl: server.baseUrl });
-    const { data, error, response } = await client.GET("/v1/products", { params: { query: { limit: 5, q: "mug" } } });
-    expectTypeOf(data).toEqualTypeOf<Schemas["ProductList"] | undefined>();
+describe("the generated client", () => {
+  it("GETs with a query and returns the data", async () => {
+    const client = createClient({ baseUrl: server.baseUrl });
+    const { data, error, response } = await client.GET("/carts", { params: { query: { limit: 5 } } });
     expect(response.status).toBe(200);
     expect(error).toBeUndefined();
-    expect(data?.data[0]?.sku).toBe("MUG-BLUE");
-    expect(server.lastInput("listProducts")).toEqual({ params: {}, query: { limit: 5, q: "mug" }, headers: {}, body: undefined });
+    expect(data).toEqual({ params: {}, query: { limit: 5 }, headers: {} });
+    expect(server.lastInput("listCarts")).toEqual({ params: {}, query: { limit: 5 }, headers: {}, body: undefined });
   });
 
   it("sends path parameters and a JSON body, and gets the echo back", async () => {
-    const client = createCommerceClient({ baseUrl: server.baseUrl });
-    const { data } = await client.POST("/v1/carts/{cart_id}/items", {
+    const client = createClient({ baseUrl: server.baseUrl });
+    const { data } = await client.POST("/carts/{cart_id}/items", {
       params: { path: { cart_id: CART_ID } },
       body: { product_id: PRODUCT_ID, quantity: 3 },
     });
-    expectTypeOf(data).toEqualTypeOf<Schemas["Cart"] | undefined>();
-    expect(data?.id).toBe(CART_ID);
-    expect(data?.items).toEqual([expect.objectContaining({ product_id: PRODUCT_ID, quantity: 3 })]);
+    expect(data).toEqual({ params: { cart_id: CART_ID }, query: {}, headers: {}, body: { product_id: PRODUCT_ID, quantity: 3 } });
   });
 
   it("sends header parameters and receives a 201", async () => {
-    const client = createCommerceClient({ baseUrl: server.baseUrl });
-    const { data, response } = await client.POST("/v1/orders", {
+    const client = createClient({ baseUrl: server.baseUrl });
+    const { data, response } = await client.POST("/orders", {
       params: { header: { "Idempotency-Key": "order-key-1" } },
       body: { cart_id: CART_ID },
     });
-    expectTypeOf(data).toEqualTypeOf<Schemas["Order"] | undefined>();
     expect(response.status).toBe(201);
-    expect(data).toMatchObject({ id: ORDER_ID, cart_id: CART_ID });
+    expect(data).toMatchObject({ body: { cart_id: CART_ID } });
     expect(server.lastInput("placeOrder")).toMatchObject({ headers: { "Idempotency-Key": "order-key-1" } });
   });
 
   it("returns a validation problem in error", async () => {
-    const client = createCommerceClient({ baseUrl: server.baseUrl });
-    const { data, error, response } = await client.GET("/v1/products", { params: { query: { limit: 0 } } });
-    expectTypeOf(error).toEqualTypeOf<Schemas["Problem"] | undefined>();
+    const client = createClient({ baseUrl: server.baseUrl });
+    const { data, error, response } = await client.GET("/carts", { params: { query: { limit: 0 } } });
     expect(data).toBeUndefined();
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ status: 400, code: "validation_failed", errors: [expect.objectContaining({ pointer: "/query/limit" })] });
   });
 
   it("returns a handler's HttpProblem in error", async () => {
-    const client = createCommerceClient({ baseUrl: server.baseUrl });
-    const { data, error } = await client.DELETE("/v1/carts/{cart_id}/items/{item_id}", {
-      params: { path: { cart_id: CART_ID, item_id: CART_ID } },
+    const client = createClient({ baseUrl: server.baseUrl });
+    const { data, error } = await client.PATCH("/carts/{cart_id}/items/{item_id}", {
+      params: { path: { cart_id: CART_ID, item_id: ITEM_ID } },
+      body: { quantity: 2 },
     });
     expect(data).toBeUndefined();
     expect(error).toMatchObject({ status: 409, code: "cart_not_open" });
@@ -90,16 +95,16 @@ describe("createCommerceClient", () => {
 
   it("uses an injected fetch", async () => {
     const urls: string[] = [];
-    const client = createCommerceClient({
+    const client = createClient({
       baseUrl: server.baseUrl,
       fetch: (request) => {
         urls.push(request.url);
         return globalThis.fetch(request);
       },
     });
-    const { data } = await client.GET("/v1/carts/{cart_id}", { params: { path: { cart_id: CART_ID } } });
-    expect(data).toEqual(cart());
-    expect(urls).toEqual([`${server.baseUrl}/v1/carts/${CART_ID}`]);
+    const { data } = await client.GET("/carts/{cart_id}", { params: { path: { cart_id: CART_ID } } });
+    expect(data).toEqual({ params: { cart_id: CART_ID }, query: {}, headers: {} });
+    expect(urls).toEqual([`${server.baseUrl}/carts/${CART_ID}`]);
   });
 });
 
@@ -115,14 +120,14 @@ describe("middleware", () => {
         return request;
       },
     };
-    const client = createCommerceClient({ baseUrl: server.baseUrl, middleware: [signer] });
+    const client = createClient({ baseUrl: server.baseUrl, middleware: [signer] });
 
-    await client.GET("/v1/products");
-    await client.POST("/v1/carts", { body: { currency: "EUR" } });
+    await client.GET("/carts");
+    await client.POST("/carts", { body: { currency: "EUR" } });
 
-    expect(seen).toEqual(["GET /v1/products", "POST /v1/carts"]);
+    expect(seen).toEqual(["GET /carts", "POST /carts"]);
     expect(authorizations).toEqual(["Bearer token-1", "Bearer token-2"]);
-    expect(server.calls.map((call) => call.context)).toEqual([{ operationId: "listProducts" }, { operationId: "createCart" }]);
+    expect(server.calls.map((call) => call.context)).toEqual([{ operationId: "listCarts" }, { operationId: "createCart" }]);
   });
 
   it("runs in order, and onResponse sees the response", async () => {
@@ -144,27 +149,9 @@ describe("middleware", () => {
         order.push(`response ${response.status}`);
       },
     };
-    const client = createCommerceClient({ baseUrl: server.baseUrl, middleware: [first, second] });
-    await client.GET("/v1/orders/{order_id}", { params: { path: { order_id: ORDER_ID } } });
+    const client = createClient({ baseUrl: server.baseUrl, middleware: [first, second] });
+    await client.GET("/carts/{cart_id}", { params: { path: { cart_id: CART_ID } } });
     expect(order).toEqual(["first", "second saw Bearer first", "response 200"]);
     expect(authorizations).toEqual(["Bearer second"]);
-  });
-});
-
-describe("types", () => {
-  it("reject inputs the contract forbids", () => {
-    const client = createCommerceClient({ baseUrl: "http://127.0.0.1:1" });
-    // Type-only: these calls are never made.
-    const never = () => {
-      // @ts-expect-error limit is an integer, not a string
-      void client.GET("/v1/products", { params: { query: { limit: "5" } } });
-      // @ts-expect-error the body is required
-      void client.POST("/v1/carts", {});
-      // @ts-expect-error the Idempotency-Key header is required
-      void client.POST("/v1/orders", { body: { cart_id: CART_ID } });
-      // @ts-expect-error the contract has no such path
-      void client.GET("/v1/nope");
-    };
-    expect(typeof never).toBe("function");
   });
 });

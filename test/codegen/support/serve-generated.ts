@@ -1,8 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import express from "express";
+import { importGenerated } from "./write-generated.js";
 
 /** What a generated handler received, and which operation it was. */
 export interface ServedCall {
@@ -23,9 +22,9 @@ export interface GeneratedServer {
  */
 export async function serveGenerated(dir: string, operationIds: readonly string[], body: unknown = {}): Promise<GeneratedServer> {
   type Input = { params: Record<string, unknown> };
-  const routes = (await import(pathToFileURL(path.join(dir, "routes.ts")).href)) as {
+  const routes = await importGenerated<{
     createRouter(handlers: Record<string, (input: Input) => unknown>, options: { context: () => object }): express.Router;
-  };
+  }>(dir, "routes.ts");
   const calls: ServedCall[] = [];
   const handlers = Object.fromEntries(
     operationIds.map((operationId) => [

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { generate, type GenerateOptions, type GenerateResult } from "../../../codegen/generate.js";
 
 /**
@@ -15,4 +16,15 @@ export async function generateInto(dir: string, options: GenerateOptions): Promi
     await writeFile(target, file.contents);
   }
   return result;
+}
+
+/**
+ * Imports one module of the output `generateInto` wrote into `dir`, typed as
+ * the caller states (the output does not exist when the tests are type-checked).
+ *
+ * @example
+ * const { operationMeta } = await importGenerated<{ operationMeta: object }>(dir, "routes.ts");
+ */
+export async function importGenerated<T>(dir: string, file: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(dir, file)).href)) as T;
 }

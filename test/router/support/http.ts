@@ -2,7 +2,7 @@
  * Small fetch helpers and the checks every problem+json response must pass.
  */
 import { expect } from "vitest";
-import type { ProblemDetails } from "../../../generated/routes.js";
+import type { ProblemDetails } from "../../../codegen/templates/router-runtime.js";
 
 export function sendJson(baseUrl: string, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${baseUrl}${path}`, {

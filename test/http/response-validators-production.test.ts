@@ -1,0 +1,19 @@
+/*
+ * The product never loads the response validators: the generated router
+ * modules and the app's wiring leave them out, so only tests (which pass
+ * their table as validateResponses) pay for them. Moved out of
+ * test/router/response-validation.test.ts, which checks the generator's part
+ * on a fixture spec.
+ */
+import { readFile } from "node:fs/promises";
+import { expect, it } from "vitest";
+
+const importsValidators = /from\s+["'][./]*(?:generated\/)?validators\/responses(?:\.js)?["']/;
+
+it("never loads the response validators: only a caller passing their table does", async () => {
+  for (const file of ["generated/routes.ts", "generated/runtime.ts", "generated/response-validation.ts", "src/http/app.ts", "src/http/assemble-app.ts", "src/auth/create-auth.ts"]) {
+    expect(await readFile(new URL(`../../${file}`, import.meta.url), "utf8"), file).not.toMatch(importsValidators);
+  }
+  // The pattern does find the import where it is (the test servers).
+  expect(await readFile(new URL("../support/contract-check.ts", import.meta.url), "utf8")).toMatch(importsValidators);
+});
