@@ -34,7 +34,9 @@ let statements = 0;
 const dialect = process.env.DATABASE_URL
   ? new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) })
   : new PGliteDialect({ pglite: new PGlite() });
-const db = new Kysely<Database>({ dialect, log: () => void (statements += 1) });
+const db = new Kysely<Database>({ dialect, log: () => {
+    statements += 1;
+  } });
 
 // Production rules, except that no request here may be refused.
 const settings = resolveRateLimits({ routes: { "/sign-in/*": { window: 60, max: 1e9 } } });

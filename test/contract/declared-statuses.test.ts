@@ -71,7 +71,7 @@ let operations: readonly OperationModel[];
 let document: unknown;
 const found = new Map<string, Problem[]>();
 let shared: Problem[] = [];
-let dynamicSites: FoundProblem[] = [];
+const dynamicSites: FoundProblem[] = [];
 
 function asProblems(items: readonly FoundProblem[]): Problem[] {
   const problems: Problem[] = [];

@@ -135,7 +135,7 @@ async function send(app: TestApp, operation: CapabilityDefinition, caller: Calle
 function bodyOf(operation: CapabilityDefinition, args: Arguments): { value: unknown } | undefined {
   const body = operation.body;
   if (body.mode === "none") return undefined;
-  if (body.mode === "wrapped") return Object.prototype.hasOwnProperty.call(args, body.argument) ? { value: args[body.argument] } : undefined;
+  if (body.mode === "wrapped") return  Object.hasOwn(args, body.argument) ? { value: args[body.argument] } : undefined;
   const parameterNames = new Set(operation.parameters.map((parameter) => parameter.name));
   const fields = Object.entries(args).filter(([name]) => !parameterNames.has(name));
   return fields.length > 0 || body.required ? { value: Object.fromEntries(fields) } : undefined;

@@ -127,17 +127,15 @@ function objectOf(schema: Schema, context: ArbitraryContext, override: (key: str
 }
 
 function mergeAllOf(schema: Schema, context: ArbitraryContext): Schema {
-  return (schema.allOf as Schema[])
-    .map((part) => resolve(part, context))
-    .reduce<Schema>(
-      (all, part) => ({
-        ...all,
-        ...part,
-        properties: { ...(all.properties as object), ...(part.properties as object) },
-        required: [...((all.required as string[]) ?? []), ...((part.required as string[]) ?? [])],
-      }),
-      {},
-    );
+  const merged: Schema = {};
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const part of (schema.allOf as Schema[]).map((each) => resolve(each, context))) {
+    Object.assign(merged, part);
+    Object.assign(properties, part.properties);
+    required.push(...((part.required as string[]) ?? []));
+  }
+  return { ...merged, properties, required };
 }
 
 function numberOr(value: unknown, fallback: number): number {

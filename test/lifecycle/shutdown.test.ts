@@ -62,7 +62,7 @@ async function keepAliveWorker(worker: number, baseUrl: string, path: string, ou
   try {
     while (!stopped()) {
       const sentAt = Date.now();
-      let response;
+      let response: Awaited<ReturnType<Client["request"]>>;
       try {
         response = await client.request({ method: "GET", path, headers: { "x-api-key": storefrontKey } });
       } catch (error) {
@@ -211,8 +211,9 @@ function finishStuckRequest(socket: Socket): Promise<{ head: string; closedBySer
   let received = "";
   socket.on("data", (chunk) => (received += chunk));
   const result = new Promise<{ head: string; closedByServer: boolean }>((resolve) => {
-    socket.once("end", () => resolve({ head: received.split("\r\n\r\n")[0]! + "\r\n", closedByServer: true }));
-    setTimeout(() => resolve({ head: received.split("\r\n\r\n")[0]! + "\r\n", closedByServer: false }), 5_000).unref();
+    const head = () => `${received.split("\r\n\r\n")[0]}\r\n`;
+    socket.once("end", () => resolve({ head: head(), closedByServer: true }));
+    setTimeout(() => resolve({ head: head(), closedByServer: false }), 5_000).unref();
   });
   socket.write(STUCK_BODY.slice(STUCK_BODY_START.length));
   return result;

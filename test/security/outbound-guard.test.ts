@@ -28,7 +28,7 @@ beforeAll(async () => {
   target = await startConnectionCounter();
 });
 afterEach(() => {
-  guards.forEach((guard) => guard.release());
+  for (const guard of guards) guard.release();
   guards = [];
 });
 afterAll(async () => {

@@ -62,6 +62,7 @@ describe("convertSchema: closing objects with unevaluatedProperties: false", () 
   // parent: closing them would reject the parent's own properties (or, under
   // `not`, accept what the spec forbids).
   it.each<[string, object]>([
+    // biome-ignore lint/suspicious/noThenProperty: a JSON Schema `then`, not a thenable.
     ["if/then/else", { type: "object", properties: { kind: name }, if: { properties: { kind: { const: "card" } } }, then: { properties: { number: name } }, else: { properties: { iban: name } } }],
     ["not", { type: "object", properties: { a: name, b: name }, not: { properties: { a: { const: "x" } }, required: ["a"] } }],
   ])("leaves in-place subschemas of %s open", (_, given) => {

@@ -57,6 +57,7 @@ const CASES: readonly Case[] = [
       required: ["kind"],
       properties: { kind: str, number: str, iban: str },
       if: { properties: { kind: { const: "card" } } },
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema `then`, not a thenable.
       then: { required: ["number"] },
       else: { required: ["iban"] },
     },

@@ -63,8 +63,8 @@ export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (
         continue;
       }
       if (Node.isClassDeclaration(declaration)) {
-        const constructor = declaration.getConstructors()[0];
-        if (constructor) targets.push(constructor);
+        const ctor = declaration.getConstructors()[0];
+        if (ctor) targets.push(ctor);
         continue;
       }
       targets.push(declaration);
