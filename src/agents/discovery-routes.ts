@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from "express";
 import type { Auth } from "../auth/create-auth.js";
-import { AUTH_BASE_PATH } from "../auth/create-auth.js";
+import { AUTH_BASE_PATH } from "../config/origins.js";
 
 /**
  * Paths our integrators' configuration names that differ from the plugin's,

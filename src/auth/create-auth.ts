@@ -8,6 +8,7 @@ import { approvalPolicy } from "../agents/approval-policy.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
 import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
 import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
+import { AUTH_BASE_PATH } from "../config/origins.js";
 import { JtiCache } from "../agents/jti-cache.js";
 import type { Database } from "../db/schema.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
@@ -29,9 +30,6 @@ export interface AuthOptions {
   /** Tests only: check what `capability/execute` runs in-process against the contract (see createApp). */
   readonly validateResponses?: ResponseValidation;
 }
-
-/** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
-export const AUTH_BASE_PATH = "/api/auth";
 
 /**
  * Better Auth: users (email + password), organizations (tenants = stores)
