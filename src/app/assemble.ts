@@ -17,6 +17,7 @@ import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../http/app-context.js";
 import { createApp } from "../http/app.js";
 import type { Logger } from "../logging/logger.js";
+import { principalSources } from "./principal-sources.js";
 
 /** What the server is built from: the configuration's values (see optionsFromConfig) and an open database. */
 export interface AssemblyOptions {
@@ -107,8 +108,8 @@ export function createServices(options: AssemblyOptions): Services {
 /**
  * The composition root, second phase: the principal caches (API keys,
  * agents) subscribed to the database's auth-change notifications and, for
- * agents, to this process's own Agent Auth mutations; the Express app
- * serving it all.
+ * agents, to this process's own Agent Auth mutations; the principal sources
+ * /v1 asks in order; the Express app serving it all.
  */
 export async function createHttpApp(services: Services): Promise<AssembledApp> {
   const { options, origins, auth } = services;
@@ -126,8 +127,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     trustProxy,
     deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
     handlers: services.handlers,
-    apiKeys,
-    proxyApiKey: options.proxyApiKey,
+    principalSources: principalSources({ auth, db: database.db, apiKeys, agents, origins, trustProxy, proxyApiKey: options.proxyApiKey }),
     agents,
     runner: services.runner,
     agentStateChanges: services.agentStateChanges,

@@ -7,7 +7,7 @@ import type { ChangeSignal } from "../agents/agent-state-signal.js";
 import type { CapabilityRunner } from "../agents/capability-executor.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
-import type { ApiKeyResolver } from "../auth/api-key-principal.js";
+import type { PrincipalSource } from "../auth/sources/principal-source.js";
 import { agentDiscoveryRoutes } from "../agents/discovery-routes.js";
 import { fastExecuteRoute } from "../agents/fast-execute-route.js";
 import type { Origins } from "../config/origins.js";
@@ -34,10 +34,8 @@ export interface AppDependencies {
   readonly deviceAuthorizationPage: string;
   /** Every operation's handler; the capability runner's dispatcher runs the same ones. */
   readonly handlers: Handlers<AppContext>;
-  /** Resolves x-api-key callers; shared so change notifications can reach it (see startAuthChangeFeed). */
-  readonly apiKeys: ApiKeyResolver;
-  /** AGENT_PROXY_API_KEY: the only key that may name an agent in x-agent-id. */
-  readonly proxyApiKey?: string | undefined;
+  /** Who may call /v1, asked in order (see auth/resolve-principal.ts). */
+  readonly principalSources: readonly PrincipalSource[];
   /** Verifies agent JWTs addressed to this API from cached agent facts (see agent-resolver.ts). */
   readonly agents: AgentResolver;
   /** Runs `capability/execute` calls the fast verifier takes, as the plugin's endpoint does. */
@@ -75,7 +73,7 @@ export function createApp(deps: AppDependencies): Express {
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(deps.handlers, {
-    context: createContextFactory({ auth, db, apiKeys: deps.apiKeys, agents: deps.agents, trustProxy, publicOrigin: origins.publicOrigin, proxyApiKey: deps.proxyApiKey }),
+    context: createContextFactory({ sources: deps.principalSources, publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl }),
     // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
     classifyError: problemOfDatabaseFault,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
