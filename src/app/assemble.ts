@@ -48,6 +48,9 @@ export interface AssemblyOptions {
 export interface Services {
   readonly options: AssemblyOptions;
   readonly origins: Origins;
+  /** The options' defaults, filled once. */
+  readonly trustProxy: boolean;
+  readonly deviceAuthorizationPage: string;
   readonly auth: Auth;
   /** Every operation's handler, shared by the /v1 router and the capability runner's dispatcher. */
   readonly handlers: Handlers<AppContext>;
@@ -77,6 +80,8 @@ export interface AssembledApp {
 export function createServices(options: AssemblyOptions): Services {
   const { db } = options.database;
   const origins = originsOf(options.authUrl, options.publicUrl);
+  const trustProxy = options.trustProxy ?? false;
+  const deviceAuthorizationPage = options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE;
   const replayIds = new JtiCache();
   const agentStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
@@ -94,15 +99,9 @@ export function createServices(options: AssemblyOptions): Services {
     secret: options.secret,
     rateLimits: options.rateLimits,
     agentStateChanges,
-    agents: {
-      deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
-      trustProxy: options.trustProxy ?? false,
-      onEvent,
-      runner,
-      replayIds,
-    },
+    agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
   });
-  return { options, origins, auth, handlers, runner, replayIds, agentStateChanges };
+  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, agentStateChanges };
 }
 
 /**
@@ -112,9 +111,8 @@ export function createServices(options: AssemblyOptions): Services {
  * /v1 asks in order; the Express app serving it all.
  */
 export async function createHttpApp(services: Services): Promise<AssembledApp> {
-  const { options, origins, auth } = services;
+  const { options, origins, auth, trustProxy } = services;
   const { database } = options;
-  const trustProxy = options.trustProxy ?? false;
   const apiKeys = new ApiKeyResolver(auth, database.db);
   const agents = new AgentResolver(database.db, { publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl, jtis: services.replayIds });
   const stopSignal = services.agentStateChanges.subscribe(() => agents.invalidateAll());
@@ -125,7 +123,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     logger: options.logger,
     origins,
     trustProxy,
-    deviceAuthorizationPage: options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
+    deviceAuthorizationPage: services.deviceAuthorizationPage,
     handlers: services.handlers,
     principalSources: principalSources({ auth, db: database.db, apiKeys, agents, origins, trustProxy, proxyApiKey: options.proxyApiKey }),
     agents,
