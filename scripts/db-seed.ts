@@ -1,13 +1,15 @@
 /** `npm run db:seed`: the demo store, its products and two API keys (printed once). Refuses a non-empty database. */
-import { openRuntime } from "../src/bootstrap.js";
-import { readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
+import { createServices } from "../src/app/assemble.js";
+import { optionsFromConfig } from "../src/app/options-from-config.js";
+import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { migrateAll } from "../src/db/migrate.js";
 import { describeSeed, isEmpty, seedDemo } from "../src/db/seed-demo.js";
 import { createLogger } from "../src/logging/logger.js";
 
 const config = readConfigOrExit();
 const logger = createLogger(config.logLevel);
-const { database, auth } = await startUpStep("opening the database", logger, () => openRuntime(config, logger));
+const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
+const { auth } = createServices(optionsFromConfig(config, database, logger));
 try {
   await migrateAll(database.db, auth);
   if (!(await isEmpty(database.db))) {

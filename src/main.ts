@@ -3,7 +3,8 @@
  * (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR)
  * and checks it answers, then loads the application, runs pending
  * migrations, seeds an empty database outside production, and serves the API
- * with outgoing fetches to non-public addresses refused (see bootstrap.ts).
+ * with outgoing fetches to non-public addresses refused (see
+ * app/outbound-connections.ts). The pieces are built once, in app/assemble.ts.
  *
  * Start-up failures an operator can fix (bad variable, port in use, unusable
  * DATA_DIR, unreachable database) print one line on stderr and exit 1; the
@@ -24,19 +25,21 @@ await startUpStep("checking the port", logger, () => assertPortAvailable(config.
 const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
 
 // Only now the application: Better Auth, its plugins and the API take seconds to load on a busy machine.
-const [{ createRuntimeAuth, guardOutboundConnections }, { migrateAll }, seed, { assembleApp }, { createGracefulServer }, { shutDownOnSignals }, { schedulePurge }] =
+const [{ createServices, createHttpApp }, { optionsFromConfig }, { guardOutboundConnections }, { migrateAll }, seed, { createGracefulServer }, { shutDownOnSignals }, { schedulePurge }] =
   await Promise.all([
-    import("./bootstrap.js"),
+    import("./app/assemble.js"),
+    import("./app/options-from-config.js"),
+    import("./app/outbound-connections.js"),
     import("./db/migrate.js"),
     import("./db/seed-demo.js"),
-    import("./http/assemble-app.js"),
     import("./http/graceful-server.js"),
     import("./lifecycle/shutdown-on-signals.js"),
     import("./services/idempotency-key-purge.js"),
   ]);
 // Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
 guardOutboundConnections(config, logger);
-const auth = createRuntimeAuth(config, database, logger);
+const services = createServices(optionsFromConfig(config, database, logger));
+const { auth } = services;
 
 await startUpStep("migrating the database", logger, () => migrateAll(database.db, auth));
 if (config.env !== "production") {
@@ -45,12 +48,7 @@ if (config.env !== "production") {
   });
 }
 
-const assembled = await startUpStep("assembling the app", logger, () =>
-  assembleApp({ auth, database, logger, trustProxy: config.trustProxy, publicUrl: config.apiPublicUrl,
-    deviceAuthorizationPage: config.agentDeviceAuthPage,
-    proxyApiKey: config.agentProxyApiKey,
-  }),
-);
+const assembled = await startUpStep("assembling the app", logger, () => createHttpApp(services));
 const http = createGracefulServer(assembled.app);
 await startUpStep("listening", logger, () => listen(http.server, config.port));
 const stopPurge = schedulePurge(database.db, (error) => logger.warn({ err: error }, "idempotency key purge failed"));

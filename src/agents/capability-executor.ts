@@ -3,12 +3,11 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { createDispatcher, HttpProblem, withProtocolFields, type DispatcherOptions, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import { HttpProblem, withProtocolFields, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/operation-access.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
-import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../http/app-context.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { principalOfAgentSession } from "./agent-principal.js";
@@ -34,19 +33,16 @@ export interface ExecuteRequest {
  * grants, tenant and results as a direct call: in-process through the
  * generated router's dispatcher (no HTTP hop), or, in proxy mode, at the
  * API over HTTP. Refusals are HttpProblems with the direct call's status
- * and body.
+ * and body. The dispatcher runs the same handlers as the /v1 router (the
+ * composition root builds them once, see app/assemble.ts).
  */
 export class CapabilityRunner {
-  private readonly dispatcher: OperationDispatcher<AppContext>;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly dispatcher: OperationDispatcher<AppContext>,
     private readonly target: ExecutionTarget,
+    /** Better Auth's base URL: a refusal for a missing grant names where to ask for it. */
     private readonly authBaseUrl: string,
-    dispatcherOptions: DispatcherOptions = {},
-  ) {
-    this.dispatcher = createDispatcher(createHandlers(db), dispatcherOptions);
-  }
+  ) {}
 
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
   async run(capability: string, args: unknown, agentId: string, principal: () => Promise<Principal>): Promise<HandlerResult> {

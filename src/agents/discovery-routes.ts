@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from "express";
 import type { Auth } from "../auth/create-auth.js";
-import { AUTH_BASE_PATH } from "../auth/create-auth.js";
+import { AUTH_BASE_PATH } from "../config/origins.js";
 
 /**
  * Paths our integrators' configuration names that differ from the plugin's,
@@ -19,6 +19,8 @@ export const DISCOVERY_FALLBACK_PATH = `${AUTH_BASE_PATH}/agent/agent-configurat
 
 export interface DiscoveryOptions {
   readonly auth: Auth;
+  /** BETTER_AUTH_URL's origin: the plugin's document names it; a trusted proxy's view replaces it. */
+  readonly authOrigin: string;
   /** Where merchants approve agents (path on this server or absolute URL). */
   readonly deviceAuthorizationPage: string;
   /** Rebuild URLs from X-Forwarded-Proto/Host (only when a trusted proxy sets them). */
@@ -38,9 +40,8 @@ export interface DiscoveryOptions {
  * Also mounts the path aliases and sends the bare issuer URL to the
  * document; place before Better Auth's catch-all route.
  */
-export function agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }: DiscoveryOptions): Router {
+export function agentDiscoveryRoutes({ auth, authOrigin: configuredOrigin, deviceAuthorizationPage, trustProxy }: DiscoveryOptions): Router {
   const router = Router();
-  const configuredOrigin = new URL(String(auth.options.baseURL)).origin;
 
   const serveDocument: RequestHandler = async (req, res, next) => {
     try {

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from "express";
 import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
-import { AUTH_BASE_PATH } from "../auth/create-auth.js";
+import { AUTH_BASE_PATH } from "../config/origins.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";

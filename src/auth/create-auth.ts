@@ -2,13 +2,10 @@ import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
-import type { ResponseValidation } from "../../generated/routes.js";
 import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/agent-auth-plugin.js";
 import { approvalPolicy } from "../agents/approval-policy.js";
-import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
-import { agentStateSignal, ChangeSignal } from "../agents/agent-state-signal.js";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
-import { JtiCache } from "../agents/jti-cache.js";
+import { agentStateSignal, type ChangeSignal } from "../agents/agent-state-signal.js";
+import { AUTH_BASE_PATH, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
@@ -19,19 +16,16 @@ import { signInLockout } from "./sign-in-lockout.js";
 
 export interface AuthOptions {
   readonly db: Kysely<Database>;
-  /** Origin the server is reached at, e.g. http://localhost:3005 (routes live under /api/auth). */
-  readonly baseUrl: string;
+  /** Better Auth's base URL (`origins.authBaseUrl`) and the passkeys' relying party (`origins.authUrl`). */
+  readonly origins: Origins;
   readonly secret: string;
-  /** Agent Auth settings; defaults: the device page at /device/capabilities, no proxy trusted, execute in-process. */
-  readonly agents?: Partial<Omit<AgentAuthSettings, "runner">> & { readonly execution?: ExecutionTarget };
+  /** Agent Auth settings: device page, trusted proxy, event sink, the runner of `capability/execute`, the replay cache. */
+  readonly agents: AgentAuthSettings;
+  /** Told after every mutating agent/host/organization endpoint, so agent caches forget (see agent-state-signal.ts). */
+  readonly agentStateChanges: ChangeSignal;
   /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
   readonly rateLimits?: RateLimitOverrides;
-  /** Tests only: check what `capability/execute` runs in-process against the contract (see createApp). */
-  readonly validateResponses?: ResponseValidation;
 }
-
-/** Where Better Auth is mounted; the agent-auth plugin needs the base URL to end with it. */
-export const AUTH_BASE_PATH = "/api/auth";
 
 /**
  * Better Auth: users (email + password), organizations (tenants = stores)
@@ -43,16 +37,10 @@ export const AUTH_BASE_PATH = "/api/auth";
  * and passkeys, which confirm approvals of `webauthn` capabilities.
  */
 export function createAuth(options: AuthOptions) {
-  const agentStateChanges = new ChangeSignal();
-  // One replay cache for every verifier in this process: the plugin, the host JWT guard and our fast path.
-  const replayIds = new JtiCache();
   const rateLimits = resolveRateLimits(options.rateLimits);
-  const runner = new CapabilityRunner(options.db, options.agents?.execution ?? { kind: "in-process" }, `${options.baseUrl}${AUTH_BASE_PATH}`, {
-    validateResponses: options.validateResponses,
-  });
-  const auth = betterAuth({
+  return betterAuth({
     appName: "Commerce API",
-    baseURL: `${options.baseUrl}${AUTH_BASE_PATH}`,
+    baseURL: options.origins.authBaseUrl,
     basePath: AUTH_BASE_PATH,
     secret: options.secret,
     database: { db: options.db, type: "postgres" },
@@ -62,21 +50,15 @@ export function createAuth(options: AuthOptions) {
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       // First: its hooks run before any other plugin's (deny by default, one audience per token).
-      routeFirewall(replayIds),
+      routeFirewall(options.agents.replayIds),
       controlCharacterGuard(),
       organization(),
       apiKey({ enableMetadata: true, rateLimit: { enabled: false } }),
-      createAgentAuthPlugin(options.db, {
-        deviceAuthorizationPage: options.agents?.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE,
-        trustProxy: options.agents?.trustProxy ?? false,
-        onEvent: options.agents?.onEvent,
-        runner,
-        replayIds,
-      }),
+      createAgentAuthPlugin(options.db, options.agents),
       // Who may decide, grant or change hosts first; then passkeys and the passkey gate on `webauthn` capabilities.
       approvalPolicy(options.db),
-      ...passkeySupport(options.db, options.baseUrl),
-      agentStateSignal(agentStateChanges),
+      ...passkeySupport(options.db, options.origins.authUrl),
+      agentStateSignal(options.agentStateChanges),
       signInLockout(options.db, rateLimits.account),
     ],
     telemetry: { enabled: false },
@@ -84,10 +66,6 @@ export function createAuth(options: AuthOptions) {
     // layer can tell a database outage (503, retry) from a bug (see http/auth-handler.ts).
     onAPIError: { throw: true },
   });
-  // agentStateChanges: fired in-process after every mutating agent/host/organization endpoint (see agent-state-signal.ts).
-  // capabilityRunner: the same runner serves the API-audience execute route (see fast-execute-route.ts).
-  // replayIds: the same cache backs the fast verifier (see assemble-app.ts).
-  return Object.assign(auth, { agentStateChanges, capabilityRunner: runner, replayIds });
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -1,17 +1,20 @@
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { createRouter, type ResponseValidation } from "../../generated/routes.js";
+import { createRouter, type Handlers, type ResponseValidation } from "../../generated/routes.js";
 import type { AgentResolver } from "../agents/agent-resolver.js";
-import type { ApiKeyResolver } from "../auth/api-key-principal.js";
+import type { ChangeSignal } from "../agents/agent-state-signal.js";
+import type { CapabilityRunner } from "../agents/capability-executor.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
+import type { PrincipalSource } from "../auth/sources/principal-source.js";
 import { agentDiscoveryRoutes } from "../agents/discovery-routes.js";
 import { fastExecuteRoute } from "../agents/fast-execute-route.js";
+import type { Origins } from "../config/origins.js";
 import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
-import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
+import type { AppContext } from "./app-context.js";
 import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
 import { databaseFaultHandler, problemOfDatabaseFault } from "./database-unavailable.js";
@@ -20,21 +23,25 @@ import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
 import { requestLog } from "./request-log.js";
 
+/** What the HTTP application serves, each piece built once by the composition root (app/assemble.ts). */
 export interface AppDependencies {
   readonly auth: Auth;
-  /** Resolves x-api-key callers; shared so change notifications can reach it (see startAuthChangeFeed). */
-  readonly apiKeys: ApiKeyResolver;
-  /** Verifies agent JWTs addressed to this API from cached agent facts (see agent-resolver.ts). */
-  readonly agents: AgentResolver;
   readonly db: Kysely<Database>;
   readonly logger: Logger;
+  readonly origins: Origins;
   readonly trustProxy: boolean;
-  /** Public base URL of the API (API_PUBLIC_URL): discovery links and challenges point there. */
-  readonly publicUrl: string;
   /** The device authorization page (AGENT_DEVICE_AUTH_PAGE), linked from discovery. */
   readonly deviceAuthorizationPage: string;
-  /** AGENT_PROXY_API_KEY: the only key that may name an agent in x-agent-id. */
-  readonly proxyApiKey?: string;
+  /** Every operation's handler; the capability runner's dispatcher runs the same ones. */
+  readonly handlers: Handlers<AppContext>;
+  /** Who may call /v1, asked in order (see auth/resolve-principal.ts). */
+  readonly principalSources: readonly PrincipalSource[];
+  /** Verifies agent JWTs addressed to this API from cached agent facts (see agent-resolver.ts). */
+  readonly agents: AgentResolver;
+  /** Runs `capability/execute` calls the fast verifier takes, as the plugin's endpoint does. */
+  readonly runner: CapabilityRunner;
+  /** Told when a merchant page changes an agent's limits, so agent caches forget. */
+  readonly agentStateChanges: ChangeSignal;
   /**
    * Check every /v1 answer against the contract (tests turn it on; see
    * test/support/test-app.ts). Absent in production: nothing is checked and
@@ -50,7 +57,8 @@ export interface AppDependencies {
  * body itself), the merchant pages, health checks. Anything else is a
  * problem+json 404.
  */
-export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publicUrl, deviceAuthorizationPage, proxyApiKey, validateResponses }: AppDependencies): Express {
+export function createApp(deps: AppDependencies): Express {
+  const { auth, db, logger, origins, trustProxy, deviceAuthorizationPage } = deps;
   const app = express();
   app.disable("x-powered-by");
   // X-Forwarded-* is believed only when the operator says a proxy sets it.
@@ -61,31 +69,31 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   // The address Better Auth's rate limits key on: the socket's, or X-Forwarded-For's only under trust proxy.
   // Before /v1 too: it overwrites a client's forged copy before /v1's server-side Better Auth calls see the headers.
   app.use(clientAddressHeader());
-  app.use(pinnedHost(String(auth.options.baseURL), trustProxy));
+  app.use(pinnedHost(origins.authOrigin, trustProxy));
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
-  const api = createRouter(createHandlers(db), {
-    context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin, proxyApiKey }),
+  const api = createRouter(deps.handlers, {
+    context: createContextFactory({ sources: deps.principalSources, publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl }),
     // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
     classifyError: problemOfDatabaseFault,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
-    validateResponses,
+    validateResponses: deps.validateResponses,
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
-  app.use(agentDiscoveryRoutes({ auth, deviceAuthorizationPage, trustProxy }));
+  app.use(agentDiscoveryRoutes({ auth, authOrigin: origins.authOrigin, deviceAuthorizationPage, trustProxy }));
   app.use(
     fastExecuteRoute({
-      agents,
-      runner: auth.capabilityRunner,
-      publicOrigin: new URL(publicUrl).origin,
-      authOrigin: new URL(String(auth.options.baseURL)).origin,
+      agents: deps.agents,
+      runner: deps.runner,
+      publicOrigin: origins.publicOrigin,
+      authOrigin: origins.authOrigin,
       trustProxy,
       onError: (error) => logger.error({ err: error }, "capability execute failed"),
     }),
   );
   app.all("/api/auth/*splat", authHandler(auth, logger));
-  app.use(merchantPages({ auth, db, deviceAuthorizationPage }));
+  app.use(merchantPages({ auth, db, origins, deviceAuthorizationPage, agentStateChanges: deps.agentStateChanges }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -1,6 +1,7 @@
 import { toNodeHandler } from "better-auth/node";
 import { withProtocolProblem } from "../agents/protocol-problem.js";
-import { AUTH_BASE_PATH, type Auth } from "../auth/create-auth.js";
+import type { Auth } from "../auth/create-auth.js";
+import { AUTH_BASE_PATH } from "../config/origins.js";
 import type { Logger } from "../logging/logger.js";
 import { problemOfDatabaseFault } from "./database-unavailable.js";
 

@@ -1,6 +1,8 @@
 import { Router } from "express";
 import type { Kysely } from "kysely";
+import type { ChangeSignal } from "../agents/agent-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
+import type { Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import { connectedAgentsRoutes } from "./agents/agents-routes.js";
 import { approvalsInboxRoutes } from "./approvals/inbox-routes.js";
@@ -13,6 +15,10 @@ import { signInRoutes } from "./sign-in.js";
 export interface PagesOptions {
   readonly auth: Auth;
   readonly db: Kysely<Database>;
+  /** The pages live on Better Auth's origin: their CSRF check and sign-in requests use it. */
+  readonly origins: Origins;
+  /** Told when a merchant sets an agent's limits, so agent caches forget. */
+  readonly agentStateChanges: ChangeSignal;
   /** AGENT_DEVICE_AUTH_PAGE: a path, or an absolute URL whose path we serve. */
   readonly deviceAuthorizationPage: string;
 }
@@ -22,14 +28,13 @@ export interface PagesOptions {
  * inbox), connected agents and passkeys. Server-rendered; the only client
  * script is the WebAuthn ceremony (assets/passkeys.js) on the pages that use passkeys.
  */
-export function merchantPages({ auth, db, deviceAuthorizationPage }: PagesOptions): Router {
-  const origin = new URL(String(auth.options.baseURL)).origin;
-  const csrf = new CsrfGuard(String(auth.options.secret), origin);
+export function merchantPages({ auth, db, origins, agentStateChanges, deviceAuthorizationPage }: PagesOptions): Router {
+  const csrf = new CsrfGuard(String(auth.options.secret), origins.authOrigin);
   const router = Router();
-  router.use(signInRoutes(auth, csrf));
-  router.use(deviceAuthorizationRoutes({ auth, db, csrf, path: new URL(deviceAuthorizationPage, origin).pathname }));
-  router.use(approvalsInboxRoutes({ auth, db, csrf }));
-  router.use(connectedAgentsRoutes({ auth, db, csrf }));
+  router.use(signInRoutes(auth, csrf, origins.authBaseUrl));
+  router.use(deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }));
+  router.use(approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }));
+  router.use(connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }));
   router.use(passkeysRoutes({ auth, db, csrf }));
   router.use(assetRoutes());
   return router;

@@ -32,7 +32,8 @@ export function signInForm(csrfToken: string, returnTo: string, message?: string
  * server-rendered pages. Its session cookie is passed on, then the browser
  * goes back where it came from (303, so a reload does not resubmit).
  */
-export function signInRoutes(auth: Auth, csrf: CsrfGuard): Router {
+/** `authBaseUrl`: Better Auth's base URL, where the form's sign-in request goes (see signInThroughLimits). */
+export function signInRoutes(auth: Auth, csrf: CsrfGuard, authBaseUrl: string): Router {
   const router = Router();
   router.post(SIGN_IN_PATH, urlencoded({ extended: false, limit: "8kb" }), async (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -48,7 +49,7 @@ export function signInRoutes(auth: Auth, csrf: CsrfGuard): Router {
       return;
     }
     try {
-      const answer = await signInThroughLimits(auth, req, email, password);
+      const answer = await signInThroughLimits(auth, authBaseUrl, req, email, password);
       if (answer.ok) {
         for (const cookie of answer.headers.getSetCookie()) res.append("Set-Cookie", cookie);
         res.redirect(303, returnTo);
@@ -76,8 +77,7 @@ export function signInRoutes(auth: Auth, csrf: CsrfGuard): Router {
  * request is ours: it carries our origin and the client address our HTTP
  * layer wrote, nothing else of the browser's.
  */
-function signInThroughLimits(auth: Auth, req: Request, email: string, password: string): Promise<globalThis.Response> {
-  const base = String(auth.options.baseURL);
+function signInThroughLimits(auth: Auth, base: string, req: Request, email: string, password: string): Promise<globalThis.Response> {
   const headers = new Headers({ "content-type": "application/json", origin: new URL(base).origin });
   for (const name of [CLIENT_ADDRESS_HEADER, "user-agent"]) {
     const value = req.headers[name];

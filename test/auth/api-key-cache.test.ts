@@ -1,7 +1,9 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
-import { createAuth, type Auth } from "../../src/auth/create-auth.js";
+import { createServices } from "../../src/app/assemble.js";
+import type { Auth } from "../../src/auth/create-auth.js";
+import { createLogger } from "../../src/logging/logger.js";
 import { migrateAll } from "../../src/db/migrate.js";
 import { AUTH_CHANGED_CHANNEL } from "../../src/db/migrations/0003-auth-change-notifications.js";
 import type { Subscription } from "../../src/db/notifications.js";
@@ -35,7 +37,7 @@ function nextNotification(): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  auth = createAuth({ db: database.db, baseUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" });
+  ({ auth } = createServices({ database, logger: createLogger("silent"), authUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" }));
   await migrateAll(database.db, auth);
   owner = await createStoreOwner(auth);
   resolverInstance = new ApiKeyResolver(auth, database.db.withPlugin(counting));

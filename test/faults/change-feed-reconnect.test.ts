@@ -3,7 +3,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../../src/auth/auth-change-feed.js";
-import { createAuth, type Auth } from "../../src/auth/create-auth.js";
+import { createServices } from "../../src/app/assemble.js";
+import type { Auth } from "../../src/auth/create-auth.js";
+import { createLogger } from "../../src/logging/logger.js";
 import { isConnectionError } from "../../src/db/connection-errors.js";
 import { createDatabase, type DatabaseHandle } from "../../src/db/create-database.js";
 import { migrateAll } from "../../src/db/migrate.js";
@@ -54,7 +56,7 @@ async function revokeKeysOf(userId: string): Promise<void> {
 beforeAll(async () => {
   cluster = await startPrivateCluster();
   database = createDatabase({ url: cluster.url, poolSize: 5 });
-  auth = createAuth({ db: database.db, baseUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" });
+  ({ auth } = createServices({ database, logger: createLogger("silent"), authUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" }));
   await migrateAll(database.db, auth);
   resolver = new ApiKeyResolver(auth, database.db.withPlugin(counting));
   feed = await startAuthChangeFeed(database, [resolver]);

@@ -9,7 +9,7 @@ import type { ResponseValidation, ResponseViolation } from "../../generated/rout
 import { responseValidators } from "../../generated/validators/responses.js";
 
 export interface ContractCheck {
-  /** Pass as `validateResponses` to createRouter, createApp or createAuth. */
+  /** Pass as `validateResponses` to createRouter or createServices. */
   readonly validation: ResponseValidation;
   /** Every violation so far; a test that provokes one on purpose takes it out (`splice`). */
   readonly violations: ResponseViolation[];

@@ -2,13 +2,12 @@ import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener } from "node:http";
 import type { Express } from "express";
 import type { Kysely } from "kysely";
-import { approvalNotifier } from "../../src/agents/approval-notifier.js";
-import { APPROVALS_INBOX_PATH } from "../../src/agents/approvals-inbox-path.js";
-import { createAuth, type Auth } from "../../src/auth/create-auth.js";
+import type { ChangeSignal } from "../../src/agents/agent-state-signal.js";
+import { createHttpApp, createServices } from "../../src/app/assemble.js";
+import type { Auth } from "../../src/auth/create-auth.js";
 import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
 import { migrateAll } from "../../src/db/migrate.js";
 import type { Database } from "../../src/db/schema.js";
-import { assembleApp } from "../../src/http/assemble-app.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
 import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { installOutboundGuard } from "../../src/security/outbound-guard.js";
@@ -22,6 +21,8 @@ import { createTestDatabase } from "./test-database.js";
 export interface TestApp {
   readonly baseUrl: string;
   readonly auth: Auth;
+  /** The app's in-process "agent facts changed" signal (what the merchant pages fire after setting limits). */
+  readonly agentStateChanges: ChangeSignal;
   readonly db: Kysely<Database>;
   /** The database handle, to start a second app on the same data (a split auth/API deployment). */
   readonly database: DatabaseHandle;
@@ -92,28 +93,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const outboundGuard = installOutboundGuard({
     allowedOrigins: [baseUrl, ...operatorOrigins({ approvalWebhookUrl: options.approvalNotifications?.webhookUrl, execution: options.execution })],
   });
-  const onEvent = approvalNotifier({
-    db: database.db,
-    logger: options.approvalNotifications?.logger ?? createLogger("silent"),
-    inboxUrl: `${baseUrl}${APPROVALS_INBOX_PATH}`,
-    webhookUrl: options.approvalNotifications?.webhookUrl,
-  });
   const contract = options.validateResponses === false ? undefined : contractCheck();
-  const validateResponses = contract?.validation;
-  const auth = createAuth({
-    db: database.db,
-    baseUrl,
+  // The server's own composition root, as `npm start` runs it.
+  const services = createServices({
+    database,
+    logger: options.logger ?? createLogger("silent"),
+    authUrl: baseUrl,
     secret: "test-secret-test-secret-test-secret-0000",
-    agents: { trustProxy, onEvent, ...(options.execution ? { execution: options.execution } : {}) },
+    trustProxy,
+    proxyApiKey: options.proxyApiKey,
+    execution: options.execution,
     rateLimits: options.rateLimits,
-    validateResponses,
+    approvalNotices: { logger: options.approvalNotifications?.logger ?? createLogger("silent"), webhookUrl: options.approvalNotifications?.webhookUrl },
+    validateResponses: contract?.validation,
   });
+  const { auth } = services;
   await migrateAll(database.db, auth);
-  const assembled = await assembleApp({ auth, database, logger: options.logger ?? createLogger("silent"), trustProxy, proxyApiKey: options.proxyApiKey, validateResponses });
+  const assembled = await createHttpApp(services);
   handler = assembled.app;
   return {
     baseUrl,
     auth,
+    agentStateChanges: services.agentStateChanges,
     db: database.db,
     database,
     expressApp: assembled.app,

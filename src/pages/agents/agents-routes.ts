@@ -2,6 +2,7 @@ import { fromNodeHeaders } from "better-auth/node";
 import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
 import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
+import type { ChangeSignal } from "../../agents/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";
@@ -26,7 +27,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * rule decides (the agent's user or its host's user); the plugin reads
  * grants on every agent request, so a revocation holds from the next call.
  */
-export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard }): Router {
+export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal }): Router {
   const router = Router();
   const forms = urlencoded({ extended: false, limit: "8kb" });
 
@@ -57,7 +58,7 @@ export function connectedAgentsRoutes({ auth, db, csrf }: { auth: Auth; db: Kyse
     }).catch(next),
   );
 
-  router.post(AGENT_LIMITS_PATH, forms, (req, res, next) => agentLimitsHandler({ auth, db, csrf }, showAgents)(req, res).catch(next));
+  router.post(AGENT_LIMITS_PATH, forms, (req, res, next) => agentLimitsHandler({ auth, db, csrf, agentStateChanges }, showAgents)(req, res).catch(next));
 
   /** The shared shape of both forms: CSRF, sign-in, the plugin call, then 303 back with a notice (or the page with the refusal). */
   async function revoke(

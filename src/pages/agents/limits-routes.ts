@@ -7,6 +7,7 @@ import { authorityOverAgentLimits } from "../../agents/limits/limits-authority.j
 import { loosens } from "../../agents/limits/loosening.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
+import type { ChangeSignal } from "../../agents/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
 import { tenantOf } from "../../db/tenant.js";
@@ -32,7 +33,7 @@ type ShowAgents = (req: Request, res: Response, user: PageUser, message?: Messag
  * needs a session, like revoking; loosening (a limit removed or raised, a
  * later expiry) needs a sign-in from the last 5 minutes, like approving.
  */
-export function agentLimitsHandler({ auth, db, csrf }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard }, showAgents: ShowAgents) {
+export function agentLimitsHandler({ auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal }, showAgents: ShowAgents) {
   return async (req: Request, res: Response): Promise<void> => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const user = await pageUser(auth, db, req);
@@ -56,7 +57,7 @@ export function agentLimitsHandler({ auth, db, csrf }: { auth: Auth; db: Kysely<
     }
     // The limits hold in the store the agent's calls resolve to; pin it so they cannot drift to another.
     await pinOrganization(db, agentId, authority.organizationId);
-    await setAgentLimits(db, auth.agentStateChanges, { organizationId: authority.organizationId, agentId, limits: parsed.limits, userId: user.id });
+    await setAgentLimits(db, agentStateChanges, { organizationId: authority.organizationId, agentId, limits: parsed.limits, userId: user.id });
     res.redirect(303, noticeLocation(CONNECTED_AGENTS_PATH, "limits-set", agentId));
   };
 }

@@ -3,6 +3,7 @@ import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
 import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
+import type { ChangeSignal } from "../../agents/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
@@ -29,7 +30,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * decision goes through the plugin's `approve-capability` with the user's
  * session, so the plugin's checks and our approval policy hooks apply.
  */
-export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard }): Router {
+export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal }): Router {
   const router = Router();
 
   router.get(APPROVALS_INBOX_PATH, async (req, res, next) => {
@@ -74,7 +75,7 @@ export function approvalsInboxRoutes({ auth, db, csrf }: { auth: Auth; db: Kysel
 
       const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
       // The request is addressed to this user (pendingCibaRequests above): the proof an approval needs.
-      const undoLimits = await writeApprovalLimits(db, auth.agentStateChanges, limits.limits, { agentId: request.agentId, organizationId: store.organizationId, userId: user.id });
+      const undoLimits = await writeApprovalLimits(db, agentStateChanges, limits.limits, { agentId: request.agentId, organizationId: store.organizationId, userId: user.id });
       try {
         await auth.api.approveCapability({
           body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}), ...passkeyAssertionField(form) },

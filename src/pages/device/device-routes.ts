@@ -5,6 +5,7 @@ import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from 
 import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/user-code-lookups.js";
 import { normalizeUserCode, userCodeMatches } from "../../agents/user-code.js";
 import { pinOrganization } from "../../agents/organization-pin.js";
+import type { ChangeSignal } from "../../agents/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
@@ -25,6 +26,8 @@ export interface DevicePageOptions {
   readonly auth: Auth;
   readonly db: Kysely<Database>;
   readonly csrf: CsrfGuard;
+  /** Told when an approval sets the agent's limits, so agent caches forget. */
+  readonly agentStateChanges: ChangeSignal;
   /** Where the page is served (AGENT_DEVICE_AUTH_PAGE when it is a path). */
   readonly path: string;
 }
@@ -37,7 +40,7 @@ export interface DevicePageOptions {
  * endpoint, so the approval policy hooks apply here too. Capabilities that
  * need a passkey are confirmed by passkeys.js, which adds the assertion.
  */
-export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOptions): Router {
+export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path }: DevicePageOptions): Router {
   const router = Router();
 
   router.get(path, async (req, res, next) => {
@@ -96,7 +99,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, path }: DevicePageOp
       const undoPin = await pinOrganization(db, agentId, store.organizationId);
       // Limits only with the request's proof (its code); without it the approval below is refused anyway.
       const proven = await userCodeMatches(db, agentId, code);
-      const undoLimits = proven ? await writeApprovalLimits(db, auth.agentStateChanges, limits.limits, { agentId, organizationId: store.organizationId, userId: user.id }) : async () => {};
+      const undoLimits = proven ? await writeApprovalLimits(db, agentStateChanges, limits.limits, { agentId, organizationId: store.organizationId, userId: user.id }) : async () => {};
       try {
         const result = (await auth.api.approveCapability({
           body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen, ...passkeyAssertionField(form) },

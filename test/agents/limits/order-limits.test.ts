@@ -78,7 +78,7 @@ describe("grant expiry", () => {
   it("after it, calls needing the agent's grants are refused on /v1, fast execute and the plugin's execute", async () => {
     const cartId = await agentCart(agent, product.id, 1);
     const expiresAt = new Date(Date.now() + 2_000);
-    await setAgentLimits(app.db, app.auth.agentStateChanges, { organizationId: owner.organizationId, agentId: agent.session.agentId, limits: { ...NO_LIMITS, grantsExpireAt: expiresAt }, userId: owner.userId });
+    await setAgentLimits(app.db, app.agentStateChanges, { organizationId: owner.organizationId, agentId: agent.session.agentId, limits: { ...NO_LIMITS, grantsExpireAt: expiresAt }, userId: owner.userId });
     const grants = await app.db.selectFrom("agentCapabilityGrant").select("expiresAt").where("agentId", "=", agent.session.agentId).where("status", "=", "active").execute();
     expect(grants.length).toBeGreaterThan(0);
     expect(grants.every((grant) => grant.expiresAt?.getTime() === expiresAt.getTime())).toBe(true);

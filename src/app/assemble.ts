@@ -1,0 +1,141 @@
+import type { Express } from "express";
+import { createDispatcher, type Handlers, type ResponseValidation } from "../../generated/routes.js";
+import { AgentResolver } from "../agents/agent-resolver.js";
+import { ChangeSignal } from "../agents/agent-state-signal.js";
+import { approvalNotifier } from "../agents/approval-notifier.js";
+import { APPROVALS_INBOX_PATH } from "../agents/approvals-inbox-path.js";
+import { CapabilityRunner, type ExecutionTarget } from "../agents/capability-executor.js";
+import { JtiCache } from "../agents/jti-cache.js";
+import { ApiKeyResolver } from "../auth/api-key-principal.js";
+import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
+import { createAuth, type Auth } from "../auth/create-auth.js";
+import type { RateLimitOverrides } from "../auth/rate-limits.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
+import { originsOf, type Origins } from "../config/origins.js";
+import type { DatabaseHandle } from "../db/create-database.js";
+import { createHandlers } from "../handlers/index.js";
+import type { AppContext } from "../http/app-context.js";
+import { createApp } from "../http/app.js";
+import type { Logger } from "../logging/logger.js";
+import { principalSources } from "./principal-sources.js";
+
+/** What the server is built from: the configuration's values (see optionsFromConfig) and an open database. */
+export interface AssemblyOptions {
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  /** BETTER_AUTH_URL: the origin (and optional path) Better Auth, the pages and execute are served at. */
+  readonly authUrl: string;
+  /** API_PUBLIC_URL; default: `authUrl`. */
+  readonly publicUrl?: string;
+  readonly secret: string;
+  /** TRUST_PROXY; default false. */
+  readonly trustProxy?: boolean;
+  /** AGENT_DEVICE_AUTH_PAGE; default /device/capabilities. */
+  readonly deviceAuthorizationPage?: string;
+  /** AGENT_PROXY_API_KEY: the only key that may name an agent (x-agent-id). */
+  readonly proxyApiKey?: string;
+  /** Where `capability/execute` runs operations; default in-process. */
+  readonly execution?: ExecutionTarget;
+  /** Per-address and per-account limits; default production's (see auth/rate-limits.ts). */
+  readonly rateLimits?: RateLimitOverrides;
+  /** CIBA approval notices: logged (by `logger` unless another is given) and posted to the webhook. Absent: none. */
+  readonly approvalNotices?: { readonly logger?: Logger; readonly webhookUrl?: string | undefined };
+  /** Tests only: check every /v1 answer and in-process execute result against the contract. */
+  readonly validateResponses?: ResponseValidation;
+}
+
+/** Everything but HTTP, built once: what migrations and seeding need (Better Auth) and what the app is made of. */
+export interface Services {
+  readonly options: AssemblyOptions;
+  readonly origins: Origins;
+  /** The options' defaults, filled once. */
+  readonly trustProxy: boolean;
+  readonly deviceAuthorizationPage: string;
+  readonly auth: Auth;
+  /** Every operation's handler, shared by the /v1 router and the capability runner's dispatcher. */
+  readonly handlers: Handlers<AppContext>;
+  readonly runner: CapabilityRunner;
+  /** The process's one replay cache: the plugin, the host JWT guard and the fast verifier spend ids in it. */
+  readonly replayIds: JtiCache;
+  /** Fired in-process after every mutating agent/host/organization endpoint and merchant limits change. */
+  readonly agentStateChanges: ChangeSignal;
+}
+
+export interface AssembledApp {
+  readonly app: Express;
+  /** Stops the auth-change LISTEN and the in-process signal; call before closing the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root, first phase: Better Auth and what it runs, without
+ * I/O. `npm start` migrates and seeds with `auth` before it builds the HTTP
+ * app (createHttpApp); the db scripts need only this phase.
+ *
+ * @example
+ * const services = createServices(optionsFromConfig(config, database, logger));
+ * await migrateAll(database.db, services.auth);
+ * const { app, close } = await createHttpApp(services);
+ */
+export function createServices(options: AssemblyOptions): Services {
+  const { db } = options.database;
+  const origins = originsOf(options.authUrl, options.publicUrl);
+  const trustProxy = options.trustProxy ?? false;
+  const deviceAuthorizationPage = options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE;
+  const replayIds = new JtiCache();
+  const agentStateChanges = new ChangeSignal();
+  const handlers = createHandlers(db);
+  const runner = new CapabilityRunner(
+    createDispatcher(handlers, { validateResponses: options.validateResponses }),
+    options.execution ?? { kind: "in-process" },
+    origins.authBaseUrl,
+  );
+  // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
+  const notices = options.approvalNotices;
+  const onEvent = notices && approvalNotifier({ db, logger: notices.logger ?? options.logger, inboxUrl: `${origins.authUrl}${APPROVALS_INBOX_PATH}`, webhookUrl: notices.webhookUrl });
+  const auth = createAuth({
+    db,
+    origins,
+    secret: options.secret,
+    rateLimits: options.rateLimits,
+    agentStateChanges,
+    agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
+  });
+  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, agentStateChanges };
+}
+
+/**
+ * The composition root, second phase: the principal caches (API keys,
+ * agents) subscribed to the database's auth-change notifications and, for
+ * agents, to this process's own Agent Auth mutations; the principal sources
+ * /v1 asks in order; the Express app serving it all.
+ */
+export async function createHttpApp(services: Services): Promise<AssembledApp> {
+  const { options, origins, auth, trustProxy } = services;
+  const { database } = options;
+  const apiKeys = new ApiKeyResolver(auth, database.db);
+  const agents = new AgentResolver(database.db, { publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl, jtis: services.replayIds });
+  const stopSignal = services.agentStateChanges.subscribe(() => agents.invalidateAll());
+  const authChanges = await startAuthChangeFeed(database, [apiKeys, agents]);
+  const app = createApp({
+    auth,
+    db: database.db,
+    logger: options.logger,
+    origins,
+    trustProxy,
+    deviceAuthorizationPage: services.deviceAuthorizationPage,
+    handlers: services.handlers,
+    principalSources: principalSources({ auth, db: database.db, apiKeys, agents, origins, trustProxy, proxyApiKey: options.proxyApiKey }),
+    agents,
+    runner: services.runner,
+    agentStateChanges: services.agentStateChanges,
+    validateResponses: options.validateResponses,
+  });
+  return {
+    app,
+    async close() {
+      stopSignal();
+      await authChanges.close();
+    },
+  };
+}

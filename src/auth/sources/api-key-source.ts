@@ -1,0 +1,26 @@
+import type { Request } from "express";
+import type { ApiKeyResolver } from "../api-key-principal.js";
+import type { Principal } from "../principal.js";
+import type { PrincipalSource } from "./principal-source.js";
+import { unauthorized } from "./unauthorized.js";
+
+/** `x-api-key`: a key Better Auth issued, its metadata naming the store and scopes (see api-key-principal.ts). */
+export class ApiKeySource implements PrincipalSource {
+  readonly name = "api-key";
+
+  constructor(
+    private readonly apiKeys: ApiKeyResolver,
+    /** API_PUBLIC_URL's origin, for the 401's challenge. */
+    private readonly publicOrigin: string,
+  ) {}
+
+  matches(req: Request): boolean {
+    return req.get("x-api-key") !== undefined;
+  }
+
+  async resolve(req: Request): Promise<Principal> {
+    const principal = await this.apiKeys.resolve(req.get("x-api-key") ?? "");
+    if (!principal) throw unauthorized(this.publicOrigin, "invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
+    return principal;
+  }
+}
