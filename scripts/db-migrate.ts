@@ -2,7 +2,7 @@
 import { createServices } from "../src/app/assemble.js";
 import { optionsFromConfig } from "../src/app/options-from-config.js";
 import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
-import { migrateAll } from "../src/db/migrate.js";
+import { migrateAll } from "../src/app/migrate-all.js";
 import { createLogger } from "../src/logging/logger.js";
 
 const config = readConfigOrExit();

@@ -2,8 +2,8 @@
 import { createServices } from "../src/app/assemble.js";
 import { optionsFromConfig } from "../src/app/options-from-config.js";
 import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
-import { migrateAll } from "../src/db/migrate.js";
-import { describeSeed, isEmpty, seedDemo } from "../src/db/seed-demo.js";
+import { migrateAll } from "../src/app/migrate-all.js";
+import { describeSeed, isEmpty, seedDemo } from "../src/app/seed-demo.js";
 import { createLogger } from "../src/logging/logger.js";
 
 const config = readConfigOrExit();

@@ -4,7 +4,7 @@
  * the device page does), for the bench's agent cases.
  */
 import { connectAgent, MemoryIdentityStorage, type ApprovalInfo } from "../../generated/sdk/index.js";
-import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/db/seed-demo.js";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/app/seed-demo.js";
 
 export interface ApprovedAgent {
   readonly agentId: string;

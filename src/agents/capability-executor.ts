@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/operation-access.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "../handlers/app-context.js";
 import { problemOfDatabaseFault } from "../http/database-unavailable.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";

@@ -14,7 +14,7 @@ import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/device-page-default.js";
 import { originsOf, type Origins } from "../config/origins.js";
 import type { DatabaseHandle } from "../db/create-database.js";
 import { createHandlers } from "../handlers/index.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "../handlers/app-context.js";
 import { createApp } from "../http/app.js";
 import type { Logger } from "../logging/logger.js";
 import { principalSources } from "./principal-sources.js";

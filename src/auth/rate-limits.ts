@@ -70,7 +70,7 @@ export interface RateLimitOverrides {
 /**
  * Better Auth's per-address limiter, on in every environment (its default is
  * production only, so development and tests never ran it). Counters live in
- * PostgreSQL (its `rateLimit` table, created by getMigrations in migrate.ts):
+ * PostgreSQL (its `rateLimit` table, created by getMigrations in app/migrate-all.ts):
  * every process behind the load balancer shares them, where "memory" would
  * give each process its own budget. Our route rules override the plugins'
  * (Better Auth applies custom rules last).

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { OperationMeta } from "../../generated/routes.js";
 import { tenantOf } from "../db/tenant.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "../handlers/app-context.js";
 import { assertMayCall } from "./operation-access.js";
 import type { Principal } from "./principal.js";
 import type { PrincipalSource } from "./sources/principal-source.js";

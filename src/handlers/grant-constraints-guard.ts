@@ -1,7 +1,7 @@
 import type { Handlers, OperationId } from "../../generated/routes.js";
 import type { RawInput } from "../../generated/runtime.js";
 import { toCapabilityArguments } from "../agents/capability-arguments.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "./app-context.js";
 
 /** Operations that check their constraints themselves, with values only they know (placeOrder: the order total). */
 const CHECKED_INSIDE: ReadonlySet<OperationId> = new Set(["placeOrder"]);

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "./app-context.js";
 import { createAdminOrdersHandlers } from "./admin-orders-handlers.js";
 import { createAdminProductsHandlers } from "./admin-products-handlers.js";
 import { createCartsHandlers } from "./carts-handlers.js";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "../http/app-context.js";
+import type { AppContext } from "./app-context.js";
 import { IdempotencyService } from "../services/idempotency-service.js";
 import { OrderPlacementService } from "../services/order-placement-service.js";
 import { OrderQueryService } from "../services/order-query-service.js";

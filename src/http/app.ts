@@ -14,7 +14,7 @@ import type { Origins } from "../config/origins.js";
 import { merchantPages } from "../pages/index.js";
 import type { Database } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
-import type { AppContext } from "./app-context.js";
+import type { AppContext } from "../handlers/app-context.js";
 import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
 import { databaseFaultHandler, problemOfDatabaseFault } from "./database-unavailable.js";

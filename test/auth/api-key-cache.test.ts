@@ -4,7 +4,7 @@ import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
 import { createServices } from "../../src/app/assemble.js";
 import type { Auth } from "../../src/auth/create-auth.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { migrateAll } from "../../src/db/migrate.js";
+import { migrateAll } from "../../src/app/migrate-all.js";
 import { AUTH_CHANGED_CHANNEL } from "../../src/db/migrations/0003-auth-change-notifications.js";
 import type { Subscription } from "../../src/db/notifications.js";
 import { createTestDatabase } from "../support/test-database.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/support/free-port.js";
-import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/db/seed-demo.js";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/app/seed-demo.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -8,7 +8,7 @@ import type { Auth } from "../../src/auth/create-auth.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { isConnectionError } from "../../src/db/connection-errors.js";
 import { createDatabase, type DatabaseHandle } from "../../src/db/create-database.js";
-import { migrateAll } from "../../src/db/migrate.js";
+import { migrateAll } from "../../src/app/migrate-all.js";
 import type { Subscription } from "../../src/db/notifications.js";
 import { createStoreOwner, issueApiKey } from "../support/test-app.js";
 import { startPrivateCluster, type PrivateCluster } from "./support/private-cluster.js";

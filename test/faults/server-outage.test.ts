@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/db/seed-demo.js";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/app/seed-demo.js";
 import { HttpRecorder, isDatabaseUnavailable, problemCode, sleep, type Exchange } from "./support/http-recorder.js";
 import { startPrivateCluster, type PrivateCluster } from "./support/private-cluster.js";
 import { startServerProcess, type ServerProcess } from "./support/server-process.js";

@@ -6,7 +6,7 @@ import type { ChangeSignal } from "../../src/agents/agent-state-signal.js";
 import { createHttpApp, createServices } from "../../src/app/assemble.js";
 import type { Auth } from "../../src/auth/create-auth.js";
 import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
-import { migrateAll } from "../../src/db/migrate.js";
+import { migrateAll } from "../../src/app/migrate-all.js";
 import type { Database } from "../../src/db/schema.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
 import { operatorOrigins } from "../../src/security/operator-origins.js";

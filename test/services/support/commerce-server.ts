@@ -14,7 +14,7 @@ import { migrateCommerce } from "../../../src/db/migrate-commerce.js";
 import type { Database } from "../../../src/db/schema.js";
 import { tenantOf } from "../../../src/db/tenant.js";
 import { createHandlers } from "../../../src/handlers/index.js";
-import type { AppContext } from "../../../src/http/app-context.js";
+import type { AppContext } from "../../../src/handlers/app-context.js";
 import { contractCheck } from "../../support/contract-check.js";
 import { createTestDatabase } from "../../support/test-database.js";
 

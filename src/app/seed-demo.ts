@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { ApiKeyMetadata } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
-import type { Database, NewProduct } from "./schema.js";
+import type { Database, NewProduct } from "../db/schema.js";
 
 export const DEMO_EMAIL = "demo@example.com";
 export const DEMO_PASSWORD = "demo-store-password";
