@@ -10,7 +10,7 @@ import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../http/app-context.js";
-import { problemOfDatabaseFault } from "../http/database-unavailable.js";
+import { problemOfError } from "../http/error-problems.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
 import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "./batch-refusals.js";
@@ -45,7 +45,8 @@ export class CapabilityRunner {
     private readonly authBaseUrl: string,
     dispatcherOptions: DispatcherOptions = {},
   ) {
-    this.dispatcher = createDispatcher(createHandlers(db), dispatcherOptions);
+    // Refusals the services throw become the problems the router would answer with, before any contract check.
+    this.dispatcher = createDispatcher(createHandlers(db), { ...dispatcherOptions, classifyError: problemOfError });
   }
 
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
@@ -77,7 +78,7 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
       if (result.status < 400) return result.body ?? null;
       refusal = { status: result.status, body: withProtocolFields(asBody(result.body)) };
     } catch (error) {
-      const problem = error instanceof HttpProblem ? error : problemOfDatabaseFault(error);
+      const problem = error instanceof HttpProblem ? error : problemOfError(error);
       if (!problem) throw error;
       refusal = { status: problem.status, body: { ...problem.toJSON() }, headers: problem.headers };
     }

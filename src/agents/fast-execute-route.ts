@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from "express";
 import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
-import { problemOfDatabaseFault } from "../http/database-unavailable.js";
+import { problemOfError } from "../http/error-problems.js";
 import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver } from "./agent-resolver.js";
@@ -71,8 +71,8 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
 
   function fail(res: Response, error: unknown): void {
     if (error instanceof HttpProblem) return sendProblem(res, error);
-    const fault = problemOfDatabaseFault(error);
-    if (fault) return sendProblem(res, fault);
+    const problem = problemOfError(error);
+    if (problem) return sendProblem(res, problem);
     onError(error);
     sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
   }

@@ -14,7 +14,8 @@ import { createHandlers } from "../handlers/index.js";
 import type { Logger } from "../logging/logger.js";
 import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
-import { databaseFaultHandler, problemOfDatabaseFault } from "./database-unavailable.js";
+import { databaseFaultHandler } from "./database-unavailable.js";
+import { problemOfError } from "./error-problems.js";
 import { sendPlainProblem } from "./problem-responses.js";
 import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
@@ -66,8 +67,8 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(createHandlers(db), {
     context: createContextFactory({ auth, db, apiKeys, agents, trustProxy, publicOrigin: new URL(publicUrl).origin, proxyApiKey }),
-    // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
-    classifyError: problemOfDatabaseFault,
+    // A service's refusal is its problem; a database outage is a 503 with Retry-After, not a 500 (callers retry, the pool reconnects).
+    classifyError: problemOfError,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
     validateResponses,
   });

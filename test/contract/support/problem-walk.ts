@@ -3,7 +3,7 @@
  * at a function, it follows every call into `src/` (functions, methods,
  * constructors, and the implementations of interface methods) and collects
  * each problem built on the way:
- *   commerceProblem("code", …)      the code, its status from commerce-problems.ts
+ *   new DomainError("code", …)      the code, its status from src/http/domain-problems.ts
  *   invalidField(…)                 validation_failed (400)
  *   new HttpProblem(status, "code") the literal status and code
  * A helper that takes the status or code as a parameter
@@ -31,7 +31,7 @@ export interface ProblemWalker {
   sourceFile(relativePath: string): SourceFile;
 }
 
-export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (code: string) => number): ProblemWalker {
+export function createProblemWalker(projectRoot: string, statusOfDomainCode: (code: string) => number): ProblemWalker {
   const project = new Project({ tsConfigFilePath: path.join(projectRoot, "tsconfig.json"), skipAddingFilesFromTsConfig: true });
   project.addSourceFilesAtPaths(path.join(projectRoot, "src/**/*.ts"));
   project.resolveSourceFileDependencies();
@@ -127,9 +127,9 @@ export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (
           const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
           const args = call.getArguments();
           const site = { site: siteOf(call), inFunction: nameOf(call) };
-          if (calleeName === "commerceProblem") {
+          if (Node.isNewExpression(call) && calleeName === "DomainError") {
             const code = literal(args[0]);
-            found.push({ ...site, code: typeof code === "string" ? code : undefined, status: typeof code === "string" ? statusOfCommerceCode(code) : undefined });
+            found.push({ ...site, code: typeof code === "string" ? code : undefined, status: typeof code === "string" ? statusOfDomainCode(code) : undefined });
             continue;
           }
           if (calleeName === "invalidField") {
