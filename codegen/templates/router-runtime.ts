@@ -626,6 +626,11 @@ function sendJson(res: Response, contentType: string, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * The one writer of problem+json on an Express response: the router's own
+ * answers and, re-exported, every app-level one (404s, readiness, database
+ * faults, the fast execute route). The body is always `problem.toJSON()`.
+ */
 export function sendProblem(res: Response, problem: HttpProblem): void {
   res.status(problem.status).set(problem.headers);
   sendJson(res, PROBLEM_JSON, problem.toJSON());

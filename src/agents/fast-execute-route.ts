@@ -1,12 +1,13 @@
 import express, { Router, type Request, type Response } from "express";
-import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
+import { HttpProblem } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../auth/create-auth.js";
 import { problemOfError } from "../http/error-problems.js";
 import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver } from "./agent-resolver.js";
 import type { RequestFacts } from "./request-binding.js";
-import { asBody, type CapabilityRunner } from "./capability-executor.js";
+import type { CapabilityRunner } from "./capability-executor.js";
+import { protocolProblem } from "./protocol-problem.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -59,10 +60,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
         throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
       }
       const result = await runner.run(capability, args, principal.credentialId, async () => principal);
-      if (result.status >= 400) {
-        res.status(result.status).type("application/problem+json").send(JSON.stringify(withProtocolFields(asBody(result.body))));
-        return;
-      }
+      if (result.status >= 400) return sendProblem(res, protocolProblem(result.status, result.body));
       res.json({ data: result.body ?? null });
     } catch (error) {
       fail(res, error);

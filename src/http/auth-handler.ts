@@ -3,6 +3,7 @@ import { withProtocolProblem } from "../agents/protocol-problem.js";
 import { AUTH_BASE_PATH, type Auth } from "../auth/create-auth.js";
 import type { Logger } from "../logging/logger.js";
 import { problemOfError } from "./error-problems.js";
+import { problemResponse } from "./problem-responses.js";
 
 /**
  * Better Auth's handler for `/api/auth/*`, with database faults answered
@@ -21,12 +22,7 @@ export function authHandler(auth: Auth, logger: Logger): ReturnType<typeof toNod
       return await withProtocolProblem(response, new URL(request.url).pathname.slice(AUTH_BASE_PATH.length));
     } catch (error) {
       const problem = problemOfError(error);
-      if (problem) {
-        return new Response(JSON.stringify(problem.toJSON()), {
-          status: problem.status,
-          headers: { ...problem.headers, "Content-Type": "application/problem+json" },
-        });
-      }
+      if (problem) return problemResponse(problem);
       logger.error({ err: error, path: new URL(request.url).pathname }, "auth route failed");
       return new Response(null, { status: 500, statusText: "Internal Server Error" });
     }
