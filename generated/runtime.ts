@@ -771,7 +771,8 @@ function fromClientError(error: { type?: unknown; status?: unknown }): HttpProbl
       return new HttpProblem(413, "body_too_large", "Request body too large");
     case "encoding.unsupported":
     case "charset.unsupported":
-      return new HttpProblem(415, "unsupported_media_type", "Unsupported body encoding or charset");
+      // One title per code: what is unsupported goes in the detail.
+      return new HttpProblem(415, "unsupported_media_type", "Unsupported media type", "The body's encoding or charset is not supported");
     default:
       if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
         return new HttpProblem(error.status, "bad_request", "Bad request", "The request could not be read");

@@ -16,6 +16,7 @@ import { toOperationCall } from "./capability-arguments.js";
 import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "./batch-refusals.js";
 import { protocolProblem } from "./protocol-problem.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
 export type ExecutionTarget = { readonly kind: "in-process" } | ({ readonly kind: "proxy" } & ProxyTarget);
@@ -53,7 +54,7 @@ export class CapabilityRunner {
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
   async run(capability: string, args: unknown, agentId: string, principal: () => Promise<Principal>): Promise<HandlerResult> {
     // The protocol's code and wording (the plugin's own answer for an unknown name), whichever path runs the call.
-    if (!isCapabilityName(capability)) throw new HttpProblem(404, "capability_not_found", "Unknown capability", `Capability "${capability}" does not exist.`);
+    if (!isCapabilityName(capability)) throw httpProblem(404, "capability_not_found", `Capability "${capability}" does not exist.`);
     const call = toOperationCall(capability, args);
     if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
     const caller = await principal();

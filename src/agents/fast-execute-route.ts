@@ -8,6 +8,7 @@ import type { AgentResolver } from "./agent-resolver.js";
 import type { RequestFacts } from "./request-binding.js";
 import type { CapabilityRunner } from "./capability-executor.js";
 import { protocolProblem } from "./protocol-problem.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -47,7 +48,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
       return fail(res, error);
     }
     parseJson(req, res, (error?: unknown) => {
-      if (error) return sendProblem(res, new HttpProblem(400, "invalid_json", "Invalid request", "The body must be JSON: { capability, arguments }."));
+      if (error) return sendProblem(res, httpProblem(400, "invalid_json", "The body must be JSON: { capability, arguments }."));
       void execute(req, res, token, facts);
     });
   });
@@ -57,7 +58,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
       const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
       const principal = await agents.resolve(token, facts, typeof capability === "string" ? { executing: capability } : {});
       if (typeof capability !== "string") {
-        throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
+        throw httpProblem(400, "validation_failed", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
       }
       const result = await runner.run(capability, args, principal.credentialId, async () => principal);
       if (result.status >= 400) return sendProblem(res, protocolProblem(result.status, result.body));
@@ -72,7 +73,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
     const problem = problemOfError(error);
     if (problem) return sendProblem(res, problem);
     onError(error);
-    sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
+    sendProblem(res, httpProblem(500, "internal_error"));
   }
   return router;
 }

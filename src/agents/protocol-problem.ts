@@ -1,7 +1,7 @@
-import { STATUS_CODES } from "node:http";
-import { HttpProblem, isProblemCode, type FieldError, type ProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, isProblemCode, type FieldError, type ProblemCode } from "../../generated/routes.js";
 import { problemResponse } from "../http/problem-responses.js";
 import { isAgentAuthPath } from "./truthful-status.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * The protocol's `error` for a Better Auth error code: snake_case, as the
@@ -49,11 +49,11 @@ const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
  */
 export function protocolProblem(status: number, body: unknown): HttpProblem {
   const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (isProblemBody(record, status)) return new HttpProblem(status, record.code, record.title, record.detail, record.errors, {}, record);
+  if (isProblemBody(record, status)) return httpProblem(status, record.code, record.detail, record.errors, {}, record);
   const named = typeof record.error === "string" ? record.error : typeof record.code === "string" ? protocolErrorOf(record.code) : undefined;
   const code: ProblemCode = isProblemCode(named) ? named : (CODE_OF_STATUS[status] ?? (status >= 500 ? "internal_error" : "bad_request"));
   const message = [record.message, record.error_description, record.detail].find((text): text is string => typeof text === "string" && text !== "");
-  return new HttpProblem(status, code, STATUS_CODES[status] ?? "Error", message, undefined, {}, record);
+  return httpProblem(status, code, message, undefined, {}, record);
 }
 
 /** protocolProblem's body: what the batch after-hook puts on a failed item. */

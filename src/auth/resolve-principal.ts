@@ -16,6 +16,7 @@ import type { Principal } from "./principal.js";
 import { resolveSession } from "./session-principal.js";
 import { timingSafeEqual } from "node:crypto";
 import { decodeJwt } from "jose";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** How a caller can authenticate, for 401 responses (RFC 9110 §11.6.1). */
 function wwwAuthenticate(publicOrigin: string): string {
@@ -59,7 +60,7 @@ async function authenticate({ auth, db, apiKeys, agents, trustProxy, publicOrigi
     if (proxiedAgent === undefined) return principal;
     // Any member's key naming an agent would borrow that agent's grants: only the configured proxy key vouches for agents.
     if (!isProxyKey(apiKey, proxyApiKey)) {
-      throw new HttpProblem(403, "proxy_key_required", "Not the proxy key", `Only the key configured as AGENT_PROXY_API_KEY may send ${PROXIED_AGENT_HEADER}.`);
+      throw httpProblem(403, "proxy_key_required", `Only the key configured as AGENT_PROXY_API_KEY may send ${PROXIED_AGENT_HEADER}.`);
     }
     return resolveProxiedAgent(db, principal, proxiedAgent);
   }
@@ -98,10 +99,9 @@ function explainAudience(error: unknown, token: string, apiAudiences: readonly s
   if (typeof audience !== "string") return error;
   const issuerOrigin = new URL(issuer).origin;
   if (apiAudiences.includes(audience) || audience === issuerOrigin || audience === `${issuerOrigin}/` || audience === issuer || audience.startsWith(`${issuer}/`)) return error;
-  return new HttpProblem(
+  return httpProblem(
     401,
     "invalid_jwt",
-    error.title,
     `This token's aud "${audience}" is not accepted here: expected aud "${apiAudiences[0]}" (or the issuer "${issuer}"). Use the base URL the discovery document names.`,
     undefined,
     error.headers,
@@ -109,7 +109,7 @@ function explainAudience(error: unknown, token: string, apiAudiences: readonly s
 }
 
 function unauthorized(publicOrigin: string, code: ProblemCode, detail: string): HttpProblem {
-  return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
+  return httpProblem(401, code, detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
 }
 
 function isProxyKey(apiKey: string, proxyApiKey: string | undefined): boolean {

@@ -97,12 +97,12 @@ export function createApp({ auth, apiKeys, agents, db, logger, trustProxy, publi
       res.json({ status: "ready" });
     } catch (error) {
       logger.warn({ err: error }, "readiness check failed");
-      sendPlainProblem(res, 503, "not_ready", "Database unavailable");
+      sendPlainProblem(res, 503, "not_ready");
     }
   });
 
   app.use((req, res) => {
-    sendPlainProblem(res, 404, "not_found", "Not found", `No route for ${req.method} ${req.path}`);
+    sendPlainProblem(res, 404, "not_found", `No route for ${req.method} ${req.path}`);
   });
   // Errors the pages and other routers pass on: a database outage is a 503 there too.
   app.use(databaseFaultHandler());

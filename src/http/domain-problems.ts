@@ -1,41 +1,43 @@
-import { HttpProblem } from "../../generated/routes.js";
+import type { HttpProblem } from "../../generated/routes.js";
 import { DomainError, type DomainErrorCode } from "../services/domain-error.js";
+import { httpProblem } from "./problem-titles.js";
 
 /**
- * The HTTP answer to each refusal the services throw: its status and title,
- * in one table typed by the domain codes, so a new code without a status
- * does not compile. The statuses are the contract's (each operation declares
- * the ones it can answer with; test/contract/declared-statuses.test.ts checks).
+ * The HTTP status of each refusal the services throw, in one table typed by
+ * the domain codes, so a new code without a status does not compile (its
+ * title, like every code's, is in problem-titles.ts). The statuses are the
+ * contract's: each operation declares the ones it can answer with
+ * (test/contract/declared-statuses.test.ts checks).
  */
-const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, readonly [status: number, title: string]>> = {
-  product_not_found: [404, "Product not found"],
-  cart_not_found: [404, "Cart not found"],
-  cart_item_not_found: [404, "Cart item not found"],
-  order_not_found: [404, "Order not found"],
-  cart_not_open: [409, "Cart is not open"],
-  cart_empty: [409, "Cart is empty"],
-  currency_mismatch: [409, "Currency mismatch"],
-  insufficient_inventory: [409, "Not enough stock"],
-  inventory_limit_exceeded: [409, "Stock limit exceeded"],
-  quantity_limit_exceeded: [409, "Quantity limit exceeded"],
-  product_unavailable: [409, "Product unavailable"],
-  product_archived: [409, "Product is archived"],
-  sku_taken: [409, "SKU already in use"],
-  order_not_refundable: [409, "Order cannot be refunded"],
-  order_not_cancellable: [409, "Order cannot be cancelled"],
-  refund_exceeds_remaining: [409, "Refund exceeds the remaining amount"],
-  idempotency_request_in_progress: [409, "A request with this idempotency key is in progress"],
-  idempotency_key_reused: [422, "Idempotency key reused with a different request"],
-  validation_failed: [400, "Invalid request"],
+const DOMAIN_STATUSES: Readonly<Record<DomainErrorCode, number>> = {
+  product_not_found: 404,
+  cart_not_found: 404,
+  cart_item_not_found: 404,
+  order_not_found: 404,
+  cart_not_open: 409,
+  cart_empty: 409,
+  currency_mismatch: 409,
+  insufficient_inventory: 409,
+  inventory_limit_exceeded: 409,
+  quantity_limit_exceeded: 409,
+  product_unavailable: 409,
+  product_archived: 409,
+  sku_taken: 409,
+  order_not_refundable: 409,
+  order_not_cancellable: 409,
+  refund_exceeds_remaining: 409,
+  idempotency_request_in_progress: 409,
+  idempotency_key_reused: 422,
+  validation_failed: 400,
   // 403 like `constraint_violated`: a well-formed call the merchant does not allow this agent.
-  order_total_limit_exceeded: [403, "Order total above the merchant's limit"],
-  line_quantity_limit_exceeded: [403, "Line quantity above the merchant's limit"],
-  budget_exceeded: [403, "Budget exceeded"],
+  order_total_limit_exceeded: 403,
+  line_quantity_limit_exceeded: 403,
+  budget_exceeded: 403,
 };
 
 /** The HTTP status a domain code is answered with. */
 export function statusOfDomainCode(code: DomainErrorCode): number {
-  return DOMAIN_PROBLEMS[code][0];
+  return DOMAIN_STATUSES[code];
 }
 
 /**
@@ -45,6 +47,5 @@ export function statusOfDomainCode(code: DomainErrorCode): number {
  */
 export function problemOfDomainError(error: unknown): HttpProblem | undefined {
   if (!(error instanceof DomainError)) return undefined;
-  const [status, title] = DOMAIN_PROBLEMS[error.code];
-  return new HttpProblem(status, error.code, title, error.detail, error.fieldErrors && [...error.fieldErrors], {}, error.members);
+  return httpProblem(DOMAIN_STATUSES[error.code], error.code, error.detail, error.fieldErrors && [...error.fieldErrors], {}, error.members);
 }

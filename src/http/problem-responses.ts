@@ -1,5 +1,6 @@
 import type { Response } from "express";
-import { HttpProblem, sendProblem, type ProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, sendProblem, type ProblemCode } from "../../generated/routes.js";
+import { httpProblem } from "./problem-titles.js";
 
 /**
  * Every problem+json this API writes is `HttpProblem.toJSON()`, sent by one
@@ -10,8 +11,8 @@ import { HttpProblem, sendProblem, type ProblemCode } from "../../generated/rout
 export { sendProblem };
 
 /** A problem built from its parts (requests that never reach the generated router: 404s, health). */
-export function sendPlainProblem(res: Response, status: number, code: ProblemCode, title: string, detail?: string): void {
-  sendProblem(res, new HttpProblem(status, code, title, detail));
+export function sendPlainProblem(res: Response, status: number, code: ProblemCode, detail?: string): void {
+  sendProblem(res, httpProblem(status, code, detail));
 }
 
 /**

@@ -6,6 +6,7 @@
  *   new DomainError("code", …)      the code, its status from src/http/domain-problems.ts
  *   invalidField(…)                 validation_failed (400)
  *   new HttpProblem(status, "code") the literal status and code
+ *   httpProblem(status, "code")     the same (src/http/problem-titles.ts)
  * A helper that takes the status or code as a parameter
  * (`forbidden(code, detail)`) is read at each call: its literal arguments. A
  * problem whose status or code is still not a literal is reported with where
@@ -94,10 +95,16 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
   }
 
   type Argument = { readonly parameter: number | undefined; readonly value: string | number | undefined };
-  /** `new HttpProblem(…)` in `fn` whose status or code is one of `fn`'s parameters. */
+  /** `new HttpProblem(…)` and `httpProblem(…)` take the status and code first. */
+  function buildsProblem(call: Node): boolean {
+    if (Node.isNewExpression(call)) return call.getExpression().getText() === "HttpProblem";
+    return Node.isCallExpression(call) && call.getExpression().getText() === "httpProblem";
+  }
+
+  /** `new HttpProblem(…)` or `httpProblem(…)` in `fn` whose status or code is one of `fn`'s parameters. */
   function parametricProblems(fn: Node): { status: Argument; code: Argument }[] {
-    return fn.getDescendantsOfKind(SyntaxKind.NewExpression).flatMap((expression) => {
-      if (expression.getExpression().getText() !== "HttpProblem" || functionAround(expression) !== fn) return [];
+    return [...fn.getDescendantsOfKind(SyntaxKind.NewExpression), ...fn.getDescendantsOfKind(SyntaxKind.CallExpression)].flatMap((expression) => {
+      if (!buildsProblem(expression) || functionAround(expression) !== fn) return [];
       const [status, code] = expression.getArguments();
       const argument = (node: Node | undefined): Argument => ({ parameter: parameterIndex(node), value: literal(node) });
       const built = { status: argument(status), code: argument(code) };
@@ -136,7 +143,7 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
             found.push({ ...site, code: "validation_failed", status: 400 });
             continue;
           }
-          if (Node.isNewExpression(call) && calleeName === "HttpProblem") {
+          if (buildsProblem(call)) {
             // Built from the enclosing function's parameters: read at that function's calls instead.
             if (parameterIndex(args[0]) !== undefined || parameterIndex(args[1]) !== undefined) continue;
             const status = literal(args[0]);
