@@ -8,7 +8,7 @@ import * as bodies from "./validators/bodies.js";
 import * as formBodies from "./validators/form-bodies.js";
 import * as parameters from "./validators/parameters.js";
 
-export { defaultContext, HttpProblem, isProblemCode, problemCodes, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemCode, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions, withProtocolFields } from "./runtime.js";
+export { defaultContext, HttpProblem, isProblemCode, problemCodes, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemCode, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions, sendProblem, withProtocolFields } from "./runtime.js";
 
 /** Every operationId of the contract. */
 export type OperationId = "listProducts" | "getProduct" | "createCart" | "getCart" | "addCartItem" | "removeCartItem" | "updateCartItem" | "listOrders" | "placeOrder" | "getOrder" | "adminCreateProduct" | "adminUpdateProduct" | "adminArchiveProduct" | "adminAdjustInventory" | "adminListOrders" | "adminGetOrder" | "adminRefundOrder" | "adminCancelOrder";

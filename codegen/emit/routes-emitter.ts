@@ -39,7 +39,7 @@ function writeImports(writer: CodeBlockWriter, hasOperations: boolean): void {
   writer.writeLine('import * as parameters from "./validators/parameters.js";');
   writer.blankLine();
   writer.writeLine(
-    'export { defaultContext, HttpProblem, isProblemCode, problemCodes, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemCode, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions, withProtocolFields } from "./runtime.js";',
+    'export { defaultContext, HttpProblem, isProblemCode, problemCodes, ResponseContractError, type DispatcherOptions, type FieldError, type HandlerResult, type OperationCall, type OperationDispatcher, type OperationMeta, type ProblemCode, type ProblemDetails, type RequestContext, type ResponseValidation, type ResponseViolation, type RouterOptions, sendProblem, withProtocolFields } from "./runtime.js";',
   );
   writer.blankLine();
 }

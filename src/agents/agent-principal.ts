@@ -3,13 +3,14 @@ import { APIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Kysely } from "kysely";
-import { HttpProblem, isProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, isProblemCode } from "../../generated/routes.js";
 import { scopesOfRole } from "../auth/membership.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
 import { agentMembership, pinnedOrganization } from "./store-of-agent.js";
 import { discoveryChallenge } from "./discovery-challenge.js";
 import { accessOfGrants } from "./grant-constraints.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * What this module needs of Better Auth: the plugin's session read, typed by
@@ -44,7 +45,7 @@ export interface AgentSessionFacts {
 /** The principal of a verified agent session: its delegating user, tenant, scopes and active grants. */
 export async function principalOfAgentSession(db: Kysely<Database>, session: AgentSessionFacts): Promise<Principal> {
   if (!session.userId) {
-    throw new HttpProblem(403, "agent_without_user", "Agent has no delegating user", "Only delegated agents, approved by a store member, can call the API.");
+    throw httpProblem(403, "agent_without_user", "Only delegated agents, approved by a store member, can call the API.");
   }
   const memberships = await db.selectFrom("member").select(["organizationId", "role"]).where("userId", "=", session.userId).execute();
   const pinned = pinnedOrganization(session.agent.metadata);
@@ -68,7 +69,7 @@ async function verifyAgentJwt(auth: AgentSessionReader, headers: IncomingHttpHea
     if (error instanceof APIError) throw fromPluginError(error, publicOrigin);
     throw error;
   }
-  throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "The Bearer token is not an agent JWT.", undefined, discoveryChallenge(publicOrigin));
+  throw httpProblem(401, "invalid_jwt", "The Bearer token is not an agent JWT.", undefined, discoveryChallenge(publicOrigin));
 }
 
 /** The principal's grant fields from active grants (constrained ones come with their gates). */
@@ -84,20 +85,19 @@ function fromPluginError(error: APIError, publicOrigin: string): HttpProblem {
   const detail = typeof body.message === "string" ? body.message : error.message;
   const status = error.statusCode;
   const headers = status === 401 ? discoveryChallenge(publicOrigin) : {};
-  return new HttpProblem(status, code, status === 401 ? "Unauthorized" : "Forbidden", detail, undefined, headers);
+  return httpProblem(status, code, detail, undefined, headers);
 }
 
 function tenantProblem(pinned: string | null, membershipCount: number): HttpProblem {
   if (pinned) {
-    return new HttpProblem(403, "organization_membership_ended", "Not a member of the agent's store", "The user who approved this agent is no longer a member of the store it was approved for.");
+    return httpProblem(403, "organization_membership_ended", "The user who approved this agent is no longer a member of the store it was approved for.");
   }
   if (membershipCount === 0) {
-    return new HttpProblem(403, "no_membership", "No store", "The user who approved this agent is not a member of any store.");
+    return httpProblem(403, "no_membership", "The user who approved this agent is not a member of any store.");
   }
-  return new HttpProblem(
+  return httpProblem(
     403,
     "organization_required",
-    "Choose a store",
     "The user who approved this agent belongs to several stores: approve it again on the device page choosing the store, or pin one with POST /api/auth/agent/update { agent_id, metadata: { organizationId } }.",
   );
 }

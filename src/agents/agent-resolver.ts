@@ -11,6 +11,7 @@ import { grantFromHostDefaults, mayGrantFromHostDefaults } from "./host-default-
 import type { JtiCache } from "./jti-cache.js";
 import { assertRequestBinding, type RequestFacts } from "./request-binding.js";
 import { acceptedAudience, apiAudiences, protocolAudiences } from "./token-audiences.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 export type { RequestFacts } from "./request-binding.js";
 
@@ -145,7 +146,7 @@ export class AgentResolver {
     } catch (error) {
       // Every 401 tells the agent where to (re)connect.
       if (error instanceof HttpProblem && error.status === 401 && !error.headers["WWW-Authenticate"]) {
-        throw new HttpProblem(401, error.code, error.title, error.detail, undefined, discoveryChallenge(this.options.publicOrigin));
+        throw httpProblem(401, error.code, error.detail, undefined, discoveryChallenge(this.options.publicOrigin));
       }
       throw error;
     }
@@ -230,7 +231,7 @@ function subjectOf(token: string): string {
   } catch {
     // fall through: malformed
   }
-  throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "Not an agent JWT (typ agent+jwt, EdDSA, sub = agent id).");
+  throw httpProblem(401, "invalid_jwt", "Not an agent JWT (typ agent+jwt, EdDSA, sub = agent id).");
 }
 
 /** The refusal code of an agent state that may not act (the plugin's codes). */
@@ -241,13 +242,13 @@ function stateRefusal(state: AgentState): HttpProblem | null {
   if (state.hostStatus === "revoked") return forbidden("host_revoked", "The agent's host has been revoked.");
   if (state.status !== "active") {
     const code = AGENT_STATE_CODES[state.status] ?? "agent_not_active";
-    if (state.status === "expired") return new HttpProblem(401, "agent_expired", "Agent session expired", EXPIRED_DETAIL);
+    if (state.status === "expired") return httpProblem(401, "agent_expired", EXPIRED_DETAIL);
     return forbidden(code, `The agent is ${state.status}.`);
   }
   const now = Date.now();
   const anchor = (state.activatedAt ?? state.createdAt).getTime();
   if ((state.expiresAt && state.expiresAt.getTime() <= now) || anchor + MAX_LIFETIME_MS <= now) {
-    return new HttpProblem(401, "agent_expired", "Agent session expired", EXPIRED_DETAIL);
+    return httpProblem(401, "agent_expired", EXPIRED_DETAIL);
   }
   return null;
 }
@@ -262,7 +263,7 @@ const EXPIRED_DETAIL =
   "The agent's session lapsed. Any Agent Auth call (e.g. GET /api/auth/agent/status with an issuer-audience JWT) reactivates it; the SDK does this by itself.";
 
 async function verifyToken(token: string, entry: CachedAgent, audiences: string[]): Promise<JWTPayload> {
-  if (!entry.key) throw new HttpProblem(401, "invalid_public_key", "Unauthorized", "The agent has no usable Ed25519 key.");
+  if (!entry.key) throw httpProblem(401, "invalid_public_key", "The agent has no usable Ed25519 key.");
   try {
     const { payload } = await jwtVerify(token, entry.key, { algorithms: ["EdDSA"], typ: "agent+jwt", audience: audiences, maxTokenAge: JWT_MAX_AGE_SECONDS });
     if (payload.iss !== undefined && payload.iss !== entry.state.hostId) throw new Error("iss is not the agent's host");
@@ -270,7 +271,7 @@ async function verifyToken(token: string, entry: CachedAgent, audiences: string[
     if (Array.isArray(payload.aud) && payload.aud.length > 1) throw new Error("several audiences");
     return payload;
   } catch {
-    throw new HttpProblem(401, "invalid_jwt", "Unauthorized", "JWT is invalid, expired, or signature failed.");
+    throw httpProblem(401, "invalid_jwt", "JWT is invalid, expired, or signature failed.");
   }
 }
 
@@ -286,9 +287,9 @@ function activeGrants(state: AgentState, claimed: ReadonlySet<string> | undefine
 }
 
 function forbidden(code: ProblemCode, detail: string): HttpProblem {
-  return new HttpProblem(403, code, "Forbidden", detail);
+  return httpProblem(403, code, detail);
 }
 
 function unauthorized(code: ProblemCode, detail: string): HttpProblem {
-  return new HttpProblem(401, code, "Unauthorized", detail);
+  return httpProblem(401, code, detail);
 }

@@ -1,6 +1,7 @@
 import { capabilities, type CapabilityName } from "../../generated/capabilities.js";
-import { HttpProblem, type FieldError, type OperationCall } from "../../generated/routes.js";
+import { type HttpProblem, type FieldError, type OperationCall } from "../../generated/routes.js";
 import type { RawInput } from "../../generated/runtime.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * Turns `capability/execute` arguments into an operation call. Arguments are
@@ -80,5 +81,5 @@ function escapePointer(name: string): string {
 }
 
 function invalid(errors: FieldError[]): HttpProblem {
-  return new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, errors);
+  return httpProblem(400, "validation_failed", `${errors.length} invalid field(s)`, errors);
 }

@@ -3,17 +3,19 @@ import { APIError } from "better-auth/api";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../generated/capabilities.js";
-import { HttpProblem, withProtocolFields, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
+import { HttpProblem, type HandlerResult, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { assertMayCall } from "../auth/operation-access.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import type { AppContext } from "../handlers/app-context.js";
-import { problemOfDatabaseFault } from "../http/database-unavailable.js";
+import { problemOfError } from "../http/error-problems.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
 import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "./batch-refusals.js";
+import { protocolProblem } from "./protocol-problem.js";
 import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
 export type ExecutionTarget = { readonly kind: "in-process" } | ({ readonly kind: "proxy" } & ProxyTarget);
@@ -47,7 +49,7 @@ export class CapabilityRunner {
   /** `principal` is asked for only in-process (in proxy mode the API works it out). */
   async run(capability: string, args: unknown, agentId: string, principal: () => Promise<Principal>): Promise<HandlerResult> {
     // The protocol's code and wording (the plugin's own answer for an unknown name), whichever path runs the call.
-    if (!isCapabilityName(capability)) throw new HttpProblem(404, "capability_not_found", "Unknown capability", `Capability "${capability}" does not exist.`);
+    if (!isCapabilityName(capability)) throw httpProblem(404, "capability_not_found", `Capability "${capability}" does not exist.`);
     const call = toOperationCall(capability, args);
     if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
     const caller = await principal();
@@ -67,18 +69,19 @@ export class CapabilityRunner {
  */
 export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRunner): (request: ExecuteRequest) => Promise<unknown> {
   return async ({ capability, arguments: args, agentSession, grant, ctx }) => {
-    let refusal: ExecuteRefusal & { headers?: Record<string, string> };
+    let problem: HttpProblem;
     try {
       const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, withMatchedGrant(agentSession, grant)));
       if (result.status < 400) return result.body ?? null;
-      refusal = { status: result.status, body: withProtocolFields(asBody(result.body)) };
+      problem = protocolProblem(result.status, result.body);
     } catch (error) {
-      const problem = error instanceof HttpProblem ? error : problemOfDatabaseFault(error);
-      if (!problem) throw error;
-      refusal = { status: problem.status, body: { ...problem.toJSON() }, headers: problem.headers };
+      const classified = error instanceof HttpProblem ? error : problemOfError(error);
+      if (!classified) throw error;
+      problem = classified;
     }
+    const refusal: ExecuteRefusal = { status: problem.status, body: { ...problem.toJSON() } };
     if (ctx?.path === BATCH_EXECUTE_PATH) rememberBatchRefusal(ctx.context, refusal);
-    throw apiError(refusal.status, refusal.body, refusal.headers);
+    throw apiError(refusal.status, refusal.body, problem.headers);
   };
 }
 
@@ -99,8 +102,4 @@ function withMatchedGrant(session: AgentSession, grant: ExecuteRequest["grant"])
 /** An error the plugin passes through with our status (HTTP statuses are a subset of better-call's `Status`). */
 function apiError(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): APIError {
   return new APIError(status as ConstructorParameters<typeof APIError>[0], body, headers);
-}
-
-export function asBody(body: unknown): Record<string, unknown> {
-  return body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : { detail: body };
 }

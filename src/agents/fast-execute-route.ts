@@ -1,12 +1,14 @@
 import express, { Router, type Request, type Response } from "express";
-import { HttpProblem, withProtocolFields } from "../../generated/routes.js";
+import { HttpProblem } from "../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../config/origins.js";
-import { problemOfDatabaseFault } from "../http/database-unavailable.js";
+import { problemOfError } from "../http/error-problems.js";
 import { sendProblem } from "../http/problem-responses.js";
 import { agentRequestFacts, bearerJwtOf } from "./agent-request.js";
 import type { AgentResolver } from "./agent-resolver.js";
 import type { RequestFacts } from "./request-binding.js";
-import { asBody, type CapabilityRunner } from "./capability-executor.js";
+import type { CapabilityRunner } from "./capability-executor.js";
+import { protocolProblem } from "./protocol-problem.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -46,7 +48,7 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
       return fail(res, error);
     }
     parseJson(req, res, (error?: unknown) => {
-      if (error) return sendProblem(res, new HttpProblem(400, "invalid_json", "Invalid request", "The body must be JSON: { capability, arguments }."));
+      if (error) return sendProblem(res, httpProblem(400, "invalid_json", "The body must be JSON: { capability, arguments }."));
       void execute(req, res, token, facts);
     });
   });
@@ -56,13 +58,10 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
       const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
       const principal = await agents.resolve(token, facts, typeof capability === "string" ? { executing: capability } : {});
       if (typeof capability !== "string") {
-        throw new HttpProblem(400, "validation_failed", "Invalid request", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
+        throw httpProblem(400, "validation_failed", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
       }
       const result = await runner.run(capability, args, principal.credentialId, async () => principal);
-      if (result.status >= 400) {
-        res.status(result.status).type("application/problem+json").send(JSON.stringify(withProtocolFields(asBody(result.body))));
-        return;
-      }
+      if (result.status >= 400) return sendProblem(res, protocolProblem(result.status, result.body));
       res.json({ data: result.body ?? null });
     } catch (error) {
       fail(res, error);
@@ -71,10 +70,10 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
 
   function fail(res: Response, error: unknown): void {
     if (error instanceof HttpProblem) return sendProblem(res, error);
-    const fault = problemOfDatabaseFault(error);
-    if (fault) return sendProblem(res, fault);
+    const problem = problemOfError(error);
+    if (problem) return sendProblem(res, problem);
     onError(error);
-    sendProblem(res, new HttpProblem(500, "internal_error", "Internal server error"));
+    sendProblem(res, httpProblem(500, "internal_error"));
   }
   return router;
 }

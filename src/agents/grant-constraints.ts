@@ -1,4 +1,4 @@
-import { HttpProblem } from "../../generated/routes.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** A constraint on one field: a bare value means `eq` (the plugin's operators). */
 export type ConstraintValue = string | number | boolean | { eq?: unknown; min?: number; max?: number; in?: unknown[]; not_in?: unknown[] };
@@ -37,10 +37,9 @@ export class ConstraintGate {
       if (violations.length === 0) return;
       if (!closest || violations.length < closest.length) closest = violations;
     }
-    throw new HttpProblem(
+    throw httpProblem(
       403,
       "constraint_violated",
-      "Outside the approved limits",
       `The merchant approved ${this.capability} only within limits: ${(closest ?? []).map((item) => `${item.field} ${item.constraint} (got ${JSON.stringify(item.actual)})`).join("; ")}.`,
     );
   }

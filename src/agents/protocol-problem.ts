@@ -1,6 +1,7 @@
-import { STATUS_CODES } from "node:http";
-import { HttpProblem, isProblemCode, type ProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, isProblemCode, type FieldError, type ProblemCode } from "../../generated/routes.js";
+import { problemResponse } from "../http/problem-responses.js";
 import { isAgentAuthPath } from "./truthful-status.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * The protocol's `error` for a Better Auth error code: snake_case, as the
@@ -34,23 +35,53 @@ const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
 };
 
 /**
- * An agent-route refusal as every other error of this API: the problem+json
- * members (`type`, `title`, `status`, `detail`, `code`) and the protocol's
- * `error` and `message`, written by the one problem writer
- * (`HttpProblem.toJSON`). Whatever else the body carried (e.g. the plugin's
- * `approval` details) stays. Bodies that already are such a problem (our
- * onExecute's, the fast execute route's) come back unchanged.
+ * An agent-route refusal (or a refusal a proxied API call answered with) as
+ * every other error of this API: an HttpProblem, so that its body is
+ * `HttpProblem.toJSON()` like every problem's, with the problem+json members
+ * (`type`, `title`, `status`, `detail`, `code`) and the protocol's `error`
+ * and `message`. Whatever else the body carried (e.g. the plugin's
+ * `approval` details) stays, as extension members. A body that already is
+ * such a problem (our onExecute's, the fast execute route's, the API's)
+ * keeps its code, title, detail and field errors.
  *
- * @example protocolProblemOf(403, { error: "capability_not_granted", message: "…" })
+ * @example protocolProblem(403, { error: "capability_not_granted", message: "…" }).toJSON()
  * // { error: "capability_not_granted", message: "…", type: "/problems/capability_not_granted", title: "Forbidden", status: 403, code: "capability_not_granted", detail: "…" }
  */
-export function protocolProblemOf(status: number, body: unknown): Record<string, unknown> {
+export function protocolProblem(status: number, body: unknown): HttpProblem {
   const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (typeof record.type === "string" && typeof record.error === "string" && record.status === status) return record;
+  if (isProblemBody(record, status)) return httpProblem(status, record.code, record.detail, record.errors, {}, record);
   const named = typeof record.error === "string" ? record.error : typeof record.code === "string" ? protocolErrorOf(record.code) : undefined;
   const code: ProblemCode = isProblemCode(named) ? named : (CODE_OF_STATUS[status] ?? (status >= 500 ? "internal_error" : "bad_request"));
   const message = [record.message, record.error_description, record.detail].find((text): text is string => typeof text === "string" && text !== "");
-  return { ...record, ...new HttpProblem(status, code, STATUS_CODES[status] ?? "Error", message).toJSON() };
+  return httpProblem(status, code, message, undefined, {}, record);
+}
+
+/** protocolProblem's body: what the batch after-hook puts on a failed item. */
+export function protocolProblemOf(status: number, body: unknown): Record<string, unknown> {
+  return { ...protocolProblem(status, body).toJSON() };
+}
+
+interface ProblemBody {
+  type: string;
+  error: string;
+  status: number;
+  code: ProblemCode;
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+/** A body this API already wrote as a problem (HttpProblem.toJSON's shape), for this status. */
+function isProblemBody(record: Record<string, unknown>, status: number): record is Record<string, unknown> & ProblemBody {
+  return (
+    typeof record.type === "string" &&
+    typeof record.error === "string" &&
+    record.status === status &&
+    isProblemCode(record.code) &&
+    typeof record.title === "string" &&
+    (record.detail === undefined || typeof record.detail === "string") &&
+    (record.errors === undefined || Array.isArray(record.errors))
+  );
 }
 
 /**
@@ -71,8 +102,5 @@ export async function withProtocolProblem(response: Response, authPath: string):
   } catch {
     body = {};
   }
-  const headers = new Headers(response.headers);
-  headers.set("content-type", "application/problem+json");
-  headers.delete("content-length");
-  return new Response(JSON.stringify(protocolProblemOf(response.status, body)), { status: response.status, statusText: response.statusText, headers });
+  return problemResponse(protocolProblem(response.status, body), { headers: response.headers, statusText: response.statusText });
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
-import { HttpProblem } from "../../generated/routes.js";
 import type { Principal, Scope } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
 import { principalOfAgentSession } from "./agent-principal.js";
 import { parseJsonColumn } from "../db/json-column.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * A call proxied by the auth server's `capability/execute` (proxy mode):
@@ -15,7 +15,7 @@ import { parseJsonColumn } from "../db/json-column.js";
 export async function resolveProxiedAgent(db: Kysely<Database>, proxyKey: Principal, agentId: string): Promise<Principal> {
   const agent = await db.selectFrom("agent").select(["id", "userId", "status", "metadata"]).where("id", "=", agentId).executeTakeFirst();
   if (!agent || agent.status !== "active") {
-    throw new HttpProblem(403, "agent_not_active", "Agent not active", "The agent this call acts for is unknown, pending, revoked or expired.");
+    throw httpProblem(403, "agent_not_active", "The agent this call acts for is unknown, pending, revoked or expired.");
   }
   const now = new Date();
   const grants = await db
@@ -27,7 +27,7 @@ export async function resolveProxiedAgent(db: Kysely<Database>, proxyKey: Princi
     .execute();
   const principal = await principalOfAgentSession(db, { agentId, userId: agent.userId, agent: { metadata: parseJsonColumn(agent.metadata), capabilityGrants: grants } });
   if (principal.organizationId !== proxyKey.organizationId) {
-    throw new HttpProblem(403, "proxy_key_wrong_store", "Proxy key of another store", "The proxy API key belongs to another store than the agent's.");
+    throw httpProblem(403, "proxy_key_wrong_store", "The proxy API key belongs to another store than the agent's.");
   }
   // The call may use no scope that the agent's user or the proxy key lacks.
   const scopes = new Set<Scope>([...principal.scopes].filter((scope) => proxyKey.scopes.has(scope)));

@@ -1,5 +1,6 @@
 import { capabilities, type CapabilityName } from "../../generated/capabilities.js";
-import { HttpProblem, type HandlerResult, type OperationCall } from "../../generated/routes.js";
+import type { HandlerResult, OperationCall } from "../../generated/routes.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** Header naming the agent a proxied call acts for; only believed next to a valid proxy key (see proxied-agent.ts). */
 export const PROXIED_AGENT_HEADER = "x-agent-id";
@@ -37,7 +38,7 @@ export async function proxyOperationCall(target: ProxyTarget, capability: Capabi
       signal: AbortSignal.timeout(target.timeoutMs ?? 10_000),
     });
   } catch (error) {
-    throw new HttpProblem(502, "api_unreachable", "API unreachable", `Calling ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw httpProblem(502, "api_unreachable", `Calling ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { status: response.status, body: parseBody(await response.text()) };
 }

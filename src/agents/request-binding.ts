@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
-import { HttpProblem } from "../../generated/routes.js";
+import type { HttpProblem } from "../../generated/routes.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /** The request facts a token may be bound to (`htm`, `htu`). */
 export interface RequestFacts {
@@ -23,7 +24,7 @@ export interface RequestFacts {
  * after authentication), execute hands such tokens to the plugin.
  */
 export function assertRequestBinding(payload: JWTPayload, request: RequestFacts): void {
-  if (payload.ath !== undefined) throw new HttpProblem(401, "request_binding_unsupported", "Unauthorized", "Tokens bound to a body hash (ath) are not accepted on /v1.");
+  if (payload.ath !== undefined) throw httpProblem(401, "request_binding_unsupported", "Tokens bound to a body hash (ath) are not accepted on /v1.");
   if (payload.htm !== undefined && String(payload.htm).toUpperCase() !== request.method.toUpperCase()) throw bindingMismatch();
   if (payload.htu !== undefined) {
     const bound = originAndPath(String(payload.htu));
@@ -44,5 +45,5 @@ function originAndPath(value: string): string | null {
 }
 
 function bindingMismatch(): HttpProblem {
-  return new HttpProblem(401, "request_binding_mismatch", "Unauthorized", "Request binding does not match the JWT.");
+  return httpProblem(401, "request_binding_mismatch", "Request binding does not match the JWT.");
 }

@@ -16,6 +16,7 @@ import type { DatabaseHandle } from "../db/create-database.js";
 import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../handlers/app-context.js";
 import { createApp } from "../http/app.js";
+import { problemOfError } from "../http/error-problems.js";
 import type { Logger } from "../logging/logger.js";
 import { principalSources } from "./principal-sources.js";
 
@@ -86,7 +87,8 @@ export function createServices(options: AssemblyOptions): Services {
   const agentStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
   const runner = new CapabilityRunner(
-    createDispatcher(handlers, { validateResponses: options.validateResponses }),
+    // Refusals the services throw become the problems the router answers with, before any contract check.
+    createDispatcher(handlers, { validateResponses: options.validateResponses, classifyError: problemOfError }),
     options.execution ?? { kind: "in-process" },
     origins.authBaseUrl,
   );

@@ -1,6 +1,7 @@
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
-import { HttpProblem } from "../../generated/routes.js";
+import type { HttpProblem } from "../../generated/routes.js";
 import type { Principal, Scope } from "./principal.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * The operation's scope must be one of the caller's, and an agent must hold
@@ -12,7 +13,7 @@ import type { Principal, Scope } from "./principal.js";
 export function assertMayCall(principal: Principal, operationId: string, authBaseUrl: string): void {
   const scope = requiredScope(operationId);
   if (!principal.scopes.has(scope)) {
-    throw new HttpProblem(403, "insufficient_scope", "Insufficient scope", `${operationId} needs the "${scope}" scope.`);
+    throw httpProblem(403, "insufficient_scope", `${operationId} needs the "${scope}" scope.`);
   }
   if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operationId)) {
     throw capabilityNotGranted(operationId, authBaseUrl);
@@ -20,10 +21,9 @@ export function assertMayCall(principal: Principal, operationId: string, authBas
 }
 
 function capabilityNotGranted(capability: string, authBaseUrl: string): HttpProblem {
-  return new HttpProblem(
+  return httpProblem(
     403,
     "capability_not_granted",
-    "Capability not granted",
     `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${authBaseUrl}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
   );
 }

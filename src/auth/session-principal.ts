@@ -1,12 +1,12 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Kysely } from "kysely";
-import { HttpProblem } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
 import type { Auth } from "./create-auth.js";
 import { membershipScopes } from "./membership.js";
 import type { Principal } from "./principal.js";
 import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
+import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * Resolves a signed-in member's session cookie: the tenant is the session's
@@ -19,10 +19,9 @@ export async function resolveSession(auth: Auth, db: Kysely<Database>, headers: 
   if (!session) return null;
   const organizationId = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId;
   if (!organizationId) {
-    throw new HttpProblem(
+    throw httpProblem(
       403,
       "no_active_organization",
-      "No active organization",
       "Choose the store to act for: POST /api/auth/organization/set-active with its organizationId.",
     );
   }

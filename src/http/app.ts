@@ -17,7 +17,8 @@ import type { Logger } from "../logging/logger.js";
 import type { AppContext } from "../handlers/app-context.js";
 import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
-import { databaseFaultHandler, problemOfDatabaseFault } from "./database-unavailable.js";
+import { databaseFaultHandler } from "./database-unavailable.js";
+import { problemOfError } from "./error-problems.js";
 import { sendPlainProblem } from "./problem-responses.js";
 import { pinnedHost } from "./pinned-host.js";
 import { requestId } from "./request-id.js";
@@ -74,8 +75,8 @@ export function createApp(deps: AppDependencies): Express {
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).
   const api = createRouter(deps.handlers, {
     context: createContextFactory({ sources: deps.principalSources, publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl }),
-    // A database outage is a 503 with Retry-After, not a 500: callers retry, and the pool reconnects by itself.
-    classifyError: problemOfDatabaseFault,
+    // A service's refusal is its problem; a database outage is a 503 with Retry-After, not a 500 (callers retry, the pool reconnects).
+    classifyError: problemOfError,
     onError: (error, req) => logger.error({ err: error, requestId: req.res?.locals.requestId }, "unhandled error"),
     validateResponses: deps.validateResponses,
   });
@@ -104,12 +105,12 @@ export function createApp(deps: AppDependencies): Express {
       res.json({ status: "ready" });
     } catch (error) {
       logger.warn({ err: error }, "readiness check failed");
-      sendPlainProblem(res, 503, "not_ready", "Database unavailable");
+      sendPlainProblem(res, 503, "not_ready");
     }
   });
 
   app.use((req, res) => {
-    sendPlainProblem(res, 404, "not_found", "Not found", `No route for ${req.method} ${req.path}`);
+    sendPlainProblem(res, 404, "not_found", `No route for ${req.method} ${req.path}`);
   });
   // Errors the pages and other routers pass on: a database outage is a 503 there too.
   app.use(databaseFaultHandler());

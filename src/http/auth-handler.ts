@@ -3,11 +3,13 @@ import { withProtocolProblem } from "../agents/protocol-problem.js";
 import type { Auth } from "../auth/create-auth.js";
 import { AUTH_BASE_PATH } from "../config/origins.js";
 import type { Logger } from "../logging/logger.js";
-import { problemOfDatabaseFault } from "./database-unavailable.js";
+import { problemOfError } from "./error-problems.js";
+import { problemResponse } from "./problem-responses.js";
 
 /**
  * Better Auth's handler for `/api/auth/*`, with database faults answered
- * 503 problem+json like the rest of the API, and refusals on agent routes
+ * 503 problem+json like the rest of the API (and a service's refusal, should
+ * a route run one, as its problem), and refusals on agent routes
  * as protocol problems (protocol-problem.ts). Better Auth would make them
  * 500s: its rate limiter (which reads PostgreSQL before any route) rejects
  * with the driver's error, and route errors reach us raw because createAuth
@@ -20,13 +22,8 @@ export function authHandler(auth: Auth, logger: Logger): ReturnType<typeof toNod
       const response = await auth.handler(request);
       return await withProtocolProblem(response, new URL(request.url).pathname.slice(AUTH_BASE_PATH.length));
     } catch (error) {
-      const problem = problemOfDatabaseFault(error);
-      if (problem) {
-        return new Response(JSON.stringify(problem.toJSON()), {
-          status: problem.status,
-          headers: { ...problem.headers, "Content-Type": "application/problem+json" },
-        });
-      }
+      const problem = problemOfError(error);
+      if (problem) return problemResponse(problem);
       logger.error({ err: error, path: new URL(request.url).pathname }, "auth route failed");
       return new Response(null, { status: 500, statusText: "Internal Server Error" });
     }

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler } from "express";
-import { HttpProblem } from "../../generated/routes.js";
+import type { HttpProblem } from "../../generated/routes.js";
 import { isConnectionError } from "../db/connection-errors.js";
 import { sendProblem } from "./problem-responses.js";
+import { httpProblem } from "./problem-titles.js";
 
 /**
  * Seconds a client should wait before retrying while the database is away.
@@ -12,10 +13,9 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** The answer to any request the database could not serve: 503, `database_unavailable`, Retry-After. */
 export function databaseUnavailable(): HttpProblem {
-  return new HttpProblem(
+  return httpProblem(
     503,
     "database_unavailable",
-    "Service unavailable",
     "The database cannot be reached right now. Retry after the Retry-After delay; send the same Idempotency-Key where the operation takes one.",
     undefined,
     { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
-import { HttpProblem } from "../../generated/routes.js";
+import { httpProblem } from "./problem-titles.js";
 
 export interface DrainCounts {
   /** Requests being answered when the drain started. */
@@ -32,7 +32,7 @@ export interface GracefulServer {
 export const DEFAULT_IDLE_GRACE_MS = 500;
 
 const SHUTTING_DOWN_BODY = JSON.stringify(
-  new HttpProblem(503, "shutting_down", "Server is shutting down", "This request was not processed; send it again (a new connection reaches another or a restarted server).").toJSON(),
+  httpProblem(503, "shutting_down", "This request was not processed; send it again (a new connection reaches another or a restarted server).").toJSON(),
 );
 
 /**

@@ -1,17 +1,29 @@
 import type { Response } from "express";
-import { HttpProblem, type ProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, sendProblem, type ProblemCode } from "../../generated/routes.js";
+import { httpProblem } from "./problem-titles.js";
 
 /**
- * Writes a problem as application/problem+json with its headers (Retry-After…):
- * the one writer for answers outside the generated router (app-level 404s,
- * readiness, database faults, the fast execute route). The body is the
- * router's own (`HttpProblem.toJSON`, with the protocol's `error`/`message`).
+ * Every problem+json this API writes is `HttpProblem.toJSON()`, sent by one
+ * of two writers: `sendProblem` (the generated router's, re-exported here)
+ * on an Express response, and `problemResponse` for Better Auth's fetch-style
+ * handler. Nothing else serializes a problem.
  */
-export function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
-}
+export { sendProblem };
 
 /** A problem built from its parts (requests that never reach the generated router: 404s, health). */
-export function sendPlainProblem(res: Response, status: number, code: ProblemCode, title: string, detail?: string): void {
-  sendProblem(res, new HttpProblem(status, code, title, detail));
+export function sendPlainProblem(res: Response, status: number, code: ProblemCode, detail?: string): void {
+  sendProblem(res, httpProblem(status, code, detail));
+}
+
+/**
+ * The problem as a fetch `Response` (Better Auth's handler answers with
+ * those). `init` carries what the original answer had besides its body
+ * (headers such as Set-Cookie, statusText); the problem's own headers win.
+ */
+export function problemResponse(problem: HttpProblem, init: { headers?: ConstructorParameters<typeof Headers>[0]; statusText?: string } = {}): globalThis.Response {
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(problem.headers)) headers.set(name, value);
+  headers.set("content-type", "application/problem+json");
+  headers.delete("content-length");
+  return new globalThis.Response(JSON.stringify(problem.toJSON()), { status: problem.status, statusText: init.statusText, headers });
 }

@@ -1,7 +1,7 @@
 import { BUDGET_WINDOWS, LIMIT_FIELDS } from "../agents/limits/limits-form.js";
 import type { RequestedLimits } from "../agents/limits/requested-limits.js";
 import type { AgentLimits } from "../services/agent-limits/agent-limits.js";
-import { budgetWords } from "../services/agent-limits/limit-problems.js";
+import { budgetWords } from "../services/agent-limits/limit-refusals.js";
 import { formatMoney, moneyInputValue } from "../services/money.js";
 import { html, type SafeHtml } from "./html.js";
 import { timeTag } from "./time-view.js";

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { CartRow } from "../db/schema.js";
 import type { TenantScope } from "../db/tenant-scope.js";
 import type { CartLineRow } from "./cart-mapper.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 
 /**
  * Reads shared by the cart service and order placement: a cart row (plain
@@ -14,7 +14,7 @@ export async function findCart(scope: TenantScope, cartId: string, lock = false)
   let query = scope.selectFrom("carts").selectAll().where("id", "=", cartId);
   if (lock) query = query.forUpdate();
   const cart = await query.executeTakeFirst();
-  if (!cart) throw commerceProblem("cart_not_found", `No cart ${cartId} in this store.`);
+  if (!cart) throw new DomainError("cart_not_found", `No cart ${cartId} in this store.`);
   return cart;
 }
 
@@ -25,7 +25,7 @@ export async function findCart(scope: TenantScope, cartId: string, lock = false)
  */
 export async function lockOpenCart(scope: TenantScope, cartId: string): Promise<CartRow> {
   const cart = await findCart(scope, cartId, true);
-  if (cart.status !== "open") throw commerceProblem("cart_not_open", "This cart has already been turned into an order.");
+  if (cart.status !== "open") throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
   return cart;
 }
 

@@ -1,6 +1,6 @@
 import type { components } from "../../generated/openapi.js";
 import type { CartRow } from "../db/schema.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { moneyOf } from "./money.js";
 
 export type Cart = components["schemas"]["Cart"];
@@ -46,7 +46,7 @@ function representable(totals: CartTotals): boolean {
  */
 export function assertCartTotalsRepresentable(cart: CartRow, lines: readonly CartLineRow[]): void {
   if (!representable(cartTotals(cart, lines))) {
-    throw commerceProblem("quantity_limit_exceeded", "The cart's total would exceed the largest amount the API can represent.");
+    throw new DomainError("quantity_limit_exceeded", "The cart's total would exceed the largest amount the API can represent.");
   }
 }
 

@@ -8,7 +8,7 @@ import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
 import { assertCartTotalsRepresentable, toCart, type Cart, type CartLineRow } from "./cart-mapper.js";
 import { readAgentLimits } from "./agent-limits/agent-limits.js";
 import { assertLineQuantity } from "./agent-limits/spend-control.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 
 type CartItemCreate = components["schemas"]["CartItemCreate"];
 type CartItemUpdate = components["schemas"]["CartItemUpdate"];
@@ -46,10 +46,10 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       // Shared lock: a price change waits for this line, or this line sees the new price (see ProductAdminService.update).
       const product = await scope.selectFrom("products").selectAll().where("id", "=", input.product_id).forShare().executeTakeFirst();
-      if (!product) throw commerceProblem("product_not_found", `No product ${input.product_id} in this store.`);
-      if (product.status !== "active") throw commerceProblem("product_unavailable", `Product ${product.sku} is archived.`);
+      if (!product) throw new DomainError("product_not_found", `No product ${input.product_id} in this store.`);
+      if (product.status !== "active") throw new DomainError("product_unavailable", `Product ${product.sku} is archived.`);
       if (product.currency !== cart.currency) {
-        throw commerceProblem("currency_mismatch", `Product ${product.sku} is priced in ${product.currency}; this cart is in ${cart.currency}.`);
+        throw new DomainError("currency_mismatch", `Product ${product.sku} is priced in ${product.currency}; this cart is in ${cart.currency}.`);
       }
       const line = await scope
         .selectFrom("cart_items")
@@ -59,9 +59,11 @@ export class CartService {
         .executeTakeFirst();
       const quantity = (line?.quantity ?? 0) + input.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
-        throw commerceProblem("quantity_limit_exceeded", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, [
-          { pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` },
-        ]);
+        throw new DomainError("quantity_limit_exceeded", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, {
+          fieldErrors: [
+            { pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` },
+          ],
+        });
       }
       if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), quantity, "/body/quantity");
       assertInStock(quantity, product.inventory, product.sku, line?.quantity ?? 0);
@@ -76,11 +78,11 @@ export class CartService {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
       const line = (await cartLines(scope, cartId)).find((item) => item.id === itemId);
-      if (!line) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
+      if (!line) throw new DomainError("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
       await scope.selectFrom("products").select("id").where("id", "=", line.product_id).forShare().execute();
-      if (line.status !== "active") throw commerceProblem("product_unavailable", `Product ${line.sku} is archived; remove the line.`);
+      if (line.status !== "active") throw new DomainError("product_unavailable", `Product ${line.sku} is archived; remove the line.`);
       if (line.currency !== cart.currency) {
-        throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove the line.`);
+        throw new DomainError("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove the line.`);
       }
       if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), input.quantity, "/body/quantity");
       assertInStock(input.quantity, line.inventory, line.sku, 0);
@@ -94,7 +96,7 @@ export class CartService {
     return this.scope.transaction(async (scope) => {
       const cart = await lockOpenCart(scope, cartId);
       const removed = await scope.deleteFrom("cart_items").where("cart_id", "=", cartId).where("id", "=", itemId).executeTakeFirst();
-      if (removed.numDeletedRows === 0n) throw commerceProblem("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
+      if (removed.numDeletedRows === 0n) throw new DomainError("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
       return this.touched(scope, cart, await cartLines(scope, cartId));
     });
   }
@@ -124,7 +126,9 @@ export class CartService {
 /** Stock is checked, not reserved: placing the order decrements it (and checks again). */
 function assertInStock(quantity: number, inventory: number, sku: string, alreadyInCart: number): void {
   if (quantity <= inventory) return;
-  throw commerceProblem("insufficient_inventory", `Only ${inventory} of SKU ${sku} are in stock; ${quantity} were requested.`, [
-    { pointer: "/body/quantity", detail: `At most ${Math.max(inventory - alreadyInCart, 0)} are available.` },
-  ]);
+  throw new DomainError("insufficient_inventory", `Only ${inventory} of SKU ${sku} are in stock; ${quantity} were requested.`, {
+    fieldErrors: [
+      { pointer: "/body/quantity", detail: `At most ${Math.max(inventory - alreadyInCart, 0)} are available.` },
+    ],
+  });
 }

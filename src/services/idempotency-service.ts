@@ -5,7 +5,7 @@ import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { inTransaction } from "../db/transaction.js";
 import { requestHash } from "./canonical-json.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 
 /** A response worth replaying: the status and JSON body first sent. */
 export interface StoredResponse {
@@ -133,9 +133,11 @@ export class IdempotencyService {
         .executeTakeFirst();
       if (!existing) continue;
       if (existing.request_hash !== hash) {
-        throw commerceProblem("idempotency_key_reused", "This key was first used with a different request.", [
-          { pointer: "/header/idempotency-key", detail: "This key was first used with a different body." },
-        ]);
+        throw new DomainError("idempotency_key_reused", "This key was first used with a different request.", {
+          fieldErrors: [
+            { pointer: "/header/idempotency-key", detail: "This key was first used with a different body." },
+          ],
+        });
       }
       if (existing.response_status === null || existing.response_body === null) throw inProgress();
       return { replay: { status: existing.response_status, body: JSON.parse(existing.response_body) } };
@@ -170,5 +172,5 @@ export class IdempotencyService {
 }
 
 function inProgress() {
-  return commerceProblem("idempotency_request_in_progress", "A request with this Idempotency-Key is still running; retry later.");
+  return new DomainError("idempotency_request_in_progress", "A request with this Idempotency-Key is still running; retry later.");
 }

@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { HttpProblem } from "../../generated/routes.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 
 /**
  * `products.inventory` is a PostgreSQL `integer`: stock beyond 2^31 − 1 is
@@ -18,6 +17,6 @@ export function stockStaysInRange(delta: number): RawBuilder<boolean> {
 }
 
 /** The refusal when stock would pass MAX_INVENTORY. */
-export function inventoryLimitExceeded(sku: string, detail = "and a product holds at most that"): HttpProblem {
-  return commerceProblem("inventory_limit_exceeded", `The stock of SKU ${sku} would exceed ${MAX_INVENTORY} units, ${detail}.`);
+export function inventoryLimitExceeded(sku: string, detail = "and a product holds at most that"): DomainError {
+  return new DomainError("inventory_limit_exceeded", `The stock of SKU ${sku} would exceed ${MAX_INVENTORY} units, ${detail}.`);
 }

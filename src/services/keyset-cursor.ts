@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import { invalidField } from "./commerce-problems.js";
+import { invalidField } from "./domain-error.js";
 
 /**
  * Keyset pagination cursors for lists ordered by `(created_at, id)` newest

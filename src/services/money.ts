@@ -1,6 +1,6 @@
 import type { components } from "../../generated/openapi.js";
 import { toAmount } from "../db/schema.js";
-import { commerceProblem, invalidField } from "./commerce-problems.js";
+import { DomainError, invalidField } from "./domain-error.js";
 
 /** Money as the contract writes it: integer minor units and an ISO 4217 code. */
 export type Money = components["schemas"]["Money"];
@@ -34,7 +34,7 @@ export function lineTotals(lines: readonly { unit: number; quantity: number }[])
     return total;
   });
   if (sum > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw commerceProblem("quantity_limit_exceeded", "The total would exceed the largest amount the API can represent.");
+    throw new DomainError("quantity_limit_exceeded", "The total would exceed the largest amount the API can represent.");
   }
   return { totals: totals.map(Number), sum: Number(sum) };
 }

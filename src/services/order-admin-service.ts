@@ -5,7 +5,7 @@ import type { OrderRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { restoreAgentBudget } from "./agent-limits/budget-restore.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
 import { toOrder, toRefund, type Order, type Refund } from "./order-mapper.js";
@@ -33,19 +33,23 @@ export class OrderAdminService {
     return this.scope.transaction(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (order.status !== "paid" && order.status !== "partially_refunded") {
-        throw commerceProblem("order_not_refundable", `The order is ${order.status}.`);
+        throw new DomainError("order_not_refundable", `The order is ${order.status}.`);
       }
       if (input.amount.currency !== order.currency) {
-        throw commerceProblem("currency_mismatch", `The order is in ${order.currency}.`, [
-          { pointer: "/body/amount/currency", detail: `must be ${order.currency}` },
-        ]);
+        throw new DomainError("currency_mismatch", `The order is in ${order.currency}.`, {
+          fieldErrors: [
+            { pointer: "/body/amount/currency", detail: `must be ${order.currency}` },
+          ],
+        });
       }
       const total = Number(order.total_amount);
       const remaining = total - Number(order.refunded_amount);
       if (input.amount.amount > remaining) {
-        throw commerceProblem("refund_exceeds_remaining", `At most ${remaining} ${order.currency} minor units can still be refunded.`, [
-          { pointer: "/body/amount/amount", detail: `must be <= ${remaining}` },
-        ]);
+        throw new DomainError("refund_exceeds_remaining", `At most ${remaining} ${order.currency} minor units can still be refunded.`, {
+          fieldErrors: [
+            { pointer: "/body/amount/amount", detail: `must be <= ${remaining}` },
+          ],
+        });
       }
       const refunded = total - remaining + input.amount.amount;
       await scope
@@ -73,7 +77,7 @@ export class OrderAdminService {
     return this.scope.transaction(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (order.status !== "paid" && order.status !== "partially_refunded") {
-        throw commerceProblem("order_not_cancellable", `The order is already ${order.status}.`);
+        throw new DomainError("order_not_cancellable", `The order is already ${order.status}.`);
       }
       const items = await scope.selectFrom("order_items").selectAll().where("order_id", "=", orderId).orderBy("position").execute();
       // Same product-id order as order placement, so the two cannot deadlock on product rows.
@@ -108,6 +112,6 @@ export class OrderAdminService {
 
 async function lockOrder(scope: TenantScope, orderId: string): Promise<OrderRow> {
   const order = await scope.selectFrom("orders").selectAll().where("id", "=", orderId).forUpdate().executeTakeFirst();
-  if (!order) throw commerceProblem("order_not_found", `No order ${orderId} in this store.`);
+  if (!order) throw new DomainError("order_not_found", `No order ${orderId} in this store.`);
   return order;
 }

@@ -4,7 +4,7 @@ import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { chargeAgentOrder } from "./agent-limits/spend-control.js";
 import { cartLines, lockOpenCart } from "./cart-lines.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { isUniqueViolation } from "./database-errors.js";
 import { lineTotals } from "./money.js";
 import { toOrder, type Order } from "./order-mapper.js";
@@ -43,7 +43,7 @@ export class OrderPlacementService {
     try {
       return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy, approve, agentId));
     } catch (error) {
-      if (isUniqueViolation(error, "orders_cart_unique")) throw commerceProblem("cart_not_open", "This cart has already been turned into an order.");
+      if (isUniqueViolation(error, "orders_cart_unique")) throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
       throw error;
     }
   }
@@ -57,11 +57,11 @@ export class OrderPlacementService {
   ): Promise<Order> {
     const cart = await lockOpenCart(scope, cartId);
     const lines = await cartLines(scope, cartId);
-    if (lines.length === 0) throw commerceProblem("cart_empty", "Add items to the cart before ordering it.");
+    if (lines.length === 0) throw new DomainError("cart_empty", "Add items to the cart before ordering it.");
     for (const line of lines) {
-      if (line.status !== "active") throw commerceProblem("product_unavailable", `Product ${line.sku} has been archived; remove it from the cart.`);
+      if (line.status !== "active") throw new DomainError("product_unavailable", `Product ${line.sku} has been archived; remove it from the cart.`);
       if (line.currency !== cart.currency) {
-        throw commerceProblem("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove it from the cart.`);
+        throw new DomainError("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove it from the cart.`);
       }
     }
 
@@ -125,10 +125,10 @@ export class OrderPlacementService {
   /** After a refused decrement: read the product again (latest committed) to say which rule failed. */
   private async whyNotDecremented(scope: TenantScope, productId: string, quantity: number, sku: string) {
     const product = await scope.selectFrom("products").select(["status", "inventory"]).where("id", "=", productId).executeTakeFirst();
-    if (!product || product.status !== "active") return commerceProblem("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
+    if (!product || product.status !== "active") return new DomainError("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
     if (product.inventory < quantity) {
-      return commerceProblem("insufficient_inventory", `Only ${product.inventory} of SKU ${sku} are in stock; ${quantity} were requested.`);
+      return new DomainError("insufficient_inventory", `Only ${product.inventory} of SKU ${sku} are in stock; ${quantity} were requested.`);
     }
-    return commerceProblem("product_unavailable", `Product ${sku} is no longer priced in the cart's currency.`);
+    return new DomainError("product_unavailable", `Product ${sku} is no longer priced in the cart's currency.`);
   }
 }

@@ -1,7 +1,7 @@
 import type { OrderItemRow, OrderRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { afterPosition, cursorTimestamp, decodeCursor, toPage, type Page } from "./keyset-cursor.js";
 import { toOrder, type Order } from "./order-mapper.js";
 
@@ -48,7 +48,7 @@ export class OrderQueryService {
     let select = this.scope.selectFrom("orders").selectAll().where("id", "=", orderId);
     if (placedBy !== undefined) select = select.where("placed_by", "=", placedBy);
     const order = await select.executeTakeFirst();
-    if (!order) throw commerceProblem("order_not_found", `No order ${orderId} here.`);
+    if (!order) throw new DomainError("order_not_found", `No order ${orderId} here.`);
     const [withItems] = await this.withItems([order]);
     return withItems!;
   }

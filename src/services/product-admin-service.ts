@@ -5,7 +5,7 @@ import type { ProductRow } from "../db/schema.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { cartBeyondLargestAmount } from "./cart-lines.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { isUniqueViolation } from "./database-errors.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
@@ -57,13 +57,15 @@ export class ProductAdminService {
   async update(productId: string, input: ProductUpdate): Promise<Product> {
     if (input.price) assertSafeAmount(input.price.amount, "/body/price/amount");
     const current = await this.find(productId);
-    if (current.status === "archived") throw commerceProblem("product_archived", "Archived products cannot be changed.");
+    if (current.status === "archived") throw new DomainError("product_archived", "Archived products cannot be changed.");
     return this.scope.transaction(async (scope) => {
       const updated = await this.write(scope, productId, input);
       if (input.price && (await cartBeyondLargestAmount(scope, productId))) {
-        throw commerceProblem("quantity_limit_exceeded", "At this price a cart's total would exceed the largest amount the API can represent.", [
-          { pointer: "/body/price/amount", detail: "puts a cart's total above 9007199254740991" },
-        ]);
+        throw new DomainError("quantity_limit_exceeded", "At this price a cart's total would exceed the largest amount the API can represent.", {
+          fieldErrors: [
+            { pointer: "/body/price/amount", detail: "puts a cart's total above 9007199254740991" },
+          ],
+        });
       }
       return updated;
     });
@@ -86,7 +88,7 @@ export class ProductAdminService {
         .where("status", "=", "active")
         .returningAll()
         .executeTakeFirst();
-      if (!row) throw commerceProblem("product_archived", "Archived products cannot be changed.");
+      if (!row) throw new DomainError("product_archived", "Archived products cannot be changed.");
       return toProduct(row);
     } catch (error) {
       throw skuTakenOr(error, input.sku);
@@ -121,9 +123,11 @@ export class ProductAdminService {
       if (!row) {
         const current = await this.find(productId, scope);
         if (current.inventory + input.delta < 0) {
-          throw commerceProblem("insufficient_inventory", `Only ${current.inventory} of SKU ${current.sku} are in stock.`, [
-            { pointer: "/body/delta", detail: `must be >= ${-current.inventory}` },
-          ]);
+          throw new DomainError("insufficient_inventory", `Only ${current.inventory} of SKU ${current.sku} are in stock.`, {
+            fieldErrors: [
+              { pointer: "/body/delta", detail: `must be >= ${-current.inventory}` },
+            ],
+          });
         }
         throw inventoryLimitExceeded(current.sku, "the most a product can hold");
       }
@@ -143,14 +147,14 @@ export class ProductAdminService {
   /** `scope` must be the transaction's when called inside one (PGlite has a single connection). */
   private async find(productId: string, scope = this.scope): Promise<ProductRow> {
     const row = await scope.selectFrom("products").selectAll().where("id", "=", productId).executeTakeFirst();
-    if (!row) throw commerceProblem("product_not_found", `No product ${productId} in this store.`);
+    if (!row) throw new DomainError("product_not_found", `No product ${productId} in this store.`);
     return row;
   }
 }
 
 function skuTakenOr(error: unknown, sku: string | undefined): unknown {
   if (isUniqueViolation(error, "products_sku_unique")) {
-    return commerceProblem("sku_taken", `Another product of this store has SKU ${sku}.`, [{ pointer: "/body/sku", detail: "is already in use" }]);
+    return new DomainError("sku_taken", `Another product of this store has SKU ${sku}.`, { fieldErrors: [{ pointer: "/body/sku", detail: "is already in use" }] });
   }
   return error;
 }

@@ -1,6 +1,6 @@
 import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
-import { commerceProblem } from "./commerce-problems.js";
+import { DomainError } from "./domain-error.js";
 import { afterPosition, cursorTimestamp, decodeCursor, toPage, type Page } from "./keyset-cursor.js";
 import { toProduct, type Product } from "./product-mapper.js";
 
@@ -57,7 +57,7 @@ export class ProductCatalogService {
       .where("id", "=", productId)
       .where("status", "=", "active")
       .executeTakeFirst();
-    if (!row) throw commerceProblem("product_not_found", `No product ${productId} in this store.`);
+    if (!row) throw new DomainError("product_not_found", `No product ${productId} in this store.`);
     return toProduct(row);
   }
 }

@@ -13,7 +13,8 @@ import { loadSpec } from "../../codegen/load/load-spec.js";
 import { buildModel } from "../../codegen/model/build-model.js";
 import type { OperationModel } from "../../codegen/model/operation-model.js";
 import { resolveLocal } from "../../codegen/model/resolve-local-ref.js";
-import { commerceProblem, type CommerceProblemCode } from "../../src/services/commerce-problems.js";
+import { statusOfDomainCode } from "../../src/http/domain-problems.js";
+import type { DomainErrorCode } from "../../src/services/domain-error.js";
 import { COMMERCE_SPEC, PROJECT_ROOT } from "../codegen/support/paths.js";
 import { createProblemWalker, type FoundProblem } from "./support/problem-walk.js";
 
@@ -95,7 +96,7 @@ beforeAll(async () => {
   const spec = await loadSpec(COMMERCE_SPEC);
   document = spec.document;
   operations = buildModel(spec, { agentDefaults: { scope: "storefront" } }).operations;
-  const walker = createProblemWalker(PROJECT_ROOT, (code) => commerceProblem(code as CommerceProblemCode).status);
+  const walker = createProblemWalker(PROJECT_ROOT, (code) => statusOfDomainCode(code as DomainErrorCode));
   const ids = new Set(operations.map((operation) => operation.operationId));
   for (const file of HANDLER_FILES) {
     for (const node of walker.sourceFile(file).getDescendants()) {

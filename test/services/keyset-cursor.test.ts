@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpProblem } from "../../generated/routes.js";
+import { problemOfDomainError } from "../../src/http/domain-problems.js";
+import { DomainError } from "../../src/services/domain-error.js";
 import { decodeCursor, encodeCursor, toPage } from "../../src/services/keyset-cursor.js";
 
 const ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
@@ -27,8 +28,8 @@ describe("cursors", () => {
       }
       return undefined;
     })();
-    expect(error).toBeInstanceOf(HttpProblem);
-    expect((error as HttpProblem).toJSON()).toMatchObject({ status: 400, code: "validation_failed", errors: [{ pointer: "/query/cursor" }] });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(problemOfDomainError(error)?.toJSON()).toMatchObject({ status: 400, code: "validation_failed", errors: [{ pointer: "/query/cursor" }] });
   });
 });
 

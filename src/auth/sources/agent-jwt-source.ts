@@ -8,6 +8,7 @@ import type { AgentResolver } from "../../agents/agent-resolver.js";
 import type { Origins } from "../../config/origins.js";
 import type { Database } from "../../db/schema.js";
 import type { Principal } from "../principal.js";
+import { httpProblem } from "../../http/problem-titles.js";
 import type { PrincipalSource } from "./principal-source.js";
 
 export interface AgentJwtSourceOptions {
@@ -64,10 +65,9 @@ function explainAudience(error: unknown, token: string, apiAudiences: readonly s
   if (typeof audience !== "string") return error;
   const issuerOrigin = new URL(issuer).origin;
   if (apiAudiences.includes(audience) || audience === issuerOrigin || audience === `${issuerOrigin}/` || audience === issuer || audience.startsWith(`${issuer}/`)) return error;
-  return new HttpProblem(
+  return httpProblem(
     401,
     "invalid_jwt",
-    error.title,
     `This token's aud "${audience}" is not accepted here: expected aud "${apiAudiences[0]}" (or the issuer "${issuer}"). Use the base URL the discovery document names.`,
     undefined,
     error.headers,

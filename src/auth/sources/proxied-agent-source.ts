@@ -1,12 +1,12 @@
 import type { Request } from "express";
 import { timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
-import { HttpProblem } from "../../../generated/routes.js";
 import { resolveProxiedAgent } from "../../agents/proxied-agent.js";
 import { PROXIED_AGENT_HEADER } from "../../agents/proxy-call.js";
 import type { Database } from "../../db/schema.js";
 import type { Principal } from "../principal.js";
 import type { ApiKeySource } from "./api-key-source.js";
+import { httpProblem } from "../../http/problem-titles.js";
 import type { PrincipalSource } from "./principal-source.js";
 
 /**
@@ -34,7 +34,7 @@ export class ProxiedAgentSource implements PrincipalSource {
     const proxy = await this.apiKeys.resolve(req);
     // Any member's key naming an agent would borrow that agent's grants: only the configured proxy key vouches for agents.
     if (!isProxyKey(req.get("x-api-key") ?? "", this.proxyApiKey)) {
-      throw new HttpProblem(403, "proxy_key_required", "Not the proxy key", `Only the key configured as AGENT_PROXY_API_KEY may send ${PROXIED_AGENT_HEADER}.`);
+      throw httpProblem(403, "proxy_key_required", `Only the key configured as AGENT_PROXY_API_KEY may send ${PROXIED_AGENT_HEADER}.`);
     }
     return resolveProxiedAgent(this.db, proxy, req.get(PROXIED_AGENT_HEADER) ?? "");
   }

@@ -1,4 +1,5 @@
-import { HttpProblem, type ProblemCode } from "../../../generated/routes.js";
+import type { HttpProblem, ProblemCode } from "../../../generated/routes.js";
+import { httpProblem } from "../../http/problem-titles.js";
 
 /** How a caller can authenticate, for 401 responses (RFC 9110 §11.6.1). */
 function wwwAuthenticate(publicOrigin: string): string {
@@ -7,7 +8,7 @@ function wwwAuthenticate(publicOrigin: string): string {
 
 /** A 401 that tells the caller how to authenticate (API key, or Agent Auth from the discovery document). */
 export function unauthorized(publicOrigin: string, code: ProblemCode, detail: string): HttpProblem {
-  return new HttpProblem(401, code, "Unauthorized", detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
+  return httpProblem(401, code, detail, undefined, { "WWW-Authenticate": wwwAuthenticate(publicOrigin) });
 }
 
 /** The answer to a request that proves nothing: no credential a source reads, or a session that is no member's. */

@@ -4,7 +4,7 @@ import type { TenantScope } from "../../db/tenant-scope.js";
 import { toAmount } from "../../db/schema.js";
 import { formatMoney } from "../money.js";
 import { readAgentLimits, type AgentLimits } from "./agent-limits.js";
-import { budgetExceeded, budgetWords, lineQuantityLimitExceeded, orderTotalLimitExceeded } from "./limit-problems.js";
+import { budgetExceeded, budgetWords, lineQuantityLimitExceeded, orderTotalLimitExceeded } from "./limit-refusals.js";
 
 /** The order an agent is placing, as its limits see it. */
 export interface AgentOrder {

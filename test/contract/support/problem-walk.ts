@@ -3,9 +3,10 @@
  * at a function, it follows every call into `src/` (functions, methods,
  * constructors, and the implementations of interface methods) and collects
  * each problem built on the way:
- *   commerceProblem("code", …)      the code, its status from commerce-problems.ts
+ *   new DomainError("code", …)      the code, its status from src/http/domain-problems.ts
  *   invalidField(…)                 validation_failed (400)
  *   new HttpProblem(status, "code") the literal status and code
+ *   httpProblem(status, "code")     the same (src/http/problem-titles.ts)
  * A helper that takes the status or code as a parameter
  * (`forbidden(code, detail)`) is read at each call: its literal arguments. A
  * problem whose status or code is still not a literal is reported with where
@@ -31,7 +32,7 @@ export interface ProblemWalker {
   sourceFile(relativePath: string): SourceFile;
 }
 
-export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (code: string) => number): ProblemWalker {
+export function createProblemWalker(projectRoot: string, statusOfDomainCode: (code: string) => number): ProblemWalker {
   const project = new Project({ tsConfigFilePath: path.join(projectRoot, "tsconfig.json"), skipAddingFilesFromTsConfig: true });
   project.addSourceFilesAtPaths(path.join(projectRoot, "src/**/*.ts"));
   project.resolveSourceFileDependencies();
@@ -94,10 +95,16 @@ export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (
   }
 
   type Argument = { readonly parameter: number | undefined; readonly value: string | number | undefined };
-  /** `new HttpProblem(…)` in `fn` whose status or code is one of `fn`'s parameters. */
+  /** `new HttpProblem(…)` and `httpProblem(…)` take the status and code first. */
+  function buildsProblem(call: Node): boolean {
+    if (Node.isNewExpression(call)) return call.getExpression().getText() === "HttpProblem";
+    return Node.isCallExpression(call) && call.getExpression().getText() === "httpProblem";
+  }
+
+  /** `new HttpProblem(…)` or `httpProblem(…)` in `fn` whose status or code is one of `fn`'s parameters. */
   function parametricProblems(fn: Node): { status: Argument; code: Argument }[] {
-    return fn.getDescendantsOfKind(SyntaxKind.NewExpression).flatMap((expression) => {
-      if (expression.getExpression().getText() !== "HttpProblem" || functionAround(expression) !== fn) return [];
+    return [...fn.getDescendantsOfKind(SyntaxKind.NewExpression), ...fn.getDescendantsOfKind(SyntaxKind.CallExpression)].flatMap((expression) => {
+      if (!buildsProblem(expression) || functionAround(expression) !== fn) return [];
       const [status, code] = expression.getArguments();
       const argument = (node: Node | undefined): Argument => ({ parameter: parameterIndex(node), value: literal(node) });
       const built = { status: argument(status), code: argument(code) };
@@ -127,16 +134,16 @@ export function createProblemWalker(projectRoot: string, statusOfCommerceCode: (
           const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
           const args = call.getArguments();
           const site = { site: siteOf(call), inFunction: nameOf(call) };
-          if (calleeName === "commerceProblem") {
+          if (Node.isNewExpression(call) && calleeName === "DomainError") {
             const code = literal(args[0]);
-            found.push({ ...site, code: typeof code === "string" ? code : undefined, status: typeof code === "string" ? statusOfCommerceCode(code) : undefined });
+            found.push({ ...site, code: typeof code === "string" ? code : undefined, status: typeof code === "string" ? statusOfDomainCode(code) : undefined });
             continue;
           }
           if (calleeName === "invalidField") {
             found.push({ ...site, code: "validation_failed", status: 400 });
             continue;
           }
-          if (Node.isNewExpression(call) && calleeName === "HttpProblem") {
+          if (buildsProblem(call)) {
             // Built from the enclosing function's parameters: read at that function's calls instead.
             if (parameterIndex(args[0]) !== undefined || parameterIndex(args[1]) !== undefined) continue;
             const status = literal(args[0]);

@@ -1,26 +1,27 @@
-import { HttpProblem, type FieldError } from "../../../generated/routes.js";
+import type { FieldError } from "../../../generated/routes.js";
+import { DomainError } from "../domain-error.js";
 import { formatMoney, type Money } from "../money.js";
 
 /**
- * The refusals of merchant-set limits. 403, like `constraint_violated` (the
- * limits the agent itself asked for): the call is well-formed, the merchant
- * does not allow it. Three codes rather than one, so an agent can tell
+ * The refusals of merchant-set limits. Answered like `constraint_violated`
+ * (the limits the agent itself asked for, a 403): the call is well-formed,
+ * the merchant does not allow it. Three codes rather than one, so an agent can tell
  * "ask for a smaller order" from "wait for the budget to come back".
  */
 
 /** The order is larger than one order may be. */
-export function orderTotalLimitExceeded(detail: string): HttpProblem {
-  return new HttpProblem(403, "order_total_limit_exceeded", "Order total above the merchant's limit", detail);
+export function orderTotalLimitExceeded(detail: string): DomainError {
+  return new DomainError("order_total_limit_exceeded", detail);
 }
 
 /** A cart or order line holds more units than the merchant allows this agent. */
-export function lineQuantityLimitExceeded(detail: string, errors?: FieldError[]): HttpProblem {
-  return new HttpProblem(403, "line_quantity_limit_exceeded", "Line quantity above the merchant's limit", detail, errors);
+export function lineQuantityLimitExceeded(detail: string, fieldErrors?: FieldError[]): DomainError {
+  return new DomainError("line_quantity_limit_exceeded", detail, { fieldErrors });
 }
 
 /** The order does not fit in what is left of the budget; `remaining` says how much is. */
-export function budgetExceeded(detail: string, remaining: Money): HttpProblem {
-  return new HttpProblem(403, "budget_exceeded", "Budget exceeded", detail, undefined, {}, { remaining });
+export function budgetExceeded(detail: string, remaining: Money): DomainError {
+  return new DomainError("budget_exceeded", detail, { members: { remaining } });
 }
 
 /** `"50.00 EUR per 24 hours"`, `"50.00 EUR in total"`. */
