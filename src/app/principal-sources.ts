@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { AgentResolver } from "../agents/agent-resolver.js";
+import type { AgentResolver } from "../agents/principal/agent-resolver.js";
 import type { ApiKeyResolver } from "../auth/api-key-principal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { AgentJwtSource } from "../auth/sources/agent-jwt-source.js";

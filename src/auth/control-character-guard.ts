@@ -1,6 +1,6 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
-import { refusal } from "../agents/guards/refusal.js";
+import { refusal } from "../agents/plugin/guards/refusal.js";
 
 /**
  * Routes whose arguments the contract's own validators check (so a bad

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { webauthnApprovalGate } from "../agents/webauthn-approval-gate.js";
+import { webauthnApprovalGate } from "../agents/approvals/webauthn-approval-gate.js";
 import type { Database } from "../db/schema.js";
 import { passkeyManagementGuard } from "./passkey-management-guard.js";
 import { createPasskeyPlugin, relyingPartyOf } from "./passkey-plugin.js";

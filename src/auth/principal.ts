@@ -1,4 +1,4 @@
-import type { ConstraintGate } from "../agents/grant-constraints.js";
+import type { ConstraintGate } from "../agents/execute/grant-constraints.js";
 
 /** Scopes a caller can hold; an operation's `x-agent-scope` names the one it needs. */
 export type Scope = "storefront" | "admin";

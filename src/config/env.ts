@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "./device-page-default.js";
+import { DEFAULT_DEVICE_AUTH_PAGE } from "./page-paths.js";
 
 /** A development-only secret; refused in production (see loadConfig). */
 const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000";

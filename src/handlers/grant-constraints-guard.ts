@@ -1,6 +1,6 @@
 import type { Handlers, OperationId } from "../../generated/routes.js";
 import type { RawInput } from "../../generated/runtime.js";
-import { toCapabilityArguments } from "../agents/capability-arguments.js";
+import { toCapabilityArguments } from "../agents/execute/capability-arguments.js";
 import type { AppContext } from "./app-context.js";
 
 /** Operations that check their constraints themselves, with values only they know (placeOrder: the order total). */

@@ -1,5 +1,5 @@
 import { toNodeHandler } from "better-auth/node";
-import { withProtocolProblem } from "../agents/protocol-problem.js";
+import { withProtocolProblem } from "../agents/plugin/protocol-problem.js";
 import type { Auth } from "../auth/create-auth.js";
 import { AUTH_BASE_PATH } from "../config/origins.js";
 import type { Logger } from "../logging/logger.js";

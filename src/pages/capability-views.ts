@@ -1,5 +1,5 @@
-import type { CapabilityDescription } from "../agents/capability-description.js";
-import { PASSKEYS_PAGE_PATH } from "../auth/passkeys-page-path.js";
+import type { CapabilityDescription } from "../agents/discovery/capability-description.js";
+import { PASSKEYS_PAGE_PATH } from "../config/page-paths.js";
 import { html, type SafeHtml } from "./html.js";
 import type { PageUser, StoreMembership } from "./page-session.js";
 

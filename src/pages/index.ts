@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { Kysely } from "kysely";
-import type { ChangeSignal } from "../agents/agent-state-signal.js";
+import type { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";

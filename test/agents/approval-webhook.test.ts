@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ApprovalNotice } from "../../src/agents/approval-notifier.js";
-import { postApprovalWebhook } from "../../src/agents/approval-webhook.js";
+import type { ApprovalNotice } from "../../src/agents/approvals/approval-notifier.js";
+import { postApprovalWebhook } from "../../src/agents/approvals/approval-webhook.js";
 import { captureLog } from "../support/capture-log.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpProblem } from "../../generated/routes.js";
-import { toCapabilityArguments, toOperationCall } from "../../src/agents/capability-arguments.js";
+import { toCapabilityArguments, toOperationCall } from "../../src/agents/execute/capability-arguments.js";
 
 const cartId = "0b6f3e4c-8a1d-4c2e-9f7a-1d2c3b4a5e6f";
 const productId = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpProblem } from "../../generated/routes.js";
-import { accessOfGrants, ConstraintGate, violationsOf } from "../../src/agents/grant-constraints.js";
+import { accessOfGrants, ConstraintGate, violationsOf } from "../../src/agents/execute/grant-constraints.js";
 
 describe("grant constraints", () => {
   it("apply the protocol's operators; a bare value means eq", () => {

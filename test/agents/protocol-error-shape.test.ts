@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { protocolErrorOf } from "../../src/agents/protocol-problem.js";
+import { protocolErrorOf } from "../../src/agents/plugin/protocol-problem.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 interface Answer {

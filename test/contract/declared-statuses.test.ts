@@ -34,11 +34,11 @@ const SHARED_ROOTS = [
  */
 const DYNAMIC_PROBLEMS: Readonly<Record<string, { statuses: readonly number[]; codes: readonly string[] }>> = {
   // The plugin's getAgentSession: 401 for an invalid or replayed token, 403 for a pending or revoked agent (STACK-NOTES).
-  "src/agents/agent-principal.ts#fromPluginError": { statuses: [401, 403], codes: [] },
+  "src/agents/principal/agent-principal.ts#fromPluginError": { statuses: [401, 403], codes: [] },
   // Re-throws a 401 of its own verification with the discovery challenge added: same status, same code.
-  "src/agents/agent-resolver.ts#resolve": { statuses: [401], codes: [] },
-  "src/agents/agent-resolver.ts#verify": { statuses: [401], codes: ["jti_replay", "invalid_jwt"] },
-  "src/agents/agent-resolver.ts#stateRefusal": { statuses: [403], codes: ["agent_pending", "agent_revoked", "agent_rejected", "agent_claimed", "agent_inactive"] },
+  "src/agents/principal/agent-resolver.ts#resolve": { statuses: [401], codes: [] },
+  "src/agents/principal/agent-resolver.ts#verify": { statuses: [401], codes: ["jti_replay", "invalid_jwt"] },
+  "src/agents/principal/agent-resolver.ts#stateRefusal": { statuses: [403], codes: ["agent_pending", "agent_revoked", "agent_rejected", "agent_claimed", "agent_inactive"] },
 };
 
 /** The operations checked below, one test each (the first test keeps this list equal to the contract's). */

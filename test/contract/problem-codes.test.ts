@@ -10,7 +10,7 @@ import { AGENT_AUTH_ERROR_CODES } from "@better-auth/agent-auth";
 import { describe, expect, it } from "vitest";
 import { generate } from "../../codegen/generate.js";
 import { isProblemCode, problemCodes } from "../../generated/routes.js";
-import { protocolProblemOf } from "../../src/agents/protocol-problem.js";
+import { protocolProblemOf } from "../../src/agents/plugin/protocol-problem.js";
 import { COMMERCE_SPEC, fixtureSpec } from "../codegen/support/paths.js";
 
 describe("the contract's closed set of problem codes", () => {

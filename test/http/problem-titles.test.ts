@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { protocolProblem } from "../../src/agents/protocol-problem.js";
+import { protocolProblem } from "../../src/agents/plugin/protocol-problem.js";
 import { httpProblem, problemTitles } from "../../src/http/problem-titles.js";
 import { PROJECT_ROOT } from "../codegen/support/paths.js";
 

@@ -4,8 +4,8 @@
  * counted toward the 5-try limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_USER_CODE_FAILURES } from "../../src/agents/approval-code-failures.js";
-import { MAX_CODE_LOOKUP_FAILURES } from "../../src/agents/user-code-lookups.js";
+import { MAX_USER_CODE_FAILURES } from "../../src/agents/approvals/approval-code-failures.js";
+import { MAX_CODE_LOOKUP_FAILURES } from "../../src/agents/approvals/user-code-lookups.js";
 import { newHost, register } from "./support/protocol-client.js";
 import { agentRow, startWorld, type World } from "./support/attack-world.js";
 

@@ -3,7 +3,7 @@ import type { Database } from "../../db/schema.js";
 import { tenantOf } from "../../db/tenant.js";
 import { TenantScope } from "../../db/tenant-scope.js";
 import { readAgentLimits } from "../../services/agent-limits/agent-limits.js";
-import { pinnedOrganizationOfRow } from "../guards/store-access.js";
+import { pinnedOrganizationOfRow } from "../plugin/guards/store-access.js";
 
 /**
  * A merchant's grant expiry lives where both verifiers already look: the

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { managesStore, membershipsOf, pinnedOrganizationOfRow } from "../guards/store-access.js";
-import { agentMembership } from "../store-of-agent.js";
+import { managesStore, membershipsOf, pinnedOrganizationOfRow } from "../plugin/guards/store-access.js";
+import { agentMembership } from "../principal/store-of-agent.js";
 
 export type LimitsAuthority =
   | { readonly allowed: true; readonly organizationId: string }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { formatMoney } from "../../services/money.js";
-import { parseGrantConstraints, type ConstraintValue, type GrantConstraints } from "../grant-constraints.js";
+import { parseGrantConstraints, type ConstraintValue, type GrantConstraints } from "../execute/grant-constraints.js";
 
 /**
  * What an agent asked to be limited to (the protocol's per-capability

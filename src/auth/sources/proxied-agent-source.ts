@@ -1,8 +1,8 @@
 import type { Request } from "express";
 import { timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
-import { resolveProxiedAgent } from "../../agents/proxied-agent.js";
-import { PROXIED_AGENT_HEADER } from "../../agents/proxy-call.js";
+import { resolveProxiedAgent } from "../../agents/principal/proxied-agent.js";
+import { PROXIED_AGENT_HEADER } from "../../agents/execute/proxy-call.js";
 import type { Database } from "../../db/schema.js";
 import type { Principal } from "../principal.js";
 import type { ApiKeySource } from "./api-key-source.js";

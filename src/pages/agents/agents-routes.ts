@@ -1,8 +1,8 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
-import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
-import type { ChangeSignal } from "../../agents/agent-state-signal.js";
+import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
+import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";

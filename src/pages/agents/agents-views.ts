@@ -1,6 +1,6 @@
-import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
-import { PASSKEYS_PAGE_PATH } from "../../auth/passkeys-page-path.js";
-import type { CapabilityDescription } from "../../agents/capability-description.js";
+import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
+import { PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
+import type { CapabilityDescription } from "../../agents/discovery/capability-description.js";
 import { capabilityFacts } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";

@@ -1,10 +1,10 @@
 import type { Request } from "express";
 import type { Kysely } from "kysely";
-import { agentMembership, pinnedOrganization } from "../../agents/store-of-agent.js";
+import { agentMembership, pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
 import { noticeText, readNotice } from "../page-notice.js";
-import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
+import { describeCapability, type CapabilityDescription } from "../../agents/discovery/capability-description.js";
 import type { PageUser } from "../page-session.js";
 
 /** Statuses whose agents can no longer act or be revoked (shown apart). */

@@ -1,13 +1,13 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { Request, Response } from "express";
 import type { Kysely } from "kysely";
-import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
-import { isFreshSession } from "../../agents/guards/store-access.js";
+import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
+import { isFreshSession } from "../../agents/plugin/guards/store-access.js";
 import { authorityOverAgentLimits } from "../../agents/limits/limits-authority.js";
 import { loosens } from "../../agents/limits/loosening.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
-import { pinOrganization } from "../../agents/organization-pin.js";
-import type { ChangeSignal } from "../../agents/agent-state-signal.js";
+import { pinOrganization } from "../../agents/plugin/organization-pin.js";
+import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import type { Database } from "../../db/schema.js";
 import { tenantOf } from "../../db/tenant.js";

@@ -1,9 +1,9 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
-import { APPROVALS_INBOX_PATH } from "../../agents/approvals-inbox-path.js";
-import { pinOrganization } from "../../agents/organization-pin.js";
-import type { ChangeSignal } from "../../agents/agent-state-signal.js";
+import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
+import { pinOrganization } from "../../agents/plugin/organization-pin.js";
+import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";

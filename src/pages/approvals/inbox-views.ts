@@ -1,4 +1,4 @@
-import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
+import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
-import { pinnedOrganization } from "../../agents/store-of-agent.js";
+import { pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
-import { describeCapability, type CapabilityDescription } from "../../agents/capability-description.js";
+import { describeCapability, type CapabilityDescription } from "../../agents/discovery/capability-description.js";
 
 export interface CibaRequest {
   readonly approvalId: string;

@@ -1,11 +1,11 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { Router, urlencoded, type Request, type Response } from "express";
 import type { Kysely } from "kysely";
-import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "../../agents/approval-code-failures.js";
-import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/user-code-lookups.js";
-import { normalizeUserCode, userCodeMatches } from "../../agents/user-code.js";
-import { pinOrganization } from "../../agents/organization-pin.js";
-import type { ChangeSignal } from "../../agents/agent-state-signal.js";
+import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "../../agents/approvals/approval-code-failures.js";
+import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/approvals/user-code-lookups.js";
+import { normalizeUserCode, userCodeMatches } from "../../agents/approvals/user-code.js";
+import { pinOrganization } from "../../agents/plugin/organization-pin.js";
+import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";

@@ -1,4 +1,4 @@
-import { CONNECTED_AGENTS_PATH } from "../../agents/approvals-inbox-path.js";
+import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { PasskeySummary } from "../../auth/user-passkeys.js";
 import { html, type SafeHtml } from "../html.js";
 import type { PageUser } from "../page-session.js";
