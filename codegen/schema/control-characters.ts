@@ -80,9 +80,9 @@ export function refusesControlCharacters(pattern: string): boolean {
   for (let index = 0; index < body.length; index += 1) {
     const char = body[index]!;
     if (char === "\\") {
-      const escape = readEscape(body, index + 1);
-      if (!escape || (typeof escape.value === "string" && isControl(escape.value))) return false;
-      index = escape.end;
+      const escaped = readEscape(body, index + 1);
+      if (!escaped || (typeof escaped.value === "string" && isControl(escaped.value))) return false;
+      index = escaped.end;
     } else if (char === "[") {
       const end = classEnd(body, index);
       if (end < 0) return false;
@@ -134,10 +134,10 @@ function classEnd(body: readonly string[], start: number): number {
     let member: string | typeof PRINTABLE_CLASS = body[index]!;
     if (member === "]") return index;
     if (member === "\\") {
-      const escape = readEscape(body, index + 1);
-      if (!escape) return -1;
-      member = escape.value;
-      index = escape.end;
+      const escaped = readEscape(body, index + 1);
+      if (!escaped) return -1;
+      member = escaped.value;
+      index = escaped.end;
     } else if (member === "-" && previous !== undefined && body[index + 1] !== "]") {
       const last = body[index + 1] === "\\" ? readEscape(body, index + 2) : { value: body[index + 1] ?? "", end: index + 1 };
       if (!last || typeof last.value !== "string" || rangeHoldsControl(previous, last.value)) return -1;

@@ -14,7 +14,9 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set(["password", "newPassword", "
 /** Multi-line free text shown to a merchant (agent-auth's registration and capability requests): TAB, LF, CR allowed. */
 const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(["reason", "binding_message"]);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this guard's job.
 const CONTROL = /[\x00-\x1F\x7F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
 const CONTROL_BUT_WHITESPACE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
 /** Where a control character was found: the JSON pointer of the field (or key) and the character. */
@@ -103,6 +105,7 @@ function codePoint(char: string): string {
 
 /** A pointer whose keys hold control characters, readable in a message: `/body/a\u0000`. */
 function visible(pointer: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: made visible, so a log line cannot be forged with them.
   return pointer.replace(/[\x00-\x1F\x7F]/g, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }
 

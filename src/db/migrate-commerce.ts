@@ -3,6 +3,7 @@ import { Migrator, type MigrationResultSet } from "kysely/migration";
 import { commerceMigrations } from "./migrations/index.js";
 
 /** Runs our pending Kysely migrations; throws with the failing migration's name. (Kysely<any>: migrations work on any typed instance.) */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run on any typed instance (the server's, the tests', the scripts').
 export async function migrateCommerce(db: Kysely<any>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,

@@ -40,6 +40,7 @@ export class TenantScope {
   ) {}
 
   /** The filter is qualified with the table name, so joins stay unambiguous. */
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is Kysely's own type for "nothing selected yet".
   selectFrom<T extends CommerceTable>(table: T): SelectQueryBuilder<Database, T, {}> {
     return this.untyped.selectFrom(table as string).where(this.column(table), "=", this.tenant.organizationId) as never;
   }
@@ -74,7 +75,9 @@ export class TenantScope {
 
   // Kysely cannot type a builder over a generic table name; the casts stay here,
   // behind the typed signatures above.
+  // biome-ignore lint/suspicious/noExplicitAny: the one untyped door; the public signatures above carry the types.
   private get untyped(): Kysely<any> {
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
     return this.db as Kysely<any>;
   }
 }

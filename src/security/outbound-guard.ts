@@ -80,7 +80,9 @@ function guardState(): GuardState {
   const dispatcher = new Agent({
     connect: guardedConnector({
       isTrustedOrigin: (origin) => [...grants].some((grant) => grant.origins.has(origin)),
-      onRefusal: (error) => grants.forEach((grant) => grant.onRefusal?.(error)),
+      onRefusal: (error) => {
+        for (const grant of grants) grant.onRefusal?.(error);
+      },
     }),
   });
   global[STATE] = { dispatcher, grants };

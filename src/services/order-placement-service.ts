@@ -125,7 +125,7 @@ export class OrderPlacementService {
   /** After a refused decrement: read the product again (latest committed) to say which rule failed. */
   private async whyNotDecremented(scope: TenantScope, productId: string, quantity: number, sku: string) {
     const product = await scope.selectFrom("products").select(["status", "inventory"]).where("id", "=", productId).executeTakeFirst();
-    if (!product || product.status !== "active") return new DomainError("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
+    if (product?.status !== "active") return new DomainError("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
     if (product.inventory < quantity) {
       return new DomainError("insufficient_inventory", `Only ${product.inventory} of SKU ${sku} are in stock; ${quantity} were requested.`);
     }

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
-import { type Cart, CommerceClient, expectProblem, type Order, type OrderList, type Product, type ProductList } from "./support/commerce-client.js";
+import { type Cart, CommerceClient, type Order, type OrderList, type Product, type ProductList } from "./support/commerce-client.js";
 import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;

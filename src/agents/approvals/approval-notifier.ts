@@ -98,7 +98,7 @@ async function noticeFor({ db, inboxUrl }: ApprovalNotifierOptions, event: Agent
     return null;
   }
   const row = await query.limit(1).executeTakeFirst();
-  if (!row || row.method !== "ciba" || row.status !== "pending" || !row.userId) return null;
+  if (row?.method !== "ciba" || row.status !== "pending" || !row.userId) return null;
   if (Date.now() - new Date(row.createdAt).getTime() > FRESHNESS_MS) return null;
   const grants = await db.selectFrom("agentCapabilityGrant").select("capability").where("agentId", "=", row.agentId).where("status", "=", "pending").orderBy("createdAt").execute();
   return {

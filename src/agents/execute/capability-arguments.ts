@@ -1,5 +1,5 @@
 import { capabilities, type CapabilityName } from "../../../generated/capabilities.js";
-import { type HttpProblem, type FieldError, type OperationCall } from "../../../generated/routes.js";
+import type { HttpProblem, FieldError, OperationCall } from "../../../generated/routes.js";
 import type { RawInput } from "../../../generated/runtime.js";
 import { httpProblem } from "../../http/problem-titles.js";
 
@@ -59,13 +59,13 @@ export function toCapabilityArguments(capability: CapabilityName, input: Pick<Ra
   const sources = { path: input.params, query: input.query, header: input.headers };
   for (const parameter of definition.parameters) {
     const source = sources[parameter.in];
-    if (Object.prototype.hasOwnProperty.call(source, parameter.name)) view[parameter.name] = source[parameter.name];
+    if (Object.hasOwn(source, parameter.name)) view[parameter.name] = source[parameter.name];
   }
   const body = definition.body;
   if (body.mode === "wrapped" && input.body !== undefined) view[body.argument] = input.body;
   if (body.mode === "flat" && isRecord(input.body)) {
     for (const field of body.fields) {
-      if (Object.prototype.hasOwnProperty.call(input.body, field)) view[field] = input.body[field];
+      if (Object.hasOwn(input.body, field)) view[field] = input.body[field];
     }
   }
   return view;

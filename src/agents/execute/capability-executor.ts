@@ -94,7 +94,7 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
  * capability, constraints matched against the arguments.
  */
 function withMatchedGrant(session: AgentSession, grant: ExecuteRequest["grant"]): AgentSession {
-  if (!grant || grant.status !== "active" || session.agent.capabilityGrants.some((held) => held.capability === grant.capability)) return session;
+  if (grant?.status !== "active" || session.agent.capabilityGrants.some((held) => held.capability === grant.capability)) return session;
   const added = { capability: grant.capability, status: grant.status, constraints: grant.constraints ?? null } as AgentSession["agent"]["capabilityGrants"][number];
   return { ...session, agent: { ...session.agent, capabilityGrants: [...session.agent.capabilityGrants, added] } };
 }

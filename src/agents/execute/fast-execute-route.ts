@@ -69,11 +69,9 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
   }
 
   function fail(res: Response, error: unknown): void {
-    if (error instanceof HttpProblem) return sendProblem(res, error);
-    const problem = problemOfError(error);
-    if (problem) return sendProblem(res, problem);
-    onError(error);
-    sendProblem(res, httpProblem(500, "internal_error"));
+    const problem = error instanceof HttpProblem ? error : problemOfError(error);
+    if (!problem) onError(error);
+    sendProblem(res, problem ?? httpProblem(500, "internal_error"));
   }
   return router;
 }

@@ -1,4 +1,4 @@
-import { JtiCache } from "../principal/jti-cache.js";
+import type { JtiCache } from "../principal/jti-cache.js";
 
 /** The plugin's key prefixes in its secondary storage (agent-auth 0.6.2, src/utils/jti-cache.ts and jwks-cache). */
 const JTI_PREFIX = "agent-auth:jti:";

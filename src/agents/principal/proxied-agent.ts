@@ -14,7 +14,7 @@ import { httpProblem } from "../../http/problem-titles.js";
  */
 export async function resolveProxiedAgent(db: Kysely<Database>, proxyKey: Principal, agentId: string): Promise<Principal> {
   const agent = await db.selectFrom("agent").select(["id", "userId", "status", "metadata"]).where("id", "=", agentId).executeTakeFirst();
-  if (!agent || agent.status !== "active") {
+  if (agent?.status !== "active") {
     throw httpProblem(403, "agent_not_active", "The agent this call acts for is unknown, pending, revoked or expired.");
   }
   const now = new Date();
