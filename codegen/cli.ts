@@ -81,12 +81,16 @@ async function main(): Promise<number> {
       log(`generate --check: ${args.out}/ is up to date with ${args.spec}`);
       return 0;
     }
-    console.error(`generate --check: ${args.out}/ is stale; run \`npm run generate\`. Differs:\n${stale.map((file) => `  ${args.out}/${file}`).join("\n")}`);
+    console.error(
+      `generate --check: ${args.out}/ is stale; run \`npm run generate\`. Differs:\n${stale.map((file) => `  ${args.out}/${file}`).join("\n")}`,
+    );
     return 1;
   }
   await applyOutput(args.out, plan);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  log(`generate: ${result.operationCount} operations → ${args.out}/ (${plan.changed.length} written, ${result.files.length - plan.changed.length} unchanged, ${plan.obsolete.length} removed) in ${seconds}s`);
+  log(
+    `generate: ${result.operationCount} operations → ${args.out}/ (${plan.changed.length} written, ${result.files.length - plan.changed.length} unchanged, ${plan.obsolete.length} removed) in ${seconds}s`,
+  );
   return 0;
 }
 

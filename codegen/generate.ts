@@ -1,8 +1,8 @@
-import { emitAll } from "./emit/index.js";
 import type { EmittedFile } from "./emit/emitter.js";
+import { emitAll } from "./emit/index.js";
+import { planValidators } from "./emit/validator-plan.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
-import { planValidators } from "./emit/validator-plan.js";
 import { buildModel } from "./model/build-model.js";
 import { SchemaConverter } from "./schema/schema-converter.js";
 

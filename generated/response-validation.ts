@@ -53,7 +53,9 @@ export interface ResponseValidation {
 /** Thrown by the dispatcher instead of a result (or a problem) that breaks the contract. */
 export class ResponseContractError extends Error {
   constructor(readonly violation: ResponseViolation) {
-    super(`${violation.method} ${violation.path} (${violation.operationId}) answered ${violation.status} against the contract: ${violation.problems.join("; ")}`);
+    super(
+      `${violation.method} ${violation.path} (${violation.operationId}) answered ${violation.status} against the contract: ${violation.problems.join("; ")}`,
+    );
     this.name = "ResponseContractError";
   }
 }
@@ -88,7 +90,13 @@ export function findViolation(
   return { operationId: operation.operationId, method: operation.method.toUpperCase(), path: operation.path, status, problems };
 }
 
-function bodyProblems(validation: ResponseValidation, operation: DeclaredResponses, status: number, contentType: string | undefined, body: unknown): string[] {
+function bodyProblems(
+  validation: ResponseValidation,
+  operation: DeclaredResponses,
+  status: number,
+  contentType: string | undefined,
+  body: unknown,
+): string[] {
   const key = declaredStatusKey(operation, status);
   if (key === undefined) return [`status ${status} is not declared (declared: ${Object.keys(operation.responses).join(", ")})`];
   const media = operation.responses[key]!;
@@ -104,7 +112,11 @@ function bodyProblems(validation: ResponseValidation, operation: DeclaredRespons
     const field = error.params.missingProperty ?? error.params.additionalProperty ?? error.params.unevaluatedProperty;
     const pointer = `/body${error.instancePath}${typeof field === "string" ? `/${field.replace(/~/g, "~0").replace(/\//g, "~1")}` : ""}`;
     const reason =
-      error.keyword === "required" ? "is required" : error.keyword === "unevaluatedProperties" || error.keyword === "additionalProperties" ? "is not in the contract" : (error.message ?? "is invalid");
+      error.keyword === "required"
+        ? "is required"
+        : error.keyword === "unevaluatedProperties" || error.keyword === "additionalProperties"
+          ? "is not in the contract"
+          : (error.message ?? "is invalid");
     return `${pointer} ${reason}`;
   });
 }

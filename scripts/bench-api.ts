@@ -26,13 +26,14 @@
  * created on it and dropped at the end. The API logs at `warn` (no
  * per-request log lines), as the baseline logs nothing.
  */
-import type { Options } from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { Options } from "autocannon";
 import pg from "pg";
-import { createAgentJwtSigner, type AgentJwtSigner } from "./bench/agent-jwt.js";
+import { type AgentJwtSigner, createAgentJwtSigner } from "./bench/agent-jwt.js";
 import { approvedDemoAgent } from "./bench/approved-agent.js";
 import { interleaved, type SideStats } from "./bench/interleaved.js";
 import { freePort } from "./support/free-port.js";
@@ -52,7 +53,8 @@ if (values.help) {
   console.log("npm run bench:api -- [--connections 50] [--duration 20] [--pool 10] [--express-floor] [--scenario all|protocol-execute]");
   process.exit(0);
 }
-if (values.scenario !== "all" && values.scenario !== "protocol-execute") throw new Error(`--scenario: all or protocol-execute, not ${values.scenario}`);
+if (values.scenario !== "all" && values.scenario !== "protocol-execute")
+  throw new Error(`--scenario: all or protocol-execute, not ${values.scenario}`);
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -71,7 +73,6 @@ async function admin(statement: string): Promise<void> {
     await client.end();
   }
 }
-
 
 /** Starts a child process and resolves with its output once `ready` appears in it. */
 function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<string> {
@@ -132,7 +133,11 @@ function withAgentJwt(signer: AgentJwtSigner, request: { method: "GET" | "POST";
       ...request,
       setupRequest: (built) => ({
         ...built,
-        headers: { ...built.headers, authorization: `Bearer ${signer.next()}`, ...(request.body ? { "content-type": "application/json" } : {}) },
+        headers: {
+          ...built.headers,
+          authorization: `Bearer ${signer.next()}`,
+          ...(request.body ? { "content-type": "application/json" } : {}),
+        },
       }),
     },
   ];
@@ -165,7 +170,13 @@ async function compare(name: string, subject: Options, reference: Options): Prom
 }
 
 /** The product reads on bare Express 5 + pg, beside the baseline and beside the API. */
-async function compareExpressFloor(setup: { api: string; baseline: string; productId: string; auth: Record<string, string>; organizationId: string }): Promise<void> {
+async function compareExpressFloor(setup: {
+  api: string;
+  baseline: string;
+  productId: string;
+  auth: Record<string, string>;
+  organizationId: string;
+}): Promise<void> {
   const floorPort = await freePort();
   await start(
     ["--import", "tsx", "scripts/bench/express-floor-server.ts"],
@@ -175,10 +186,26 @@ async function compareExpressFloor(setup: { api: string; baseline: string; produ
   const floor = `http://127.0.0.1:${floorPort}`;
   const paths = { list: "/v1/products?limit=20", get: `/v1/products/${setup.productId}` };
   printTable("Bare Express 5 + pg (the framework's floor) vs bare baseline, and the API vs that floor", "reference", [
-    await compare(`Express floor vs baseline, GET ${paths.list}`, { url: `${floor}${paths.list}` }, { url: `${setup.baseline}${paths.list}` }),
-    await compare("Express floor vs baseline, GET /v1/products/{id}", { url: `${floor}${paths.get}` }, { url: `${setup.baseline}${paths.get}` }),
-    await compare(`API vs Express floor, GET ${paths.list}`, { url: `${setup.api}${paths.list}`, headers: setup.auth }, { url: `${floor}${paths.list}` }),
-    await compare("API vs Express floor, GET /v1/products/{id}", { url: `${setup.api}${paths.get}`, headers: setup.auth }, { url: `${floor}${paths.get}` }),
+    await compare(
+      `Express floor vs baseline, GET ${paths.list}`,
+      { url: `${floor}${paths.list}` },
+      { url: `${setup.baseline}${paths.list}` },
+    ),
+    await compare(
+      "Express floor vs baseline, GET /v1/products/{id}",
+      { url: `${floor}${paths.get}` },
+      { url: `${setup.baseline}${paths.get}` },
+    ),
+    await compare(
+      `API vs Express floor, GET ${paths.list}`,
+      { url: `${setup.api}${paths.list}`, headers: setup.auth },
+      { url: `${floor}${paths.list}` },
+    ),
+    await compare(
+      "API vs Express floor, GET /v1/products/{id}",
+      { url: `${setup.api}${paths.get}`, headers: setup.auth },
+      { url: `${floor}${paths.get}` },
+    ),
   ]);
 }
 
@@ -201,9 +228,12 @@ async function compareProtocolExecute(api: string, productId: string): Promise<v
   const direct: Options = { url: api, requests: withAgentJwt(directSigner, { method: "GET", path: `/v1/products/${productId}` }) };
   const row = await compare("protocol-client execute getProduct (aud = execute URL) vs direct /v1 getProduct (aud = /v1)", execute, direct);
   // Timing refusals would flatter either side: a failed call is a wrong call, not a fast one.
-  if (row.result.failures + row.reference.failures > 0) throw new Error(`protocol execute bench: ${row.result.failures} failed execute calls, ${row.reference.failures} failed direct calls`);
+  if (row.result.failures + row.reference.failures > 0)
+    throw new Error(`protocol execute bench: ${row.result.failures} failed execute calls, ${row.reference.failures} failed direct calls`);
   printTable("Protocol-client execute vs direct /v1 (target: execute p50 ≤ 1.5× direct p50)", "direct", [row]);
-  console.log(`p50 ratio execute / direct: ${(row.result.p50 / row.reference.p50).toFixed(2)}×, p99 ratio: ${(row.result.p99 / row.reference.p99).toFixed(2)}×`);
+  console.log(
+    `p50 ratio execute / direct: ${(row.result.p50 / row.reference.p50).toFixed(2)}×, p99 ratio: ${(row.result.p99 / row.reference.p99).toFixed(2)}×`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -213,7 +243,14 @@ async function main(): Promise<void> {
   const apiOutput = await start(
     ["--import", "tsx", "src/main.ts"],
     // The origin we call it at, so Better Auth's Origin checks (sign-in, approval) accept our requests.
-    { DATABASE_URL: databaseUrl, PORT: String(apiPort), BETTER_AUTH_URL: `http://127.0.0.1:${apiPort}`, LOG_LEVEL: "warn", NODE_ENV: "development", DATABASE_POOL_SIZE: values.pool },
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(apiPort),
+      BETTER_AUTH_URL: `http://127.0.0.1:${apiPort}`,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "development",
+      DATABASE_POOL_SIZE: values.pool,
+    },
     "Commerce API on",
   );
   const apiKey = /storefront API key: (\S+)/.exec(apiOutput)![1]!;
@@ -224,10 +261,14 @@ async function main(): Promise<void> {
   await db.connect();
   // Enough stock that the order flow never runs out during the bench.
   await db.query("update products set inventory = 1000000000");
-  const { rows } = await db.query<{ organization_id: string; id: string }>("select organization_id, id from products order by created_at desc limit 1");
+  const { rows } = await db.query<{ organization_id: string; id: string }>(
+    "select organization_id, id from products order by created_at desc limit 1",
+  );
   const { organization_id: organizationId, id: productId } = rows[0]!;
   if (values.scenario === "protocol-execute") {
-    console.log(`\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`);
+    console.log(
+      `\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`,
+    );
     await compareProtocolExecute(`http://127.0.0.1:${apiPort}`, productId);
     await db.end();
     return;
@@ -242,13 +283,27 @@ async function main(): Promise<void> {
   const baseline = `http://127.0.0.1:${baselinePort}`;
   const auth = { "x-api-key": apiKey };
   const cases: { name: string; api: Options; baseline: Options }[] = [
-    { name: "GET /v1/products?limit=20", api: { url: `${api}/v1/products?limit=20`, headers: auth }, baseline: { url: `${baseline}/v1/products?limit=20` } },
-    { name: "GET /v1/products/{id}", api: { url: `${api}/v1/products/${productId}`, headers: auth }, baseline: { url: `${baseline}/v1/products/${productId}` } },
-    { name: "order flow (3 requests)", api: { url: api, requests: orderFlow(productId, auth) }, baseline: { url: baseline, requests: orderFlow(productId, {}) } },
+    {
+      name: "GET /v1/products?limit=20",
+      api: { url: `${api}/v1/products?limit=20`, headers: auth },
+      baseline: { url: `${baseline}/v1/products?limit=20` },
+    },
+    {
+      name: "GET /v1/products/{id}",
+      api: { url: `${api}/v1/products/${productId}`, headers: auth },
+      baseline: { url: `${baseline}/v1/products/${productId}` },
+    },
+    {
+      name: "order flow (3 requests)",
+      api: { url: api, requests: orderFlow(productId, auth) },
+      baseline: { url: baseline, requests: orderFlow(productId, {}) },
+    },
   ];
   const results: Comparison[] = [];
   for (const item of cases) results.push(await compare(item.name, item.api, item.baseline));
-  console.log(`\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`);
+  console.log(
+    `\n${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, ${process.platform} ${process.arch}`,
+  );
   printTable("API (API key) vs bare baseline (target: ≥ 50% of the baseline's req/s, p99 < 50 ms)", "baseline", results);
   if (values["express-floor"]) await compareExpressFloor({ api, baseline, productId, auth, organizationId });
 
@@ -278,7 +333,11 @@ async function main(): Promise<void> {
   // What an authenticated read costs the database: statistics around 200 sequential calls. PostgreSQL 15
   // publishes an idle backend's counters within 10 s (PGSTAT_IDLE_INTERVAL), hence the waits.
   const stats = async () =>
-    (await db.query("select xact_commit, tup_fetched, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()")).rows[0] as Record<string, string>;
+    (
+      await db.query(
+        "select xact_commit, tup_fetched, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()",
+      )
+    ).rows[0] as Record<string, string>;
   const costOf = async (label: string, call: () => Promise<unknown>) => {
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     const before = await stats();
@@ -291,7 +350,9 @@ async function main(): Promise<void> {
     );
   };
   console.log("");
-  await costOf("API-key call (GET /v1/products/{id}, auth and handler together)", () => fetch(`${api}/v1/products/${productId}`, { headers: auth }));
+  await costOf("API-key call (GET /v1/products/{id}, auth and handler together)", () =>
+    fetch(`${api}/v1/products/${productId}`, { headers: auth }),
+  );
   await costOf("agent-JWT call, API audience (GET /v1/products/{id}, auth and handler together)", () =>
     fetch(`${api}/v1/products/${productId}`, { headers: { authorization: `Bearer ${signer.next()}` } }),
   );
@@ -306,5 +367,7 @@ try {
 } finally {
   for (const child of children) child.kill("SIGTERM");
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  await admin(`drop database if exists ${databaseName} with (force)`).catch((error: unknown) => console.error(`could not drop ${databaseName}: ${String(error)}`));
+  await admin(`drop database if exists ${databaseName} with (force)`).catch((error: unknown) =>
+    console.error(`could not drop ${databaseName}: ${String(error)}`),
+  );
 }

@@ -87,7 +87,15 @@ const stripeOut = path.join(workDir, `out-${runCount - 1}`);
 writeFileSync(
   path.join(stripeOut, "tsconfig.json"),
   JSON.stringify({
-    compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", skipLibCheck: true, noEmit: true, types: ["node"] },
+    compilerOptions: {
+      strict: true,
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      target: "ES2022",
+      skipLibCheck: true,
+      noEmit: true,
+      types: ["node"],
+    },
     include: ["./**/*.ts"],
   }),
 );

@@ -13,10 +13,10 @@
  * one: it creates the tables), else on in-memory PGlite.
  */
 import { parseArgs } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { CLIENT_ADDRESS_HEADER } from "../src/auth/client-address-header.js";
 import { betterAuthRateLimit, resolveRateLimits } from "../src/auth/rate-limits.js";
@@ -25,7 +25,11 @@ import { migrateCommerce } from "../src/db/migrate-commerce.js";
 import type { Database } from "../src/db/schema.js";
 
 const { values } = parseArgs({
-  options: { rounds: { type: "string", default: "10" }, "per-slice": { type: "string", default: "20" }, scrypt: { type: "boolean", default: false } },
+  options: {
+    rounds: { type: "string", default: "10" },
+    "per-slice": { type: "string", default: "20" },
+    scrypt: { type: "boolean", default: false },
+  },
 });
 const rounds = Number(values.rounds);
 const perSlice = Number(values["per-slice"]);
@@ -34,9 +38,12 @@ let statements = 0;
 const dialect = process.env.DATABASE_URL
   ? new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) })
   : new PGliteDialect({ pglite: new PGlite() });
-const db = new Kysely<Database>({ dialect, log: () => {
+const db = new Kysely<Database>({
+  dialect,
+  log: () => {
     statements += 1;
-  } });
+  },
+});
 
 // Production rules, except that no request here may be refused.
 const settings = resolveRateLimits({ routes: { "/sign-in/*": { window: 60, max: 1e9 } } });
@@ -48,7 +55,13 @@ const shared = {
   database: { db, type: "postgres" as const },
   emailAndPassword: values.scrypt
     ? { enabled: true }
-    : { enabled: true, password: { hash: async (plain: string) => plain, verify: async ({ hash, password }: { hash: string; password: string }) => hash === password } },
+    : {
+        enabled: true,
+        password: {
+          hash: async (plain: string) => plain,
+          verify: async ({ hash, password }: { hash: string; password: string }) => hash === password,
+        },
+      },
   advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
   telemetry: { enabled: false },
   logger: { disabled: true },
@@ -57,7 +70,11 @@ const variants = {
   "no limits": betterAuth({ ...shared, rateLimit: { enabled: false } }),
   "per address, memory": betterAuth({ ...shared, rateLimit: { ...betterAuthRateLimit(settings), storage: "memory" } }),
   "per address, database": betterAuth({ ...shared, rateLimit: betterAuthRateLimit(settings) }),
-  "database + per account (shipped)": betterAuth({ ...shared, rateLimit: betterAuthRateLimit(settings), plugins: [signInLockout(db, settings.account)] }),
+  "database + per account (shipped)": betterAuth({
+    ...shared,
+    rateLimit: betterAuthRateLimit(settings),
+    plugins: [signInLockout(db, settings.account)],
+  }),
 };
 type Variant = keyof typeof variants;
 
@@ -108,7 +125,9 @@ for (let round = 0; round < rounds; round += 1) {
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 const p90 = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length * 0.9)]!;
 const baseline = median(samples.get("no limits")!);
-console.log(`${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}, ${values.scrypt ? "scrypt" : "no password hashing"}, ${rounds * perSlice} sign-ins per variant`);
+console.log(
+  `${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}, ${values.scrypt ? "scrypt" : "no password hashing"}, ${rounds * perSlice} sign-ins per variant`,
+);
 for (const name of names) {
   const list = samples.get(name)!;
   const counts = statementCounts.get(name)!;

@@ -1,8 +1,8 @@
 /** `npm run db:migrate` (alias `db:push`): creates or upgrades every table, Better Auth's and ours. */
 import { createServices } from "../src/app/assemble.js";
+import { migrateAll } from "../src/app/migrate-all.js";
 import { optionsFromConfig } from "../src/app/options-from-config.js";
 import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
-import { migrateAll } from "../src/app/migrate-all.js";
 import { createLogger } from "../src/logging/logger.js";
 
 const config = readConfigOrExit();

@@ -1,9 +1,9 @@
 /** `npm run db:seed`: the demo store, its products and two API keys (printed once). Refuses a non-empty database. */
 import { createServices } from "../src/app/assemble.js";
-import { optionsFromConfig } from "../src/app/options-from-config.js";
-import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { migrateAll } from "../src/app/migrate-all.js";
+import { optionsFromConfig } from "../src/app/options-from-config.js";
 import { describeSeed, isEmpty, seedDemo } from "../src/app/seed-demo.js";
+import { openDatabase, readConfigOrExit, startUpStep } from "../src/lifecycle/start-up.js";
 import { createLogger } from "../src/logging/logger.js";
 
 const config = readConfigOrExit();

@@ -17,17 +17,17 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import {
   AgentAuthError,
+  type AgentConnection,
   AgentServerError,
   ApprovalDeniedError,
   ApprovalExpiredError,
+  type ApprovalInfo,
+  type CapabilityName,
+  type components,
   connectAgent,
   discoverAgentAuth,
   FileIdentityStorage,
   forgetAgent,
-  type AgentConnection,
-  type ApprovalInfo,
-  type CapabilityName,
-  type components,
 } from "../generated/sdk/index.js";
 
 type Product = components["schemas"]["Product"];

@@ -25,17 +25,25 @@ await startUpStep("checking the port", logger, () => assertPortAvailable(config.
 const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
 
 // Only now the application: Better Auth, its plugins and the API take seconds to load on a busy machine.
-const [{ createServices, createHttpApp }, { optionsFromConfig }, { guardOutboundConnections }, { migrateAll }, seed, { createGracefulServer }, { shutDownOnSignals }, { schedulePurge }] =
-  await Promise.all([
-    import("./app/assemble.js"),
-    import("./app/options-from-config.js"),
-    import("./app/outbound-connections.js"),
-    import("./app/migrate-all.js"),
-    import("./app/seed-demo.js"),
-    import("./http/graceful-server.js"),
-    import("./lifecycle/shutdown-on-signals.js"),
-    import("./services/idempotency-key-purge.js"),
-  ]);
+const [
+  { createServices, createHttpApp },
+  { optionsFromConfig },
+  { guardOutboundConnections },
+  { migrateAll },
+  seed,
+  { createGracefulServer },
+  { shutDownOnSignals },
+  { schedulePurge },
+] = await Promise.all([
+  import("./app/assemble.js"),
+  import("./app/options-from-config.js"),
+  import("./app/outbound-connections.js"),
+  import("./app/migrate-all.js"),
+  import("./app/seed-demo.js"),
+  import("./http/graceful-server.js"),
+  import("./lifecycle/shutdown-on-signals.js"),
+  import("./services/idempotency-key-purge.js"),
+]);
 // Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
 guardOutboundConnections(config, logger);
 const services = createServices(optionsFromConfig(config, database, logger));

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 /**
  * Entry point of `npm run generate`. Runs the generator from an esbuild bundle
  * of codegen/ made on the spot: loading its ~30 TypeScript modules one by one
@@ -7,9 +10,6 @@
  * paths relative to `import.meta.url` (templates, the worker) still resolve.
  */
 import { buildSync } from "esbuild";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 
 const codegenDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(codegenDir, ".build");

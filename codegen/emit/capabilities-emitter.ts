@@ -1,6 +1,6 @@
 import type CodeBlockWriter from "code-block-writer";
 import type { OperationModel } from "../model/operation-model.js";
-import { capabilityInput, type BodyArguments } from "../schema/capability-input.js";
+import { type BodyArguments, capabilityInput } from "../schema/capability-input.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { Emitter } from "./emitter.js";
 import { writeJsonValue } from "./json-text.js";
@@ -21,34 +21,59 @@ export const emitCapabilities: Emitter = ({ model, converter }) => {
   writer.write(GENERATED_HEADER).newLine();
 
   writer.writeLine("/** Every capability, named after its operationId. */");
-  writer.writeLine(`export type CapabilityName = ${operations.map((operation) => quote(operation.operationId)).join(" | ") || "never"};`).blankLine();
+  writer
+    .writeLine(`export type CapabilityName = ${operations.map((operation) => quote(operation.operationId)).join(" | ") || "never"};`)
+    .blankLine();
   writer.writeLine("/** Scopes of the contract (`x-agent-scope`). */");
   writer.writeLine(`export type CapabilityScope = ${scopes.map(quote).join(" | ") || "never"};`).blankLine();
   writeTypes(writer);
 
   writer.writeLine("/** The registry, in contract order. */");
-  writeBraced(writer, "export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } =", () => {
-    for (const operation of operations) writeCapability(writer, operation, converter);
-  }, ";");
+  writeBraced(
+    writer,
+    "export const capabilities: { readonly [Name in CapabilityName]: CapabilityDefinition } =",
+    () => {
+      for (const operation of operations) writeCapability(writer, operation, converter);
+    },
+    ";",
+  );
   writer.blankLine();
 
   writer.writeLine("/** Every capability name, in contract order. */");
   writeNameList(writer, "capabilityNames", operations, "as const satisfies readonly CapabilityName[]");
   writer.writeLine("/** Granted to an agent at registration, without a merchant's approval. */");
-  writeNameList(writer, "autoGrantedCapabilities", operations.filter((operation) => operation.agent.autoGrant), "", "readonly CapabilityName[]");
+  writeNameList(
+    writer,
+    "autoGrantedCapabilities",
+    operations.filter((operation) => operation.agent.autoGrant),
+    "",
+    "readonly CapabilityName[]",
+  );
   writer.writeLine("/** Need a merchant's approval before an agent may use them. */");
-  writeNameList(writer, "approvalRequiredCapabilities", operations.filter((operation) => !operation.agent.autoGrant), "", "readonly CapabilityName[]");
+  writeNameList(
+    writer,
+    "approvalRequiredCapabilities",
+    operations.filter((operation) => !operation.agent.autoGrant),
+    "",
+    "readonly CapabilityName[]",
+  );
 
   writer.writeLine("/** Capability names by scope. */");
-  writeBraced(writer, "export const capabilitiesByScope: { readonly [Scope in CapabilityScope]: readonly CapabilityName[] } =", () => {
-    for (const scope of scopes) {
-      writer.writeLine(`${propertyKey(scope)}: [`);
-      writer.indent(() => {
-        for (const operation of operations.filter((item) => item.agent.scope === scope)) writer.writeLine(`${quote(operation.operationId)},`);
-      });
-      writer.writeLine("],");
-    }
-  }, ";");
+  writeBraced(
+    writer,
+    "export const capabilitiesByScope: { readonly [Scope in CapabilityScope]: readonly CapabilityName[] } =",
+    () => {
+      for (const scope of scopes) {
+        writer.writeLine(`${propertyKey(scope)}: [`);
+        writer.indent(() => {
+          for (const operation of operations.filter((item) => item.agent.scope === scope))
+            writer.writeLine(`${quote(operation.operationId)},`);
+        });
+        writer.writeLine("],");
+      }
+    },
+    ";",
+  );
   writer.blankLine();
 
   writer.writeLine("/** Narrows an untrusted string (e.g. from a token or request) to a capability name. */");
@@ -134,8 +159,12 @@ function bodyLiteral(body: BodyArguments): string {
 }
 
 function describe(operation: OperationModel): string {
-  return [operation.summary, operation.description].map((text) => text?.trim()).filter((text): text is string => Boolean(text)).join("\n\n") ||
-    `${operation.method.toUpperCase()} ${operation.path}`;
+  return (
+    [operation.summary, operation.description]
+      .map((text) => text?.trim())
+      .filter((text): text is string => Boolean(text))
+      .join("\n\n") || `${operation.method.toUpperCase()} ${operation.path}`
+  );
 }
 
 /** An exported array of names, one per line so diffs of the contract stay readable. */

@@ -1,6 +1,6 @@
 import { emitCapabilities } from "./capabilities-emitter.js";
-import { emitResponseValidators } from "./response-validators-emitter.js";
 import type { EmitContext, EmittedConcept, EmittedFile, Emitter } from "./emitter.js";
+import { emitResponseValidators } from "./response-validators-emitter.js";
 import { emitRoutes } from "./routes-emitter.js";
 import { emitRuntime } from "./runtime-emitter.js";
 import { emitSdk } from "./sdk-emitter.js";

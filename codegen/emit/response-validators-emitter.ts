@@ -52,7 +52,10 @@ export const emitResponseValidators: Emitter = async ({ model, responseConverter
 };
 
 /** Every JSON response body with a schema, in spec order; identical converted schemas get one validator. */
-function collectBodies(operations: readonly OperationModel[], converter: SchemaConverter): { bodies: ResponseBody[]; sources: ResponseValidatorSources } {
+function collectBodies(
+  operations: readonly OperationModel[],
+  converter: SchemaConverter,
+): { bodies: ResponseBody[]; sources: ResponseValidatorSources } {
   const refPrefix = `${COMPONENTS_ID}#/$defs/`;
   const names = new IdentifierPool();
   names.take("responseValidators"); // the table's own export name
@@ -79,14 +82,20 @@ function collectBodies(operations: readonly OperationModel[], converter: SchemaC
   }
   return {
     bodies,
-    sources: { schemas: [...schemas], components: { $id: COMPONENTS_ID, $defs: converter.defs(reached) }, formats: [...converter.formats].sort() },
+    sources: {
+      schemas: [...schemas],
+      components: { $id: COMPONENTS_ID, $defs: converter.defs(reached) },
+      formats: [...converter.formats].sort(),
+    },
   };
 }
 
 /** `Problem` for a schema that is only `{ $ref: "components#/$defs/Problem" }`: such validators are shared by many responses. */
 function componentName(schema: JsonSchema, refPrefix: string): string | undefined {
   if (typeof schema !== "object" || Object.keys(schema).length !== 1 || typeof schema.$ref !== "string") return undefined;
-  return schema.$ref.startsWith(refPrefix) && !schema.$ref.slice(refPrefix.length).includes("/") ? schema.$ref.slice(refPrefix.length) : undefined;
+  return schema.$ref.startsWith(refPrefix) && !schema.$ref.slice(refPrefix.length).includes("/")
+    ? schema.$ref.slice(refPrefix.length)
+    : undefined;
 }
 
 /**
@@ -94,7 +103,10 @@ function componentName(schema: JsonSchema, refPrefix: string): string | undefine
  * TypeScript sources (tsx), the worker registers tsx before loading its entry.
  */
 function compileInWorker(sources: ResponseValidatorSources): Promise<string> {
-  const entry = new URL(import.meta.url.endsWith(".ts") ? "./response-validators-worker.ts" : "./response-validators-worker.js", import.meta.url).href;
+  const entry = new URL(
+    import.meta.url.endsWith(".ts") ? "./response-validators-worker.ts" : "./response-validators-worker.js",
+    import.meta.url,
+  ).href;
   const boot = entry.endsWith(".ts")
     ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
     : `import(${JSON.stringify(entry)});`;
@@ -116,16 +128,21 @@ function table(bodies: readonly ResponseBody[]): string {
   const writer = createWriter();
   writer.writeLine("/** Validators of the declared JSON response bodies, by operationId, status key and media type. */");
   const byOperation = groupBy(bodies, (body) => body.operationId);
-  writeBraced(writer, "export const responseValidators =", () => {
-    for (const [operationId, operationBodies] of byOperation) {
-      writeBraced(writer, `${propertyKey(operationId)}:`, () => {
-        for (const [status, statusBodies] of groupBy(operationBodies, (body) => body.status)) {
-          const media = statusBodies.map((body) => `${quote(body.contentType)}: ${body.name}`).join(", ");
-          writer.writeLine(`${quote(status)}: { ${media} },`);
-        }
-      });
-    }
-  }, ";");
+  writeBraced(
+    writer,
+    "export const responseValidators =",
+    () => {
+      for (const [operationId, operationBodies] of byOperation) {
+        writeBraced(writer, `${propertyKey(operationId)}:`, () => {
+          for (const [status, statusBodies] of groupBy(operationBodies, (body) => body.status)) {
+            const media = statusBodies.map((body) => `${quote(body.contentType)}: ${body.name}`).join(", ");
+            writer.writeLine(`${quote(status)}: { ${media} },`);
+          }
+        });
+      }
+    },
+    ";",
+  );
   return writer.toString();
 }
 

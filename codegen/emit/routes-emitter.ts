@@ -52,22 +52,27 @@ function writeOperationIds(writer: CodeBlockWriter, operations: readonly Operati
 
 function writeOperationMeta(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** HTTP facts of each operation, read by the router at run time. */");
-  writeBraced(writer, "export const operationMeta: { readonly [Id in OperationId]: OperationMeta } =", () => {
-    for (const operation of operations) {
-      writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
-        writer.writeLine(`operationId: ${quote(operation.operationId)},`);
-        writer.writeLine(`method: ${quote(operation.method)},`);
-        writer.writeLine(`path: ${quote(operation.path)},`);
-        const headers = operation.parameters.filter((parameter) => parameter.in === "header").map((parameter) => quote(parameter.name));
-        writer.writeLine(`headerNames: [${headers.join(", ")}],`);
-        const body = operation.requestBody;
-        writer.writeLine(`requestBody: ${body ? `{ required: ${body.required}, media: ${mediaList(body.media)} }` : "undefined"},`);
-        writeBraced(writer, "responses:", () => {
-          for (const response of operation.responses) writer.writeLine(`${quote(response.status)}: ${mediaList(response.media)},`);
+  writeBraced(
+    writer,
+    "export const operationMeta: { readonly [Id in OperationId]: OperationMeta } =",
+    () => {
+      for (const operation of operations) {
+        writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
+          writer.writeLine(`operationId: ${quote(operation.operationId)},`);
+          writer.writeLine(`method: ${quote(operation.method)},`);
+          writer.writeLine(`path: ${quote(operation.path)},`);
+          const headers = operation.parameters.filter((parameter) => parameter.in === "header").map((parameter) => quote(parameter.name));
+          writer.writeLine(`headerNames: [${headers.join(", ")}],`);
+          const body = operation.requestBody;
+          writer.writeLine(`requestBody: ${body ? `{ required: ${body.required}, media: ${mediaList(body.media)} }` : "undefined"},`);
+          writeBraced(writer, "responses:", () => {
+            for (const response of operation.responses) writer.writeLine(`${quote(response.status)}: ${mediaList(response.media)},`);
+          });
         });
-      });
-    }
-  }, ";");
+      }
+    },
+    ";",
+  );
   writer.blankLine();
 }
 
@@ -82,16 +87,26 @@ function operationType(operation: OperationModel): string {
 
 function writeInputs(writer: CodeBlockWriter, operations: readonly OperationModel[], componentSchemas: ApiModel["componentSchemas"]): void {
   writer.writeLine("/** What each handler receives: validated, coerced, defaults applied. */");
-  writeBraced(writer, "export interface OperationInputs", () => {
-    for (const operation of operations) {
-      writeBraced(writer, `${propertyKey(operation.operationId)}:`, () => {
-        for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION)) {
-          writer.writeLine(`${key}: ${parameterType(operation, location, componentSchemas)};`);
-        }
-        writer.writeLine(`body: ${bodyType(operation)};`);
-      }, ";");
-    }
-  }, "");
+  writeBraced(
+    writer,
+    "export interface OperationInputs",
+    () => {
+      for (const operation of operations) {
+        writeBraced(
+          writer,
+          `${propertyKey(operation.operationId)}:`,
+          () => {
+            for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION)) {
+              writer.writeLine(`${key}: ${parameterType(operation, location, componentSchemas)};`);
+            }
+            writer.writeLine(`body: ${bodyType(operation)};`);
+          },
+          ";",
+        );
+      }
+    },
+    "",
+  );
   writer.blankLine();
 }
 
@@ -130,19 +145,24 @@ function bodyType(operation: OperationModel): string {
 
 function writeResults(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** What each handler may return: exactly the responses its operation declares. */");
-  writeBraced(writer, "export interface OperationResults", () => {
-    for (const operation of operations) {
-      const members = operation.responses.map((response) => resultType(operation, response));
-      if (members.length === 0) {
-        writer.writeLine(`${propertyKey(operation.operationId)}: never;`);
-        continue;
+  writeBraced(
+    writer,
+    "export interface OperationResults",
+    () => {
+      for (const operation of operations) {
+        const members = operation.responses.map((response) => resultType(operation, response));
+        if (members.length === 0) {
+          writer.writeLine(`${propertyKey(operation.operationId)}: never;`);
+          continue;
+        }
+        writer.writeLine(`${propertyKey(operation.operationId)}:`);
+        writer.indent(() => {
+          for (const [index, member] of members.entries()) writer.writeLine(`| ${member}${index === members.length - 1 ? ";" : ""}`);
+        });
       }
-      writer.writeLine(`${propertyKey(operation.operationId)}:`);
-      writer.indent(() => {
-        for (const [index, member] of members.entries()) writer.writeLine(`| ${member}${index === members.length - 1 ? ";" : ""}`);
-      });
-    }
-  }, "");
+    },
+    "",
+  );
   writer.blankLine();
   writer.writeLine("/** Response headers a handler sets, by name. */");
   writer.writeLine("export type ResponseHeaders = Record<string, string>;").blankLine();
@@ -157,7 +177,9 @@ function statusType(operation: OperationModel, response: ResponseModel): string 
   if (/^\d+$/.test(response.status)) return response.status;
   if (response.status === "default") return "number";
   const range = `StatusRange<${response.status[0]}>`;
-  const explicit = operation.responses.map((item) => item.status).filter((status) => /^\d+$/.test(status) && status[0] === response.status[0]);
+  const explicit = operation.responses
+    .map((item) => item.status)
+    .filter((status) => /^\d+$/.test(status) && status[0] === response.status[0]);
   return explicit.length > 0 ? `Exclude<${range}, ${explicit.join(" | ")}>` : range;
 }
 
@@ -173,20 +195,35 @@ function resultType(operation: OperationModel, response: ResponseModel): string 
 
 function writeHandlers(writer: CodeBlockWriter, operations: readonly OperationModel[]): void {
   writer.writeLine("/** One method per operationId: an object missing any of them does not compile. */");
-  writeBraced(writer, "export interface Handlers<TContext = RequestContext>", () => {
-    for (const operation of operations) {
-      writeJsDoc(writer, [operation.summary, `${operation.method.toUpperCase()} ${operation.path}`, operation.deprecated ? "@deprecated" : undefined]);
-      const id = operation.operationId;
-      writer.writeLine(
-        `${propertyKey(id)}(input: ${indexAccess("OperationInputs", id)}, context: TContext): ${indexAccess("OperationResults", id)} | Promise<${indexAccess("OperationResults", id)}>;`,
-      );
-    }
-  }, "");
+  writeBraced(
+    writer,
+    "export interface Handlers<TContext = RequestContext>",
+    () => {
+      for (const operation of operations) {
+        writeJsDoc(writer, [
+          operation.summary,
+          `${operation.method.toUpperCase()} ${operation.path}`,
+          operation.deprecated ? "@deprecated" : undefined,
+        ]);
+        const id = operation.operationId;
+        writer.writeLine(
+          `${propertyKey(id)}(input: ${indexAccess("OperationInputs", id)}, context: TContext): ${indexAccess("OperationResults", id)} | Promise<${indexAccess("OperationResults", id)}>;`,
+        );
+      }
+    },
+    "",
+  );
   writer.blankLine();
 }
 
-function writeCreateRouter(writer: CodeBlockWriter, operations: readonly OperationModel[], validators: ReadonlyMap<string, ValidatorNames>): void {
-  writeJsDoc(writer, ["Every operation wired to its validators and handler, in spec order (the router's radix tree tries literal segments first)."]);
+function writeCreateRouter(
+  writer: CodeBlockWriter,
+  operations: readonly OperationModel[],
+  validators: ReadonlyMap<string, ValidatorNames>,
+): void {
+  writeJsDoc(writer, [
+    "Every operation wired to its validators and handler, in spec order (the router's radix tree tries literal segments first).",
+  ]);
   writer.write("export function routeDefinitions<TContext>(handlers: Handlers<TContext>): RouteDefinition<TContext>[]").block(() => {
     writer.write("return [").newLine();
     writer.indent(() => {
@@ -199,16 +236,24 @@ function writeCreateRouter(writer: CodeBlockWriter, operations: readonly Operati
     "An Express router serving every operation: parses and validates the request, calls the handler, writes its typed result; errors become application/problem+json.",
     "@example\napp.use(createRouter(handlers, { context: defaultContext }));",
   ]);
-  writer.write("export function createRouter<TContext = RequestContext>(handlers: Handlers<TContext>, options: RouterOptions<TContext>): Router").block(() => {
-    writer.writeLine("return buildRouter<TContext>(routeDefinitions(handlers), options);");
-  });
+  writer
+    .write(
+      "export function createRouter<TContext = RequestContext>(handlers: Handlers<TContext>, options: RouterOptions<TContext>): Router",
+    )
+    .block(() => {
+      writer.writeLine("return buildRouter<TContext>(routeDefinitions(handlers), options);");
+    });
   writer.blankLine();
   writeJsDoc(writer, [
     "Calls operations without HTTP, with the router's validation and handlers: for callers already inside the server (e.g. an agent's `capability/execute`). The context is the caller's, already authenticated.",
   ]);
-  writer.write("export function createDispatcher<TContext>(handlers: Handlers<TContext>, options: DispatcherOptions = {}): OperationDispatcher<TContext>").block(() => {
-    writer.writeLine("return buildDispatcher<TContext>(routeDefinitions(handlers), options);");
-  });
+  writer
+    .write(
+      "export function createDispatcher<TContext>(handlers: Handlers<TContext>, options: DispatcherOptions = {}): OperationDispatcher<TContext>",
+    )
+    .block(() => {
+      writer.writeLine("return buildDispatcher<TContext>(routeDefinitions(handlers), options);");
+    });
 }
 
 function writeRoute(writer: CodeBlockWriter, operation: OperationModel, names: ValidatorNames): void {
@@ -217,13 +262,21 @@ function writeRoute(writer: CodeBlockWriter, operation: OperationModel, names: V
     const target = names[role];
     return target ? `${MODULE_NAMESPACE[target.module]}.${target.name}` : undefined;
   };
-  const bodies = ([["json", "jsonBody"], ["form", "formBody"], ["text", "textBody"]] as const)
+  const bodies = (
+    [
+      ["json", "jsonBody"],
+      ["form", "formBody"],
+      ["text", "textBody"],
+    ] as const
+  )
     .filter(([, role]) => names[role])
     .map(([kind, role]) => `${kind}: ${ref(role)}`);
   writeBraced(writer, "", () => {
     writer.writeLine(`operation: ${indexAccess("operationMeta", id)},`);
     writer.writeLine(`validateParameters: ${ref("parameters") ?? "undefined"},`);
     writer.writeLine(`validateBody: ${bodies.length > 0 ? `{ ${bodies.join(", ")} }` : "{}"},`);
-    writer.writeLine(`handle: (input, context) => handlers[${quote(id)}](input as unknown as ${indexAccess("OperationInputs", id)}, context),`);
+    writer.writeLine(
+      `handle: (input, context) => handlers[${quote(id)}](input as unknown as ${indexAccess("OperationInputs", id)}, context),`,
+    );
   });
 }

@@ -66,7 +66,9 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   index.write(GENERATED_HEADER).newLine();
   index.writeLine('export type { components, operations, paths } from "../openapi.js";');
   if (model.problemCodes) {
-    index.writeLine("/** Every code a problem of this API may carry (the contract's closed set): branch on `AgentServerError.code` or a problem's `code` with it. */");
+    index.writeLine(
+      "/** Every code a problem of this API may carry (the contract's closed set): branch on `AgentServerError.code` or a problem's `code` with it. */",
+    );
     index.writeLine('export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];');
   }
   index.writeLine('export { autoGrantedCapabilities, capabilityNames, type CapabilityName } from "../capabilities.js";');
@@ -78,17 +80,29 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   const operations = createWriter();
   operations.write(GENERATED_HEADER).newLine();
   operations.writeLine('import type { CapabilityName } from "../capabilities.js";').blankLine();
-  writeBraced(operations, "export interface OperationRoute", () => {
-    operations.writeLine('readonly method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";');
-    operations.writeLine("readonly path: string;");
-  }, "");
+  writeBraced(
+    operations,
+    "export interface OperationRoute",
+    () => {
+      operations.writeLine('readonly method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";');
+      operations.writeLine("readonly path: string;");
+    },
+    "",
+  );
   operations.blankLine();
   operations.writeLine("/** Method and path template of each capability, to call it through the client. */");
-  writeBraced(operations, "export const operationRoutes: { readonly [Name in CapabilityName]: OperationRoute } =", () => {
-    for (const operation of model.operations) {
-      operations.writeLine(`${propertyKey(operation.operationId)}: { method: ${quote(operation.method.toUpperCase())}, path: ${quote(operation.path)} },`);
-    }
-  }, ";");
+  writeBraced(
+    operations,
+    "export const operationRoutes: { readonly [Name in CapabilityName]: OperationRoute } =",
+    () => {
+      for (const operation of model.operations) {
+        operations.writeLine(
+          `${propertyKey(operation.operationId)}: { method: ${quote(operation.method.toUpperCase())}, path: ${quote(operation.path)} },`,
+        );
+      }
+    },
+    ";",
+  );
 
   // The real counterpart of the templates' stub: fixed names, whatever the factory is called.
   const contract = createWriter();

@@ -1,11 +1,11 @@
 import {
   astToString,
-  resolveRef,
-  scanDiscriminators,
-  transformSchema,
   type GlobalContext,
   type OpenAPI3,
   type OpenAPITSOptions,
+  resolveRef,
+  scanDiscriminators,
+  transformSchema,
 } from "openapi-typescript";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";

@@ -22,7 +22,10 @@ export type ValidatorNames = Partial<Record<ValidatorRole, { module: ValidatorMo
  * compilation, so the routes emitter can import them without compiling.
  */
 export function planValidators(operations: readonly OperationModel[]): Map<string, ValidatorNames> {
-  const pools = Object.fromEntries(VALIDATOR_MODULES.map((module) => [module, new IdentifierPool()])) as Record<ValidatorModule, IdentifierPool>;
+  const pools = Object.fromEntries(VALIDATOR_MODULES.map((module) => [module, new IdentifierPool()])) as Record<
+    ValidatorModule,
+    IdentifierPool
+  >;
   const plan = new Map<string, ValidatorNames>();
   for (const operation of operations) {
     const names: ValidatorNames = {};

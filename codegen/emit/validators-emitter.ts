@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { OperationModel } from "../model/operation-model.js";
+import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { parametersSchema } from "../schema/operation-schemas.js";
-import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import { compileValidators, type ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, EmittedFile, Emitter } from "./emitter.js";
@@ -34,7 +34,10 @@ export const emitValidators: Emitter = async (context: EmitContext) => {
   // Yield once so the other emitters run on this thread while the worker starts and compiles;
   // the remaining modules are compiled afterwards.
   await Promise.resolve();
-  const inline = compileValidators(sources, VALIDATOR_MODULES.filter((module) => module !== largest));
+  const inline = compileValidators(
+    sources,
+    VALIDATOR_MODULES.filter((module) => module !== largest),
+  );
   return [...(await offloaded), ...inline];
 };
 
@@ -56,7 +59,10 @@ function prepareSources(
   >;
   const components = new Set<string>();
   for (const operation of operations) {
-    for (const [role, target] of Object.entries(plan.get(operation.operationId) ?? {}) as [ValidatorRole, { module: ValidatorModule; name: string }][]) {
+    for (const [role, target] of Object.entries(plan.get(operation.operationId) ?? {}) as [
+      ValidatorRole,
+      { module: ValidatorModule; name: string },
+    ][]) {
       const schema =
         role === "parameters"
           ? parametersSchema(operation, converter, refPrefix, components)
@@ -85,7 +91,11 @@ function hoistShared(
     while (name in defs) name = `_${name}`;
     return name;
   };
-  const { schemas, shared } = hoistSharedSubschemas(entries.map((entry) => entry.schema), refPrefix, nameFor);
+  const { schemas, shared } = hoistSharedSubschemas(
+    entries.map((entry) => entry.schema),
+    refPrefix,
+    nameFor,
+  );
   Object.assign(defs, shared);
   const result = Object.fromEntries(VALIDATOR_MODULES.map((module) => [module, [] as [string, JsonSchema][]])) as Record<
     ValidatorModule,

@@ -2,13 +2,13 @@ import path from "node:path";
 import {
   BaseResolver,
   bundle,
+  type Config,
   createConfig,
+  type Document,
   lintDocument,
+  type NormalizedProblem,
   ResolveError,
   YamlParseError,
-  type Config,
-  type Document,
-  type NormalizedProblem,
 } from "@redocly/openapi-core";
 import { SpecError, SpecErrors } from "../errors.js";
 import type { OpenApiDocument } from "./openapi-document.js";
@@ -72,14 +72,16 @@ export async function loadSpec(specPath: string): Promise<LoadedSpec> {
 function unreadable(error: unknown, shownPath: string): SpecError {
   if (error instanceof YamlParseError) {
     const reason = withoutParserPosition(error.message);
-    const position = Number.isFinite(error.line) && Number.isFinite(error.col) ? { line: error.line, column: error.col } : { line: 1, column: 1 };
+    const position =
+      Number.isFinite(error.line) && Number.isFinite(error.col) ? { line: error.line, column: error.col } : { line: 1, column: 1 };
     return new SpecError(`syntax error: ${reason}`, "", shownPath, position);
   }
   const cause = error instanceof ResolveError ? error.originalError : error;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "it is a directory" };
   const message = cause instanceof Error ? cause.message : String(cause);
-  const reason = code && reasons[code] ? `${reasons[code]} (${code})` : /folder/.test(message) ? "it is a directory" : message.split("\n")[0];
+  const reason =
+    code && reasons[code] ? `${reasons[code]} (${code})` : /folder/.test(message) ? "it is a directory" : message.split("\n")[0];
   return new SpecError(`cannot read the spec: ${reason}`, "", shownPath);
 }
 
@@ -106,9 +108,7 @@ function detectVersion(document: Document, specPath: string): "3.0" | "3.1" {
   if (declared?.startsWith("3.0")) return "3.0";
   if (declared?.startsWith("3.1")) return "3.1";
   const found = declared ?? (parsed?.swagger !== undefined ? `swagger ${String(parsed.swagger)}` : "no version");
-  throw new SpecErrors([
-    new SpecError(`unsupported document: expected "openapi: 3.0.x" or "3.1.x", found ${found}`, "/openapi", specPath),
-  ]);
+  throw new SpecErrors([new SpecError(`unsupported document: expected "openapi: 3.0.x" or "3.1.x", found ${found}`, "/openapi", specPath)]);
 }
 
 function toSpecError(problem: NormalizedProblem): SpecError {
@@ -117,7 +117,10 @@ function toSpecError(problem: NormalizedProblem): SpecError {
   // A referenced file that does not parse has no pointer, only the syntax error's place.
   if (location && location.pointer === undefined && "start" in location) {
     const reason = withoutParserPosition(problem.message.split("\n")[0]!.replace(/^Failed to parse: /, ""));
-    return new SpecError(`syntax error: ${reason} (${problem.ruleId})`, "", file, { line: location.start.line, column: location.start.col });
+    return new SpecError(`syntax error: ${reason} (${problem.ruleId})`, "", file, {
+      line: location.start.line,
+      column: location.start.col,
+    });
   }
   // Redocly writes pointers as URI fragments ("#/paths/..."); ours are plain RFC 6901 pointers.
   const pointer = (location?.pointer ?? "").replace(/^#/, "");
@@ -137,7 +140,9 @@ export function displayPath(file: string): string {
 export function dedupeSpecErrors(errors: readonly SpecError[]): SpecError[] {
   const seen = new Set<string>();
   return errors.filter((error) => {
-    const key = error.position ? `${error.file ?? ""}:${error.position.line}:${error.position.column}` : `${error.file ?? ""}#${error.pointer}`;
+    const key = error.position
+      ? `${error.file ?? ""}:${error.position.line}:${error.position.column}`
+      : `${error.file ?? ""}#${error.pointer}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -4,6 +4,7 @@
  * instead of keeping a second copy.
  */
 export type {
+  MediaTypeObject,
   OpenAPI3 as OpenApiDocument,
   OperationObject,
   ParameterObject,
@@ -11,6 +12,5 @@ export type {
   ReferenceObject,
   RequestBodyObject,
   ResponseObject,
-  MediaTypeObject,
   SchemaObject,
 } from "openapi-typescript";

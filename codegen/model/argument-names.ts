@@ -18,17 +18,32 @@ export function wrappedBodyArgument(parameters: readonly ParameterModel[]): stri
  * query `id`) cannot share one; and an operation with a body cannot have
  * parameters named both `body` and `_body` (its body may need one of them).
  */
-export function argumentNameProblems(parameters: readonly ParameterModel[], requestBody: RequestBodyModel | undefined, pointer: string): SpecError[] {
+export function argumentNameProblems(
+  parameters: readonly ParameterModel[],
+  requestBody: RequestBodyModel | undefined,
+  pointer: string,
+): SpecError[] {
   const problems: SpecError[] = [];
   const seen = new Map<string, string>();
   for (const parameter of parameters.filter((item) => item.in !== "cookie")) {
     const earlier = seen.get(parameter.name);
-    if (earlier) problems.push(new SpecError(`parameters "${parameter.name}" in ${earlier} and in ${parameter.in} share a name; capability arguments name parameters by name alone`, `${pointer}/parameters`));
+    if (earlier)
+      problems.push(
+        new SpecError(
+          `parameters "${parameter.name}" in ${earlier} and in ${parameter.in} share a name; capability arguments name parameters by name alone`,
+          `${pointer}/parameters`,
+        ),
+      );
     else seen.set(parameter.name, parameter.in);
   }
   const carriesBody = requestBody?.media.some((media) => (media.kind === "json" || media.kind === "form") && media.schema) ?? false;
   if (carriesBody && !wrappedBodyArgument(parameters)) {
-    problems.push(new SpecError('parameters named both "body" and "_body" leave no capability argument name for the request body; rename one', `${pointer}/parameters`));
+    problems.push(
+      new SpecError(
+        'parameters named both "body" and "_body" leave no capability argument name for the request body; rename one',
+        `${pointer}/parameters`,
+      ),
+    );
   }
   return problems;
 }

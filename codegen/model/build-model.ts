@@ -8,13 +8,12 @@ import type {
   RequestBodyObject,
   ResponseObject,
 } from "../load/openapi-document.js";
+import { type AgentRuleDefaults, readAgentRules } from "./agent-rules.js";
 import { argumentNameProblems } from "./argument-names.js";
-import { readAgentRules, type AgentRuleDefaults } from "./agent-rules.js";
 import { mediaKind } from "./media-kind.js";
-import { readProblemCodes } from "./problem-codes.js";
 import {
-  HTTP_METHODS,
   type ApiModel,
+  HTTP_METHODS,
   type MediaModel,
   type OperationModel,
   type ParameterModel,
@@ -22,6 +21,7 @@ import {
   type ResponseModel,
   type SpecSchema,
 } from "./operation-model.js";
+import { readProblemCodes } from "./problem-codes.js";
 import { resolveLocal } from "./resolve-local-ref.js";
 
 export interface ModelOptions {
@@ -97,7 +97,9 @@ function buildOperation(source: OperationSource, errors: SpecError[]): Operation
   const parameters = mergeParameters(source, errors);
   const requestBody = collectSpecErrors(errors, () => buildRequestBody(source));
   const responses = buildResponses(source, errors);
-  const agent = collectSpecErrors(errors, () => readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults));
+  const agent = collectSpecErrors(errors, () =>
+    readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults),
+  );
   errors.push(...argumentNameProblems(parameters, requestBody, pointer));
   if (errors.length > before || !agent) return undefined;
   return {
@@ -116,7 +118,10 @@ function buildOperation(source: OperationSource, errors: SpecError[]): Operation
 }
 
 /** Operation parameters override path-level ones with the same name and location (OpenAPI 3 §4.8.9). */
-function mergeParameters({ document, pathItem, operation, pointer, path, warnings }: OperationSource, errors: SpecError[]): ParameterModel[] {
+function mergeParameters(
+  { document, pathItem, operation, pointer, path, warnings }: OperationSource,
+  errors: SpecError[],
+): ParameterModel[] {
   const merged = new Map<string, ParameterModel>();
   const pathPointer = pointer.slice(0, pointer.lastIndexOf("/"));
   const lists: [unknown[] | undefined, string][] = [

@@ -28,8 +28,18 @@ export interface CapabilityInput {
  * schema; the router's validator still checks them on the reassembled body.
  */
 const FLAT_OBJECT_KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "unevaluatedProperties",
-  "title", "description", "examples", "deprecated", "$comment", "minProperties", "maxProperties",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "title",
+  "description",
+  "examples",
+  "deprecated",
+  "$comment",
+  "minProperties",
+  "maxProperties",
 ]);
 /** Siblings of a `$ref` to the body's component that leave it a plain object (annotations, or closing it). */
 const REF_SIBLINGS = new Set(["$ref", "title", "description", "examples", "deprecated", "$comment", "unevaluatedProperties"]);
@@ -55,7 +65,10 @@ const REF_SIBLINGS = new Set(["$ref", "title", "description", "examples", "depre
 export function capabilityInput(operation: OperationModel, converter: SchemaConverter): CapabilityInput {
   const parameters = operation.parameters.filter((parameter) => parameter.in !== "cookie");
   const components = new Set<string>();
-  const params = parameterObjectSchema(parameters, converter, "#/$defs/", components) as { properties: Record<string, JsonSchema>; required?: string[] };
+  const params = parameterObjectSchema(parameters, converter, "#/$defs/", components) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
   const properties: Record<string, JsonSchema> = { ...params.properties };
   const required: string[] = [...(params.required ?? [])];
   let body: BodyArguments = { mode: "none" };
@@ -74,7 +87,8 @@ export function capabilityInput(operation: OperationModel, converter: SchemaConv
     } else {
       const argument = wrappedBodyArgument(parameters);
       // buildModel refused such an operation already (argumentNameProblems).
-      if (!argument) throw new SpecError('parameters named both "body" and "_body" leave no argument name for the request body', operation.pointer);
+      if (!argument)
+        throw new SpecError('parameters named both "body" and "_body" leave no argument name for the request body', operation.pointer);
       properties[argument] = converted.schema;
       if (bodyRequired) required.push(argument);
       for (const name of converted.components) components.add(name);
@@ -100,7 +114,10 @@ function isObject(value: unknown): value is SchemaObject {
  * Closed matters: an object that allows unnamed extra fields cannot be told
  * apart from unknown arguments once flattened.
  */
-function plainObjectFields(schema: JsonSchema, converter: SchemaConverter): { properties: Record<string, JsonSchema>; required: string[] } | undefined {
+function plainObjectFields(
+  schema: JsonSchema,
+  converter: SchemaConverter,
+): { properties: Record<string, JsonSchema>; required: string[] } | undefined {
   let node: JsonSchema = schema;
   let closedByRef = false;
   const seen = new Set<string>();

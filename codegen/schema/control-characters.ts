@@ -25,7 +25,17 @@ export const NO_CONTROL_CHARACTERS_BUT_WHITESPACE = "^[^\\x00-\\x08\\x0B\\x0C\\x
  * beside them would only report the same fault twice.
  */
 export const CONTROL_FREE_FORMATS: ReadonlySet<string> = new Set([
-  "date", "time", "date-time", "duration", "uuid", "email", "hostname", "ipv4", "ipv6", "uri", "uri-reference",
+  "date",
+  "time",
+  "date-time",
+  "duration",
+  "uuid",
+  "email",
+  "hostname",
+  "ipv4",
+  "ipv6",
+  "uri",
+  "uri-reference",
 ]);
 
 /**

@@ -131,7 +131,10 @@ function listSchemas(value: unknown, context: ConvertContext, closable: boolean)
 
 /** 3.0 used booleans for exclusive bounds; 2020-12 uses the bound itself. */
 function applyOpenApi30Semantics(source: Record<string, unknown>, out: { [keyword: string]: JsonValue }): void {
-  for (const [exclusive, bound] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]] as const) {
+  for (const [exclusive, bound] of [
+    ["exclusiveMinimum", "minimum"],
+    ["exclusiveMaximum", "maximum"],
+  ] as const) {
     if (typeof source[exclusive] !== "boolean") continue;
     if (source[exclusive] === true && typeof source[bound] === "number") {
       out[exclusive] = source[bound] as number;

@@ -6,8 +6,22 @@ const MIN_SHARED_SIZE = 256;
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 /** Keywords whose value is a schema or a list of schemas. */
 const SCHEMA_VALUES = new Set([
-  "items", "prefixItems", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "contains",
-  "propertyNames", "not", "if", "then", "else", "allOf", "anyOf", "oneOf", "additionalItems", "contentSchema",
+  "items",
+  "prefixItems",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "contains",
+  "propertyNames",
+  "not",
+  "if",
+  "then",
+  "else",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "additionalItems",
+  "contentSchema",
 ]);
 
 type SchemaObject = { [keyword: string]: JsonValue };

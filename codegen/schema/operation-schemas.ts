@@ -32,7 +32,12 @@ export function parameterObjectSchema(
  * validator call coerces them all and its error paths read `/query/limit`.
  * Undefined when the operation has no parameters.
  */
-export function parametersSchema(operation: OperationModel, converter: SchemaConverter, refPrefix: string, components: Set<string>): JsonSchema | undefined {
+export function parametersSchema(
+  operation: OperationModel,
+  converter: SchemaConverter,
+  refPrefix: string,
+  components: Set<string>,
+): JsonSchema | undefined {
   if (operation.parameters.length === 0) return undefined;
   const properties: Record<string, JsonSchema> = {};
   for (const [location, key] of Object.entries(INPUT_KEY_BY_LOCATION) as [ParameterLocation, string][]) {

@@ -1,5 +1,5 @@
 import type { ApiModel, SpecSchema } from "../model/operation-model.js";
-import { convertSchema, type ConvertContext } from "./convert-schema.js";
+import { type ConvertContext, convertSchema } from "./convert-schema.js";
 import type { JsonSchema } from "./json-schema.js";
 import { findOpenComponents } from "./open-components.js";
 

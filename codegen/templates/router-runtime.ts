@@ -8,7 +8,12 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import FindMyWay from "find-my-way";
 import { findViolation, ResponseContractError, type ResponseValidation, type ResponseViolation } from "./response-validation.js";
 
-export { ResponseContractError, type ResponseValidation, type ResponseValidatorTable, type ResponseViolation } from "./response-validation.js";
+export {
+  ResponseContractError,
+  type ResponseValidation,
+  type ResponseValidatorTable,
+  type ResponseViolation,
+} from "./response-validation.js";
 
 /**
  * One invalid field of a request, named by a JSON pointer prefixed with its
@@ -62,7 +67,9 @@ export function isProblemCode(value: unknown): value is ProblemCode {
  * @example withProtocolFields({ code: "product_not_found", title: "Not found", detail: "No product p_1" })
  *   // → { ..., error: "product_not_found", message: "No product p_1" }
  */
-export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(problem: T): T & { error: ProblemCode; message: string } {
+export function withProtocolFields<T extends { code?: unknown; detail?: unknown; title?: unknown }>(
+  problem: T,
+): T & { error: ProblemCode; message: string } {
   const code: ProblemCode = isProblemCode(problem.code) ? problem.code : "internal_error";
   const message = nonEmpty(problem.detail) ?? nonEmpty(problem.title) ?? code;
   return { ...problem, error: code, message };
@@ -95,7 +102,13 @@ export class HttpProblem extends Error {
   }
 
   toJSON(): ProblemDetails {
-    const body: Omit<ProblemDetails, "error" | "message"> = { ...this.members, type: `/problems/${this.code}`, title: this.title, status: this.status, code: this.code };
+    const body: Omit<ProblemDetails, "error" | "message"> = {
+      ...this.members,
+      type: `/problems/${this.code}`,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+    };
     if (this.detail !== undefined) body.detail = this.detail;
     if (this.errors !== undefined) body.errors = this.errors;
     return withProtocolFields(body);
@@ -230,7 +243,9 @@ export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>
     maxParamLength: 8192,
     onBadUrl: () => {},
   });
-  const declaredHeads = new Set(routes.filter((route) => route.operation.method === "head").map((route) => tablePathOf(route.operation.path).path));
+  const declaredHeads = new Set(
+    routes.filter((route) => route.operation.method === "head").map((route) => tablePathOf(route.operation.path).path),
+  );
   for (const route of routes) {
     const { path, parameterNames } = tablePathOf(route.operation.path);
     const served: ServedRoute<TContext> = {
@@ -267,7 +282,12 @@ export function buildRouter<TContext>(routes: readonly RouteDefinition<TContext>
  * The request's context first, so authentication errors (401/403) win over a
  * malformed or oversized body; then the body, validation, the handler.
  */
-async function serve<TContext>(served: ServedRoute<TContext>, options: RouterOptions<TContext>, req: Request, res: Response): Promise<void> {
+async function serve<TContext>(
+  served: ServedRoute<TContext>,
+  options: RouterOptions<TContext>,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const { route } = served;
   const context = await options.context(req, res, route.operation);
   for (const parser of served.bodyParsers) await runMiddleware(parser, req, res);
@@ -281,7 +301,8 @@ async function serve<TContext>(served: ServedRoute<TContext>, options: RouterOpt
   input.body = readBody(req, route, errors);
   throwIfInvalid(errors);
   const result = await route.handle(input, context);
-  const violation = options.validateResponses && findViolation(options.validateResponses, route.operation, result.status, undefined, result.body);
+  const violation =
+    options.validateResponses && findViolation(options.validateResponses, route.operation, result.status, undefined, result.body);
   if (violation) {
     sendProblem(res, reportViolation(options.validateResponses!, violation));
     return;
@@ -361,7 +382,8 @@ function validateParameters<TContext>(route: RouteDefinition<TContext>, input: R
 }
 
 function throwIfInvalid(errors: readonly FieldError[]): void {
-  if (errors.length > 0) throw new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, [...errors]);
+  if (errors.length > 0)
+    throw new HttpProblem(400, "validation_failed", "Invalid request", `${errors.length} invalid field(s)`, [...errors]);
 }
 
 /** An operation call without HTTP: parameters by location and an already-parsed JSON body. */
@@ -400,7 +422,10 @@ export interface DispatcherOptions {
   validateResponses?: ResponseValidation;
 }
 
-export function buildDispatcher<TContext>(routes: readonly RouteDefinition<TContext>[], options: DispatcherOptions = {}): OperationDispatcher<TContext> {
+export function buildDispatcher<TContext>(
+  routes: readonly RouteDefinition<TContext>[],
+  options: DispatcherOptions = {},
+): OperationDispatcher<TContext> {
   const byId = new Map(routes.map((route) => [route.operation.operationId, route]));
   const validation = options.validateResponses;
   const classify = options.classifyError;
@@ -419,9 +444,17 @@ export function buildDispatcher<TContext>(routes: readonly RouteDefinition<TCont
   };
 }
 
-type RunRoute<TContext> = (route: RouteDefinition<TContext>, call: OperationCall, context: TContext) => HandlerResult | Promise<HandlerResult>;
+type RunRoute<TContext> = (
+  route: RouteDefinition<TContext>,
+  call: OperationCall,
+  context: TContext,
+) => HandlerResult | Promise<HandlerResult>;
 
-function dispatchRoute<TContext>(route: RouteDefinition<TContext>, call: OperationCall, context: TContext): HandlerResult | Promise<HandlerResult> {
+function dispatchRoute<TContext>(
+  route: RouteDefinition<TContext>,
+  call: OperationCall,
+  context: TContext,
+): HandlerResult | Promise<HandlerResult> {
   const input: RawInput = { params: { ...call.params }, query: { ...call.query }, headers: { ...call.headers }, body: call.body };
   const errors = validateParameters(route, input);
   validateJsonBody(route, input.body, errors);
@@ -444,7 +477,13 @@ async function dispatchClassified<TContext>(
 }
 
 /** `run`, with its result (or the problem it throws) checked against the contract. */
-async function dispatchChecked<TContext>(validation: ResponseValidation, run: RunRoute<TContext>, route: RouteDefinition<TContext>, call: OperationCall, context: TContext): Promise<HandlerResult> {
+async function dispatchChecked<TContext>(
+  validation: ResponseValidation,
+  run: RunRoute<TContext>,
+  route: RouteDefinition<TContext>,
+  call: OperationCall,
+  context: TContext,
+): Promise<HandlerResult> {
   let result: HandlerResult;
   try {
     result = await run(route, call, context);
@@ -535,8 +574,7 @@ function pickHeaders(req: Request, names: readonly string[]): Record<string, unk
 /** Ajv errors → field errors whose pointer names the field itself, also for missing and unknown ones. */
 export function toFieldErrors(errors: readonly ValidationErrorObject[] | null | undefined, prefix: string): FieldError[] {
   return (errors ?? []).map((error) => {
-    const field =
-      error.params.missingProperty ?? error.params.additionalProperty ?? error.params.unevaluatedProperty ?? undefined;
+    const field = error.params.missingProperty ?? error.params.additionalProperty ?? error.params.unevaluatedProperty ?? undefined;
     const suffix = typeof field === "string" ? `/${field.replace(/~/g, "~0").replace(/\//g, "~1")}` : "";
     return { pointer: `${prefix}${error.instancePath}${suffix}`, detail: describe(error), code: error.keyword };
   });

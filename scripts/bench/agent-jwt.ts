@@ -4,14 +4,18 @@
  * signer (WebCrypto via jose) cannot be used there. Same token as the SDK's:
  * `typ: agent+jwt`, EdDSA, `sub` = agent id, a fresh `jti` per request.
  */
-import { createPrivateKey, randomUUID, sign, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject, randomUUID, sign } from "node:crypto";
 
 export interface AgentJwtSigner {
   /** A new single-use token. */
   next(): string;
 }
 
-export function createAgentJwtSigner(privateJwk: { kty: string; crv: string; x: string; d: string }, agentId: string, audience: string): AgentJwtSigner {
+export function createAgentJwtSigner(
+  privateJwk: { kty: string; crv: string; x: string; d: string },
+  agentId: string,
+  audience: string,
+): AgentJwtSigner {
   const key: KeyObject = createPrivateKey({ key: privateJwk, format: "jwk" });
   const header = encode({ alg: "EdDSA", typ: "agent+jwt" });
   return {

@@ -3,7 +3,7 @@
  * demo merchant over HTTP (sign-in, then the plugin's approval endpoint, as
  * the device page does), for the bench's agent cases.
  */
-import { connectAgent, MemoryIdentityStorage, type ApprovalInfo } from "../../generated/sdk/index.js";
+import { type ApprovalInfo, connectAgent, MemoryIdentityStorage } from "../../generated/sdk/index.js";
 import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/app/seed-demo.js";
 
 export interface ApprovedAgent {
@@ -31,7 +31,10 @@ export async function approvedDemoAgent(baseUrl: string): Promise<ApprovedAgent>
     headers: { "content-type": "application/json", origin: baseUrl },
     body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
   });
-  const cookie = signIn.headers.getSetCookie().map((item) => item.split(";")[0]).join("; ");
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((item) => item.split(";")[0])
+    .join("; ");
   const approved = await fetch(`${baseUrl}/api/auth/agent/approve-capability`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: baseUrl, cookie },

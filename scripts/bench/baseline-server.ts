@@ -33,11 +33,10 @@ async function getProduct(res: ServerResponse, id: string): Promise<void> {
 }
 
 async function createCart(res: ServerResponse, body: Record<string, unknown>): Promise<void> {
-  const { rows } = await pool.query(`insert into carts (organization_id, id, currency, status) values ($1, $2, $3, 'open') returning id, currency, status`, [
-    org,
-    randomUUID(),
-    body.currency,
-  ]);
+  const { rows } = await pool.query(
+    `insert into carts (organization_id, id, currency, status) values ($1, $2, $3, 'open') returning id, currency, status`,
+    [org, randomUUID(), body.currency],
+  );
   send(res, 201, { ...rows[0], items: [] });
 }
 
@@ -65,8 +64,14 @@ async function placeOrder(res: ServerResponse, body: Record<string, unknown>): P
   const client = await pool.connect();
   try {
     await client.query("begin");
-    const cart = await client.query(`select id, currency from carts where organization_id = $1 and id = $2 and status = 'open' for update`, [org, body.cart_id]);
-    const items = await client.query(`select product_id, quantity from cart_items where organization_id = $1 and cart_id = $2 order by product_id`, [org, body.cart_id]);
+    const cart = await client.query(
+      `select id, currency from carts where organization_id = $1 and id = $2 and status = 'open' for update`,
+      [org, body.cart_id],
+    );
+    const items = await client.query(
+      `select product_id, quantity from cart_items where organization_id = $1 and cart_id = $2 order by product_id`,
+      [org, body.cart_id],
+    );
     let total = 0;
     const lines: { product_id: string; sku: string; name: string; price: number; quantity: number }[] = [];
     for (const item of items.rows) {
@@ -89,7 +94,10 @@ async function placeOrder(res: ServerResponse, body: Record<string, unknown>): P
         [org, randomUUID(), orderId, line.product_id, line.sku, line.name, line.price, line.quantity, line.price * line.quantity, position],
       );
     }
-    await client.query(`update carts set status = 'ordered', updated_at = now() where organization_id = $1 and id = $2`, [org, body.cart_id]);
+    await client.query(`update carts set status = 'ordered', updated_at = now() where organization_id = $1 and id = $2`, [
+      org,
+      body.cart_id,
+    ]);
     await client.query("commit");
     send(res, 201, { id: orderId, total });
   } catch (error) {
@@ -104,7 +112,8 @@ createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
     const parts = url.pathname.split("/").filter(Boolean);
-    if (req.method === "GET" && url.pathname === "/v1/products") return await listProducts(res, Number(url.searchParams.get("limit") ?? 20));
+    if (req.method === "GET" && url.pathname === "/v1/products")
+      return await listProducts(res, Number(url.searchParams.get("limit") ?? 20));
     if (req.method === "GET" && parts[1] === "products" && parts[2]) return await getProduct(res, parts[2]);
     if (req.method === "POST" && url.pathname === "/v1/carts") return await createCart(res, await readJson(req));
     if (req.method === "POST" && parts[1] === "carts" && parts[3] === "items") return await addItem(res, parts[2]!, await readJson(req));

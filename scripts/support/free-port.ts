@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 
 /** A TCP port free on 127.0.0.1 right now, for starting a server process on it. */
 export async function freePort(): Promise<number> {

@@ -1,20 +1,19 @@
 import type { Express } from "express";
 import { createDispatcher, type Handlers, type ResponseValidation } from "../../generated/routes.js";
-import { AgentResolver } from "../agents/principal/agent-resolver.js";
-import { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { approvalNotifier } from "../agents/approvals/approval-notifier.js";
-import { APPROVALS_INBOX_PATH } from "../config/page-paths.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/execute/capability-executor.js";
+import { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
+import { AgentResolver } from "../agents/principal/agent-resolver.js";
 import { JtiCache } from "../agents/principal/jti-cache.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
-import { createAuth, type Auth } from "../auth/create-auth.js";
+import { type Auth, createAuth } from "../auth/create-auth.js";
 import type { RateLimitOverrides } from "../auth/rate-limits.js";
-import { DEFAULT_DEVICE_AUTH_PAGE } from "../config/page-paths.js";
-import { originsOf, type Origins } from "../config/origins.js";
+import { type Origins, originsOf } from "../config/origins.js";
+import { APPROVALS_INBOX_PATH, DEFAULT_DEVICE_AUTH_PAGE } from "../config/page-paths.js";
 import type { DatabaseHandle } from "../db/create-database.js";
-import { createHandlers } from "../handlers/index.js";
 import type { AppContext } from "../handlers/app-context.js";
+import { createHandlers } from "../handlers/index.js";
 import { createApp } from "../http/app.js";
 import { problemOfError } from "../http/error-problems.js";
 import type { Logger } from "../logging/logger.js";
@@ -94,7 +93,14 @@ export function createServices(options: AssemblyOptions): Services {
   );
   // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
   const notices = options.approvalNotices;
-  const onEvent = notices && approvalNotifier({ db, logger: notices.logger ?? options.logger, inboxUrl: `${origins.authUrl}${APPROVALS_INBOX_PATH}`, webhookUrl: notices.webhookUrl });
+  const onEvent =
+    notices &&
+    approvalNotifier({
+      db,
+      logger: notices.logger ?? options.logger,
+      inboxUrl: `${origins.authUrl}${APPROVALS_INBOX_PATH}`,
+      webhookUrl: notices.webhookUrl,
+    });
   const auth = createAuth({
     db,
     origins,
@@ -116,7 +122,11 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
   const { options, origins, auth, trustProxy } = services;
   const { database } = options;
   const apiKeys = new ApiKeyResolver(auth, database.db);
-  const agents = new AgentResolver(database.db, { publicOrigin: origins.publicOrigin, authBaseUrl: origins.authBaseUrl, jtis: services.replayIds });
+  const agents = new AgentResolver(database.db, {
+    publicOrigin: origins.publicOrigin,
+    authBaseUrl: origins.authBaseUrl,
+    jtis: services.replayIds,
+  });
   const stopSignal = services.agentStateChanges.subscribe(() => agents.invalidateAll());
   const authChanges = await startAuthChangeFeed(database, [apiKeys, agents]);
   const app = createApp({

@@ -1,8 +1,8 @@
 import { getMigrations } from "better-auth/db/migration";
 import type { Kysely } from "kysely";
 import type { Auth } from "../auth/create-auth.js";
-import type { Database } from "../db/schema.js";
 import { migrateCommerce } from "../db/migrate-commerce.js";
+import type { Database } from "../db/schema.js";
 
 /**
  * Creates or upgrades every table: Better Auth's (users, sessions,

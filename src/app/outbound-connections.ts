@@ -14,6 +14,7 @@ import { installOutboundGuard, type OutboundGuard } from "../security/outbound-g
 export function guardOutboundConnections(config: AppConfig, logger: Logger): OutboundGuard {
   return installOutboundGuard({
     allowedOrigins: operatorOrigins({ approvalWebhookUrl: config.agentApprovalWebhookUrl, execution: config.agentExecution }),
-    onRefusal: (error) => logger.warn({ origin: error.origin, address: error.address, reason: error.reason }, "outbound connection refused"),
+    onRefusal: (error) =>
+      logger.warn({ origin: error.origin, address: error.address, reason: error.reason }, "outbound connection refused"),
   });
 }

@@ -26,7 +26,15 @@ export interface PrincipalSourceDependencies {
  * API key wins over a Bearer token, a Bearer token over a session cookie; a
  * key naming an agent is checked as the proxy's before anything else.
  */
-export function principalSources({ auth, db, apiKeys, agents, origins, trustProxy, proxyApiKey }: PrincipalSourceDependencies): PrincipalSource[] {
+export function principalSources({
+  auth,
+  db,
+  apiKeys,
+  agents,
+  origins,
+  trustProxy,
+  proxyApiKey,
+}: PrincipalSourceDependencies): PrincipalSource[] {
   const apiKey = new ApiKeySource(apiKeys, origins.publicOrigin);
   return [
     new ProxiedAgentSource(apiKey, db, proxyApiKey),

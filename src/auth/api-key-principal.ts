@@ -1,11 +1,11 @@
 import { hash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
 import { parseJsonColumn } from "../db/json-column.js";
 import type { Database } from "../db/schema.js";
 import type { Auth } from "./create-auth.js";
 import { scopesOfRole } from "./membership.js";
 import type { Principal, Scope } from "./principal.js";
-import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
 
 const KNOWN_SCOPES: readonly Scope[] = ["storefront", "admin"];
 
@@ -129,7 +129,13 @@ export class ApiKeyResolver {
       return null;
     }
     const scopes = new Set(entry.metadata.scopes.filter((scope) => allowed.has(scope)));
-    const principal: Principal = { kind: "api_key", organizationId: entry.metadata.organizationId, userId: entry.userId, credentialId: entry.keyId, scopes };
+    const principal: Principal = {
+      kind: "api_key",
+      organizationId: entry.metadata.organizationId,
+      userId: entry.userId,
+      credentialId: entry.keyId,
+      scopes,
+    };
     // An expiry is a change no notification announces: never reuse a principal past it.
     const expiresSoon = row.expiresAt !== null && row.expiresAt.getTime() < entry.verifiedAt + this.reverifyAfterMs;
     if (generation === this.generation && !expiresSoon) entry.principal = principal;

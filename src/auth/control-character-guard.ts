@@ -93,7 +93,8 @@ export function findControlCharacter(value: unknown, pointer: string): ControlCh
         const match = CONTROL.exec(key);
         if (match) return { pointer: `${item.pointer}/${escapePointer(key)}`, char: match[0] };
       }
-      for (const [key, child] of entries.reverse()) pending.push({ value: child, pointer: `${item.pointer}/${escapePointer(key)}`, field: key });
+      for (const [key, child] of entries.reverse())
+        pending.push({ value: child, pointer: `${item.pointer}/${escapePointer(key)}`, field: key });
     }
   }
   return undefined;

@@ -2,16 +2,16 @@ import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
-import { createAgentAuthPlugin, type AgentAuthSettings } from "../agents/plugin/agent-auth-plugin.js";
 import { approvalPolicy } from "../agents/approvals/approval-policy.js";
+import { type AgentAuthSettings, createAgentAuthPlugin } from "../agents/plugin/agent-auth-plugin.js";
 import { agentStateSignal, type ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { AUTH_BASE_PATH, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
+import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
 import { passkeySupport } from "./passkey-support.js";
-import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
-import { betterAuthRateLimit, resolveRateLimits, type RateLimitOverrides } from "./rate-limits.js";
+import { betterAuthRateLimit, type RateLimitOverrides, resolveRateLimits } from "./rate-limits.js";
 import { signInLockout } from "./sign-in-lockout.js";
 
 export interface AuthOptions {

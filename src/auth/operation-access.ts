@@ -1,7 +1,7 @@
 import { capabilities, isCapabilityName } from "../../generated/capabilities.js";
 import type { HttpProblem } from "../../generated/routes.js";
-import type { Principal, Scope } from "./principal.js";
 import { httpProblem } from "../http/problem-titles.js";
+import type { Principal, Scope } from "./principal.js";
 
 /**
  * The operation's scope must be one of the caller's, and an agent must hold

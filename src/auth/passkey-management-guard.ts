@@ -31,7 +31,8 @@ export function passkeyManagementGuard(proofs: PasskeyProofs): BetterAuthPlugin 
             if (proof === undefined || proof === null) {
               throw new APIError("FORBIDDEN", {
                 error: "webauthn_required",
-                message: "Confirm with one of your passkeys to change your passkeys: sign this challenge and send the assertion as webauthn_response.",
+                message:
+                  "Confirm with one of your passkeys to change your passkeys: sign this challenge and send the assertion as webauthn_response.",
                 webauthn_options: await proofs.challenge(ctx.context.internalAdapter, { ...request, scope: [] }),
               });
             }

@@ -1,9 +1,9 @@
 import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
   type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
+  generateAuthenticationOptions,
   type PublicKeyCredentialRequestOptionsJSON,
+  verifyAuthenticationResponse,
 } from "@simplewebauthn/server";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
@@ -73,7 +73,12 @@ export class PasskeyProofs {
    * user verification, our origin and RP ID. `covers` receives the scope the
    * challenge was made for.
    */
-  async verify(store: ChallengeStore, request: Omit<ProofRequest, "scope">, response: unknown, covers: (scope: readonly string[]) => boolean): Promise<ProofOutcome> {
+  async verify(
+    store: ChallengeStore,
+    request: Omit<ProofRequest, "scope">,
+    response: unknown,
+    covers: (scope: readonly string[]) => boolean,
+  ): Promise<ProofOutcome> {
     if (!isAssertion(response)) return refused("The passkey response is malformed.");
     const stored = await store.consumeVerificationValue(identifierOf(request));
     if (!stored) return refused("The passkey challenge expired or was already used. Try again.");
@@ -97,7 +102,11 @@ export class PasskeyProofs {
       });
       if (!verification.verified) return refused("The passkey could not be verified.");
       // A counter that moves backwards is refused by the verification above (a cloned authenticator).
-      await this.db.updateTable("passkey").set({ counter: verification.authenticationInfo.newCounter }).where("id", "=", passkey.id).execute();
+      await this.db
+        .updateTable("passkey")
+        .set({ counter: verification.authenticationInfo.newCounter })
+        .where("id", "=", passkey.id)
+        .execute();
       return { ok: true };
     } catch {
       // simplewebauthn throws for every mismatch (origin, RP ID, challenge, signature, no user verification).
@@ -106,7 +115,11 @@ export class PasskeyProofs {
   }
 
   private passkeysOf(userId: string) {
-    return this.db.selectFrom("passkey").select(["id", "credentialID", "publicKey", "counter", "transports"]).where("userId", "=", userId).execute();
+    return this.db
+      .selectFrom("passkey")
+      .select(["id", "credentialID", "publicKey", "counter", "transports"])
+      .where("userId", "=", userId)
+      .execute();
   }
 }
 
@@ -120,7 +133,12 @@ function transportsOf(transports: string | null): { transports?: AuthenticatorTr
 
 function isAssertion(value: unknown): value is AuthenticationResponseJSON {
   const candidate = value as { id?: unknown; response?: unknown; type?: unknown } | null;
-  return typeof candidate?.id === "string" && typeof candidate.response === "object" && candidate.response !== null && candidate.type === "public-key";
+  return (
+    typeof candidate?.id === "string" &&
+    typeof candidate.response === "object" &&
+    candidate.response !== null &&
+    candidate.type === "public-key"
+  );
 }
 
 function refused(reason: string): ProofOutcome {

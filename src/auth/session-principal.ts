@@ -1,12 +1,12 @@
-import { fromNodeHeaders } from "better-auth/node";
 import type { IncomingHttpHeaders } from "node:http";
+import { fromNodeHeaders } from "better-auth/node";
 import type { Kysely } from "kysely";
+import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
 import type { Database } from "../db/schema.js";
+import { httpProblem } from "../http/problem-titles.js";
 import type { Auth } from "./create-auth.js";
 import { membershipScopes } from "./membership.js";
 import type { Principal } from "./principal.js";
-import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
-import { httpProblem } from "../http/problem-titles.js";
 
 /**
  * Resolves a signed-in member's session cookie: the tenant is the session's
@@ -15,7 +15,9 @@ import { httpProblem } from "../http/problem-titles.js";
  * `set-active` change the session row without a new cookie.
  */
 export async function resolveSession(auth: Auth, db: Kysely<Database>, headers: IncomingHttpHeaders): Promise<Principal | null> {
-  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers), query: { disableCookieCache: true } }).catch(fallbackUnlessDatabaseDown(null));
+  const session = await auth.api
+    .getSession({ headers: fromNodeHeaders(headers), query: { disableCookieCache: true } })
+    .catch(fallbackUnlessDatabaseDown(null));
   if (!session) return null;
   const organizationId = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId;
   if (!organizationId) {

@@ -56,7 +56,8 @@ export function signInLockout(db: Kysely<Database>, rule: AccountLockoutRule): B
             // (Not reached when a before hook refused the attempt: Better Auth runs no after hooks then.)
             const returned: unknown = ctx.context.returned;
             if (!(returned instanceof APIError)) await clearSignInFailures(db, email);
-            else if ((returned.body as { code?: unknown } | undefined)?.code === WRONG_CREDENTIALS) await recordSignInFailure(db, email, rule);
+            else if ((returned.body as { code?: unknown } | undefined)?.code === WRONG_CREDENTIALS)
+              await recordSignInFailure(db, email, rule);
             else await withdrawSignInAttempt(db, email);
           }),
         },
@@ -81,7 +82,10 @@ function lockedOut(seconds: number): APIError {
   const minutes = Math.ceil(seconds / 60);
   return new APIError(
     "TOO_MANY_REQUESTS",
-    { code: ACCOUNT_LOCKED, message: `Too many failed sign-ins for this account. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
+    {
+      code: ACCOUNT_LOCKED,
+      message: `Too many failed sign-ins for this account. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    },
     { "Retry-After": String(seconds) },
   );
 }

@@ -8,14 +8,29 @@ const booleanString = z.enum(["true", "false"], { error: 'must be "true" or "fal
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
-  PORT: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").default(3005),
+  PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be 1-65535")
+    .max(65535, "must be 1-65535")
+    .default(3005),
   DATABASE_URL: z
     .url({ error: "must be a postgres:// URL" })
     .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// URL")
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be 1-500").max(500, "must be 1-500").default(10),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be 1-500")
+    .max(500, "must be 1-500")
+    .default(10),
   // At most 10 s: a longer wait only makes callers hang while the database is away (1.5 s answers 503 within 2 s).
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(100, "must be 100-10000").max(10_000, "must be 100-10000").default(1_500),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(100, "must be 100-10000")
+    .max(10_000, "must be 100-10000")
+    .default(1_500),
   DATABASE_STARTUP_TIMEOUT_MS: z.coerce
     .number({ error: "must be a number of milliseconds" })
     .int("must be an integer")
@@ -111,7 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const apiPublicUrl = stripTrailingSlash(values.API_PUBLIC_URL ?? authUrl);
   const apiElsewhere = new URL(apiPublicUrl).origin !== new URL(authUrl).origin;
   if (apiElsewhere && !values.AGENT_PROXY_API_KEY) {
-    throw new ConfigError(["AGENT_PROXY_API_KEY: is required when API_PUBLIC_URL is another server than BETTER_AUTH_URL (agents' capability/execute calls the API with it)"]);
+    throw new ConfigError([
+      "AGENT_PROXY_API_KEY: is required when API_PUBLIC_URL is another server than BETTER_AUTH_URL (agents' capability/execute calls the API with it)",
+    ]);
   }
   return {
     env: values.NODE_ENV,

@@ -35,7 +35,8 @@ const SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
  * connection timeout", "timeout exceeded when trying to connect", and a
  * client marked broken after either.
  */
-const MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)/;
+const MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)/;
 
 /** pg's messages when no connection came within the connect timeout (from the pool, or the client it opened). */
 const CONNECT_WAIT_TIMEOUT = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
-import { listenPglite, listenPostgres, type ListenHandlers, type Subscription } from "./notifications.js";
+import { type ListenHandlers, listenPglite, listenPostgres, type Subscription } from "./notifications.js";
 import type { Database } from "./schema.js";
 
 export interface DatabaseOptions {

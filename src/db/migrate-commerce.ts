@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { Migrator, type MigrationResultSet } from "kysely/migration";
+import { type MigrationResultSet, Migrator } from "kysely/migration";
 import { commerceMigrations } from "./migrations/index.js";
 
 /** Runs our pending Kysely migrations; throws with the failing migration's name. (Kysely<any>: migrations work on any typed instance.) */

@@ -44,7 +44,12 @@ export function reconnectDelay(attempt: number, backoff: ReconnectBackoff = DEFA
  * are retried, never thrown, and every client has an "error" listener, so a
  * database restart cannot end the process.
  */
-export async function listenPostgres(url: string, channel: string, handlers: ListenHandlers, backoff: ReconnectBackoff = DEFAULT_BACKOFF): Promise<Subscription> {
+export async function listenPostgres(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+  backoff: ReconnectBackoff = DEFAULT_BACKOFF,
+): Promise<Subscription> {
   let client: pg.Client | undefined;
   let healthy = false;
   let closed = false;

@@ -10,8 +10,8 @@ import type {
   UpdateResult,
 } from "kysely";
 import type { Database } from "./schema.js";
-import { inTransaction } from "./transaction.js";
 import type { Db, Tenant } from "./tenant.js";
+import { inTransaction } from "./transaction.js";
 
 /**
  * The tables whose rows belong to a tenant: exactly those with an
@@ -54,7 +54,10 @@ export class TenantScope {
   }
 
   /** Inserts rows stamped with the tenant; conflict clauses can follow. */
-  insertInto<T extends CommerceTable>(table: T, rows: TenantRow<T> | readonly TenantRow<T>[]): InsertQueryBuilder<Database, T, InsertResult> {
+  insertInto<T extends CommerceTable>(
+    table: T,
+    rows: TenantRow<T> | readonly TenantRow<T>[],
+  ): InsertQueryBuilder<Database, T, InsertResult> {
     const list = (Array.isArray(rows) ? rows : [rows]) as readonly TenantRow<T>[];
     const stamped = list.map((row) => ({ ...row, organization_id: this.tenant.organizationId }));
     return this.untyped.insertInto(table as string).values(stamped) as never;

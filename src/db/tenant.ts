@@ -15,4 +15,3 @@ export function tenantOf(organizationId: string): Tenant {
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
-

@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "./app-context.js";
 import { IdempotencyService } from "../services/idempotency-service.js";
 import { OrderAdminService } from "../services/order-admin-service.js";
 import { OrderQueryService } from "../services/order-query-service.js";
+import type { AppContext } from "./app-context.js";
 import { callerOf } from "./caller.js";
 
 type AdminOrderOperations = "adminListOrders" | "adminGetOrder" | "adminRefundOrder" | "adminCancelOrder";

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "./app-context.js";
 import { IdempotencyService } from "../services/idempotency-service.js";
 import { ProductAdminService } from "../services/product-admin-service.js";
+import type { AppContext } from "./app-context.js";
 import { callerOf } from "./caller.js";
 
 type AdminProductOperations = "adminCreateProduct" | "adminUpdateProduct" | "adminArchiveProduct" | "adminAdjustInventory";

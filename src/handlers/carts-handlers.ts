@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "./app-context.js";
 import { CartService } from "../services/cart-service.js";
+import type { AppContext } from "./app-context.js";
 import { limitedAgentOf } from "./limited-agent.js";
 
 type CartOperations = "createCart" | "getCart" | "addCartItem" | "updateCartItem" | "removeCartItem";
@@ -20,7 +20,10 @@ export function createCartsHandlers(db: Kysely<Database>): Pick<Handlers<AppCont
       return { status: 200, body: await new CartService(db, tenant).addItem(params.cart_id, body, limitedAgentOf(principal)) };
     },
     async updateCartItem({ params, body }, { tenant, principal }) {
-      return { status: 200, body: await new CartService(db, tenant).updateItem(params.cart_id, params.item_id, body, limitedAgentOf(principal)) };
+      return {
+        status: 200,
+        body: await new CartService(db, tenant).updateItem(params.cart_id, params.item_id, body, limitedAgentOf(principal)),
+      };
     },
     async removeCartItem({ params }, { tenant }) {
       return { status: 200, body: await new CartService(db, tenant).removeItem(params.cart_id, params.item_id) };

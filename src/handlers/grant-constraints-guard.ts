@@ -30,6 +30,9 @@ export function withGrantConstraints(handlers: Handlers<AppContext>): Handlers<A
  * arguments (same names and collision rule as its input schema), so a grant's
  * constraint means the same on `/v1`, on execute and in the plugin's check.
  */
-export function argumentView(operationId: OperationId, input: Pick<RawInput, "params" | "query" | "headers" | "body">): Record<string, unknown> {
+export function argumentView(
+  operationId: OperationId,
+  input: Pick<RawInput, "params" | "query" | "headers" | "body">,
+): Record<string, unknown> {
   return toCapabilityArguments(operationId, input);
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "./app-context.js";
 import { createAdminOrdersHandlers } from "./admin-orders-handlers.js";
 import { createAdminProductsHandlers } from "./admin-products-handlers.js";
+import type { AppContext } from "./app-context.js";
 import { createCartsHandlers } from "./carts-handlers.js";
 import { withGrantConstraints } from "./grant-constraints-guard.js";
 import { createOrdersHandlers } from "./orders-handlers.js";

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Handlers } from "../../generated/routes.js";
 import type { Database } from "../db/schema.js";
-import type { AppContext } from "./app-context.js";
 import { ProductCatalogService } from "../services/product-catalog-service.js";
+import type { AppContext } from "./app-context.js";
 
 /** Storefront catalog: active products only. */
 export function createProductsHandlers(db: Kysely<Database>): Pick<Handlers<AppContext>, "listProducts" | "getProduct"> {

@@ -19,7 +19,12 @@ interface ExpectedAnswer {
 }
 
 const EXPECTED_ANSWERS: readonly ExpectedAnswer[] = [
-  { method: "GET", path: "/api/auth/agent/status", status: 403, codes: new Set(["agent_pending", "agent_rejected", "agent_revoked", "agent_claimed"]) },
+  {
+    method: "GET",
+    path: "/api/auth/agent/status",
+    status: 403,
+    codes: new Set(["agent_pending", "agent_rejected", "agent_revoked", "agent_claimed"]),
+  },
 ];
 
 /** The codes sit at the start of a small JSON body: no need to keep more of it. */
@@ -38,7 +43,10 @@ export function watchForExpectedAnswer(req: Request, res: Response): (() => stri
   let keptBytes = 0;
   const keep = (chunk: unknown, encoding: unknown) => {
     if (keptBytes >= KEPT_BYTES || chunk === undefined || chunk === null || typeof chunk === "function") return;
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+    const buffer =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk as Uint8Array);
     kept.push(buffer);
     keptBytes += buffer.length;
   };

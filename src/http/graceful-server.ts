@@ -32,7 +32,11 @@ export interface GracefulServer {
 export const DEFAULT_IDLE_GRACE_MS = 500;
 
 const SHUTTING_DOWN_BODY = JSON.stringify(
-  httpProblem(503, "shutting_down", "This request was not processed; send it again (a new connection reaches another or a restarted server).").toJSON(),
+  httpProblem(
+    503,
+    "shutting_down",
+    "This request was not processed; send it again (a new connection reaches another or a restarted server).",
+  ).toJSON(),
 );
 
 /**

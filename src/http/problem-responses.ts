@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import { type HttpProblem, sendProblem, type ProblemCode } from "../../generated/routes.js";
+import { type HttpProblem, type ProblemCode, sendProblem } from "../../generated/routes.js";
 import { httpProblem } from "./problem-titles.js";
 
 /**
@@ -20,7 +20,10 @@ export function sendPlainProblem(res: Response, status: number, code: ProblemCod
  * those). `init` carries what the original answer had besides its body
  * (headers such as Set-Cookie, statusText); the problem's own headers win.
  */
-export function problemResponse(problem: HttpProblem, init: { headers?: ConstructorParameters<typeof Headers>[0]; statusText?: string } = {}): globalThis.Response {
+export function problemResponse(
+  problem: HttpProblem,
+  init: { headers?: ConstructorParameters<typeof Headers>[0]; statusText?: string } = {},
+): globalThis.Response {
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(problem.headers)) headers.set(name, value);
   headers.set("content-type", "application/problem+json");

@@ -1,4 +1,4 @@
-import { HttpProblem, type FieldError, type ProblemCode } from "../../generated/routes.js";
+import { type FieldError, HttpProblem, type ProblemCode } from "../../generated/routes.js";
 
 /**
  * The one title of each problem code (RFC 9457: a short summary of the

@@ -20,7 +20,14 @@ export function requestLog(logger: Logger): RequestHandler {
       const answer = aborted ? undefined : expectedAnswer?.();
       const level = answer === undefined && (aborted || status >= 400) ? (status >= 500 ? "error" : "warn") : "info";
       if (!logger.isLevelEnabled(level)) return;
-      const fields = { requestId: res.locals.requestId, method: req.method, url: req.originalUrl, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(answer ? { answer } : {}) };
+      const fields = {
+        requestId: res.locals.requestId,
+        method: req.method,
+        url: req.originalUrl,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(answer ? { answer } : {}),
+      };
       logger[level](fields, aborted ? "request aborted" : "request completed");
     };
     // One listener: Node emits "close" after every response, finished or not; writableFinished tells which.

@@ -33,7 +33,10 @@ export function prepareDataDirectory(writableRoot: string, directory: string, va
     try {
       mkdirSync(missing);
     } catch (error) {
-      throw new StartUpError(`${variable} ${JSON.stringify(writableRoot)}: cannot create ${missing}: ${reason(error)}; set ${variable} to a writable directory`, { cause: error });
+      throw new StartUpError(
+        `${variable} ${JSON.stringify(writableRoot)}: cannot create ${missing}: ${reason(error)}; set ${variable} to a writable directory`,
+        { cause: error },
+      );
     }
   }
   const probe = path.join(root, `.write-test-${process.pid}`);
@@ -41,7 +44,10 @@ export function prepareDataDirectory(writableRoot: string, directory: string, va
     writeFileSync(probe, "");
     unlinkSync(probe);
   } catch (error) {
-    throw new StartUpError(`${variable} ${JSON.stringify(writableRoot)}: cannot write to ${root}: ${reason(error)}; set ${variable} to a writable directory`, { cause: error });
+    throw new StartUpError(
+      `${variable} ${JSON.stringify(writableRoot)}: cannot write to ${root}: ${reason(error)}; set ${variable} to a writable directory`,
+      { cause: error },
+    );
   }
 }
 
@@ -51,11 +57,16 @@ function missingDirectories(target: string, variable: string, configured: string
   for (let current = target; ; current = path.dirname(current)) {
     try {
       if (statSync(current).isDirectory()) break;
-      throw new StartUpError(`${variable} ${JSON.stringify(configured)}: ${current} is not a directory; set ${variable} to a writable directory`);
+      throw new StartUpError(
+        `${variable} ${JSON.stringify(configured)}: ${current} is not a directory; set ${variable} to a writable directory`,
+      );
     } catch (error) {
       if (error instanceof StartUpError) throw error;
       if ((error as NodeJS.ErrnoException).code !== "ENOENT" || path.dirname(current) === current) {
-        throw new StartUpError(`${variable} ${JSON.stringify(configured)}: cannot use ${current}: ${reason(error)}; set ${variable} to a writable directory`, { cause: error });
+        throw new StartUpError(
+          `${variable} ${JSON.stringify(configured)}: cannot use ${current}: ${reason(error)}; set ${variable} to a writable directory`,
+          { cause: error },
+        );
       }
       missing.unshift(current);
     }

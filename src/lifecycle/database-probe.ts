@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import type { DatabaseHandle } from "../db/create-database.js";
 import { isConnectWaitTimeout } from "../db/connection-errors.js";
+import type { DatabaseHandle } from "../db/create-database.js";
 import { StartUpError } from "./start-up-error.js";
 
 /** How long start-up waits for the embedded database to open (a first start creates it: a few seconds). */
@@ -49,7 +49,8 @@ async function selectOneUntil(database: DatabaseHandle, deadlineAt: number): Pro
 
 function timeoutMessage(target: DatabaseTarget, timeoutMs: number): string {
   const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
-  if (target.kind === "pglite") return `the embedded database in ${target.dataDir} did not open within ${seconds}; check DATA_DIR (disk, permissions) or set DATABASE_URL`;
+  if (target.kind === "pglite")
+    return `the embedded database in ${target.dataDir} did not open within ${seconds}; check DATA_DIR (disk, permissions) or set DATABASE_URL`;
   return `${describePostgres(target.url)} did not answer within ${seconds}; check that DATABASE_URL names a running server this machine can reach (or raise DATABASE_STARTUP_TIMEOUT_MS)`;
 }
 

@@ -37,11 +37,15 @@ export function listen(server: Server, port: number): Promise<void> {
 function listenError(error: NodeJS.ErrnoException, port: number): Error {
   switch (error.code) {
     case "EADDRINUSE":
-      return new StartUpError(`port ${port} is already in use (EADDRINUSE); stop the process listening on it or set PORT to a free port`, { cause: error });
+      return new StartUpError(`port ${port} is already in use (EADDRINUSE); stop the process listening on it or set PORT to a free port`, {
+        cause: error,
+      });
     case "EACCES":
       return new StartUpError(`port ${port} needs privileges this process lacks (EACCES); set PORT to 1024 or above`, { cause: error });
     case "EADDRNOTAVAIL":
-      return new StartUpError(`no network interface can take port ${port} (EADDRNOTAVAIL); check PORT and the machine's addresses`, { cause: error });
+      return new StartUpError(`no network interface can take port ${port} (EADDRNOTAVAIL); check PORT and the machine's addresses`, {
+        cause: error,
+      });
     default:
       return error;
   }

@@ -32,7 +32,10 @@ export function shutDownOnSignals({ http, timeoutMs, close, logger }: ShutdownOp
     setTimeout(() => {
       const inFlight = http.counts().inFlight;
       const cut = http.cut();
-      logger.error({ timeoutMs, inFlight, connections: cut }, `shutdown timed out after ${timeoutMs} ms: cut ${cut} connections (${inFlight} requests unanswered)`);
+      logger.error(
+        { timeoutMs, inFlight, connections: cut },
+        `shutdown timed out after ${timeoutMs} ms: cut ${cut} connections (${inFlight} requests unanswered)`,
+      );
       process.exit(1);
     }, timeoutMs).unref();
     logger.info({ signal, timeoutMs, ...http.counts() }, "shutting down: draining connections");

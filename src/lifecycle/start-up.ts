@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError, loadConfig, type AppConfig } from "../config/env.js";
+import { type AppConfig, ConfigError, loadConfig } from "../config/env.js";
 import { createDatabase, type DatabaseHandle } from "../db/create-database.js";
 import type { Logger } from "../logging/logger.js";
 import { prepareDataDirectory } from "./data-directory.js";

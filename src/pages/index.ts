@@ -32,7 +32,9 @@ export function merchantPages({ auth, db, origins, agentStateChanges, deviceAuth
   const csrf = new CsrfGuard(String(auth.options.secret), origins.authOrigin);
   const router = Router();
   router.use(signInRoutes(auth, csrf, origins.authBaseUrl));
-  router.use(deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }));
+  router.use(
+    deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }),
+  );
   router.use(approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }));
   router.use(connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }));
   router.use(passkeysRoutes({ auth, db, csrf }));

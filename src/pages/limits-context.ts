@@ -5,7 +5,7 @@ import { setAgentLimits } from "../agents/limits/set-agent-limits.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { TenantScope } from "../db/tenant-scope.js";
-import { readAgentLimits, type AgentLimits } from "../services/agent-limits/agent-limits.js";
+import { type AgentLimits, readAgentLimits } from "../services/agent-limits/agent-limits.js";
 import { storeCurrencies } from "../services/agent-limits/store-currencies.js";
 import type { LimitsView } from "./limits-views.js";
 import type { PageUser } from "./page-session.js";

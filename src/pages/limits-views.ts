@@ -14,7 +14,12 @@ export interface LimitsView {
   readonly storeCurrencies: readonly string[];
 }
 
-const WINDOW_LABELS: Readonly<Record<string, string>> = { "24h": "per 24 hours", "7d": "per 7 days", "30d": "per 30 days", total: "in total" };
+const WINDOW_LABELS: Readonly<Record<string, string>> = {
+  "24h": "per 24 hours",
+  "7d": "per 7 days",
+  "30d": "per 30 days",
+  total: "in total",
+};
 
 /**
  * The limits part of an approval or /agents form: what the agent asked for
@@ -26,7 +31,8 @@ export function limitsFieldset({ current, requested, storeCurrencies }: LimitsVi
   const currency = current?.currency ?? requested.currency ?? (storeCurrencies.length === 1 ? storeCurrencies[0]! : "");
   const maxOrder = current?.maxOrderAmount ?? (current ? null : requested.maxOrderAmount);
   const maxLine = current?.maxLineQuantity ?? (current ? null : requested.maxLineQuantity);
-  const windowChoice = Object.entries(BUDGET_WINDOWS).find(([, seconds]) => seconds === (current?.budgetWindowSeconds ?? 86_400))?.[0] ?? "24h";
+  const windowChoice =
+    Object.entries(BUDGET_WINDOWS).find(([, seconds]) => seconds === (current?.budgetWindowSeconds ?? 86_400))?.[0] ?? "24h";
   const amountValue = (amount: number | null | undefined) => (amount != null && currency ? moneyInputValue(amount, currency) : "");
   return html`<fieldset>
   <legend>Limits for this agent</legend>
@@ -66,9 +72,11 @@ export function limitsSummary(limits: AgentLimits | null): SafeHtml {
 function limitWords(limits: AgentLimits | null): SafeHtml[] {
   if (!limits) return [];
   const words: SafeHtml[] = [];
-  if (limits.maxOrderAmount !== null && limits.currency) words.push(html`<li>orders up to ${formatMoney(limits.maxOrderAmount, limits.currency)}</li>`);
+  if (limits.maxOrderAmount !== null && limits.currency)
+    words.push(html`<li>orders up to ${formatMoney(limits.maxOrderAmount, limits.currency)}</li>`);
   if (limits.maxLineQuantity !== null) words.push(html`<li>at most ${limits.maxLineQuantity} units per cart line</li>`);
-  if (limits.budgetAmount !== null && limits.currency) words.push(html`<li>a budget of ${budgetWords(limits.budgetAmount, limits.currency, limits.budgetWindowSeconds)}</li>`);
+  if (limits.budgetAmount !== null && limits.currency)
+    words.push(html`<li>a budget of ${budgetWords(limits.budgetAmount, limits.currency, limits.budgetWindowSeconds)}</li>`);
   if (limits.grantsExpireAt) words.push(html`<li>grants expire ${timeTag(limits.grantsExpireAt)}</li>`);
   return words;
 }

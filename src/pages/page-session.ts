@@ -1,10 +1,10 @@
-import type { Request } from "express";
 import { fromNodeHeaders } from "better-auth/node";
+import type { Request } from "express";
 import type { Kysely } from "kysely";
 import type { Auth } from "../auth/create-auth.js";
 import { scopesOfRole } from "../auth/membership.js";
-import type { Database } from "../db/schema.js";
 import { fallbackUnlessDatabaseDown } from "../db/connection-errors.js";
+import type { Database } from "../db/schema.js";
 
 export interface StoreMembership {
   readonly organizationId: string;
@@ -22,7 +22,9 @@ export interface PageUser {
 
 /** The signed-in user of a page request (Better Auth session cookie) with their stores; null when signed out. */
 export async function pageUser(auth: Auth, db: Kysely<Database>, req: Request): Promise<PageUser | null> {
-  const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers), query: { disableCookieCache: true } }).catch(fallbackUnlessDatabaseDown(null));
+  const session = await auth.api
+    .getSession({ headers: fromNodeHeaders(req.headers), query: { disableCookieCache: true } })
+    .catch(fallbackUnlessDatabaseDown(null));
   if (!session) return null;
   const rows = await db
     .selectFrom("member")

@@ -1,4 +1,4 @@
-import { Router, urlencoded, type Request } from "express";
+import { type Request, Router, urlencoded } from "express";
 import { CLIENT_ADDRESS_HEADER } from "../auth/client-address-header.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { CsrfGuard } from "./csrf.js";
@@ -56,7 +56,12 @@ export function signInRoutes(auth: Auth, csrf: CsrfGuard, authBaseUrl: string): 
       } else if (answer.status === 429) {
         const retryAfter = answer.headers.get("retry-after") ?? answer.headers.get("x-retry-after");
         if (retryAfter) res.set("Retry-After", retryAfter);
-        sendPage(res, "Sign in", signInForm(csrf.token(req, res), returnTo, "Too many sign-in attempts. Please wait a few minutes and try again."), 429);
+        sendPage(
+          res,
+          "Sign in",
+          signInForm(csrf.token(req, res), returnTo, "Too many sign-in attempts. Please wait a few minutes and try again."),
+          429,
+        );
       } else if (answer.status < 500) {
         sendPage(res, "Sign in", signInForm(csrf.token(req, res), returnTo, "Wrong email or password."), 401);
       } else {
@@ -83,5 +88,7 @@ function signInThroughLimits(auth: Auth, base: string, req: Request, email: stri
     const value = req.headers[name];
     if (typeof value === "string") headers.set(name, value);
   }
-  return auth.handler(new globalThis.Request(`${base}/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password }) }));
+  return auth.handler(
+    new globalThis.Request(`${base}/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password }) }),
+  );
 }

@@ -7,7 +7,8 @@ import { classifyAddress } from "./public-address.js";
 export type HostResolver = (hostname: string) => Promise<readonly string[]>;
 
 /** The operating system's resolver (/etc/hosts, then DNS), every answer in the order it gave them. */
-export const systemResolver: HostResolver = async (hostname) => (await lookup(hostname, { all: true, order: "verbatim" })).map((entry) => entry.address);
+export const systemResolver: HostResolver = async (hostname) =>
+  (await lookup(hostname, { all: true, order: "verbatim" })).map((entry) => entry.address);
 
 /** A connection the guard would not open; `message` names the address (for logs, not for untrusted clients). */
 export class OutboundAddressRefusedError extends Error {

@@ -69,7 +69,11 @@ export function installOutboundGuard(options: OutboundGuardOptions = {}): Outbou
 export function createGuardedAgent(options: OutboundGuardOptions & { readonly resolve?: HostResolver } = {}): Agent {
   const origins = new Set([...(options.allowedOrigins ?? [])].map(originOf));
   return new Agent({
-    connect: guardedConnector({ isTrustedOrigin: (origin) => origins.has(origin), onRefusal: (error) => options.onRefusal?.(error), resolve: options.resolve }),
+    connect: guardedConnector({
+      isTrustedOrigin: (origin) => origins.has(origin),
+      onRefusal: (error) => options.onRefusal?.(error),
+      resolve: options.resolve,
+    }),
   });
 }
 

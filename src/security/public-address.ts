@@ -60,7 +60,12 @@ function classifyIPv6(address: ipaddr.IPv6): AddressVerdict {
     case "teredo": {
       // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC: the server's IPv4 in clear, the client's inverted (RFC 4380).
       const server = embedded("Teredo server", bytes.slice(4, 8));
-      return server.public ? embedded("Teredo client", bytes.slice(12, 16).map((byte) => byte ^ 0xff)) : server;
+      return server.public
+        ? embedded(
+            "Teredo client",
+            bytes.slice(12, 16).map((byte) => byte ^ 0xff),
+          )
+        : server;
     }
     case "unicast":
       return address.match(GLOBAL_UNICAST_V6) ? PUBLIC : { public: false, reason: "IPv6 outside global unicast 2000::/3" };

@@ -21,5 +21,7 @@ function sortKeys(value: unknown): unknown {
 
 /** SHA-256 (hex) of the operation and its canonical input: what "the same request" means. */
 export function requestHash(operationId: string, input: unknown): string {
-  return createHash("sha256").update(canonicalJson([operationId, input])).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson([operationId, input]))
+    .digest("hex");
 }

@@ -41,7 +41,9 @@ export async function cartBeyondLargestAmount(scope: TenantScope, productId: str
   const largest = sql`${String(Number.MAX_SAFE_INTEGER)}::numeric`;
   const row = await scope
     .selectFrom("cart_items")
-    .innerJoin("carts", (join) => join.onRef("carts.organization_id", "=", "cart_items.organization_id").onRef("carts.id", "=", "cart_items.cart_id"))
+    .innerJoin("carts", (join) =>
+      join.onRef("carts.organization_id", "=", "cart_items.organization_id").onRef("carts.id", "=", "cart_items.cart_id"),
+    )
     .innerJoin("products", (join) =>
       join.onRef("products.organization_id", "=", "cart_items.organization_id").onRef("products.id", "=", "cart_items.product_id"),
     )
@@ -58,7 +60,10 @@ export async function cartBeyondLargestAmount(scope: TenantScope, productId: str
 }
 
 /** The cart's lines in the order they were added, with product status for ordering checks. */
-export async function cartLines(scope: TenantScope, cartId: string): Promise<(CartLineRow & { status: "active" | "archived"; inventory: number })[]> {
+export async function cartLines(
+  scope: TenantScope,
+  cartId: string,
+): Promise<(CartLineRow & { status: "active" | "archived"; inventory: number })[]> {
   return scope
     .selectFrom("cart_items")
     .innerJoin("products", (join) =>

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { components } from "../../generated/openapi.js";
 import type { CartRow } from "../db/schema.js";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
-import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
-import { assertCartTotalsRepresentable, toCart, type Cart, type CartLineRow } from "./cart-mapper.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { readAgentLimits } from "./agent-limits/agent-limits.js";
 import { assertLineQuantity } from "./agent-limits/spend-control.js";
+import { cartLines, findCart, lockOpenCart } from "./cart-lines.js";
+import { assertCartTotalsRepresentable, type Cart, type CartLineRow, toCart } from "./cart-mapper.js";
 import { DomainError } from "./domain-error.js";
 
 type CartItemCreate = components["schemas"]["CartItemCreate"];
@@ -29,7 +29,10 @@ export class CartService {
   }
 
   async create(currency: string): Promise<Cart> {
-    const cart = await this.scope.insertInto("carts", { id: randomUUID(), currency, status: "open" }).returningAll().executeTakeFirstOrThrow();
+    const cart = await this.scope
+      .insertInto("carts", { id: randomUUID(), currency, status: "open" })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toCart(cart, []);
   }
 
@@ -49,7 +52,10 @@ export class CartService {
       if (!product) throw new DomainError("product_not_found", `No product ${input.product_id} in this store.`);
       if (product.status !== "active") throw new DomainError("product_unavailable", `Product ${product.sku} is archived.`);
       if (product.currency !== cart.currency) {
-        throw new DomainError("currency_mismatch", `Product ${product.sku} is priced in ${product.currency}; this cart is in ${cart.currency}.`);
+        throw new DomainError(
+          "currency_mismatch",
+          `Product ${product.sku} is priced in ${product.currency}; this cart is in ${cart.currency}.`,
+        );
       }
       const line = await scope
         .selectFrom("cart_items")
@@ -60,9 +66,7 @@ export class CartService {
       const quantity = (line?.quantity ?? 0) + input.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw new DomainError("quantity_limit_exceeded", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, {
-          fieldErrors: [
-            { pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` },
-          ],
+          fieldErrors: [{ pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` }],
         });
       }
       if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), quantity, "/body/quantity");
@@ -127,8 +131,6 @@ export class CartService {
 function assertInStock(quantity: number, inventory: number, sku: string, alreadyInCart: number): void {
   if (quantity <= inventory) return;
   throw new DomainError("insufficient_inventory", `Only ${inventory} of SKU ${sku} are in stock; ${quantity} were requested.`, {
-    fieldErrors: [
-      { pointer: "/body/quantity", detail: `At most ${Math.max(inventory - alreadyInCart, 0)} are available.` },
-    ],
+    fieldErrors: [{ pointer: "/body/quantity", detail: `At most ${Math.max(inventory - alreadyInCart, 0)} are available.` }],
   });
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { isConnectionError } from "../db/connection-errors.js";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { inTransaction } from "../db/transaction.js";
 import { requestHash } from "./canonical-json.js";
 import { DomainError } from "./domain-error.js";
@@ -134,9 +134,7 @@ export class IdempotencyService {
       if (!existing) continue;
       if (existing.request_hash !== hash) {
         throw new DomainError("idempotency_key_reused", "This key was first used with a different request.", {
-          fieldErrors: [
-            { pointer: "/header/idempotency-key", detail: "This key was first used with a different body." },
-          ],
+          fieldErrors: [{ pointer: "/header/idempotency-key", detail: "This key was first used with a different body." }],
         });
       }
       if (existing.response_status === null || existing.response_body === null) throw inProgress();
@@ -155,9 +153,12 @@ export class IdempotencyService {
    */
   private releaseWhenBack(key: string, token: string, attempt = 0): void {
     if (attempt >= RELEASE_RETRIES) return;
-    setTimeout(() => {
-      this.release(key, token).catch(() => this.releaseWhenBack(key, token, attempt + 1));
-    }, Math.min(500 * 2 ** attempt, 16_000)).unref();
+    setTimeout(
+      () => {
+        this.release(key, token).catch(() => this.releaseWhenBack(key, token, attempt + 1));
+      },
+      Math.min(500 * 2 ** attempt, 16_000),
+    ).unref();
   }
 
   private async release(key: string, token: string): Promise<void> {

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { components } from "../../generated/openapi.js";
 import type { OrderRow } from "../db/schema.js";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { restoreAgentBudget } from "./agent-limits/budget-restore.js";
 import { DomainError } from "./domain-error.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
-import { toOrder, toRefund, type Order, type Refund } from "./order-mapper.js";
+import { type Order, type Refund, toOrder, toRefund } from "./order-mapper.js";
 
 type RefundCreate = components["schemas"]["RefundCreate"];
 
@@ -37,18 +37,14 @@ export class OrderAdminService {
       }
       if (input.amount.currency !== order.currency) {
         throw new DomainError("currency_mismatch", `The order is in ${order.currency}.`, {
-          fieldErrors: [
-            { pointer: "/body/amount/currency", detail: `must be ${order.currency}` },
-          ],
+          fieldErrors: [{ pointer: "/body/amount/currency", detail: `must be ${order.currency}` }],
         });
       }
       const total = Number(order.total_amount);
       const remaining = total - Number(order.refunded_amount);
       if (input.amount.amount > remaining) {
         throw new DomainError("refund_exceeds_remaining", `At most ${remaining} ${order.currency} minor units can still be refunded.`, {
-          fieldErrors: [
-            { pointer: "/body/amount/amount", detail: `must be <= ${remaining}` },
-          ],
+          fieldErrors: [{ pointer: "/body/amount/amount", detail: `must be <= ${remaining}` }],
         });
       }
       const refunded = total - remaining + input.amount.amount;

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { chargeAgentOrder } from "./agent-limits/spend-control.js";
 import { cartLines, lockOpenCart } from "./cart-lines.js";
-import { DomainError } from "./domain-error.js";
 import { isUniqueViolation } from "./database-errors.js";
+import { DomainError } from "./domain-error.js";
 import { lineTotals } from "./money.js";
-import { toOrder, type Order } from "./order-mapper.js";
+import { type Order, toOrder } from "./order-mapper.js";
 
 /**
  * Turns an open cart into an order, all in one transaction:
@@ -39,11 +39,17 @@ export class OrderPlacementService {
    * throw to refuse it (the transaction then rolls back the stock taken).
    * `agentId`: the agent placing it, whose limits the order is charged to.
    */
-  async placeOrder(cartId: string, placedBy: string, approve?: (total: { amount: number; currency: string }) => void, agentId?: string): Promise<Order> {
+  async placeOrder(
+    cartId: string,
+    placedBy: string,
+    approve?: (total: { amount: number; currency: string }) => void,
+    agentId?: string,
+  ): Promise<Order> {
     try {
       return await this.scope.transaction((scope) => this.place(scope, cartId, placedBy, approve, agentId));
     } catch (error) {
-      if (isUniqueViolation(error, "orders_cart_unique")) throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
+      if (isUniqueViolation(error, "orders_cart_unique"))
+        throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
       throw error;
     }
   }
@@ -59,9 +65,13 @@ export class OrderPlacementService {
     const lines = await cartLines(scope, cartId);
     if (lines.length === 0) throw new DomainError("cart_empty", "Add items to the cart before ordering it.");
     for (const line of lines) {
-      if (line.status !== "active") throw new DomainError("product_unavailable", `Product ${line.sku} has been archived; remove it from the cart.`);
+      if (line.status !== "active")
+        throw new DomainError("product_unavailable", `Product ${line.sku} has been archived; remove it from the cart.`);
       if (line.currency !== cart.currency) {
-        throw new DomainError("product_unavailable", `Product ${line.sku} is no longer priced in ${cart.currency}; remove it from the cart.`);
+        throw new DomainError(
+          "product_unavailable",
+          `Product ${line.sku} is no longer priced in ${cart.currency}; remove it from the cart.`,
+        );
       }
     }
 
@@ -119,13 +129,17 @@ export class OrderPlacementService {
       .returningAll()
       .execute();
     await scope.updateTable("carts").set({ status: "ordered", updated_at: sql<Date>`now()` }).where("id", "=", cartId).execute();
-    return toOrder(order, items.sort((a, b) => a.position - b.position));
+    return toOrder(
+      order,
+      items.sort((a, b) => a.position - b.position),
+    );
   }
 
   /** After a refused decrement: read the product again (latest committed) to say which rule failed. */
   private async whyNotDecremented(scope: TenantScope, productId: string, quantity: number, sku: string) {
     const product = await scope.selectFrom("products").select(["status", "inventory"]).where("id", "=", productId).executeTakeFirst();
-    if (product?.status !== "active") return new DomainError("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
+    if (product?.status !== "active")
+      return new DomainError("product_unavailable", `Product ${sku} has been archived; remove it from the cart.`);
     if (product.inventory < quantity) {
       return new DomainError("insufficient_inventory", `Only ${product.inventory} of SKU ${sku} are in stock; ${quantity} were requested.`);
     }

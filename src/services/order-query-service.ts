@@ -1,9 +1,9 @@
 import type { OrderItemRow, OrderRow } from "../db/schema.js";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { DomainError } from "./domain-error.js";
-import { afterPosition, cursorTimestamp, decodeCursor, toPage, type Page } from "./keyset-cursor.js";
-import { toOrder, type Order } from "./order-mapper.js";
+import { afterPosition, cursorTimestamp, decodeCursor, type Page, toPage } from "./keyset-cursor.js";
+import { type Order, toOrder } from "./order-mapper.js";
 
 export interface OrderListQuery {
   readonly limit: number;

@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { components } from "../../generated/openapi.js";
 import type { ProductRow } from "../db/schema.js";
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { cartBeyondLargestAmount } from "./cart-lines.js";
-import { DomainError } from "./domain-error.js";
 import { isUniqueViolation } from "./database-errors.js";
+import { DomainError } from "./domain-error.js";
 import { inventoryLimitExceeded, stockStaysInRange } from "./inventory-limit.js";
 import { assertSafeAmount } from "./money.js";
-import { toProduct, type Product } from "./product-mapper.js";
+import { type Product, toProduct } from "./product-mapper.js";
 
 type ProductCreate = components["schemas"]["ProductCreate"];
 type ProductUpdate = components["schemas"]["ProductUpdate"];
@@ -61,11 +61,13 @@ export class ProductAdminService {
     return this.scope.transaction(async (scope) => {
       const updated = await this.write(scope, productId, input);
       if (input.price && (await cartBeyondLargestAmount(scope, productId))) {
-        throw new DomainError("quantity_limit_exceeded", "At this price a cart's total would exceed the largest amount the API can represent.", {
-          fieldErrors: [
-            { pointer: "/body/price/amount", detail: "puts a cart's total above 9007199254740991" },
-          ],
-        });
+        throw new DomainError(
+          "quantity_limit_exceeded",
+          "At this price a cart's total would exceed the largest amount the API can represent.",
+          {
+            fieldErrors: [{ pointer: "/body/price/amount", detail: "puts a cart's total above 9007199254740991" }],
+          },
+        );
       }
       return updated;
     });
@@ -124,9 +126,7 @@ export class ProductAdminService {
         const current = await this.find(productId, scope);
         if (current.inventory + input.delta < 0) {
           throw new DomainError("insufficient_inventory", `Only ${current.inventory} of SKU ${current.sku} are in stock.`, {
-            fieldErrors: [
-              { pointer: "/body/delta", detail: `must be >= ${-current.inventory}` },
-            ],
+            fieldErrors: [{ pointer: "/body/delta", detail: `must be >= ${-current.inventory}` }],
           });
         }
         throw inventoryLimitExceeded(current.sku, "the most a product can hold");
@@ -154,7 +154,9 @@ export class ProductAdminService {
 
 function skuTakenOr(error: unknown, sku: string | undefined): unknown {
   if (isUniqueViolation(error, "products_sku_unique")) {
-    return new DomainError("sku_taken", `Another product of this store has SKU ${sku}.`, { fieldErrors: [{ pointer: "/body/sku", detail: "is already in use" }] });
+    return new DomainError("sku_taken", `Another product of this store has SKU ${sku}.`, {
+      fieldErrors: [{ pointer: "/body/sku", detail: "is already in use" }],
+    });
   }
   return error;
 }

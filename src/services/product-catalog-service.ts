@@ -1,8 +1,8 @@
-import { TenantScope } from "../db/tenant-scope.js";
 import type { Db, Tenant } from "../db/tenant.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import { DomainError } from "./domain-error.js";
-import { afterPosition, cursorTimestamp, decodeCursor, toPage, type Page } from "./keyset-cursor.js";
-import { toProduct, type Product } from "./product-mapper.js";
+import { afterPosition, cursorTimestamp, decodeCursor, type Page, toPage } from "./keyset-cursor.js";
+import { type Product, toProduct } from "./product-mapper.js";
 
 export interface ProductListQuery {
   readonly limit: number;
@@ -66,4 +66,3 @@ export class ProductCatalogService {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (match) => `\\${match}`);
 }
-

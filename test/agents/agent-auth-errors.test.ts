@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideOverHttp, signInCookie } from "../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, decide, type ConnectedAgent } from "./agent-test-kit.js";
+import { BUSY_MERCHANT, createStoreOwner, type StoreOwner, startTestApp, TEST_PASSWORD, type TestApp } from "../support/test-app.js";
+import { type ConnectedAgent, connectTestAgent, decide } from "./agent-test-kit.js";
 
 let app: TestApp;
 let owner: StoreOwner;
@@ -40,7 +40,11 @@ async function handMadeJwt(connected: ConnectedAgent, claims: { iat?: number; ex
 
 async function listProducts(bearer: string): Promise<{ status: number; body: Record<string, unknown>; challenge: string | null }> {
   const response = await fetch(`${app.baseUrl}/v1/products`, { headers: { authorization: `Bearer ${bearer}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, challenge: response.headers.get("www-authenticate") };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    challenge: response.headers.get("www-authenticate"),
+  };
 }
 
 describe("agent JWT failures are 401 problem+json pointing at discovery", () => {
@@ -84,9 +88,15 @@ describe("revocation takes effect on the next request", () => {
     await decide(app, owner, agent, "approve");
     const cookie = await signInCookie(app, owner.email, owner.password);
     const post = (path: string, body: unknown) =>
-      fetch(`${app.baseUrl}/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json", origin: app.baseUrl, cookie }, body: JSON.stringify(body) });
+      fetch(`${app.baseUrl}/api/auth${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: app.baseUrl, cookie },
+        body: JSON.stringify(body),
+      });
 
-    expect((await post("/agent/revoke-capability", { agent_id: agent.agent.session.agentId, capabilities: ["getProduct"] })).status).toBe(200);
+    expect((await post("/agent/revoke-capability", { agent_id: agent.agent.session.agentId, capabilities: ["getProduct"] })).status).toBe(
+      200,
+    );
     const product = await agent.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: randomUUID() } } });
     expect(product.response.status).toBe(403);
     expect((await agent.agent.client.GET("/v1/products")).response.status).toBe(200);
@@ -105,7 +115,11 @@ describe("approval rules", () => {
     await app.auth.api.addMember({ body: { userId: user.id, organizationId: owner.organizationId, role: "member" } });
     const agent = await connectTestAgent(app, ["listProducts", "adminCancelOrder"]);
     const memberCookie = await signInCookie(app, email, TEST_PASSWORD);
-    const refused = await decideOverHttp(app, memberCookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: agent.approval!.user_code! });
+    const refused = await decideOverHttp(app, memberCookie, {
+      agent_id: agent.agent.session.agentId,
+      action: "approve",
+      user_code: agent.approval!.user_code!,
+    });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: "admin_approval_requires_admin" });
     expect(String(refused.body.message)).toContain("adminCancelOrder");
@@ -115,7 +129,8 @@ describe("approval rules", () => {
   it("five wrong user codes close the request", async () => {
     const agent = await connectTestAgent(app, ["listProducts"]);
     const cookie = await signInCookie(app, owner.email, owner.password);
-    const attempt = (code: string) => decideOverHttp(app, cookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: code });
+    const attempt = (code: string) =>
+      decideOverHttp(app, cookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: code });
     for (let i = 0; i < 5; i++) expect((await attempt("ZZZZ-ZZZZ")).body.error).toBe("invalid_user_code");
     const closed = await attempt(agent.approval!.user_code!);
     expect(closed).toMatchObject({ status: 403, body: { error: "user_code_attempts_exceeded" } });
@@ -125,8 +140,16 @@ describe("approval rules", () => {
   it("an approval from a stale sign-in is refused with a truthful 403 (the plugin alone answers 200)", async () => {
     const agent = await connectTestAgent(app, ["listProducts"]);
     const cookie = await signInCookie(app, owner.email, owner.password);
-    await app.db.updateTable("session" as never).set({ createdAt: new Date(Date.now() - 3_600_000) } as never).where("userId" as never, "=", owner.userId as never).execute();
-    const stale = await decideOverHttp(app, cookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: agent.approval!.user_code! });
+    await app.db
+      .updateTable("session" as never)
+      .set({ createdAt: new Date(Date.now() - 3_600_000) } as never)
+      .where("userId" as never, "=", owner.userId as never)
+      .execute();
+    const stale = await decideOverHttp(app, cookie, {
+      agent_id: agent.agent.session.agentId,
+      action: "approve",
+      user_code: agent.approval!.user_code!,
+    });
     expect(stale).toMatchObject({ status: 403, body: { error: "fresh_session_required" } });
   });
 });
@@ -134,14 +157,20 @@ describe("approval rules", () => {
 describe("the agent's store", () => {
   it("a user with several stores must pin one; the pinned store is the tenant", async () => {
     const multi = await createStoreOwner(app.auth, "First Store");
-    const second = await app.auth.api.createOrganization({ body: { name: "Second Store", slug: `second-${randomUUID()}`, userId: multi.userId } });
+    const second = await app.auth.api.createOrganization({
+      body: { name: "Second Store", slug: `second-${randomUUID()}`, userId: multi.userId },
+    });
     const agent = await connectTestAgent(app, ["listProducts"]);
     await decide(app, multi, agent, "approve");
     const unpinned = await agent.agent.client.GET("/v1/products");
     expect(unpinned.response.status).toBe(403);
     expect((unpinned.error as { code?: string }).code).toBe("organization_required");
 
-    await app.db.updateTable("agent").set({ metadata: JSON.stringify({ organizationId: second!.id }) }).where("id", "=", agent.agent.session.agentId).execute();
+    await app.db
+      .updateTable("agent")
+      .set({ metadata: JSON.stringify({ organizationId: second!.id }) })
+      .where("id", "=", agent.agent.session.agentId)
+      .execute();
     expect((await agent.agent.client.GET("/v1/products")).response.status).toBe(200);
 
     // Leaving the pinned store ends the agent's access there.

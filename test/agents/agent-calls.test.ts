@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetAgent } from "../../generated/sdk/index.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, decide, type ConnectedAgent } from "./agent-test-kit.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
+import { type ConnectedAgent, connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 let app: TestApp;
 let storeA: StoreOwner;
@@ -33,7 +33,11 @@ describe("agents calling /v1 with agent JWTs", () => {
     first = await connectTestAgent(app, ["listProducts", "getProduct", "createCart", "addCartItem", "placeOrder"]);
     expect(first.agent.registration.status).toBe("pending");
     expect(first.approval?.user_code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    expect(problem(await first.agent.client.GET("/v1/products"))).toMatchObject({ status: 403, code: "agent_pending", type: expect.stringContaining("application/problem+json") });
+    expect(problem(await first.agent.client.GET("/v1/products"))).toMatchObject({
+      status: 403,
+      code: "agent_pending",
+      type: expect.stringContaining("application/problem+json"),
+    });
   });
 
   it("once approved it shops in its merchant's store, and another store's ids are 404", async () => {
@@ -44,7 +48,10 @@ describe("agents calling /v1 with agent JWTs", () => {
     const cart = await client.POST("/v1/carts", { body: { currency: "EUR" } });
     expect(cart.response.status).toBe(201);
     const cartId = cart.data!.id;
-    const added = await client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cartId } }, body: { product_id: productA.id, quantity: 2 } });
+    const added = await client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cartId } },
+      body: { product_id: productA.id, quantity: 2 },
+    });
     expect(added.response.status).toBe(200);
     const order = await client.POST("/v1/orders", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { cart_id: cartId } });
     expect(order.response.status).toBe(201);
@@ -53,7 +60,10 @@ describe("agents calling /v1 with agent JWTs", () => {
     const foreign = await client.GET("/v1/products/{product_id}", { params: { path: { product_id: productB.id } } });
     expect(foreign.response.status).toBe(404);
     const openCart = await client.POST("/v1/carts", { body: { currency: "EUR" } });
-    const foreignItem = await client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: openCart.data!.id } }, body: { product_id: productB.id, quantity: 1 } });
+    const foreignItem = await client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: openCart.data!.id } },
+      body: { product_id: productB.id, quantity: 1 },
+    });
     expect(foreignItem.response.status).toBe(404);
   });
 
@@ -68,7 +78,10 @@ describe("agents calling /v1 with agent JWTs", () => {
     expect(products.response.status, JSON.stringify(products.error)).toBe(200);
     expect(products.data!.data.map((product) => product.id)).toEqual([productA.id]);
 
-    const order = await second.agent.client.POST("/v1/orders", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { cart_id: randomUUID() } });
+    const order = await second.agent.client.POST("/v1/orders", {
+      params: { header: { "Idempotency-Key": randomUUID() } },
+      body: { cart_id: randomUUID() },
+    });
     const refused = problem(order);
     expect(refused).toMatchObject({ status: 403, code: "capability_not_granted" });
     expect(refused.detail).toContain("placeOrder");
@@ -77,11 +90,17 @@ describe("agents calling /v1 with agent JWTs", () => {
     // createCart is auto-granted, addCartItem was never asked for: a grant for one operation is not a grant for another.
     const cart = await second.agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
     expect(cart.response.status).toBe(201);
-    const item = await second.agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: productA.id, quantity: 1 } });
+    const item = await second.agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: productA.id, quantity: 1 },
+    });
     expect(problem(item)).toMatchObject({ status: 403, code: "capability_not_granted" });
 
     expect((await decide(app, storeA, second, "approve")).status).toBe(200);
-    const afterApproval = await second.agent.client.POST("/v1/orders", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { cart_id: randomUUID() } });
+    const afterApproval = await second.agent.client.POST("/v1/orders", {
+      params: { header: { "Idempotency-Key": randomUUID() } },
+      body: { cart_id: randomUUID() },
+    });
     expect(afterApproval.response.status).toBe(404);
   });
 
@@ -90,7 +109,10 @@ describe("agents calling /v1 with agent JWTs", () => {
     const third = await connectTestAgent(app, ["createCart", "addCartItem"], first.storage);
     expect((await decide(app, storeA, third, "deny")).status).toBe(200);
     const cart = await third.agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
-    const item = await third.agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: productA.id, quantity: 1 } });
+    const item = await third.agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: productA.id, quantity: 1 },
+    });
     expect(problem(item)).toMatchObject({ status: 403, code: "capability_not_granted" });
   });
 });

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { importJWK, SignJWT } from "jose";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, decide, type ConnectedAgent } from "./agent-test-kit.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
+import { type ConnectedAgent, connectTestAgent, decide } from "./agent-test-kit.js";
 
 /*
  * Tokens addressed to the API (`aud` = `<origin>/v1`, as the SDK signs them)
@@ -69,12 +69,20 @@ describe("agent JWTs addressed to the API", () => {
   });
 
   it("see a grant revoked behind the plugin's back (another process, SQL) within the notification window", async () => {
-    expect((await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: randomUUID() } } })).response.status).toBe(404);
-    await app.db.updateTable("agentCapabilityGrant").set({ status: "revoked" }).where("agentId", "=", connected.agent.session.agentId).where("capability", "=", "getProduct").execute();
+    expect(
+      (await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: randomUUID() } } })).response.status,
+    ).toBe(404);
+    await app.db
+      .updateTable("agentCapabilityGrant")
+      .set({ status: "revoked" })
+      .where("agentId", "=", connected.agent.session.agentId)
+      .where("capability", "=", "getProduct")
+      .execute();
     const deadline = Date.now() + 250;
     let status = 0;
     do {
-      status = (await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: randomUUID() } } })).response.status;
+      status = (await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: randomUUID() } } })).response
+        .status;
     } while (status !== 403 && Date.now() < deadline);
     expect(status).toBe(403);
   });

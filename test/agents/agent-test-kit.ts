@@ -1,4 +1,11 @@
-import { connectAgent, MemoryIdentityStorage, type AgentConnection, type ApprovalInfo, type CapabilityName, type IdentityStorage } from "../../generated/sdk/index.js";
+import {
+  type AgentConnection,
+  type ApprovalInfo,
+  type CapabilityName,
+  connectAgent,
+  type IdentityStorage,
+  MemoryIdentityStorage,
+} from "../../generated/sdk/index.js";
 import { decideOverHttp, signInCookie } from "../support/merchant.js";
 import { issueApiKey, type StoreOwner, type TestApp } from "../support/test-app.js";
 
@@ -10,7 +17,11 @@ export interface ConnectedAgent {
 }
 
 /** Connects an agent with the SDK without waiting for approval (a fresh host unless `storage` is reused). */
-export async function connectTestAgent(app: TestApp, capabilities: readonly CapabilityName[], storage: IdentityStorage = new MemoryIdentityStorage()): Promise<ConnectedAgent> {
+export async function connectTestAgent(
+  app: TestApp,
+  capabilities: readonly CapabilityName[],
+  storage: IdentityStorage = new MemoryIdentityStorage(),
+): Promise<ConnectedAgent> {
   let approval: ApprovalInfo | undefined;
   const agent = await connectAgent({
     baseUrl: app.baseUrl,
@@ -27,7 +38,13 @@ export async function connectTestAgent(app: TestApp, capabilities: readonly Capa
 }
 
 /** The merchant approves (or denies) the agent's pending request over HTTP, as the device page would. */
-export async function decide(app: TestApp, merchant: StoreOwner, connected: ConnectedAgent, action: "approve" | "deny", capabilities?: string[]) {
+export async function decide(
+  app: TestApp,
+  merchant: StoreOwner,
+  connected: ConnectedAgent,
+  action: "approve" | "deny",
+  capabilities?: string[],
+) {
   const cookie = await signInCookie(app, merchant.email, merchant.password);
   return decideOverHttp(app, cookie, {
     agent_id: connected.agent.session.agentId,
@@ -51,10 +68,18 @@ export async function createProduct(app: TestApp, owner: StoreOwner, sku: string
 }
 
 /** A paid order in the owner's store (one unit of `product`), placed with a storefront API key over HTTP. */
-export async function placeTestOrder(app: TestApp, owner: StoreOwner, product: { id: string }): Promise<{ id: string; total: { amount: number; currency: string } }> {
+export async function placeTestOrder(
+  app: TestApp,
+  owner: StoreOwner,
+  product: { id: string },
+): Promise<{ id: string; total: { amount: number; currency: string } }> {
   const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
   const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
-    const response = await fetch(`${app.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key, ...extra }, body: JSON.stringify(body) });
+    const response = await fetch(`${app.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": key, ...extra },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string; total: { amount: number; currency: string } };
   };
@@ -68,7 +93,13 @@ export async function placeTestOrder(app: TestApp, owner: StoreOwner, product: {
  * undefined) and a token for `audience`: the issuer by default, as protocol
  * clients sign; `<origin>/v1` or the execute URL to pick the verifier.
  */
-export async function executeAs(app: TestApp, agent: AgentConnection, capability: string, args?: unknown, audience?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function executeAs(
+  app: TestApp,
+  agent: AgentConnection,
+  capability: string,
+  args?: unknown,
+  audience?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.baseUrl}/api/auth/capability/execute`, {
     method: "POST",
     headers: { authorization: `Bearer ${await agent.session.createJwt(audience)}`, "content-type": "application/json" },

@@ -50,7 +50,9 @@ describe("approval webhook (real local HTTP)", () => {
     receiver = await startWebhookReceiver((_req, res) => res.writeHead(500).end("down"));
     const log = captureLog();
     await expect(postApprovalWebhook(receiver.url, notice, log.logger)).resolves.toBeUndefined();
-    expect(log.lines).toMatchObject([{ level: 40, status: 500, approvalId: "approval-1", msg: "approval webhook answered with an error status" }]);
+    expect(log.lines).toMatchObject([
+      { level: 40, status: 500, approvalId: "approval-1", msg: "approval webhook answered with an error status" },
+    ]);
   });
 
   it("gives up on a receiver that never answers, after the timeout", async () => {

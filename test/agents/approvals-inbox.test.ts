@@ -1,11 +1,18 @@
 import { sql } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApprovalDeniedError, connectAgent, forgetAgent, type AgentConnection, type IdentityStorage, type ApprovalInfo } from "../../generated/sdk/index.js";
+import {
+  type AgentConnection,
+  ApprovalDeniedError,
+  type ApprovalInfo,
+  connectAgent,
+  forgetAgent,
+  type IdentityStorage,
+} from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { captureLog } from "../support/capture-log.js";
 import { signInCookie } from "../support/merchant.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
@@ -19,7 +26,10 @@ let product: { id: string };
 
 beforeAll(async () => {
   webhook = await startWebhookReceiver();
-  [app, browser] = await Promise.all([startTestApp({ approvalNotifications: { logger: log.logger, webhookUrl: webhook.url } }), launchBrowser()]);
+  [app, browser] = await Promise.all([
+    startTestApp({ approvalNotifications: { logger: log.logger, webhookUrl: webhook.url } }),
+    launchBrowser(),
+  ]);
   owner = await createStoreOwner(app.auth, "Inbox Store");
   other = await createStoreOwner(app.auth, "Someone Else's Store");
   product = await createProduct(app, owner, "IN-1");
@@ -93,7 +103,13 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
       inbox_url: `${app.baseUrl}/agents/approvals`,
     });
     const line = log.lines.find((entry) => entry.notification === "agent.approval_requested");
-    expect(line).toMatchObject({ userId: owner.userId, agentId: agent.session.agentId, agentName: "Inbox agent", capabilities: ["addCartItem"], inboxUrl: `${app.baseUrl}/agents/approvals` });
+    expect(line).toMatchObject({
+      userId: owner.userId,
+      agentId: agent.session.agentId,
+      agentName: "Inbox agent",
+      capabilities: ["addCartItem"],
+      inboxUrl: `${app.baseUrl}/agents/approvals`,
+    });
     // The email goes to the webhook (it must reach the person), never into logs.
     expect(JSON.stringify(line)).not.toContain(owner.email);
   });
@@ -106,12 +122,21 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
 
     // A valid form token for their browser (taken from the signed-out sign-in form, which sets the CSRF cookie).
     const signedOut = await fetch(`${app.baseUrl}/agents/approvals`);
-    const csrfCookie = signedOut.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
+    const csrfCookie = signedOut.headers
+      .getSetCookie()
+      .map((value) => value.split(";")[0])
+      .join("; ");
     const token = /name="csrf" value="([^"]+)"/.exec(await signedOut.text())?.[1] ?? "";
     const attempt = await fetch(`${app.baseUrl}/agents/approvals`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: `${cookie}; ${csrfCookie}`, origin: app.baseUrl },
-      body: new URLSearchParams({ csrf: token, approval_id: notice.approval_id, decision: "approve", capabilities: "addCartItem", organization_id: other.organizationId }),
+      body: new URLSearchParams({
+        csrf: token,
+        approval_id: notice.approval_id,
+        decision: "approve",
+        capabilities: "addCartItem",
+        organization_id: other.organizationId,
+      }),
       redirect: "manual",
     });
     expect(attempt.status).toBe(404);
@@ -139,7 +164,10 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
     // Before approving, the call is refused.
     const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
     expect(cart.response.status).toBe(201);
-    const before = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 1 } });
+    const before = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: product.id, quantity: 1 },
+    });
     expect(before.response.status).toBe(403);
 
     // Approvals need a sign-in from the last 5 minutes: age this one, and the page asks again.
@@ -155,14 +183,25 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
     await expect(page.getByRole("region", { name: "Inbox agent" }).count()).resolves.toBe(0);
 
     expect((await agent.waitForApproval()).pending).toEqual([]);
-    const after = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 1 } });
+    const after = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: product.id, quantity: 1 },
+    });
     expect(after.response.status).toBe(200);
     await page.close();
   });
 
   it("denying from the inbox leaves the capability refused", async () => {
     await forgetAgent(storage);
-    const denied = await connectAgent({ baseUrl: app.baseUrl, name: "Deny agent", hostName: "vitest", capabilities: ["createCart", "addCartItem"], storage, preferredMethod: "ciba", wait: false });
+    const denied = await connectAgent({
+      baseUrl: app.baseUrl,
+      name: "Deny agent",
+      hostName: "vitest",
+      capabilities: ["createCart", "addCartItem"],
+      storage,
+      preferredMethod: "ciba",
+      wait: false,
+    });
     await expect.poll(() => webhook.received.length).toBe(2);
     expect((webhook.received[1] as WebhookBody).agent.name).toBe("Deny agent");
 
@@ -175,7 +214,10 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
 
     await expect(denied.waitForApproval()).rejects.toBeInstanceOf(ApprovalDeniedError);
     const cart = await denied.client.POST("/v1/carts", { body: { currency: "EUR" } });
-    const item = await denied.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 1 } });
+    const item = await denied.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: product.id, quantity: 1 },
+    });
     expect(item.response.status).toBe(403);
   });
 });

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 interface BatchItem {
@@ -20,7 +20,12 @@ interface BatchItem {
   readonly error?: Record<string, unknown>;
 }
 
-async function post(app: TestApp, agent: AgentConnection, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  app: TestApp,
+  agent: AgentConnection,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.baseUrl}/api/auth/capability/${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${await agent.session.createJwt()}`, "content-type": "application/json" },
@@ -76,8 +81,18 @@ describe("capability/batch-execute refusals", () => {
       const single = await post(app, agent, "execute", { capability, arguments: args });
       expect(items.get(id), id).toEqual({ id, status: "failed", error: { ...single.body, status: single.status } });
     }
-    expect(items.get("missing")!.error).toMatchObject({ status: 404, code: "cart_not_found", error: "cart_not_found", message: `No cart ${missingCart} in this store.` });
-    expect(items.get("too-many")!.error).toMatchObject({ status: 409, code: "insufficient_inventory", error: "insufficient_inventory", message: expect.stringContaining("in stock") });
+    expect(items.get("missing")!.error).toMatchObject({
+      status: 404,
+      code: "cart_not_found",
+      error: "cart_not_found",
+      message: `No cart ${missingCart} in this store.`,
+    });
+    expect(items.get("too-many")!.error).toMatchObject({
+      status: 409,
+      code: "insufficient_inventory",
+      error: "insufficient_inventory",
+      message: expect.stringContaining("in stock"),
+    });
     expect(items.get("invalid")!.error).toMatchObject({
       status: 400,
       error: "validation_failed",
@@ -92,15 +107,32 @@ describe("capability/batch-execute refusals", () => {
     ] as const) {
       const single = await post(app, agent, "execute", { capability });
       expect(single.status, id).toBe(status);
-      expect(single.body, id).toMatchObject({ type: `/problems/${single.body.error}`, status, code: single.body.error, message: expect.stringMatching(/\S/) });
+      expect(single.body, id).toMatchObject({
+        type: `/problems/${single.body.error}`,
+        status,
+        code: single.body.error,
+        message: expect.stringMatching(/\S/),
+      });
       // The same problem (status, type, code, error); the wording may differ: single execute is answered by our verifier, batch by the plugin.
-      expect(items.get(id), id).toEqual({ id, status: "failed", error: { ...single.body, title: expect.any(String), detail: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) } });
+      expect(items.get(id), id).toEqual({
+        id,
+        status: "failed",
+        error: { ...single.body, title: expect.any(String), detail: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) },
+      });
     }
   });
 
   it("single execute sends the protocol's error and message beside the problem", async () => {
     const missing = randomUUID();
     const single = await post(app, agent, "execute", { capability: "getCart", arguments: { cart_id: missing } });
-    expect(single).toMatchObject({ status: 404, body: { type: "/problems/cart_not_found", code: "cart_not_found", error: "cart_not_found", message: `No cart ${missing} in this store.` } });
+    expect(single).toMatchObject({
+      status: 404,
+      body: {
+        type: "/problems/cart_not_found",
+        code: "cart_not_found",
+        error: "cart_not_found",
+        message: `No cart ${missing} in this store.`,
+      },
+    });
   });
 });

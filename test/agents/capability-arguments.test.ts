@@ -17,10 +17,25 @@ function refusal(run: () => unknown): HttpProblem {
 
 describe("toOperationCall: flat arguments onto the HTTP request", () => {
   it.each([
-    ["a path parameter and body fields", "addCartItem", { cart_id: cartId, product_id: productId, quantity: 1 }, { params: { cart_id: cartId }, query: {}, headers: {}, body: { product_id: productId, quantity: 1 } }],
-    ["a header parameter by its contract name", "placeOrder", { "Idempotency-Key": "k1", cart_id: cartId }, { params: {}, query: {}, headers: { "Idempotency-Key": "k1" }, body: { cart_id: cartId } }],
+    [
+      "a path parameter and body fields",
+      "addCartItem",
+      { cart_id: cartId, product_id: productId, quantity: 1 },
+      { params: { cart_id: cartId }, query: {}, headers: {}, body: { product_id: productId, quantity: 1 } },
+    ],
+    [
+      "a header parameter by its contract name",
+      "placeOrder",
+      { "Idempotency-Key": "k1", cart_id: cartId },
+      { params: {}, query: {}, headers: { "Idempotency-Key": "k1" }, body: { cart_id: cartId } },
+    ],
     ["query parameters, no body", "listProducts", { limit: 5 }, { params: {}, query: { limit: 5 }, headers: {} }],
-    ["no arguments for a required body: an empty body, so the router names the missing fields", "createCart", undefined, { params: {}, query: {}, headers: {}, body: {} }],
+    [
+      "no arguments for a required body: an empty body, so the router names the missing fields",
+      "createCart",
+      undefined,
+      { params: {}, query: {}, headers: {}, body: {} },
+    ],
   ])("%s", (_, capability, args, call) => {
     expect(toOperationCall(capability as never, args)).toEqual(call);
   });
@@ -32,7 +47,9 @@ describe("toOperationCall: flat arguments onto the HTTP request", () => {
   });
 
   it("refuses arguments that are not an object", () => {
-    expect(refusal(() => toOperationCall("listProducts", [1])).errors).toEqual([expect.objectContaining({ pointer: "/arguments", code: "type" })]);
+    expect(refusal(() => toOperationCall("listProducts", [1])).errors).toEqual([
+      expect.objectContaining({ pointer: "/arguments", code: "type" }),
+    ]);
   });
 });
 

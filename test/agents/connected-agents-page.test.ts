@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { signInCookie } from "../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, decide, type ConnectedAgent } from "./agent-test-kit.js";
+import { BUSY_MERCHANT, createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
+import { type ConnectedAgent, connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -69,7 +69,9 @@ describe("connected agents page (headless Chromium)", () => {
   });
 
   it("revoking one grant refuses that operation on the agent's next call; the others still work", async () => {
-    expect((await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).response.status).toBe(200);
+    expect(
+      (await connected.agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).response.status,
+    ).toBe(200);
 
     await page.getByRole("button", { name: "Revoke getProduct from Test agent" }).click();
     await page.waitForURL(/notice=capability-revoked/);
@@ -117,7 +119,10 @@ describe("connected agents page (headless Chromium)", () => {
     const pageResponse = await fetch(`${app.baseUrl}/agents`, { headers: { cookie: otherCookie } });
     const html = await pageResponse.text();
     expect(html).not.toContain(victim.agent.session.agentId);
-    const csrfCookie = pageResponse.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+    const csrfCookie = pageResponse.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .join("; ");
     const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
     expect(token).not.toBe("");
     const refused = await fetch(`${app.baseUrl}/agents/revoke`, {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalDeniedError } from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { connectTestAgent } from "./agent-test-kit.js";
 
 let app: TestApp;
@@ -43,7 +43,10 @@ describe("device authorization page (headless Chromium)", () => {
     const products = await agent.client.GET("/v1/products");
     expect(products.response.status).toBe(200);
     // Unchecked means denied: the agent cannot add items.
-    const cart = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: "00000000-0000-4000-8000-000000000000" } }, body: { product_id: "00000000-0000-4000-8000-000000000000", quantity: 1 } });
+    const cart = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: "00000000-0000-4000-8000-000000000000" } },
+      body: { product_id: "00000000-0000-4000-8000-000000000000", quantity: 1 },
+    });
     expect(cart.response.status).toBe(403);
     await page.close();
   });

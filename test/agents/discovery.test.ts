@@ -41,9 +41,15 @@ describe("GET /.well-known/agent-configuration", () => {
     collect(document);
     expect(urls.size).toBeGreaterThan(10);
     for (const url of urls) {
-      const [get, post] = await Promise.all([fetch(url), fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })]);
+      const [get, post] = await Promise.all([
+        fetch(url),
+        fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+      ]);
       // Each endpoint exists for GET or POST: unauthenticated calls get 4xx refusals, not "no such route".
-      expect([get.status, post.status].some((status) => status !== 404), `${url}: GET ${get.status}, POST ${post.status}`).toBe(true);
+      expect(
+        [get.status, post.status].some((status) => status !== 404),
+        `${url}: GET ${get.status}, POST ${post.status}`,
+      ).toBe(true);
     }
   });
 
@@ -52,7 +58,9 @@ describe("GET /.well-known/agent-configuration", () => {
     const direct = await fetch(`${app.baseUrl}/api/auth/capability/list`);
     expect(aliased.status).toBe(200);
     const names = ((await aliased.json()) as { capabilities: { name: string }[] }).capabilities.map((capability) => capability.name);
-    expect(names).toEqual(((await direct.json()) as { capabilities: { name: string }[] }).capabilities.map((capability) => capability.name));
+    expect(names).toEqual(
+      ((await direct.json()) as { capabilities: { name: string }[] }).capabilities.map((capability) => capability.name),
+    );
     expect(names).toEqual(capabilityNames.filter((name) => capabilities[name].scope === "storefront"));
   });
 });
@@ -69,14 +77,20 @@ describe("behind a proxy", () => {
   const forwarded = { "x-forwarded-proto": "https", "x-forwarded-host": "shop.example.com" };
 
   it("ignores X-Forwarded-* unless TRUST_PROXY is on", async () => {
-    const body = (await (await fetch(`${app.baseUrl}/.well-known/agent-configuration`, { headers: forwarded })).json()) as Record<string, unknown>;
+    const body = (await (await fetch(`${app.baseUrl}/.well-known/agent-configuration`, { headers: forwarded })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(body.issuer).toBe(`${app.baseUrl}/api/auth`);
   });
 
   it("builds every URL from X-Forwarded-* when TRUST_PROXY is on", async () => {
     const proxied = await startTestApp({ trustProxy: true });
     try {
-      const body = (await (await fetch(`${proxied.baseUrl}/.well-known/agent-configuration`, { headers: forwarded })).json()) as Record<string, unknown>;
+      const body = (await (await fetch(`${proxied.baseUrl}/.well-known/agent-configuration`, { headers: forwarded })).json()) as Record<
+        string,
+        unknown
+      >;
       expect(body).toMatchObject({
         issuer: "https://shop.example.com/api/auth",
         registration_endpoint: "https://shop.example.com/api/auth/agent/register",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide, executeAs } from "./agent-test-kit.js";
 
 /** POST capability/execute as the agent, the way a protocol client does (issuer-audience token). */
@@ -42,7 +42,9 @@ describe("capability/execute in-process", () => {
     expect(executed.status).toBe(200);
     expect(executed.body.data).toEqual(direct.data);
     const one = await execute(app, agent, "getProduct", { product_id: product.id });
-    expect(one.body.data).toEqual((await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data);
+    expect(one.body.data).toEqual(
+      (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data,
+    );
   });
 
   it("refuses the same way: another store's id is 404, bad values are 400 with the router's field pointers", async () => {
@@ -62,10 +64,15 @@ describe("capability/execute in-process", () => {
   it("validates the arguments' names before anything runs: each unknown one is named", async () => {
     const unknownParameter = await execute(app, agent, "listProducts", { colour: "red" });
     expect(unknownParameter.status).toBe(400);
-    expect(unknownParameter.body.errors).toEqual([expect.objectContaining({ pointer: "/arguments/colour", code: "unevaluatedProperties" })]);
+    expect(unknownParameter.body.errors).toEqual([
+      expect.objectContaining({ pointer: "/arguments/colour", code: "unevaluatedProperties" }),
+    ]);
     // One shape only: the old { params, body } wrapper is refused, not guessed at.
     const wrapped = await execute(app, agent, "createCart", { body: { currency: "EUR" } });
-    expect(wrapped).toMatchObject({ status: 400, body: { code: "validation_failed", errors: [expect.objectContaining({ pointer: "/arguments/body" })] } });
+    expect(wrapped).toMatchObject({
+      status: 400,
+      body: { code: "validation_failed", errors: [expect.objectContaining({ pointer: "/arguments/body" })] },
+    });
     const stray = await execute(app, agent, "createCart", { currency: "EUR", extra: 1 });
     expect(stray).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/arguments/extra" })] } });
   });
@@ -79,7 +86,10 @@ describe("capability/execute in-process", () => {
     const wrongType = await execute(app, agent, "createCart", { currency: 12 });
     expect(wrongType).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/body/currency" })] } });
     const missingHeader = await execute(app, agent, "placeOrder", { cart_id: randomUUID() });
-    expect(missingHeader).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ pointer: "/header/idempotency-key", code: "required" })] } });
+    expect(missingHeader).toMatchObject({
+      status: 400,
+      body: { errors: [expect.objectContaining({ pointer: "/header/idempotency-key", code: "required" })] },
+    });
   });
 
   it("shops end to end: cart, item, order with an Idempotency-Key parameter, replayed on retry", async () => {
@@ -92,7 +102,9 @@ describe("capability/execute in-process", () => {
     expect(order.status).toBe(200);
     const retry = await execute(app, agent, "placeOrder", { "Idempotency-Key": key, cart_id: cartId });
     expect(retry.body.data).toEqual(order.body.data);
-    const direct = await agent.client.GET("/v1/orders/{order_id}", { params: { path: { order_id: (order.body.data as { id: string }).id } } });
+    const direct = await agent.client.GET("/v1/orders/{order_id}", {
+      params: { path: { order_id: (order.body.data as { id: string }).id } },
+    });
     expect(direct.data).toEqual(order.body.data);
   });
 
@@ -106,7 +118,9 @@ describe("capability/execute in-process", () => {
       });
     const first = await call();
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { data: unknown }).data).toEqual((await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data);
+    expect(((await first.json()) as { data: unknown }).data).toEqual(
+      (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data,
+    );
     const replay = await call();
     expect(replay.status).toBe(401);
     // The same token on /v1 is a replay as well: one cache for both.
@@ -160,7 +174,9 @@ describe("capability/execute in proxy mode (API on another server)", () => {
   it("refuses x-agent-id with any key but the configured proxy key", async () => {
     const stranger = await createStoreOwner(api.auth, "Stranger Store");
     const strangerKey = await issueApiKey(api.auth, stranger.userId, { organizationId: stranger.organizationId, scopes: ["storefront"] });
-    const response = await fetch(`${api.baseUrl}/v1/products`, { headers: { "x-api-key": strangerKey, "x-agent-id": agent.session.agentId } });
+    const response = await fetch(`${api.baseUrl}/v1/products`, {
+      headers: { "x-api-key": strangerKey, "x-agent-id": agent.session.agentId },
+    });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { code: string }).code).toBe("proxy_key_required");
   });

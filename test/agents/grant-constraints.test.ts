@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { decideOverHttp, signInCookie } from "../support/merchant.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide, executeAs } from "./agent-test-kit.js";
 
 /*
@@ -35,7 +35,11 @@ beforeAll(async () => {
   });
   const body = (await requested.json()) as { approval?: { user_code?: string } };
   const cookie = await signInCookie(app, owner.email, owner.password);
-  const approval = await decideOverHttp(app, cookie, { agent_id: agent.session.agentId, action: "approve", user_code: body.approval?.user_code ?? "" });
+  const approval = await decideOverHttp(app, cookie, {
+    agent_id: agent.session.agentId,
+    action: "approve",
+    user_code: body.approval?.user_code ?? "",
+  });
   expect(approval.status).toBe(200);
 });
 
@@ -45,7 +49,10 @@ afterAll(async () => {
 
 async function cartWith(quantity: number): Promise<string> {
   const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
-  const item = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity } });
+  const item = await agent.client.POST("/v1/carts/{cart_id}/items", {
+    params: { path: { cart_id: cart.data!.id } },
+    body: { product_id: product.id, quantity },
+  });
   expect(item.response.status).toBe(200);
   return cart.data!.id;
 }
@@ -58,11 +65,17 @@ function execute(audience: string, capability: string, args: Record<string, unkn
 describe("constrained grants", () => {
   it("refuse arguments outside the limits on direct calls", async () => {
     const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
-    const tooMany = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 3 } });
+    const tooMany = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: product.id, quantity: 3 },
+    });
     expect(tooMany.response.status).toBe(403);
     expect(tooMany.error).toMatchObject({ code: "constraint_violated" });
     expect((tooMany.error as { detail: string }).detail).toContain("quantity max 2");
-    const withinLimits = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: product.id, quantity: 1 } });
+    const withinLimits = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cart.data!.id } },
+      body: { product_id: product.id, quantity: 1 },
+    });
     expect(withinLimits.response.status).toBe(200);
   });
 
@@ -84,14 +97,22 @@ describe("constrained grants", () => {
   });
 
   it("check an order's priced total: within the limit it is placed, above it nothing happens", async () => {
-    const small = await agent.client.POST("/v1/orders", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { cart_id: await cartWith(1) } });
+    const small = await agent.client.POST("/v1/orders", {
+      params: { header: { "Idempotency-Key": randomUUID() } },
+      body: { cart_id: await cartWith(1) },
+    });
     expect(small.response.status).toBe(201);
 
-    const stockBefore = (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data!.inventory;
-    const big = await agent.client.POST("/v1/orders", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { cart_id: await cartWith(2) } });
+    const stockBefore = (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data!
+      .inventory;
+    const big = await agent.client.POST("/v1/orders", {
+      params: { header: { "Idempotency-Key": randomUUID() } },
+      body: { cart_id: await cartWith(2) },
+    });
     expect(big.response.status).toBe(403);
     expect((big.error as { detail: string }).detail).toContain("total_amount max 2000 (got 2400)");
-    const stockAfter = (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data!.inventory;
+    const stockAfter = (await agent.client.GET("/v1/products/{product_id}", { params: { path: { product_id: product.id } } })).data!
+      .inventory;
     expect(stockAfter).toBe(stockBefore);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { calculateJwkThumbprint } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, generateEd25519KeyPair, hostJwt, newHost, register } from "../security/support/protocol-client.js";
 import { agentRow, hostRow, startWorld, type World } from "../security/support/attack-world.js";
+import { call, generateEd25519KeyPair, hostJwt, newHost, register } from "../security/support/protocol-client.js";
 
 describe("host/rotate-key finds the host by its key thumbprint", () => {
   let world: World;
@@ -17,7 +17,10 @@ describe("host/rotate-key finds the host by its key thumbprint", () => {
 
   it("rotates a host made by host/create (random id) when iss is the key thumbprint; its agents follow", async () => {
     const host = await newHost();
-    const created = await call(world.app, "/api/auth/host/create", { cookie: world.ownerA.cookie, body: { name: "laptop", public_key: host.keys.publicJwk } });
+    const created = await call(world.app, "/api/auth/host/create", {
+      cookie: world.ownerA.cookie,
+      body: { name: "laptop", public_key: host.keys.publicJwk },
+    });
     expect(created.status).toBe(200);
     const createdId = String(created.body.hostId ?? created.body.host_id ?? created.body.id);
     const thumbprint = await calculateJwkThumbprint(host.keys.publicJwk);
@@ -36,14 +39,20 @@ describe("host/rotate-key finds the host by its key thumbprint", () => {
 
     // The old key no longer works.
     const stale = await hostJwt(world.app, host, { iss: thumbprint });
-    const refused = await call(world.app, "/api/auth/host/rotate-key", { bearer: stale, body: { public_key: (await generateEd25519KeyPair()).publicJwk } });
+    const refused = await call(world.app, "/api/auth/host/rotate-key", {
+      bearer: stale,
+      body: { public_key: (await generateEd25519KeyPair()).publicJwk },
+    });
     expect(refused.status).toBe(401);
     expect(await hostRow(world, newId)).toMatchObject({ status: "active" });
   });
 
   it("renames nothing for a token not signed with the host's key", async () => {
     const host = await newHost();
-    const created = await call(world.app, "/api/auth/host/create", { cookie: world.ownerA.cookie, body: { name: "desk", public_key: host.keys.publicJwk } });
+    const created = await call(world.app, "/api/auth/host/create", {
+      cookie: world.ownerA.cookie,
+      body: { name: "desk", public_key: host.keys.publicJwk },
+    });
     const createdId = String(created.body.hostId ?? created.body.host_id ?? created.body.id);
     const thumbprint = await calculateJwkThumbprint(host.keys.publicJwk);
     const forger = await generateEd25519KeyPair();

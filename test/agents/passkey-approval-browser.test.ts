@@ -10,8 +10,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAgent, forgetAgent } from "../../generated/sdk/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { BUSY_MERCHANT, createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { connectTestAgent, createProduct, decide, placeTestOrder, type ConnectedAgent } from "./agent-test-kit.js";
+import { BUSY_MERCHANT, createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
+import { type ConnectedAgent, connectTestAgent, createProduct, decide, placeTestOrder } from "./agent-test-kit.js";
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -32,7 +32,14 @@ async function pageWithAuthenticator(): Promise<Page> {
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return page;
 }
@@ -87,7 +94,11 @@ describe("approving with a passkey (headless Chromium, virtual authenticator)", 
 
     const approved = await connected.agent.waitForApproval();
     expect(approved.pending).toEqual([]);
-    const grants = await app.db.selectFrom("agentCapabilityGrant").select(["capability", "status"]).where("agentId", "=", connected.agent.session.agentId).execute();
+    const grants = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select(["capability", "status"])
+      .where("agentId", "=", connected.agent.session.agentId)
+      .execute();
     expect(grants.find((grant) => grant.capability === "adminRefundOrder")?.status).toBe("active");
     const refunded = await refund(connected, order.id);
     expect(refunded.response.status).toBe(201);

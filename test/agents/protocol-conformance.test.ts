@@ -11,13 +11,25 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentJwt, call, generateEd25519KeyPair, hostJwt, newHost, type Agent, type Answer, type Host } from "../security/support/protocol-client.js";
 import { agentRow, freshCookie, startWorld, type World } from "../security/support/attack-world.js";
+import {
+  type Agent,
+  type Answer,
+  agentJwt,
+  call,
+  generateEd25519KeyPair,
+  type Host,
+  hostJwt,
+  newHost,
+} from "../security/support/protocol-client.js";
 
 interface Discovery {
   issuer: string;
   default_location: string;
-  endpoints: Record<"register" | "execute" | "status" | "request_capability" | "revoke" | "rotate_key" | "rotate_host_key" | "capabilities", string>;
+  endpoints: Record<
+    "register" | "execute" | "status" | "request_capability" | "revoke" | "rotate_key" | "rotate_host_key" | "capabilities",
+    string
+  >;
 }
 
 /** A problem+json refusal as protocol clients read it: `error` and `message`, plus the RFC 9457 members. */
@@ -39,8 +51,16 @@ describe("Agent Auth protocol conformance (independent client)", () => {
   /** A path of this server from an absolute URL of the discovery document. */
   const pathOf = (url: string): string => new URL(url).pathname;
 
-  async function execute(capability: string, args: Record<string, unknown> = {}, audience = discovery.endpoints.execute, who: Agent = agent): Promise<Answer> {
-    return call(world.app, pathOf(discovery.endpoints.execute), { bearer: await agentJwt(who, audience), body: { capability, arguments: args } });
+  async function execute(
+    capability: string,
+    args: Record<string, unknown> = {},
+    audience = discovery.endpoints.execute,
+    who: Agent = agent,
+  ): Promise<Answer> {
+    return call(world.app, pathOf(discovery.endpoints.execute), {
+      bearer: await agentJwt(who, audience),
+      body: { capability, arguments: args },
+    });
   }
 
   /** A product in a store, created with its owner's admin key: 12.00 EUR, 5 in stock. */
@@ -75,12 +95,27 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     const keys = await generateEd25519KeyPair();
     const registered = await call(world.app, pathOf(discovery.endpoints.register), {
       bearer: await hostJwt(world.app, host, { agentPublicJwk: keys.publicJwk, audience: discovery.issuer }),
-      body: { name: "conformance agent", mode: "delegated", capabilities: ["listProducts", "getProduct", "createCart", "addCartItem", "getCart", "placeOrder"] },
+      body: {
+        name: "conformance agent",
+        mode: "delegated",
+        capabilities: ["listProducts", "getProduct", "createCart", "addCartItem", "getCart", "placeOrder"],
+      },
     });
     expect(registered.status).toBe(200);
-    expect(registered.body).toMatchObject({ status: "pending", agent_id: expect.any(String), host_id: expect.any(String), approval: { user_code: expect.any(String) } });
+    expect(registered.body).toMatchObject({
+      status: "pending",
+      agent_id: expect.any(String),
+      host_id: expect.any(String),
+      approval: { user_code: expect.any(String) },
+    });
     host.id = String(registered.body.host_id);
-    agent = { keys, id: String(registered.body.agent_id), host, status: "pending", userCode: (registered.body.approval as { user_code: string }).user_code };
+    agent = {
+      keys,
+      id: String(registered.body.agent_id),
+      host,
+      status: "pending",
+      userCode: (registered.body.approval as { user_code: string }).user_code,
+    };
 
     // Pending: execute is refused with the protocol's error.
     expectRefusal(await execute("listProducts"), 403, "agent_pending");
@@ -89,7 +124,9 @@ describe("Agent Auth protocol conformance (independent client)", () => {
   it("device approval with limits: the merchant approves on the device page, setting a largest order and a budget", async () => {
     // The page the agent's link opens, as the merchant's browser sees it (session + CSRF cookies, the form's token).
     const cookie = await freshCookie(world, world.ownerA.email);
-    const page = await fetch(`${world.app.baseUrl}/device/capabilities?agent_id=${agent.id}&code=${agent.userCode}`, { headers: { cookie } });
+    const page = await fetch(`${world.app.baseUrl}/device/capabilities?agent_id=${agent.id}&code=${agent.userCode}`, {
+      headers: { cookie },
+    });
     const html = await page.text();
     expect(html).toContain("conformance agent");
     const form = new URLSearchParams({
@@ -104,16 +141,26 @@ describe("Agent Auth protocol conformance (independent client)", () => {
       limit_budget: "50.00",
       limit_budget_window: "total",
     });
-    for (const name of ["listProducts", "getProduct", "createCart", "addCartItem", "getCart", "placeOrder"]) form.append("capabilities", name);
-    const csrfCookie = page.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
+    for (const name of ["listProducts", "getProduct", "createCart", "addCartItem", "getCart", "placeOrder"])
+      form.append("capabilities", name);
+    const csrfCookie = page.headers
+      .getSetCookie()
+      .map((value) => value.split(";")[0])
+      .join("; ");
     const approved = await fetch(`${world.app.baseUrl}/device/capabilities`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie ? `${cookie}; ${csrfCookie}` : cookie, origin: world.app.baseUrl },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: csrfCookie ? `${cookie}; ${csrfCookie}` : cookie,
+        origin: world.app.baseUrl,
+      },
       body: form,
     });
     expect(approved.status).toBe(200);
     expect(await approved.text()).toContain("Approved for");
-    const status = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, { bearer: await hostJwt(world.app, host, { audience: discovery.issuer }) });
+    const status = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, {
+      bearer: await hostJwt(world.app, host, { audience: discovery.issuer }),
+    });
     expect(status).toMatchObject({ status: 200, body: { status: "active" } });
   });
 
@@ -141,9 +188,16 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     expect(outOfRange.body.errors).toEqual([expect.objectContaining({ pointer: "/query/limit" })]);
     // 401: a replayed token.
     const token = await agentJwt(agent, discovery.endpoints.execute);
-    const first = await call(world.app, pathOf(discovery.endpoints.execute), { bearer: token, body: { capability: "listProducts", arguments: {} } });
+    const first = await call(world.app, pathOf(discovery.endpoints.execute), {
+      bearer: token,
+      body: { capability: "listProducts", arguments: {} },
+    });
     expect(first.status).toBe(200);
-    expectRefusal(await call(world.app, pathOf(discovery.endpoints.execute), { bearer: token, body: { capability: "listProducts", arguments: {} } }), 401, "jti_replay");
+    expectRefusal(
+      await call(world.app, pathOf(discovery.endpoints.execute), { bearer: token, body: { capability: "listProducts", arguments: {} } }),
+      401,
+      "jti_replay",
+    );
     // 403: a capability it was never granted; 404: an unknown capability and another store's product.
     expectRefusal(await execute("adminListOrders"), 403, "capability_not_granted");
     expectRefusal(await execute("noSuchCapability"), 404, "capability_not_found");
@@ -192,7 +246,9 @@ describe("Agent Auth protocol conformance (independent client)", () => {
       },
     });
     expect(batch.status).toBe(200);
-    const items = new Map((batch.body.responses as { id: string; status: string; data?: unknown; error?: Answer["body"] }[]).map((item) => [item.id, item]));
+    const items = new Map(
+      (batch.body.responses as { id: string; status: string; data?: unknown; error?: Answer["body"] }[]).map((item) => [item.id, item]),
+    );
     expect(items.get("ok")).toMatchObject({ status: "completed", data: { id: product.id } });
     for (const [id, status, error] of [
       ["closed", 409, "cart_not_open"],
@@ -216,7 +272,9 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     });
     expect(approved.status).toBe(200);
     const cart = (await execute("createCart", { currency: "EUR" })).body.data as { id: string };
-    const added = (await execute("addCartItem", { cart_id: cart.id, product_id: product.id, quantity: 1 })).body.data as { items: { id: string }[] };
+    const added = (await execute("addCartItem", { cart_id: cart.id, product_id: product.id, quantity: 1 })).body.data as {
+      items: { id: string }[];
+    };
     const itemId = added.items[0]!.id;
     for (const audience of [discovery.endpoints.execute, discovery.issuer, `${world.app.baseUrl}/v1`]) {
       const within = await execute("updateCartItem", { cart_id: cart.id, item_id: itemId, quantity: 2 }, audience);
@@ -240,14 +298,21 @@ describe("Agent Auth protocol conformance (independent client)", () => {
 
     const cookie = await freshCookie(world, world.ownerA.email);
     const inbox = await call(world.app, "/api/auth/agent/ciba/pending", { cookie });
-    const request = (inbox.body.requests as { approval_id?: string; auth_req_id?: string; agent_id: string }[] | undefined)?.find((item) => item.agent_id === second.id);
+    const request = (inbox.body.requests as { approval_id?: string; auth_req_id?: string; agent_id: string }[] | undefined)?.find(
+      (item) => item.agent_id === second.id,
+    );
     expect(request, JSON.stringify(inbox.body)).toBeDefined();
-    const approved = await call(world.app, "/api/auth/agent/approve-capability", { cookie, body: { approval_id: request!.approval_id ?? request!.auth_req_id, action: "approve" } });
+    const approved = await call(world.app, "/api/auth/agent/approve-capability", {
+      cookie,
+      body: { approval_id: request!.approval_id ?? request!.auth_req_id, action: "approve" },
+    });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const created = await execute("createCart", { currency: "EUR" }, discovery.endpoints.execute, second);
     expect(created.status).toBe(200);
     const cart = created.body.data as { id: string };
-    expect((await execute("addCartItem", { cart_id: cart.id, product_id: product.id, quantity: 1 }, discovery.endpoints.execute, second)).status).toBe(200);
+    expect(
+      (await execute("addCartItem", { cart_id: cart.id, product_id: product.id, quantity: 1 }, discovery.endpoints.execute, second)).status,
+    ).toBe(200);
   });
 
   it("rotate keys: the agent's and then the host's; old keys are refused at once, on every path", async () => {
@@ -275,19 +340,30 @@ describe("Agent Auth protocol conformance (independent client)", () => {
     const oldHost = { ...host };
     host.id = String(hostRotated.body.host_id);
     Object.assign(host, { keys: nextHost });
-    const stale = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, { bearer: await hostJwt(world.app, oldHost, { audience: discovery.issuer }) });
+    const stale = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, {
+      bearer: await hostJwt(world.app, oldHost, { audience: discovery.issuer }),
+    });
     expect(stale.status).toBe(401);
-    const fresh = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, { bearer: await hostJwt(world.app, host, { audience: discovery.issuer }) });
+    const fresh = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, {
+      bearer: await hostJwt(world.app, host, { audience: discovery.issuer }),
+    });
     expect(fresh).toMatchObject({ status: 200, body: { status: "active" } });
   });
 
   it("revoke: the host revokes its agent; the next call is refused on every path", async () => {
-    const revoked = await call(world.app, pathOf(discovery.endpoints.revoke), { bearer: await hostJwt(world.app, host, { audience: discovery.issuer }), body: { agent_id: agent.id } });
+    const revoked = await call(world.app, pathOf(discovery.endpoints.revoke), {
+      bearer: await hostJwt(world.app, host, { audience: discovery.issuer }),
+      body: { agent_id: agent.id },
+    });
     expect(revoked.status).toBe(200);
     expect(await agentRow(world, agent.id)).toMatchObject({ status: "revoked" });
     for (const audience of [discovery.endpoints.execute, discovery.issuer, `${world.app.baseUrl}/v1`]) {
       expectRefusal(await execute("listProducts", {}, audience), 403, "agent_revoked");
     }
-    expectRefusal(await call(world.app, "/v1/products", { bearer: await agentJwt(agent, `${world.app.baseUrl}/v1`) }), 403, "agent_revoked");
+    expectRefusal(
+      await call(world.app, "/v1/products", { bearer: await agentJwt(agent, `${world.app.baseUrl}/v1`) }),
+      403,
+      "agent_revoked",
+    );
   });
 });

@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
 import { protocolErrorOf } from "../../src/agents/plugin/protocol-problem.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, createProduct, decide } from "./agent-test-kit.js";
 
 interface Answer {
@@ -41,7 +41,9 @@ interface World {
 async function spentToken(world: World, audience: string): Promise<string> {
   const token = await world.agent.session.createJwt(audience);
   const url = audience.endsWith("/v1") ? `${world.app.baseUrl}/v1/products` : `${world.app.baseUrl}/api/auth/capability/execute`;
-  const init = audience.endsWith("/v1") ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ capability: "listProducts" }) };
+  const init = audience.endsWith("/v1")
+    ? {}
+    : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ capability: "listProducts" }) };
   const first = await fetch(url, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
   expect(first.status).toBe(200);
   return token;
@@ -87,14 +89,23 @@ const cases: Case[] = [
     name: "409 (ordering an empty cart)",
     status: 409,
     code: "cart_empty",
-    direct: async (world) => ({ method: "POST", path: "/v1/orders", body: { cart_id: world.emptyCartId }, headers: { "idempotency-key": randomUUID() } }),
+    direct: async (world) => ({
+      method: "POST",
+      path: "/v1/orders",
+      body: { cart_id: world.emptyCartId },
+      headers: { "idempotency-key": randomUUID() },
+    }),
     execute: (world) => ({ capability: "placeOrder", arguments: { "Idempotency-Key": randomUUID(), cart_id: world.emptyCartId } }),
   },
 ];
 
 async function send(url: string, init: RequestInit): Promise<Answer> {
   const response = await fetch(url, init);
-  return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type") ?? "",
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 function expectProtocolProblem(answer: Answer, status: number, code: string): void {
@@ -110,7 +121,10 @@ describe("every error an agent reads carries the protocol's error and message", 
 
   beforeAll(async () => {
     const app = await startTestApp();
-    const [owner, other]: [StoreOwner, StoreOwner] = [await createStoreOwner(app.auth, "Shape Store"), await createStoreOwner(app.auth, "Other Shape Store")];
+    const [owner, other]: [StoreOwner, StoreOwner] = [
+      await createStoreOwner(app.auth, "Shape Store"),
+      await createStoreOwner(app.auth, "Other Shape Store"),
+    ];
     const [product, foreignProduct] = await Promise.all([createProduct(app, owner, "SH-1"), createProduct(app, other, "SH-2")]);
     const connected = await connectTestAgent(app, ["listProducts", "getProduct", "createCart", "placeOrder"]);
     await decide(app, owner, connected, "approve");
@@ -128,7 +142,11 @@ describe("every error an agent reads carries the protocol's error and message", 
     const bearer = testCase.bearer ? await testCase.bearer(world, audience) : await world.agent.session.createJwt(audience);
     return send(`${world.app.baseUrl}${path}`, {
       method,
-      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }
@@ -171,7 +189,11 @@ describe("every error an agent reads carries the protocol's error and message", 
   });
 
   it("Better Auth's own validation error on an agent route is a problem with error = snake_case(code)", async () => {
-    const answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({}) });
+    const answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({}),
+    });
     expectProtocolProblem(answer, 400, "validation_error");
     expect(answer.body.message).toMatch(/^\[body\.\w+\] /);
   });
@@ -192,7 +214,11 @@ describe("every error an agent reads carries the protocol's error and message", 
     let answer: Answer | undefined;
     // agent/register allows 10 a minute per address.
     for (let attempt = 0; attempt < 15 && answer?.status !== 429; attempt += 1) {
-      answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      answer = await send(`${world.app.baseUrl}/api/auth/agent/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
     }
     expectProtocolProblem(answer!, 429, "rate_limited");
   });

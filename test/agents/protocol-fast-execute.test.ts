@@ -7,10 +7,10 @@
  * binding (`htm`, `htu`) checked against the URL actually called.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { importJWK, SignJWT, type JWTPayload } from "jose";
+import { importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, issuer, register, type Agent, type Answer } from "../security/support/protocol-client.js";
 import { grantsOf, linkedHost, startWorld, type World } from "../security/support/attack-world.js";
+import { type Agent, type Answer, call, issuer, register } from "../security/support/protocol-client.js";
 
 let world: World;
 let agent: Agent;
@@ -63,7 +63,10 @@ describe("protocol-client execute on the fast verifier", () => {
   it("a token spent on fast execute is spent for the plugin's routes, and the reverse (one replay cache)", async () => {
     const first = await jwt(agent, issuer(world.app));
     expect((await execute(first, "listProducts")).status).toBe(200);
-    expect(await call(world.app, "/api/auth/agent/status", { bearer: first })).toMatchObject({ status: 401, body: { error: "jti_replay" } });
+    expect(await call(world.app, "/api/auth/agent/status", { bearer: first })).toMatchObject({
+      status: 401,
+      body: { error: "jti_replay" },
+    });
 
     const second = await jwt(agent, issuer(world.app));
     expect((await call(world.app, "/api/auth/agent/status", { bearer: second })).status).toBe(200);
@@ -72,7 +75,10 @@ describe("protocol-client execute on the fast verifier", () => {
 
     // Batch execute is the plugin's: a token spent there is spent here.
     const third = await jwt(agent, executeUrl());
-    const batch = await call(world.app, "/api/auth/capability/batch-execute", { bearer: third, body: { requests: [{ capability: "listProducts", arguments: {} }] } });
+    const batch = await call(world.app, "/api/auth/capability/batch-execute", {
+      bearer: third,
+      body: { requests: [{ capability: "listProducts", arguments: {} }] },
+    });
     expect(batch.status).toBe(200);
     expect(await execute(third, "listProducts")).toMatchObject({ status: 401, body: { error: "jti_replay" } });
   });
@@ -106,7 +112,12 @@ describe("host-default capabilities on the first call (issue #11 item 3)", () =>
   });
 
   it("never re-grants a default the merchant revoked, nor one outside the token's capabilities claim", async () => {
-    await world.app.db.updateTable("agentCapabilityGrant").set({ status: "revoked" }).where("agentId", "=", newcomer.id).where("capability", "=", "getProduct").execute();
+    await world.app.db
+      .updateTable("agentCapabilityGrant")
+      .set({ status: "revoked" })
+      .where("agentId", "=", newcomer.id)
+      .where("capability", "=", "getProduct")
+      .execute();
     const deadline = Date.now() + 500;
     let answer: Answer;
     do answer = await execute(await jwt(newcomer, executeUrl()), "getProduct", { product_id: randomUUID() });
@@ -133,24 +144,52 @@ describe("request binding (htm, htu) with protocol-audience tokens (issue #11 it
 
   it("on /v1: a matching binding is served, a wrong method or path is refused, the query is not bound", async () => {
     expect((await call(world.app, "/v1/products", { bearer: await bound("GET", "/v1/products") })).status).toBe(200);
-    expect(await call(world.app, "/v1/products", { bearer: await bound("POST", "/v1/products") })).toMatchObject({ status: 401, body: { code: "request_binding_mismatch" } });
-    expect(await call(world.app, "/v1/products", { bearer: await bound("GET", "/v1/orders") })).toMatchObject({ status: 401, body: { code: "request_binding_mismatch" } });
+    expect(await call(world.app, "/v1/products", { bearer: await bound("POST", "/v1/products") })).toMatchObject({
+      status: 401,
+      body: { code: "request_binding_mismatch" },
+    });
+    expect(await call(world.app, "/v1/products", { bearer: await bound("GET", "/v1/orders") })).toMatchObject({
+      status: 401,
+      body: { code: "request_binding_mismatch" },
+    });
     expect((await call(world.app, "/v1/products?limit=5", { bearer: await bound("GET", "/v1/products?limit=5") })).status).toBe(200);
     expect((await call(world.app, "/v1/products?limit=5", { bearer: await bound("GET", "/v1/products") })).status).toBe(200);
-    expect(await call(world.app, "/v1/products", { bearer: await bound("GET", "not a url") })).toMatchObject({ status: 401, body: { code: "request_binding_mismatch" } });
+    expect(await call(world.app, "/v1/products", { bearer: await bound("GET", "not a url") })).toMatchObject({
+      status: 401,
+      body: { code: "request_binding_mismatch" },
+    });
   });
 
   it("on execute: the same rule against the execute URL", async () => {
     expect((await execute(await bound("POST", "/api/auth/capability/execute"), "listProducts")).status).toBe(200);
-    expect(await execute(await bound("GET", "/api/auth/capability/execute"), "listProducts")).toMatchObject({ status: 401, body: { error: "request_binding_mismatch" } });
-    expect(await execute(await bound("POST", "/api/auth/agent/status"), "listProducts")).toMatchObject({ status: 401, body: { error: "request_binding_mismatch" } });
-    expect((await execute(await bound("POST", "/api/auth/capability/execute?trace=1"), "listProducts", {}, "/api/auth/capability/execute?trace=1")).status).toBe(200);
+    expect(await execute(await bound("GET", "/api/auth/capability/execute"), "listProducts")).toMatchObject({
+      status: 401,
+      body: { error: "request_binding_mismatch" },
+    });
+    expect(await execute(await bound("POST", "/api/auth/agent/status"), "listProducts")).toMatchObject({
+      status: 401,
+      body: { error: "request_binding_mismatch" },
+    });
+    expect(
+      (
+        await execute(
+          await bound("POST", "/api/auth/capability/execute?trace=1"),
+          "listProducts",
+          {},
+          "/api/auth/capability/execute?trace=1",
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
 describe("lapsed agents stay with the plugin, which revives them", () => {
   it("an execute-URL token of an agent whose session lapsed is served", async () => {
-    await world.app.db.updateTable("agent").set({ expiresAt: new Date(Date.now() - 1000) }).where("id", "=", agent.id).execute();
+    await world.app.db
+      .updateTable("agent")
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where("id", "=", agent.id)
+      .execute();
     const deadline = Date.now() + 500;
     let answer: Answer;
     do answer = await execute(await jwt(agent, executeUrl()), "listProducts");

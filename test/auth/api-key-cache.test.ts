@@ -1,14 +1,14 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
 import { createServices } from "../../src/app/assemble.js";
-import type { Auth } from "../../src/auth/create-auth.js";
-import { createLogger } from "../../src/logging/logger.js";
 import { migrateAll } from "../../src/app/migrate-all.js";
+import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
+import type { Auth } from "../../src/auth/create-auth.js";
 import { AUTH_CHANGED_CHANNEL } from "../../src/db/migrations/0003-auth-change-notifications.js";
 import type { Subscription } from "../../src/db/notifications.js";
-import { createTestDatabase } from "../support/test-database.js";
+import { createLogger } from "../../src/logging/logger.js";
 import { createStoreOwner, issueApiKey, type StoreOwner } from "../support/test-app.js";
+import { createTestDatabase } from "../support/test-database.js";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let auth: Auth;
@@ -37,7 +37,12 @@ function nextNotification(): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  ({ auth } = createServices({ database, logger: createLogger("silent"), authUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" }));
+  ({ auth } = createServices({
+    database,
+    logger: createLogger("silent"),
+    authUrl: "http://127.0.0.1:1",
+    secret: "test-secret-test-secret-test-secret-0000",
+  }));
   await migrateAll(database.db, auth);
   owner = await createStoreOwner(auth);
   resolverInstance = new ApiKeyResolver(auth, database.db.withPlugin(counting));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let owner: StoreOwner;
@@ -91,7 +91,15 @@ describe("API keys", () => {
   // Full verifications are reused for a minute; these prove every change still reaches the server promptly.
   it.each([
     ["disabled", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ enabled: false }).where("id", "=", id).execute()],
-    ["expired", (db: TestApp["db"], id: string) => db.updateTable("apikey").set({ expiresAt: new Date(Date.now() - 1000) }).where("id", "=", id).execute()],
+    [
+      "expired",
+      (db: TestApp["db"], id: string) =>
+        db
+          .updateTable("apikey")
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .where("id", "=", id)
+          .execute(),
+    ],
     ["deleted", (db: TestApp["db"], id: string) => db.deleteFrom("apikey").where("id", "=", id).execute()],
   ])("refuses a key %s after it was verified, within the notification window", async (_, revoke) => {
     const key = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });

@@ -14,7 +14,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe("loadConfig", () => {
   it("fills documented defaults on an empty environment", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3005, databaseUrl: undefined, dataDir: ".data", trustProxy: false, authUrl: "http://localhost:3005" });
+    expect(config).toMatchObject({
+      port: 3005,
+      databaseUrl: undefined,
+      dataDir: ".data",
+      trustProxy: false,
+      authUrl: "http://localhost:3005",
+    });
     expect(config.apiPublicUrl).toBe(config.authUrl);
     expect(config.usingDevelopmentSecret).toBe(true);
   });
@@ -23,7 +29,10 @@ describe("loadConfig", () => {
     const problems = problemsOf({ PORT: "abc", DATABASE_URL: "mysql://db/x", TRUST_PROXY: "yes", BETTER_AUTH_URL: "not a url" });
     expect(problems).toHaveLength(4);
     for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "BETTER_AUTH_URL"]) {
-      expect(problems.some((line) => line.startsWith(`${name}:`)), name).toBe(true);
+      expect(
+        problems.some((line) => line.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -52,7 +61,9 @@ describe("loadConfig", () => {
   it("bounds the start-up database check by DATABASE_STARTUP_TIMEOUT_MS, 5 s by default", () => {
     expect(loadConfig({}).databaseStartupTimeoutMs).toBe(5_000);
     expect(loadConfig({ DATABASE_STARTUP_TIMEOUT_MS: "1500" }).databaseStartupTimeoutMs).toBe(1_500);
-    expect(problemsOf({ DATABASE_STARTUP_TIMEOUT_MS: "0" })).toEqual([expect.stringMatching(/^DATABASE_STARTUP_TIMEOUT_MS: must be 100-120000/)]);
+    expect(problemsOf({ DATABASE_STARTUP_TIMEOUT_MS: "0" })).toEqual([
+      expect.stringMatching(/^DATABASE_STARTUP_TIMEOUT_MS: must be 100-120000/),
+    ]);
   });
 
   it("refuses the development secret in production", () => {
@@ -67,27 +78,41 @@ describe("loadConfig", () => {
   });
 
   it("runs agents' capability/execute in-process when the API is this server", () => {
-    expect(loadConfig({ BETTER_AUTH_URL: "https://shop.test", API_PUBLIC_URL: "https://shop.test/" }).agentExecution).toEqual({ kind: "in-process" });
+    expect(loadConfig({ BETTER_AUTH_URL: "https://shop.test", API_PUBLIC_URL: "https://shop.test/" }).agentExecution).toEqual({
+      kind: "in-process",
+    });
   });
 
   it("proxies execute to API_PUBLIC_URL on another server, and then needs AGENT_PROXY_API_KEY", () => {
     expect(problemsOf({ BETTER_AUTH_URL: "https://auth.shop.test", API_PUBLIC_URL: "https://api.shop.test" })).toEqual([
       expect.stringMatching(/^AGENT_PROXY_API_KEY: is required when API_PUBLIC_URL/),
     ]);
-    const config = loadConfig({ BETTER_AUTH_URL: "https://auth.shop.test", API_PUBLIC_URL: "https://api.shop.test", AGENT_PROXY_API_KEY: "k".repeat(32) });
+    const config = loadConfig({
+      BETTER_AUTH_URL: "https://auth.shop.test",
+      API_PUBLIC_URL: "https://api.shop.test",
+      AGENT_PROXY_API_KEY: "k".repeat(32),
+    });
     expect(config.agentExecution).toEqual({ kind: "proxy", apiUrl: "https://api.shop.test", apiKey: "k".repeat(32) });
   });
 
   it("takes the device page as a path or an absolute URL", () => {
     expect(loadConfig({}).agentDeviceAuthPage).toBe("/device/capabilities");
-    expect(loadConfig({ AGENT_DEVICE_AUTH_PAGE: "https://merchant.test/approve" }).agentDeviceAuthPage).toBe("https://merchant.test/approve");
+    expect(loadConfig({ AGENT_DEVICE_AUTH_PAGE: "https://merchant.test/approve" }).agentDeviceAuthPage).toBe(
+      "https://merchant.test/approve",
+    );
     expect(problemsOf({ AGENT_DEVICE_AUTH_PAGE: "approve" })).toEqual([expect.stringMatching(/^AGENT_DEVICE_AUTH_PAGE: must be a path/)]);
   });
 
   it("takes an optional http(s) webhook for approval notices", () => {
     expect(loadConfig({}).agentApprovalWebhookUrl).toBeUndefined();
-    expect(loadConfig({ AGENT_APPROVAL_WEBHOOK_URL: "https://hooks.shop.test/approvals" }).agentApprovalWebhookUrl).toBe("https://hooks.shop.test/approvals");
-    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "ftp://hooks.shop.test" })).toEqual([expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/)]);
-    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "hooks" })).toEqual([expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/)]);
+    expect(loadConfig({ AGENT_APPROVAL_WEBHOOK_URL: "https://hooks.shop.test/approvals" }).agentApprovalWebhookUrl).toBe(
+      "https://hooks.shop.test/approvals",
+    );
+    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "ftp://hooks.shop.test" })).toEqual([
+      expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/),
+    ]);
+    expect(problemsOf({ AGENT_APPROVAL_WEBHOOK_URL: "hooks" })).toEqual([
+      expect.stringMatching(/^AGENT_APPROVAL_WEBHOOK_URL: must be an absolute http\(s\) URL/),
+    ]);
   });
 });

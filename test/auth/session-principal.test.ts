@@ -16,7 +16,10 @@ async function signUp(email: string): Promise<string> {
     body: JSON.stringify({ email, password: "password-1234", name: email }),
   });
   expect(response.status).toBe(200);
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
 }
 
 async function authPost(cookie: string, path: string, body: unknown): Promise<Response> {

@@ -21,20 +21,26 @@ async function prepopulate(dir: string): Promise<void> {
 }
 
 describe.concurrent("generate refuses a broken spec (CLI)", () => {
-  it.each(BROKEN_SPECS)("$file: exit 2, names the JSON pointer, leaves the output dir untouched", async ({ file, spec, pointers, mentions }) => {
-    const out = outDir("broken-specs-cli", path.basename(file, ".yaml"));
-    await prepopulate(out);
-    const before = await snapshotDir(out);
+  it.each(BROKEN_SPECS)(
+    "$file: exit 2, names the JSON pointer, leaves the output dir untouched",
+    async ({ file, spec, pointers, mentions }) => {
+      const out = outDir("broken-specs-cli", path.basename(file, ".yaml"));
+      await prepopulate(out);
+      const before = await snapshotDir(out);
 
-    const run = await runCli(["--spec", spec, "--out", out]);
+      const run = await runCli(["--spec", spec, "--out", out]);
 
-    expect(run.code, run.stderr).toBe(2);
-    // `<file>#<pointer>: <message>`, as SpecError.format() documents.
-    const located = pointers.map((pointer) => new RegExp(`${escapeRegExp(file)}#${escapeRegExp(pointer)}: `));
-    expect(located.some((pattern) => pattern.test(run.stderr)), run.stderr).toBe(true);
-    for (const word of mentions) expect(run.stderr).toContain(word);
-    expect(await snapshotDir(out)).toEqual(before);
-  });
+      expect(run.code, run.stderr).toBe(2);
+      // `<file>#<pointer>: <message>`, as SpecError.format() documents.
+      const located = pointers.map((pointer) => new RegExp(`${escapeRegExp(file)}#${escapeRegExp(pointer)}: `));
+      expect(
+        located.some((pattern) => pattern.test(run.stderr)),
+        run.stderr,
+      ).toBe(true);
+      for (const word of mentions) expect(run.stderr).toContain(word);
+      expect(await snapshotDir(out)).toEqual(before);
+    },
+  );
 });
 
 /** stderr's non-empty lines. */

@@ -20,7 +20,8 @@ describe("generate() reports broken specs as SpecErrors", () => {
   });
 
   it.each(BROKEN_SPECS)("$file: names the spec file of the problem", async ({ file, spec }) => {
-    for (const problem of await problemsOf(spec)) expect(problem.file ?? "", problem.format()).toMatch(new RegExp(`(^|/)${file.replace(/\./g, "\\.")}$`));
+    for (const problem of await problemsOf(spec))
+      expect(problem.file ?? "", problem.format()).toMatch(new RegExp(`(^|/)${file.replace(/\./g, "\\.")}$`));
   });
 
   it("reports a dangling $ref once, not once per tool that noticed it", async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile2020 } from "./support/ajv.js";
-import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
+import { type CapabilityRegistry, loadCapabilities } from "./support/load-capabilities.js";
 import { COMMERCE_SPEC, outDir } from "./support/paths.js";
 
 const STOREFRONT_READS = ["listProducts", "getProduct", "getCart", "listOrders", "getOrder"];

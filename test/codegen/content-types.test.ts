@@ -21,7 +21,9 @@ beforeAll(async () => {
   const dir = outDir("content-types");
   ({ warnings } = await generateInto(dir, { specPath: fixtureSpec("content-types.yaml") }));
   // Importing routes.ts also loads runtime.ts and the compiled validator modules.
-  ({ operationMeta } = (await import(pathToFileURL(path.join(dir, "routes.ts")).href)) as { operationMeta: Record<string, OperationMetaView> });
+  ({ operationMeta } = (await import(pathToFileURL(path.join(dir, "routes.ts")).href)) as {
+    operationMeta: Record<string, OperationMetaView>;
+  });
 });
 
 describe("media types and response keys", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SpecErrors } from "../../codegen/errors.js";
 import { generate } from "../../codegen/generate.js";
-import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
+import { type CapabilityRegistry, loadCapabilities } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
 
 // no-extensions.yaml states no x-agent-* rule, so every rule is a default:

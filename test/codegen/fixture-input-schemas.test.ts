@@ -1,13 +1,22 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile2020 } from "./support/ajv.js";
-import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
+import { type CapabilityRegistry, loadCapabilities } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
 
 // Each fixture's schemas, as an agent sees them in a capability's inputSchema
 // (flat arguments: parameters and top-level body fields side by side; a body
 // that is not a plain object is the one argument `body`; self-contained JSON
 // Schema 2020-12), must accept what the spec allows and reject what it does not.
-const FIXTURES = ["nullable-30", "null-type-31", "composition", "enums", "recursive", "path-parameters", "content-types", "multi-file"] as const;
+const FIXTURES = [
+  "nullable-30",
+  "null-type-31",
+  "composition",
+  "enums",
+  "recursive",
+  "path-parameters",
+  "content-types",
+  "multi-file",
+] as const;
 type Fixture = (typeof FIXTURES)[number];
 
 const registries = {} as Record<Fixture, CapabilityRegistry>;
@@ -36,10 +45,34 @@ const ROWS: Row[] = [
   ["null-type-31", "putNote", "rating 0", { note_id: 1, title: "t", body: "b", rating: 0 }, false],
   ["null-type-31", "putNote", "note_id 0 (exclusiveMinimum: 0)", { note_id: 0, title: "t", body: null }, false],
   ["composition", "createPayment", "allOf: base and extension fields", { body: { amount: 100, currency: "EUR", method: card } }, true],
-  ["composition", "createPayment", "anyOf: a numeric reference", { body: { amount: 1, currency: "EUR", method: card, reference: 7 } }, true],
-  ["composition", "createPayment", "anyOf: a boolean reference", { body: { amount: 1, currency: "EUR", method: card, reference: true } }, false],
-  ["composition", "createPayment", "oneOf: a bank method", { body: { amount: 1, currency: "EUR", method: { kind: "bank", iban: "DE00" } } }, true],
-  ["composition", "createPayment", "oneOf: fields of both methods", { body: { amount: 1, currency: "EUR", method: { ...card, iban: "DE00" } } }, false],
+  [
+    "composition",
+    "createPayment",
+    "anyOf: a numeric reference",
+    { body: { amount: 1, currency: "EUR", method: card, reference: 7 } },
+    true,
+  ],
+  [
+    "composition",
+    "createPayment",
+    "anyOf: a boolean reference",
+    { body: { amount: 1, currency: "EUR", method: card, reference: true } },
+    false,
+  ],
+  [
+    "composition",
+    "createPayment",
+    "oneOf: a bank method",
+    { body: { amount: 1, currency: "EUR", method: { kind: "bank", iban: "DE00" } } },
+    true,
+  ],
+  [
+    "composition",
+    "createPayment",
+    "oneOf: fields of both methods",
+    { body: { amount: 1, currency: "EUR", method: { ...card, iban: "DE00" } } },
+    false,
+  ],
   ["composition", "createPayment", "allOf: an unknown field", { body: { amount: 1, currency: "EUR", method: card, tip: 5 } }, false],
   ["composition", "createPayment", "allOf: a missing base field", { body: { currency: "EUR", method: card } }, false],
   ["enums", "listShipments", "known enum values", { status: "delivered", priority: 2 }, true],
@@ -49,7 +82,13 @@ const ROWS: Row[] = [
   ["enums", "createShipment", "an unknown argument", { carrier: "la poste", colour: "red" }, false],
   ["recursive", "replaceCategoryTree", "a nested tree", tree, true],
   ["recursive", "replaceCategoryTree", "a deep child without a name", { name: "r", children: [{ children: [] }] }, false],
-  ["recursive", "replaceCategoryTree", "an unknown field deep down", { name: "r", children: [{ name: "a", children: [], colour: "red" }] }, false],
+  [
+    "recursive",
+    "replaceCategoryTree",
+    "an unknown field deep down",
+    { name: "r", children: [{ name: "a", children: [], colour: "red" }] },
+    false,
+  ],
   ["path-parameters", "getItem", "path-level parameters", { store_id: "s", item_id: 3, verbose: true, "X-Request-Id": "r" }, true],
   ["path-parameters", "getItem", "a missing path-level path parameter", { store_id: "s" }, false],
   ["path-parameters", "deleteItem", "the overriding parameter's enum", { store_id: "s", item_id: 3, verbose: "yes" }, true],

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile2020 } from "./support/ajv.js";
-import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
+import { type CapabilityRegistry, loadCapabilities } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
 
 // Flat capability arguments (test/fixtures/specs/flat-arguments.yaml): parameters and the
@@ -20,12 +20,22 @@ function capability(name: string) {
 
 describe("how each body is carried", () => {
   it.each([
-    ["addItem", "a plain object body: its fields, beside path, header and query parameters", { mode: "flat", fields: ["product_id", "quantity"], required: true }, ["cart_id", "Idempotency-Key", "dry_run", "product_id", "quantity"]],
+    [
+      "addItem",
+      "a plain object body: its fields, beside path, header and query parameters",
+      { mode: "flat", fields: ["product_id", "quantity"], required: true },
+      ["cart_id", "Idempotency-Key", "dry_run", "product_id", "quantity"],
+    ],
     ["replaceNote", "a body field named like a parameter (id): wrapped", { mode: "wrapped", argument: "body" }, ["id", "body"]],
     ["setTags", "an array body: wrapped", { mode: "wrapped", argument: "body" }, ["body"]],
     ["search", "a oneOf body beside a parameter named body: wrapped as _body", { mode: "wrapped", argument: "_body" }, ["body", "_body"]],
     ["patchSettings", "an open map body: wrapped", { mode: "wrapped", argument: "body" }, ["body"]],
-    ["sendFeedback", "an optional plain object body: flat, not required", { mode: "flat", fields: ["rating", "comment"], required: false }, ["rating", "comment"]],
+    [
+      "sendFeedback",
+      "an optional plain object body: flat, not required",
+      { mode: "flat", fields: ["rating", "comment"], required: false },
+      ["rating", "comment"],
+    ],
   ])("%s: %s", (name, _, body, argumentNames) => {
     const definition = capability(name);
     expect(definition.body).toEqual(body);
@@ -58,10 +68,20 @@ type Row = [string, string, unknown, boolean];
 
 const ROWS: Row[] = [
   ["addItem", "flat arguments", { cart_id: "c", "Idempotency-Key": "k", product_id: "p", quantity: 2 }, true],
-  ["addItem", "a quantity out of the referenced component's bounds", { cart_id: "c", "Idempotency-Key": "k", product_id: "p", quantity: 0 }, false],
+  [
+    "addItem",
+    "a quantity out of the referenced component's bounds",
+    { cart_id: "c", "Idempotency-Key": "k", product_id: "p", quantity: 0 },
+    false,
+  ],
   ["addItem", "no Idempotency-Key", { cart_id: "c", product_id: "p", quantity: 2 }, false],
   ["addItem", "an unknown argument", { cart_id: "c", "Idempotency-Key": "k", product_id: "p", quantity: 2, gift: true }, false],
-  ["addItem", "the old { params, body } shape", { params: { cart_id: "c", "Idempotency-Key": "k" }, body: { product_id: "p", quantity: 2 } }, false],
+  [
+    "addItem",
+    "the old { params, body } shape",
+    { params: { cart_id: "c", "Idempotency-Key": "k" }, body: { product_id: "p", quantity: 2 } },
+    false,
+  ],
   ["replaceNote", "the path id beside the wrapped body's own id", { id: "n1", body: { id: "n1", text: "t" } }, true],
   ["replaceNote", "the body's fields at the top level", { id: "n1", text: "t" }, false],
   ["setTags", "an array under body", { body: ["a", "b"] }, true],

@@ -51,6 +51,8 @@ describe("generated Handlers types", () => {
     ["a field the request body does not have", "unknownInput", 2339, "Property 'nickname' does not exist"],
   ])("reject %s", (_, snippet, code, message) => {
     const diagnostics = found[snippet]!;
-    expect(diagnostics, describeAll(diagnostics)).toContainEqual(expect.objectContaining({ code, message: expect.stringContaining(message) }));
+    expect(diagnostics, describeAll(diagnostics)).toContainEqual(
+      expect.objectContaining({ code, message: expect.stringContaining(message) }),
+    );
   });
 });

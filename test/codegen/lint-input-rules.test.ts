@@ -27,15 +27,31 @@ const CASES: readonly LintCase[] = [
   { name: "an integer without maximum", count: "          type: integer\n          minimum: 0\n", want: ["rule/integer-maximum"] },
   { name: "an integer without minimum", count: "          type: integer\n          maximum: 10\n", want: ["rule/integer-minimum"] },
   { name: "an unbounded integer", count: "          type: integer\n", want: ["rule/integer-maximum", "rule/integer-minimum"] },
-  { name: "a nullable integer without maximum", count: "          type: [integer, 'null']\n          minimum: 0\n", want: ["rule/integer-maximum"] },
-  { name: "exclusive bounds", count: "          type: integer\n          exclusiveMinimum: -1\n          exclusiveMaximum: 100\n", want: [] },
-  { name: "an unknown allowance", text: "          type: string\n          x-allow-control-characters: yes\n", want: ["rule/allow-control-characters-value"] },
+  {
+    name: "a nullable integer without maximum",
+    count: "          type: [integer, 'null']\n          minimum: 0\n",
+    want: ["rule/integer-maximum"],
+  },
+  {
+    name: "exclusive bounds",
+    count: "          type: integer\n          exclusiveMinimum: -1\n          exclusiveMaximum: 100\n",
+    want: [],
+  },
+  {
+    name: "an unknown allowance",
+    text: "          type: string\n          x-allow-control-characters: yes\n",
+    want: ["rule/allow-control-characters-value"],
+  },
   {
     name: "an allowance on an integer",
     count: "          type: integer\n          minimum: 0\n          maximum: 9\n          x-allow-control-characters: all\n",
     want: ["rule/allow-control-characters-on-strings"],
   },
-  { name: "an allowance on an untyped schema", text: "          maxLength: 5\n          x-allow-control-characters: all\n", want: ["rule/allow-control-characters-on-strings"] },
+  {
+    name: "an allowance on an untyped schema",
+    text: "          maxLength: 5\n          x-allow-control-characters: all\n",
+    want: ["rule/allow-control-characters-on-strings"],
+  },
   { name: "`all` on a string", text: "          type: string\n          x-allow-control-characters: all\n", want: [] },
 ];
 
@@ -72,7 +88,9 @@ beforeAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await Promise.all(
-    CASES.map((item, index) => writeFile(specOf(index), clean.replace(CLEAN_COUNT, item.count ?? CLEAN_COUNT).replace(CLEAN_TEXT, item.text ?? CLEAN_TEXT))),
+    CASES.map((item, index) =>
+      writeFile(specOf(index), clean.replace(CLEAN_COUNT, item.count ?? CLEAN_COUNT).replace(CLEAN_TEXT, item.text ?? CLEAN_TEXT)),
+    ),
   );
   const reports = await lint(CASES.map((_, index) => specOf(index)));
   ruleIdsByFile = new Map();

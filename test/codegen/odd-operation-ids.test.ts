@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCapabilities, type CapabilityRegistry } from "./support/load-capabilities.js";
+import { type CapabilityRegistry, loadCapabilities } from "./support/load-capabilities.js";
 import { fixtureSpec, outDir } from "./support/paths.js";
 import { serveGenerated } from "./support/serve-generated.js";
 import { checkSnippets, type SnippetDiagnostic } from "./support/snippet-diagnostics.js";

@@ -19,7 +19,9 @@ const SNIPPETS = {
   correct: handlers({}),
   statusInRange: handlers({ delete: `deleteMessage: () => ({ status: 409, body: ${PROBLEM(409)} }),` }),
   statusByDefault: handlers({ post: `postMessage: () => ({ status: 503, body: ${PROBLEM(503)} }),` }),
-  formOrJsonBody: handlers({ post: `postMessage: (input) => ({ status: 201, body: { id: "m1", text: input.body.text + String(input.body.priority ?? 0) } }),` }),
+  formOrJsonBody: handlers({
+    post: `postMessage: (input) => ({ status: 201, body: { id: "m1", text: input.body.text + String(input.body.priority ?? 0) } }),`,
+  }),
   statusOutsideRange: handlers({ delete: `deleteMessage: () => ({ status: 500, body: ${PROBLEM(500)} }),` }),
   successStatusWithProblemBody: handlers({ delete: `deleteMessage: () => ({ status: 200, body: ${PROBLEM(200)} }),` }),
   textBodyNotString: handlers({ text: 'getMessageText: () => ({ status: 200, body: { text: "hello" } }),' }),
@@ -53,6 +55,9 @@ describe("result types of ranges, default and text responses", () => {
     ["a non-string text/plain body", "textBodyNotString"],
   ])("reject %s", (_, snippet) => {
     const diagnostics = found[snippet]!;
-    expect(diagnostics.map((diagnostic) => diagnostic.code), "expected a compile error").toContain(2322);
+    expect(
+      diagnostics.map((diagnostic) => diagnostic.code),
+      "expected a compile error",
+    ).toContain(2322);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureSpec, outDir } from "./support/paths.js";
-import { serveGenerated, type GeneratedServer } from "./support/serve-generated.js";
+import { type GeneratedServer, serveGenerated } from "./support/serve-generated.js";
 import { generateInto } from "./support/write-generated.js";
 
 // The fixture lists /customers/{customer_id} before /customers/search, with another path between them.

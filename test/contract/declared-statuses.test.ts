@@ -7,8 +7,9 @@
  * answered 409 quantity_limit_exceeded, which it did not declare (reading a
  * cart re-checked a write-side limit; the check now runs on the writes).
  */
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { Node } from "ts-morph";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadSpec } from "../../codegen/load/load-spec.js";
 import { buildModel } from "../../codegen/model/build-model.js";
 import type { OperationModel } from "../../codegen/model/operation-model.js";
@@ -38,7 +39,10 @@ const DYNAMIC_PROBLEMS: Readonly<Record<string, { statuses: readonly number[]; c
   // Re-throws a 401 of its own verification with the discovery challenge added: same status, same code.
   "src/agents/principal/agent-resolver.ts#resolve": { statuses: [401], codes: [] },
   "src/agents/principal/agent-resolver.ts#verify": { statuses: [401], codes: ["jti_replay", "invalid_jwt"] },
-  "src/agents/principal/agent-resolver.ts#stateRefusal": { statuses: [403], codes: ["agent_pending", "agent_revoked", "agent_rejected", "agent_claimed", "agent_inactive"] },
+  "src/agents/principal/agent-resolver.ts#stateRefusal": {
+    statuses: [403],
+    codes: ["agent_pending", "agent_revoked", "agent_rejected", "agent_claimed", "agent_inactive"],
+  },
 };
 
 /** The operations checked below, one test each (the first test keeps this list equal to the contract's). */
@@ -57,7 +61,8 @@ interface Problem {
 /** The router's own answers for an operation (codegen/templates/router-runtime.ts). */
 function routerProblems(operation: OperationModel): Problem[] {
   const problems: Problem[] = [{ status: 500, code: "internal_error", from: "router: any other error" }];
-  if (operation.parameters.length > 0 || operation.requestBody) problems.push({ status: 400, code: "validation_failed", from: "router: request validation" });
+  if (operation.parameters.length > 0 || operation.requestBody)
+    problems.push({ status: 400, code: "validation_failed", from: "router: request validation" });
   if (operation.requestBody) {
     problems.push(
       { status: 400, code: "malformed_body", from: "router: body parser" },
@@ -114,7 +119,8 @@ beforeAll(async () => {
  * its handler answers with are listed: shared responses list every code).
  */
 function declared(operation: OperationModel): { keys: Set<string>; texts: Map<string, string>; own: string } {
-  const pathItem = (document as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> }).paths[operation.path]!;
+  const pathItem = (document as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> })
+    .paths[operation.path]!;
   const raw = pathItem[operation.method]!;
   const texts = new Map<string, string>();
   for (const [key, response] of Object.entries(raw.responses)) {
@@ -142,7 +148,9 @@ describe("every status an operation can answer with is declared", () => {
 
   it("knows every problem the walk cannot read (DYNAMIC_PROBLEMS matches the source)", () => {
     const sites = new Set(dynamicSites.map((site) => `${site.site.split(":")[0]}#${site.inFunction}`));
-    expect(dynamicSites.filter((site) => !DYNAMIC_PROBLEMS[`${site.site.split(":")[0]}#${site.inFunction}`]).map((site) => site.site)).toEqual([]);
+    expect(
+      dynamicSites.filter((site) => !DYNAMIC_PROBLEMS[`${site.site.split(":")[0]}#${site.inFunction}`]).map((site) => site.site),
+    ).toEqual([]);
     expect(Object.keys(DYNAMIC_PROBLEMS).filter((key) => !sites.has(key))).toEqual([]);
     for (const site of dynamicSites) {
       const known = DYNAMIC_PROBLEMS[`${site.site.split(":")[0]}#${site.inFunction}`]!;
@@ -151,25 +159,27 @@ describe("every status an operation can answer with is declared", () => {
     }
   });
 
-  it.each(OPERATION_IDS)(
-    "%s: declares each status and names each code",
-    (operationId) => {
-      const operation = operations.find((item) => item.operationId === operationId);
-      expect(operation, `${operationId} is not in the contract`).toBeDefined();
-      const { keys, texts, own } = declared(operation!);
-      const problems = [...found.get(operationId)!, ...shared, ...routerProblems(operation!)];
-      const undeclared = problems.filter((problem) => statusKey(keys, problem.status) === undefined).map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
-      expect([...new Set(undeclared)].join("\n"), `statuses ${operationId} can answer with but does not declare`).toBe("");
-      const unnamed = problems
-        .filter((problem) => problem.code !== "" && !namesCode(texts.get(statusKey(keys, problem.status)!)!, problem.code))
-        .map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
-      expect([...new Set(unnamed)].join("\n"), `codes ${operationId} can answer with that neither its description nor its response names`).toBe("");
-      // 404, 409 and 422 codes are the operation's own: its description lists them ("Errors by `code`").
-      const unlisted = found
-        .get(operationId)!
-        .filter((problem) => [404, 409, 422].includes(problem.status) && !namesCode(own, problem.code))
-        .map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
-      expect([...new Set(unlisted)].join("\n"), `codes ${operationId}'s description does not list`).toBe("");
-    },
-  );
+  it.each(OPERATION_IDS)("%s: declares each status and names each code", (operationId) => {
+    const operation = operations.find((item) => item.operationId === operationId);
+    expect(operation, `${operationId} is not in the contract`).toBeDefined();
+    const { keys, texts, own } = declared(operation!);
+    const problems = [...found.get(operationId)!, ...shared, ...routerProblems(operation!)];
+    const undeclared = problems
+      .filter((problem) => statusKey(keys, problem.status) === undefined)
+      .map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
+    expect([...new Set(undeclared)].join("\n"), `statuses ${operationId} can answer with but does not declare`).toBe("");
+    const unnamed = problems
+      .filter((problem) => problem.code !== "" && !namesCode(texts.get(statusKey(keys, problem.status)!)!, problem.code))
+      .map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
+    expect(
+      [...new Set(unnamed)].join("\n"),
+      `codes ${operationId} can answer with that neither its description nor its response names`,
+    ).toBe("");
+    // 404, 409 and 422 codes are the operation's own: its description lists them ("Errors by `code`").
+    const unlisted = found
+      .get(operationId)!
+      .filter((problem) => [404, 409, 422].includes(problem.status) && !namesCode(own, problem.code))
+      .map((problem) => `${problem.status} ${problem.code} (${problem.from})`);
+    expect([...new Set(unlisted)].join("\n"), `codes ${operationId}'s description does not list`).toBe("");
+  });
 });

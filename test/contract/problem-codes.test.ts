@@ -21,7 +21,17 @@ describe("the contract's closed set of problem codes", () => {
   });
 
   it("holds the router's own codes, and nothing that is not snake_case", () => {
-    expect(problemCodes).toEqual(expect.arrayContaining(["validation_failed", "malformed_body", "body_too_large", "unsupported_media_type", "method_not_allowed", "bad_request", "internal_error"]));
+    expect(problemCodes).toEqual(
+      expect.arrayContaining([
+        "validation_failed",
+        "malformed_body",
+        "body_too_large",
+        "unsupported_media_type",
+        "method_not_allowed",
+        "bad_request",
+        "internal_error",
+      ]),
+    );
     expect(problemCodes.filter((code) => !/^[a-z][a-z0-9_]*$/.test(code))).toEqual([]);
     expect(new Set(problemCodes).size).toBe(problemCodes.length);
     expect(isProblemCode("Cart Not Found")).toBe(false);
@@ -32,7 +42,9 @@ describe("the contract's closed set of problem codes", () => {
     const runtime = files.find((file) => file.path === "runtime.ts")!.contents;
     expect(runtime).toContain("export type ProblemCode = (typeof problemCodes)[number];");
     expect(runtime).not.toContain("codegen:problem-codes");
-    expect(files.find((file) => file.path === "sdk/index.ts")!.contents).toContain('export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];');
+    expect(files.find((file) => file.path === "sdk/index.ts")!.contents).toContain(
+      'export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];',
+    );
   });
 
   it("stays open for a contract that declares none", async () => {
@@ -44,11 +56,20 @@ describe("the contract's closed set of problem codes", () => {
 
 describe("agent-route refusals are mapped into the set", () => {
   it("keeps a known code and the refusal's wording", () => {
-    expect(protocolProblemOf(403, { error: "capability_not_granted", message: "No grant." })).toMatchObject({ code: "capability_not_granted", error: "capability_not_granted", status: 403, message: "No grant.", detail: "No grant." });
+    expect(protocolProblemOf(403, { error: "capability_not_granted", message: "No grant." })).toMatchObject({
+      code: "capability_not_granted",
+      error: "capability_not_granted",
+      status: 403,
+      message: "No grant.",
+      detail: "No grant.",
+    });
   });
 
   it("snake-cases Better Auth's codes", () => {
-    expect(protocolProblemOf(400, { code: "VALIDATION_ERROR", message: "[body.name] Required" })).toMatchObject({ code: "validation_error", message: "[body.name] Required" });
+    expect(protocolProblemOf(400, { code: "VALIDATION_ERROR", message: "[body.name] Required" })).toMatchObject({
+      code: "validation_error",
+      message: "[body.name] Required",
+    });
   });
 
   it.each([

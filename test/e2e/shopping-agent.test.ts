@@ -4,7 +4,7 @@
  * (scripts/shopping-agent.ts, generated SDK only) as a child process, and
  * the merchant approving in headless Debian Chromium on the device page.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -65,7 +65,9 @@ afterAll(async () => {
 });
 
 function shoppingAgent(...extra: string[]): Child {
-  return new Child(["scripts/shopping-agent.ts", "--base-url", baseUrl, "--identity", path.join(workDir, "agent.json"), ...extra], { ...process.env });
+  return new Child(["scripts/shopping-agent.ts", "--base-url", baseUrl, "--identity", path.join(workDir, "agent.json"), ...extra], {
+    ...process.env,
+  });
 }
 
 /** The merchant opens the agent's link, signs in if asked, and approves everything requested. */

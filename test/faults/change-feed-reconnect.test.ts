@@ -1,17 +1,17 @@
 import type { KyselyPlugin } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServices } from "../../src/app/assemble.js";
+import { migrateAll } from "../../src/app/migrate-all.js";
 import { ApiKeyResolver } from "../../src/auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../../src/auth/auth-change-feed.js";
-import { createServices } from "../../src/app/assemble.js";
 import type { Auth } from "../../src/auth/create-auth.js";
-import { createLogger } from "../../src/logging/logger.js";
 import { isConnectionError } from "../../src/db/connection-errors.js";
 import { createDatabase, type DatabaseHandle } from "../../src/db/create-database.js";
-import { migrateAll } from "../../src/app/migrate-all.js";
 import type { Subscription } from "../../src/db/notifications.js";
+import { createLogger } from "../../src/logging/logger.js";
 import { createStoreOwner, issueApiKey } from "../support/test-app.js";
-import { startPrivateCluster, type PrivateCluster } from "./support/private-cluster.js";
+import { type PrivateCluster, startPrivateCluster } from "./support/private-cluster.js";
 
 /*
  * The auth-change LISTEN feed across database faults, in-process against a
@@ -56,7 +56,12 @@ async function revokeKeysOf(userId: string): Promise<void> {
 beforeAll(async () => {
   cluster = await startPrivateCluster();
   database = createDatabase({ url: cluster.url, poolSize: 5 });
-  ({ auth } = createServices({ database, logger: createLogger("silent"), authUrl: "http://127.0.0.1:1", secret: "test-secret-test-secret-test-secret-0000" }));
+  ({ auth } = createServices({
+    database,
+    logger: createLogger("silent"),
+    authUrl: "http://127.0.0.1:1",
+    secret: "test-secret-test-secret-test-secret-0000",
+  }));
   await migrateAll(database.db, auth);
   resolver = new ApiKeyResolver(auth, database.db.withPlugin(counting));
   feed = await startAuthChangeFeed(database, [resolver]);

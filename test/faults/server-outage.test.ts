@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_EMAIL, DEMO_PASSWORD } from "../../src/app/seed-demo.js";
-import { HttpRecorder, isDatabaseUnavailable, problemCode, sleep, type Exchange } from "./support/http-recorder.js";
-import { startPrivateCluster, type PrivateCluster } from "./support/private-cluster.js";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
+import { type Exchange, HttpRecorder, isDatabaseUnavailable, problemCode, sleep } from "./support/http-recorder.js";
+import { type PrivateCluster, startPrivateCluster } from "./support/private-cluster.js";
+import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 /*
  * The issue "keeps working through database outages", end to end: the real
@@ -95,7 +95,10 @@ describe("an outage while the pool is idle", () => {
     const faces: Exchange[] = [
       await http.send("GET /v1/products", "GET", "/v1/products?limit=5", { headers: storefront }),
       await http.send("POST /v1/carts", "POST", "/v1/carts", { headers: storefront, json: { currency: "EUR" } }),
-      await http.send("POST /v1/orders", "POST", "/v1/orders", { headers: { ...storefront, "idempotency-key": randomUUID() }, json: { cart_id: randomUUID() } }),
+      await http.send("POST /v1/orders", "POST", "/v1/orders", {
+        headers: { ...storefront, "idempotency-key": randomUUID() },
+        json: { cart_id: randomUUID() },
+      }),
       await http.send("POST /api/auth/sign-in/email", "POST", "/api/auth/sign-in/email", {
         headers: { origin: server.baseUrl },
         json: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
@@ -109,7 +112,9 @@ describe("an outage while the pool is idle", () => {
     ];
     for (const face of faces) {
       const context = face.status === 0 ? `\nserver output:\n${server.output().slice(-3_000)}` : "";
-      expect(isDatabaseUnavailable(face), `${face.label}: ${face.status} ${face.contentType} ${JSON.stringify(face.body)}${context}`).toBe(true);
+      expect(isDatabaseUnavailable(face), `${face.label}: ${face.status} ${face.contentType} ${JSON.stringify(face.body)}${context}`).toBe(
+        true,
+      );
       expect(face.doneAt - face.sentAt, face.label).toBeLessThan(MAX_ANSWER_MS);
     }
     const ready = await http.send("GET /readyz", "GET", "/readyz");
@@ -199,7 +204,10 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
         }
         const cartId = (cart.body as { id: string }).id;
         const quantity = 1 + ((index + round) % 3);
-        const added = await http.send("addCartItem", "POST", `/v1/carts/${cartId}/items`, { headers: storefront, json: { product_id: productId, quantity } });
+        const added = await http.send("addCartItem", "POST", `/v1/carts/${cartId}/items`, {
+          headers: storefront,
+          json: { product_id: productId, quantity },
+        });
         if (added.status !== 200) {
           await sleep(100);
           continue;
@@ -219,7 +227,10 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
           continue;
         }
         refunded.add(orderId);
-        const refund = await settle("adminRefundOrder", `/v1/admin/orders/${orderId}/refunds`, admin, { amount: { amount: 100, currency: "EUR" }, reason: "outage test" });
+        const refund = await settle("adminRefundOrder", `/v1/admin/orders/${orderId}/refunds`, admin, {
+          amount: { amount: 100, currency: "EUR" },
+          reason: "outage test",
+        });
         if (refund.status === 201) refunds.set((refund.body as { id: string }).id, { orderId, amount: 100 });
         else unresolved.push(`refund ${refund.status} ${JSON.stringify(refund.body)}`);
       }
@@ -278,7 +289,9 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
     }
     const firstUnavailable = Math.min(...unavailable.map((exchange) => exchange.doneAt));
     const firstSuccessAfter = Math.min(
-      ...all.filter((exchange) => exchange.sentAt >= timeline.start! && exchange.status >= 200 && exchange.status < 300).map((exchange) => exchange.doneAt),
+      ...all
+        .filter((exchange) => exchange.sentAt >= timeline.start! && exchange.status >= 200 && exchange.status < 300)
+        .map((exchange) => exchange.doneAt),
     );
     expect(firstSuccessAfter - timeline.started!).toBeLessThan(MAX_RECOVERY_MS);
     expect(unresolved).toEqual([]);
@@ -305,9 +318,16 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
     const db = new pg.Client({ connectionString: cluster.url });
     await db.connect();
     try {
-      const stock = Number((await db.query<{ inventory: number }>("select inventory from products where id = $1", [productId])).rows[0]!.inventory);
-      const adjusted = Number((await db.query<{ sum: string | null }>("select sum(delta) as sum from inventory_adjustments where product_id = $1", [productId])).rows[0]!.sum ?? 0);
-      const adjustmentRecords = Number((await db.query<{ count: string }>("select count(*) from inventory_adjustments where product_id = $1", [productId])).rows[0]!.count);
+      const stock = Number(
+        (await db.query<{ inventory: number }>("select inventory from products where id = $1", [productId])).rows[0]!.inventory,
+      );
+      const adjusted = Number(
+        (await db.query<{ sum: string | null }>("select sum(delta) as sum from inventory_adjustments where product_id = $1", [productId]))
+          .rows[0]!.sum ?? 0,
+      );
+      const adjustmentRecords = Number(
+        (await db.query<{ count: string }>("select count(*) from inventory_adjustments where product_id = $1", [productId])).rows[0]!.count,
+      );
       const soldAcknowledged = [...orders.values()].flatMap((order) => order.items).reduce((sum, item) => sum + item.quantity, 0);
       // Stock moved by exactly the acknowledged orders and the recorded adjustments: nothing half done.
       expect(stock).toBe(INITIAL_STOCK + adjusted - soldAcknowledged);
@@ -316,7 +336,16 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
 
       // Exactly the acknowledged orders exist (every unknown outcome was settled by its key), each with its lines and totals.
       const rows = (
-        await db.query<{ id: string; subtotal: string; total: string; refunded: string; lines: string; units: string; line_sum: string; refund_sum: string }>(
+        await db.query<{
+          id: string;
+          subtotal: string;
+          total: string;
+          refunded: string;
+          lines: string;
+          units: string;
+          line_sum: string;
+          refund_sum: string;
+        }>(
           `select o.id, o.subtotal_amount as subtotal, o.total_amount as total, o.refunded_amount as refunded,
                   (select count(*) from order_items i where i.order_id = o.id) as lines,
                   (select coalesce(sum(quantity), 0) from order_items i where i.order_id = o.id) as units,
@@ -327,7 +356,11 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
           [productId],
         )
       ).rows;
-      const orphanOrders = (await db.query<{ count: string }>("select count(*) from orders o where not exists (select 1 from order_items i where i.order_id = o.id)")).rows[0]!.count;
+      const orphanOrders = (
+        await db.query<{ count: string }>(
+          "select count(*) from orders o where not exists (select 1 from order_items i where i.order_id = o.id)",
+        )
+      ).rows[0]!.count;
       expect(Number(orphanOrders)).toBe(0);
       expect(new Set(rows.map((row) => row.id))).toEqual(new Set(orders.keys()));
       for (const row of rows) {
@@ -337,7 +370,9 @@ describe("an outage under a load of orders, refunds and stock adjustments", () =
         expect(Number(row.refund_sum)).toBe(Number(row.refunded));
       }
       // Exactly the acknowledged refunds exist.
-      const refundIds = (await db.query<{ id: string }>("select r.id from refunds r where r.reason = 'outage test'")).rows.map((row) => row.id);
+      const refundIds = (await db.query<{ id: string }>("select r.id from refunds r where r.reason = 'outage test'")).rows.map(
+        (row) => row.id,
+      );
       expect(new Set(refundIds)).toEqual(new Set(refunds.keys()));
     } finally {
       await db.end();

@@ -7,11 +7,11 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capabilities, capabilityNames, type CapabilityDefinition, type CapabilityName } from "../../generated/capabilities.js";
+import { type CapabilityDefinition, type CapabilityName, capabilities, capabilityNames } from "../../generated/capabilities.js";
 import { createProduct } from "../agents/agent-test-kit.js";
-import { agentJwt, apiAudience, call, newHost, register, type Agent } from "../security/support/protocol-client.js";
+import { type Agent, agentJwt, apiAudience, call, newHost, register } from "../security/support/protocol-client.js";
 import { signInCookie } from "../support/merchant.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 import { callArbitrary } from "./schema-arbitrary.js";
 
 /**
@@ -89,7 +89,13 @@ describe("fuzzing every operation from its schema", () => {
 });
 
 /** Sends one generated call; a finding when the answer breaks the rules. */
-async function send(app: TestApp, operation: CapabilityDefinition, caller: Caller, auth: Record<string, string>, args: Arguments): Promise<Finding | undefined> {
+async function send(
+  app: TestApp,
+  operation: CapabilityDefinition,
+  caller: Caller,
+  auth: Record<string, string>,
+  args: Arguments,
+): Promise<Finding | undefined> {
   const params: Arguments = args && typeof args === "object" && !Array.isArray(args) ? args : {};
   let path = operation.path;
   const query = new URLSearchParams();
@@ -110,18 +116,29 @@ async function send(app: TestApp, operation: CapabilityDefinition, caller: Calle
     response = await fetch(url, { method: operation.method, headers, body: hasBody ? JSON.stringify(requestBody.value) : undefined });
   } catch (error) {
     // A header value no HTTP client can send (control characters): not a request the server can receive.
-    if (error instanceof TypeError && /header|ByteString/i.test(String(error.message) + String((error as { cause?: unknown }).cause))) return undefined;
+    if (error instanceof TypeError && /header|ByteString/i.test(String(error.message) + String((error as { cause?: unknown }).cause)))
+      return undefined;
     throw error;
   }
   const body = await response.text();
   const request = `${operation.method} ${url} ${hasBody ? String(JSON.stringify(requestBody.value)).slice(0, 300) : ""}`;
-  const finding = (why: string): Finding => ({ operation: operation.name, caller, request, status: response.status, body: `${why}: ${body.slice(0, 300)}` });
+  const finding = (why: string): Finding => ({
+    operation: operation.name,
+    caller,
+    request,
+    status: response.status,
+    body: `${why}: ${body.slice(0, 300)}`,
+  });
   if (response.status >= 500) return finding("server error");
   if (response.status < 400) return undefined;
   if (!(response.headers.get("content-type") ?? "").includes("application/problem+json")) return finding("not problem+json");
   const problem = JSON.parse(body) as { code?: unknown; status?: unknown; errors?: { pointer?: unknown }[] };
   if (typeof problem.code !== "string" || problem.status !== response.status) return finding("no code or wrong status");
-  if (response.status === 400 && problem.errors !== undefined && !problem.errors.every((error) => typeof error.pointer === "string" && error.pointer.startsWith("/"))) {
+  if (
+    response.status === 400 &&
+    problem.errors !== undefined &&
+    !problem.errors.every((error) => typeof error.pointer === "string" && error.pointer.startsWith("/"))
+  ) {
     return finding("a field error without a JSON pointer");
   }
   return undefined;
@@ -135,7 +152,7 @@ async function send(app: TestApp, operation: CapabilityDefinition, caller: Calle
 function bodyOf(operation: CapabilityDefinition, args: Arguments): { value: unknown } | undefined {
   const body = operation.body;
   if (body.mode === "none") return undefined;
-  if (body.mode === "wrapped") return  Object.hasOwn(args, body.argument) ? { value: args[body.argument] } : undefined;
+  if (body.mode === "wrapped") return Object.hasOwn(args, body.argument) ? { value: args[body.argument] } : undefined;
   const parameterNames = new Set(operation.parameters.map((parameter) => parameter.name));
   const fields = Object.entries(args).filter(([name]) => !parameterNames.has(name));
   return fields.length > 0 || body.required ? { value: Object.fromEntries(fields) } : undefined;
@@ -146,21 +163,25 @@ function encodePathSegment(value: string): string {
   return [...value]
     .map((char) => {
       const code = char.charCodeAt(0);
-      if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) return `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
+      if (char.length === 1 && code >= 0xd800 && code <= 0xdfff)
+        return `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
       return encodeURIComponent(char);
     })
     .join("");
 }
 
 function text(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value) ?? "";
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
 }
 
 /** An agent of the owner's approved for every capability a password session may approve. */
 async function approvedAgent(app: TestApp, cookie: string): Promise<Agent> {
   const wanted = capabilityNames.filter((name) => capabilities[name].approvalStrength === "session");
   const agent = await register(app, await newHost(), wanted);
-  const approved = await call(app, "/api/auth/agent/approve-capability", { cookie, body: { agent_id: agent.id, action: "approve", user_code: agent.userCode } });
+  const approved = await call(app, "/api/auth/agent/approve-capability", {
+    cookie,
+    body: { agent_id: agent.id, action: "approve", user_code: agent.userCode },
+  });
   if (approved.status !== 200) throw new Error(`agent approval failed: ${approved.status} ${JSON.stringify(approved.body)}`);
   return agent;
 }
@@ -169,10 +190,20 @@ async function approvedAgent(app: TestApp, cookie: string): Promise<Agent> {
 async function seedRecords(app: TestApp, owner: StoreOwner, adminKey: string): Promise<Record<string, unknown[]>> {
   const product = await createProduct(app, owner, "FUZZ-1");
   const headers = { "content-type": "application/json", "x-api-key": adminKey };
-  const cart = (await (await fetch(`${app.baseUrl}/v1/carts`, { method: "POST", headers, body: JSON.stringify({ currency: "EUR" }) })).json()) as { id: string };
-  await fetch(`${app.baseUrl}/v1/carts/${cart.id}/items`, { method: "POST", headers, body: JSON.stringify({ product_id: product.id, quantity: 1 }) });
+  const cart = (await (
+    await fetch(`${app.baseUrl}/v1/carts`, { method: "POST", headers, body: JSON.stringify({ currency: "EUR" }) })
+  ).json()) as { id: string };
+  await fetch(`${app.baseUrl}/v1/carts/${cart.id}/items`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ product_id: product.id, quantity: 1 }),
+  });
   const order = (await (
-    await fetch(`${app.baseUrl}/v1/orders`, { method: "POST", headers: { ...headers, "idempotency-key": "fuzz-seed-order" }, body: JSON.stringify({ cart_id: cart.id }) })
+    await fetch(`${app.baseUrl}/v1/orders`, {
+      method: "POST",
+      headers: { ...headers, "idempotency-key": "fuzz-seed-order" },
+      body: JSON.stringify({ cart_id: cart.id }),
+    })
   ).json()) as { id?: string };
   return { product_id: [product.id], cart_id: [cart.id], order_id: order.id ? [order.id] : [], currency: ["EUR"] };
 }

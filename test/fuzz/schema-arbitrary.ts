@@ -64,13 +64,18 @@ function conformingOwn(schema: Schema, context: ArbitraryContext): fc.Arbitrary<
     case "string":
       return stringFor(schema);
     case "integer":
-      return fc.integer({ min: Math.max(numberOr(schema.minimum, -(2 ** 31)), -(2 ** 31)), max: Math.min(numberOr(schema.maximum, 2 ** 31 - 1), 2 ** 31 - 1) });
+      return fc.integer({
+        min: Math.max(numberOr(schema.minimum, -(2 ** 31)), -(2 ** 31)),
+        max: Math.min(numberOr(schema.maximum, 2 ** 31 - 1), 2 ** 31 - 1),
+      });
     case "number":
       return fc.double({ noNaN: true, noDefaultInfinity: true, min: numberOr(schema.minimum, -1e9), max: numberOr(schema.maximum, 1e9) });
     case "boolean":
       return fc.boolean();
     case "array":
-      return fc.array(conforming((schema.items as Schema | undefined) ?? {}, context), { maxLength: Math.min(numberOr(schema.maxItems, 4), 4) });
+      return fc.array(conforming((schema.items as Schema | undefined) ?? {}, context), {
+        maxLength: Math.min(numberOr(schema.maxItems, 4), 4),
+      });
     case "null":
       return fc.constant(null);
     default:
@@ -85,18 +90,26 @@ function withOneHostileValue(input: Schema, context: ArbitraryContext): fc.Arbit
   if (typeOf(schema) === "object" || properties.length > 0) {
     if (properties.length === 0) return fc.oneof(hostileValue, fc.constant({ unexpected_field: "x" }));
     return fc.constantFrom(...properties, "(missing required)", "(unknown field)").chain((target) => {
-      if (target === "(unknown field)") return objectOf(schema, context, () => undefined).map((value) => ({ ...value, unexpected_field: "\u0000" }));
+      if (target === "(unknown field)")
+        return objectOf(schema, context, () => undefined).map((value) => ({ ...value, unexpected_field: "\u0000" }));
       if (target === "(missing required)") {
         const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-        return objectOf(schema, context, () => undefined).map((value) => Object.fromEntries(Object.entries(value).filter(([key]) => key !== required[0])));
+        return objectOf(schema, context, () => undefined).map((value) =>
+          Object.fromEntries(Object.entries(value).filter(([key]) => key !== required[0])),
+        );
       }
       const inner = (schema.properties as Record<string, Schema>)[target]!;
       return objectOf(schema, context, (key) => (key === target ? fc.oneof(hostileValue, withOneHostileValue(inner, context)) : undefined));
     });
   }
-  if (typeOf(schema) === "array") return fc.oneof(hostileValue, fc.array(withOneHostileValue((schema.items as Schema | undefined) ?? {}, context), { minLength: 1, maxLength: 2 }));
+  if (typeOf(schema) === "array")
+    return fc.oneof(
+      hostileValue,
+      fc.array(withOneHostileValue((schema.items as Schema | undefined) ?? {}, context), { minLength: 1, maxLength: 2 }),
+    );
   if (typeOf(schema) === "string") return fc.oneof({ weight: 3, arbitrary: hostileString(schema) }, { weight: 1, arbitrary: hostileValue });
-  if (typeOf(schema) === "integer" || typeOf(schema) === "number") return fc.oneof({ weight: 3, arbitrary: hostileNumber(schema) }, { weight: 1, arbitrary: hostileValue });
+  if (typeOf(schema) === "integer" || typeOf(schema) === "number")
+    return fc.oneof({ weight: 3, arbitrary: hostileNumber(schema) }, { weight: 1, arbitrary: hostileValue });
   return hostileValue;
 }
 
@@ -115,7 +128,11 @@ function hostileNumber(schema: Schema): fc.Arbitrary<number> {
 }
 
 /** An object with every required property (and some optional ones); `override` may supply one property's arbitrary. */
-function objectOf(schema: Schema, context: ArbitraryContext, override: (key: string) => fc.Arbitrary<unknown> | undefined): fc.Arbitrary<Record<string, unknown>> {
+function objectOf(
+  schema: Schema,
+  context: ArbitraryContext,
+  override: (key: string) => fc.Arbitrary<unknown> | undefined,
+): fc.Arbitrary<Record<string, unknown>> {
   const merged = Array.isArray(schema.allOf) ? mergeAllOf(schema, context) : schema;
   const properties = (merged.properties ?? {}) as Record<string, Schema>;
   const required = new Set(Array.isArray(merged.required) ? (merged.required as string[]) : []);
@@ -144,7 +161,8 @@ function numberOr(value: unknown, fallback: number): number {
 
 function stringFor(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === "uuid") return fc.uuid();
-  if (schema.format === "date-time") return fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4102444800000) }).map((date) => date.toISOString());
+  if (schema.format === "date-time")
+    return fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4102444800000) }).map((date) => date.toISOString());
   const minLength = numberOr(schema.minLength, 0);
   const maxLength = numberOr(schema.maxLength, Infinity);
   if (typeof schema.pattern === "string") {
@@ -154,6 +172,11 @@ function stringFor(schema: Schema): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.string(bounded) },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", ...bounded }) },
-    { weight: 1, arbitrary: fc.constantFrom("SKU-1", "a b", "'; drop table products; --", "%00", "../../etc/passwd").filter((value) => value.length >= minLength && value.length <= maxLength) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom("SKU-1", "a b", "'; drop table products; --", "%00", "../../etc/passwd")
+        .filter((value) => value.length >= minLength && value.length <= maxLength),
+    },
   );
 }

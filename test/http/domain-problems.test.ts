@@ -6,11 +6,23 @@ import { DomainError, domainErrorCodes, invalidField } from "../../src/services/
 
 describe("a service's DomainError on the wire", () => {
   it.each([
-    { given: new DomainError("cart_not_found", "No cart c_1 in this store."), want: { status: 404, code: "cart_not_found", detail: "No cart c_1 in this store." } },
-    { given: new DomainError("idempotency_key_reused", "First used with another body."), want: { status: 422, code: "idempotency_key_reused" } },
-    { given: invalidField("/query/cursor", "is not a cursor", "cursor"), want: { status: 400, code: "validation_failed", errors: [{ pointer: "/query/cursor", detail: "is not a cursor", code: "cursor" }] } },
+    {
+      given: new DomainError("cart_not_found", "No cart c_1 in this store."),
+      want: { status: 404, code: "cart_not_found", detail: "No cart c_1 in this store." },
+    },
+    {
+      given: new DomainError("idempotency_key_reused", "First used with another body."),
+      want: { status: 422, code: "idempotency_key_reused" },
+    },
+    {
+      given: invalidField("/query/cursor", "is not a cursor", "cursor"),
+      want: { status: 400, code: "validation_failed", errors: [{ pointer: "/query/cursor", detail: "is not a cursor", code: "cursor" }] },
+    },
     // The budget refusal keeps its `remaining` member (an agent waits for it rather than shrinking the order).
-    { given: budgetExceeded("Over budget.", { amount: 600, currency: "EUR" }), want: { status: 403, code: "budget_exceeded", remaining: { amount: 600, currency: "EUR" } } },
+    {
+      given: budgetExceeded("Over budget.", { amount: 600, currency: "EUR" }),
+      want: { status: 403, code: "budget_exceeded", remaining: { amount: 600, currency: "EUR" } },
+    },
   ])("$want.code is answered $want.status", ({ given, want }) => {
     expect(problemOfDomainError(given)?.toJSON()).toMatchObject({ ...want, type: `/problems/${want.code}`, error: want.code });
   });

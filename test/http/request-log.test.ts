@@ -1,7 +1,7 @@
-import express from "express";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import express from "express";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { requestId } from "../../src/http/request-id.js";

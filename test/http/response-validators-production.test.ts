@@ -11,7 +11,14 @@ import { expect, it } from "vitest";
 const importsValidators = /from\s+["'][./]*(?:generated\/)?validators\/responses(?:\.js)?["']/;
 
 it("never loads the response validators: only a caller passing their table does", async () => {
-  for (const file of ["generated/routes.ts", "generated/runtime.ts", "generated/response-validation.ts", "src/http/app.ts", "src/app/assemble.ts", "src/auth/create-auth.ts"]) {
+  for (const file of [
+    "generated/routes.ts",
+    "generated/runtime.ts",
+    "generated/response-validation.ts",
+    "src/http/app.ts",
+    "src/app/assemble.ts",
+    "src/auth/create-auth.ts",
+  ]) {
     expect(await readFile(new URL(`../../${file}`, import.meta.url), "utf8"), file).not.toMatch(importsValidators);
   }
   // The pattern does find the import where it is (the test servers).

@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { Client } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killServer, serverDatabase, startServer, type StartedServer } from "../support/server-process.js";
+import { killServer, type StartedServer, serverDatabase, startServer } from "../support/server-process.js";
 
 /**
  * SIGTERM against the real server process (`src/main.ts`), on a database of
@@ -73,7 +73,12 @@ async function keepAliveWorker(worker: number, baseUrl: string, path: string, ou
         const body = await response.body.text();
         outcomes.push({ worker, sentAt, status: response.statusCode, connection: String(response.headers.connection ?? ""), body });
       } catch (error) {
-        outcomes.push({ worker, sentAt, status: response.statusCode, failedMidResponse: (error as { code?: string }).code ?? String(error) });
+        outcomes.push({
+          worker,
+          sentAt,
+          status: response.statusCode,
+          failedMidResponse: (error as { code?: string }).code ?? String(error),
+        });
         break;
       }
     }
@@ -93,7 +98,9 @@ describe("SIGTERM under keep-alive load", () => {
       keepAliveWorker(worker, running.baseUrl, "/v1/products?limit=20", outcomes, () => stop),
     );
     // Load first, until every connection has been kept alive for a few answers.
-    while (!Array.from({ length: WORKERS }, (_, worker) => outcomes.filter((outcome) => outcome.worker === worker).length >= 3).every(Boolean)) {
+    while (
+      !Array.from({ length: WORKERS }, (_, worker) => outcomes.filter((outcome) => outcome.worker === worker).length >= 3).every(Boolean)
+    ) {
       if (stop) throw new Error("the load never got going");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -157,7 +164,10 @@ describe("SIGTERM under keep-alive load", () => {
     expect(exit.code).toBe(1);
     expect(exit.at - signalledAt).toBeGreaterThanOrEqual(1_000);
     expect(exit.at - signalledAt).toBeLessThan(5_000);
-    const lines = server.stdout().split("\n").filter((line) => line.includes("shutdown timed out"));
+    const lines = server
+      .stdout()
+      .split("\n")
+      .filter((line) => line.includes("shutdown timed out"));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, inFlight: 1, connections: 1 });
   });

@@ -85,7 +85,10 @@ describe("start-up failures: one line, non-zero exit, within 10 s", () => {
       socket.on("error", () => {});
     });
     // A short deadline keeps the case inside 10 s on a busy machine; the default (5 s) is the same code path.
-    const run = await startWith({ DATABASE_URL: `postgres://commerce:${SECRET}@127.0.0.1:${port}/shop?password=${SECRET}`, DATABASE_STARTUP_TIMEOUT_MS: "2000" });
+    const run = await startWith({
+      DATABASE_URL: `postgres://commerce:${SECRET}@127.0.0.1:${port}/shop?password=${SECRET}`,
+      DATABASE_STARTUP_TIMEOUT_MS: "2000",
+    });
     expectOneLineFailure(run, /PostgreSQL at 127\.0\.0\.1:\d+\/shop as commerce did not answer within 2 s/, /DATABASE_URL/);
     expect(run.ms).toBeGreaterThanOrEqual(2_000);
   });
@@ -112,6 +115,10 @@ describe("start-up failures: one line, non-zero exit, within 10 s", () => {
 
   it("BETTER_AUTH_SECRET too short: names the variable and the rule, never the value", async () => {
     const run = await startWith({ BETTER_AUTH_SECRET: SECRET, DATA_DIR: path.join(scratch, "secret") });
-    expectOneLineFailure(run, /^invalid environment: BETTER_AUTH_SECRET: must be at least 32 characters/, new RegExp(`got ${SECRET.length} characters`));
+    expectOneLineFailure(
+      run,
+      /^invalid environment: BETTER_AUTH_SECRET: must be at least 32 characters/,
+      new RegExp(`got ${SECRET.length} characters`),
+    );
   });
 });

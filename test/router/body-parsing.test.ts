@@ -4,7 +4,7 @@
  * 500, and none reaches onError or the handler (requests.yaml).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendRaw } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 

@@ -6,7 +6,7 @@
 import type { Request } from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OperationMeta, RequestContext } from "../../codegen/templates/router-runtime.js";
-import { loadFixture, type FixtureOperationId, type GeneratedRoutes } from "./support/generated-router.js";
+import { type FixtureOperationId, type GeneratedRoutes, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendJson, sendRaw } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -35,7 +35,8 @@ beforeAll(async () => {
     const key = req.headers["x-api-key"];
     if (typeof key !== "string") throw new HttpProblem(401, "unauthenticated", "Authentication required");
     if (key === "crash") throw new Error("context store unreachable: secret-dsn");
-    if (key === "reader" && WRITE_PRODUCT_OPERATIONS.has(operation.operationId)) throw new HttpProblem(403, "insufficient_scope", "Insufficient role");
+    if (key === "reader" && WRITE_PRODUCT_OPERATIONS.has(operation.operationId))
+      throw new HttpProblem(403, "insufficient_scope", "Insufficient role");
     return { caller: key, operationId: operation.operationId };
   }
   server = await startServer<FixtureOperationId<"requests">, AuthContext>(routes, { context: authenticate, onError });
@@ -54,7 +55,9 @@ describe("the context factory", () => {
     const response = await sendJson(server.baseUrl, "POST", itemPath, { product_id: PRODUCT_ID, quantity: 1 }, { "x-api-key": "shop-1" });
     expect(response.status).toBe(200);
     expect(seen).toEqual([expect.objectContaining({ operationId: "addItem", method: "post", path: "/carts/{cart_id}/items" })]);
-    expect(server.calls).toEqual([{ operationId: "addItem", input: expect.anything(), context: { caller: "shop-1", operationId: "addItem" } }]);
+    expect(server.calls).toEqual([
+      { operationId: "addItem", input: expect.anything(), context: { caller: "shop-1", operationId: "addItem" } },
+    ]);
   });
 
   it("throwing anything but HttpProblem is a 500 reported to onError", async () => {
@@ -70,7 +73,10 @@ describe("the context factory", () => {
 describe("a 401 from the context wins over", () => {
   it.each([
     { name: "an invalid body", send: () => sendJson(server.baseUrl, "POST", itemPath, { quantity: "5", extra: 1 }) },
-    { name: "an invalid path parameter", send: () => sendJson(server.baseUrl, "POST", "/carts/nope/items", { product_id: PRODUCT_ID, quantity: 1 }) },
+    {
+      name: "an invalid path parameter",
+      send: () => sendJson(server.baseUrl, "POST", "/carts/nope/items", { product_id: PRODUCT_ID, quantity: 1 }),
+    },
     { name: "an invalid query", send: () => fetch(`${server.baseUrl}/carts?limit=abc`) },
     { name: "a missing header parameter", send: () => sendJson(server.baseUrl, "POST", "/orders", { cart_id: CART_ID }) },
     { name: "a missing body", send: () => sendRaw(server.baseUrl, "POST", itemPath, "", "application/json") },

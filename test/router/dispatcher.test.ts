@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HttpProblem } from "../../codegen/templates/router-runtime.js";
-import { loadFixture, type FixtureOperationId, type GeneratedRoutes, type Handlers } from "./support/generated-router.js";
-import { echoHandlers, recording, type RecordedCall } from "./support/server.js";
+import { type FixtureOperationId, type GeneratedRoutes, type Handlers, loadFixture } from "./support/generated-router.js";
+import { echoHandlers, type RecordedCall, recording } from "./support/server.js";
 
 type Id = FixtureOperationId<"requests">;
 interface Caller {
@@ -51,7 +51,13 @@ describe("createDispatcher", () => {
 
   it("reports invalid values with the router's pointers", async () => {
     const { operations, calls } = dispatcher();
-    const problem = await problemOf(operations.dispatch("addItem", { params: { cart_id: "nope" }, body: { product_id: PRODUCT_ID, quantity: 0, extra: true } }, { caller: "x" }));
+    const problem = await problemOf(
+      operations.dispatch(
+        "addItem",
+        { params: { cart_id: "nope" }, body: { product_id: PRODUCT_ID, quantity: 0, extra: true } },
+        { caller: "x" },
+      ),
+    );
     expect(problem.status).toBe(400);
     expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(["/body/extra", "/body/quantity", "/path/cart_id"]);
     expect(calls).toEqual([]);
@@ -59,15 +65,22 @@ describe("createDispatcher", () => {
 
   it("requires a declared body and refuses one on operations without", async () => {
     const { operations } = dispatcher();
-    expect((await problemOf(operations.dispatch("createCart", {}, { caller: "x" }))).errors).toEqual([expect.objectContaining({ pointer: "/body", code: "required" })]);
+    expect((await problemOf(operations.dispatch("createCart", {}, { caller: "x" }))).errors).toEqual([
+      expect.objectContaining({ pointer: "/body", code: "required" }),
+    ]);
     expect((await problemOf(operations.dispatch("getCart", { params: { cart_id: CART_ID }, body: {} }, { caller: "x" }))).errors).toEqual([
       expect.objectContaining({ pointer: "/body" }),
     ]);
   });
 
   it("passes handler results and problems through, and knows its operations", async () => {
-    const { operations } = dispatcher({ createCart: ({ body }) => ({ status: 201, body: { id: CART_ID, ...(body as { currency: string }) } }) });
-    expect(await operations.dispatch("createCart", { body: { currency: "EUR" } }, { caller: "x" })).toMatchObject({ status: 201, body: { currency: "EUR" } });
+    const { operations } = dispatcher({
+      createCart: ({ body }) => ({ status: 201, body: { id: CART_ID, ...(body as { currency: string }) } }),
+    });
+    expect(await operations.dispatch("createCart", { body: { currency: "EUR" } }, { caller: "x" })).toMatchObject({
+      status: 201,
+      body: { currency: "EUR" },
+    });
     expect(operations.has("createCart")).toBe(true);
     expect(operations.has("deleteEverything")).toBe(false);
     expect((await problemOf(operations.dispatch("deleteEverything", {}, { caller: "x" }))).status).toBe(404);

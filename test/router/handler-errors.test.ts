@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RequestContext, RouterOptions } from "../../codegen/templates/router-runtime.js";
 import { catalogHandlers } from "./support/catalog.js";
-import { loadFixture, type FixtureOperationId, type GeneratedRoutes, type Handler } from "./support/generated-router.js";
+import { type FixtureOperationId, type GeneratedRoutes, type Handler, loadFixture } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -25,7 +25,9 @@ function failing(): Handler<RequestContext> {
       throw new HttpProblem(409, "cart_not_open", "Cart is not open", "This cart has already been turned into an order.");
     },
     "problem-with-errors": async () => {
-      throw new HttpProblem(409, "refund_exceeds_remaining", "Refund exceeds the remaining amount", undefined, [{ pointer: "/body/amount/amount", detail: "must be <= 1500" }]);
+      throw new HttpProblem(409, "refund_exceeds_remaining", "Refund exceeds the remaining amount", undefined, [
+        { pointer: "/body/amount/amount", detail: "must be <= 1500" },
+      ]);
     },
     "problem-with-headers": () => {
       throw new HttpProblem(409, "idempotency_request_in_progress", "Request in progress", undefined, undefined, { "Retry-After": "1" });

@@ -4,8 +4,8 @@
  * (responses.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cart, CART_ID, catalogHandlers, PRODUCT_ID, product } from "./support/catalog.js";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { CART_ID, cart, catalogHandlers, PRODUCT_ID, product } from "./support/catalog.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendJson } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -24,7 +24,13 @@ beforeAll(async () => {
       }),
       getProduct: ({ params }) => ({
         status: 404,
-        body: routes.withProtocolFields({ type: "/problems/product_not_found", title: "Product not found", status: 404, code: "product_not_found", instance: `/products/${String(params.product_id)}` }),
+        body: routes.withProtocolFields({
+          type: "/problems/product_not_found",
+          title: "Product not found",
+          status: 404,
+          code: "product_not_found",
+          instance: `/products/${String(params.product_id)}`,
+        }),
       }),
     },
   );

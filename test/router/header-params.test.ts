@@ -4,7 +4,7 @@
  * (params.yaml: placeOrder's required Idempotency-Key, 1–255 characters).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendJson } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -25,11 +25,22 @@ describe("Idempotency-Key", () => {
   ])("reaches the handler as headers['Idempotency-Key'] when sent in $name", async ({ header }) => {
     const response = await sendJson(server.baseUrl, "POST", "/orders", { cart_id: CART_ID }, { [header]: "key-1" });
     expect(response.status).toBe(201);
-    expect(server.lastInput("placeOrder")).toEqual({ params: {}, query: {}, headers: { "Idempotency-Key": "key-1" }, body: { cart_id: CART_ID } });
+    expect(server.lastInput("placeOrder")).toEqual({
+      params: {},
+      query: {},
+      headers: { "Idempotency-Key": "key-1" },
+      body: { cart_id: CART_ID },
+    });
   });
 
   it("is the only header the handler sees", async () => {
-    const response = await sendJson(server.baseUrl, "POST", "/orders", { cart_id: CART_ID }, { "idempotency-key": "key-2", "x-other": "1" });
+    const response = await sendJson(
+      server.baseUrl,
+      "POST",
+      "/orders",
+      { cart_id: CART_ID },
+      { "idempotency-key": "key-2", "x-other": "1" },
+    );
     expect(response.status).toBe(201);
     expect(Object.keys(server.lastInput("placeOrder").headers)).toEqual(["Idempotency-Key"]);
   });

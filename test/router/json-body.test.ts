@@ -3,7 +3,7 @@
  * validated value handed to the handler (requests.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendJson, sendRaw } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -71,7 +71,13 @@ describe("the handler gets the validated body", () => {
   });
 
   it("with the charset parameter of the Content-Type ignored", async () => {
-    const response = await sendRaw(server.baseUrl, "PATCH", `/carts/${CART_ID}/items/${ITEM_ID}`, '{"quantity":3}', "application/json; charset=utf-8");
+    const response = await sendRaw(
+      server.baseUrl,
+      "PATCH",
+      `/carts/${CART_ID}/items/${ITEM_ID}`,
+      '{"quantity":3}',
+      "application/json; charset=utf-8",
+    );
     expect(response.status).toBe(200);
     expect(server.lastInput("updateItem")).toMatchObject({ body: { quantity: 3 } });
   });
@@ -79,10 +85,31 @@ describe("the handler gets the validated body", () => {
 
 describe("schema keywords beyond type", () => {
   it.each([
-    { name: "not (delta 0)", method: "POST", path: `/products/${PRODUCT_ID}/stock-adjustments`, body: { delta: 0, reason: "restock" }, pointer: "/body/delta", code: "not" },
-    { name: "enum", method: "POST", path: `/products/${PRODUCT_ID}/stock-adjustments`, body: { delta: 1, reason: "theft" }, pointer: "/body/reason", code: "enum" },
+    {
+      name: "not (delta 0)",
+      method: "POST",
+      path: `/products/${PRODUCT_ID}/stock-adjustments`,
+      body: { delta: 0, reason: "restock" },
+      pointer: "/body/delta",
+      code: "not",
+    },
+    {
+      name: "enum",
+      method: "POST",
+      path: `/products/${PRODUCT_ID}/stock-adjustments`,
+      body: { delta: 1, reason: "theft" },
+      pointer: "/body/reason",
+      code: "enum",
+    },
     { name: "minProperties", method: "PATCH", path: `/products/${PRODUCT_ID}`, body: {}, pointer: "/body", code: "minProperties" },
-    { name: "maximum", method: "PATCH", path: `/carts/${CART_ID}/items/${ITEM_ID}`, body: { quantity: 1000 }, pointer: "/body/quantity", code: "maximum" },
+    {
+      name: "maximum",
+      method: "PATCH",
+      path: `/carts/${CART_ID}/items/${ITEM_ID}`,
+      body: { quantity: 1000 },
+      pointer: "/body/quantity",
+      code: "maximum",
+    },
   ])("$name", async ({ method, path, body, pointer, code }) => {
     const response = await sendJson(server.baseUrl, method, path, body);
     const problem = await expectProblem(response, 400, "validation_failed");

@@ -3,7 +3,7 @@
  * Allow header listing the declared methods (HEAD where GET is declared).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function allowOf(response: Response): string[] {
-  return (response.headers.get("allow") ?? "").split(",").map((method) => method.trim()).filter(Boolean).sort();
+  return (response.headers.get("allow") ?? "")
+    .split(",")
+    .map((method) => method.trim())
+    .filter(Boolean)
+    .sort();
 }
 
 it.each([

@@ -3,7 +3,7 @@
  * not decode is the client's error (4xx), not the server's.
  */
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const THING_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";

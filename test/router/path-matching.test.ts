@@ -6,7 +6,7 @@
  * application. No ETag is computed (no operation declares 304).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const THING_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";

@@ -3,7 +3,7 @@
  * declared types, fills defaults and rejects what does not fit (params.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 

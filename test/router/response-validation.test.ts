@@ -11,7 +11,13 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ResponseValidatorTable, ResponseViolation } from "../../codegen/templates/response-validation.js";
 import type { RequestContext } from "../../codegen/templates/router-runtime.js";
 import { CART_ID, catalogHandlers, PRODUCT_ID, product } from "./support/catalog.js";
-import { loadFixture, type FixtureOperationId, type GeneratedFixture, type GeneratedRoutes, type Handlers } from "./support/generated-router.js";
+import {
+  type FixtureOperationId,
+  type GeneratedFixture,
+  type GeneratedRoutes,
+  type Handlers,
+  loadFixture,
+} from "./support/generated-router.js";
 import { expectProblem, sendRaw } from "./support/http.js";
 import { echoHandlers, startServer, type TestServer } from "./support/server.js";
 
@@ -59,7 +65,13 @@ describe("validateResponses on", () => {
     const problem = await expectProblem(response, 500, "internal_error");
     expect(problem.detail).toContain("status 409 is not declared");
     expect(violations).toEqual([
-      { operationId: "getCart", method: "GET", path: "/carts/{cart_id}", status: 409, problems: ["status 409 is not declared (declared: 200, 400, 404, 500)"] },
+      {
+        operationId: "getCart",
+        method: "GET",
+        path: "/carts/{cart_id}",
+        status: 409,
+        problems: ["status 409 is not declared (declared: 200, 400, 404, 500)"],
+      },
     ]);
   });
 
@@ -87,7 +99,10 @@ describe("validateResponses on", () => {
       },
     });
     expect((await fetch(`${baseUrl}/carts/${CART_ID}`)).status).toBe(500);
-    expect(violations[0]).toMatchObject({ status: 404, problems: expect.arrayContaining([expect.stringContaining("/body/code must be equal to one of the allowed values")]) });
+    expect(violations[0]).toMatchObject({
+      status: 404,
+      problems: expect.arrayContaining([expect.stringContaining("/body/code must be equal to one of the allowed values")]),
+    });
   });
 
   it("lets declared answers through unchanged: results, handler problems, the router's own problems", async () => {
@@ -106,20 +121,30 @@ describe("validateResponses on", () => {
   it("makes the dispatcher (capability/execute in-process) throw instead of returning a violating answer", async () => {
     const violations: ResponseViolation[] = [];
     const handlers = { ...echoHandlers<Id, RequestContext>(routes), ...catalogHandlers<RequestContext>(), ...undeclaredConflict() };
-    const dispatcher = routes.createDispatcher(handlers, { validateResponses: { validators: responseValidators, onViolation: (item) => violations.push(item) } });
-    await expect(dispatcher.dispatch("getCart", { params: { cart_id: CART_ID } }, routes.defaultContext as never)).rejects.toBeInstanceOf(routes.ResponseContractError);
+    const dispatcher = routes.createDispatcher(handlers, {
+      validateResponses: { validators: responseValidators, onViolation: (item) => violations.push(item) },
+    });
+    await expect(dispatcher.dispatch("getCart", { params: { cart_id: CART_ID } }, routes.defaultContext as never)).rejects.toBeInstanceOf(
+      routes.ResponseContractError,
+    );
     expect(violations).toHaveLength(1);
-    await expect(dispatcher.dispatch("getProduct", { params: { product_id: PRODUCT_ID } }, routes.defaultContext as never)).resolves.toMatchObject({ status: 200 });
+    await expect(
+      dispatcher.dispatch("getProduct", { params: { product_id: PRODUCT_ID } }, routes.defaultContext as never),
+    ).resolves.toMatchObject({ status: 200 });
   });
 });
 
 describe("validateResponses off (production)", () => {
   it("sends every answer as the handler gave it", async () => {
-    server = await startServer(routes, { context: routes.defaultContext }, {
-      ...catalogHandlers(),
-      ...undeclaredConflict(),
-      getProduct: () => ({ status: 200, body: { ...product(), colour: "blue" } }),
-    });
+    server = await startServer(
+      routes,
+      { context: routes.defaultContext },
+      {
+        ...catalogHandlers(),
+        ...undeclaredConflict(),
+        getProduct: () => ({ status: 200, body: { ...product(), colour: "blue" } }),
+      },
+    );
     await expectProblem(await fetch(`${server.baseUrl}/carts/${CART_ID}`), 409, "quantity_limit_exceeded");
     expect(await (await fetch(`${server.baseUrl}/products/${PRODUCT_ID}`)).json()).toMatchObject({ colour: "blue" });
   });

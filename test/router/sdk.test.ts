@@ -8,7 +8,7 @@ import type { Request } from "express";
 import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { OperationMeta } from "../../codegen/templates/router-runtime.js";
-import { loadFixture, type CreateFixtureClient, type FixtureOperationId } from "./support/generated-router.js";
+import { type CreateFixtureClient, type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const CART_ID = "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10";

@@ -4,7 +4,7 @@
  * (requests.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixture, type FixtureOperationId } from "./support/generated-router.js";
+import { type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { expectProblem, pointersOf, sendJson } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";
 

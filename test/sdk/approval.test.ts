@@ -8,16 +8,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AgentServerError,
+  type AgentSession,
   ApprovalDeniedError,
   ApprovalExpiredError,
+  type CapabilityName,
   createAgentSession,
   createIdentity,
   MemoryIdentityStorage,
   waitForApproval,
-  type AgentSession,
-  type CapabilityName,
 } from "../../generated/sdk/index.js";
-import { bearerOf, startScriptedServer, type ScriptedResponse, type ScriptedServer } from "./support/scripted-server.js";
+import { bearerOf, type ScriptedResponse, type ScriptedServer, startScriptedServer } from "./support/scripted-server.js";
 
 const WANTED: CapabilityName[] = ["listProducts", "placeOrder"];
 /** Timers may fire up to a millisecond early; HTTP adds only lateness. */
@@ -39,7 +39,11 @@ const pending: ScriptedResponse = { status: 403, body: { error: "agent_pending",
 function active(grants: Record<string, string>): ScriptedResponse {
   return {
     status: 200,
-    body: { agent_id: "agent-1", status: "active", agent_capability_grants: Object.entries(grants).map(([capability, status]) => ({ capability, status })) },
+    body: {
+      agent_id: "agent-1",
+      status: "active",
+      agent_capability_grants: Object.entries(grants).map(([capability, status]) => ({ capability, status })),
+    },
   };
 }
 /** Answers the scripted responses in order, the last one from then on. */
@@ -53,11 +57,32 @@ function gaps(): number[] {
 
 describe("waitForApproval", () => {
   it("polls no faster than interval, resolves when the wanted capabilities are active, marks the host trusted", async () => {
-    sequence(pending, pending, active({ listProducts: "active", placeOrder: "pending" }), active({ listProducts: "active", placeOrder: "active" }));
+    sequence(
+      pending,
+      pending,
+      active({ listProducts: "active", placeOrder: "pending" }),
+      active({ listProducts: "active", placeOrder: "active" }),
+    );
     const identity = await createIdentity();
-    const storage = new MemoryIdentityStorage({ ...identity, agent: { keys: identity.host.keys, id: "agent-1", pendingApproval: { info: { method: "device_authorization", user_code: "ABCD-EFGH", expires_in: 300, interval: 5 }, expiresAt: new Date(Date.now() + 300_000).toISOString() } } });
+    const storage = new MemoryIdentityStorage({
+      ...identity,
+      agent: {
+        keys: identity.host.keys,
+        id: "agent-1",
+        pendingApproval: {
+          info: { method: "device_authorization", user_code: "ABCD-EFGH", expires_in: 300, interval: 5 },
+          expiresAt: new Date(Date.now() + 300_000).toISOString(),
+        },
+      },
+    });
     const started = performance.now();
-    const outcome = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.2, expires_in: 30 }, storage });
+    const outcome = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.2, expires_in: 30 },
+      storage,
+    });
     expect(outcome.granted).toEqual(WANTED);
     expect(outcome.pending).toEqual([]);
     expect(server.requests).toHaveLength(4);
@@ -79,7 +104,13 @@ describe("waitForApproval", () => {
       pending,
       active({ listProducts: "active", placeOrder: "active" }),
     );
-    await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.1, expires_in: 30 }, maxBackoffSeconds: 0.3 });
+    await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.1, expires_in: 30 },
+      maxBackoffSeconds: 0.3,
+    });
     const [afterFirst503, afterDrop, after429, afterPending] = gaps();
     expect(afterFirst503).toBeGreaterThanOrEqual(200 - EARLY);
     expect(afterDrop).toBeGreaterThanOrEqual(300 - EARLY);
@@ -92,14 +123,28 @@ describe("waitForApproval", () => {
   });
 
   it("honours Retry-After over a shorter backoff", async () => {
-    sequence({ status: 429, body: { error: "rate_limited" }, headers: { "retry-after": "1" } }, active({ listProducts: "active", placeOrder: "active" }));
-    await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.1, expires_in: 30 }, maxBackoffSeconds: 0.2 });
+    sequence(
+      { status: 429, body: { error: "rate_limited" }, headers: { "retry-after": "1" } },
+      active({ listProducts: "active", placeOrder: "active" }),
+    );
+    await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.1, expires_in: 30 },
+      maxBackoffSeconds: 0.2,
+    });
     expect(gaps()[0]).toBeGreaterThanOrEqual(1000 - EARLY);
   });
 
   it("throws ApprovalDeniedError naming the denied capability", async () => {
     sequence(active({ listProducts: "active", placeOrder: "pending" }), active({ listProducts: "active", placeOrder: "denied" }));
-    const error = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.05, expires_in: 30 } }).catch((caught: unknown) => caught);
+    const error = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.05, expires_in: 30 },
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApprovalDeniedError);
     expect((error as ApprovalDeniedError).deniedCapabilities).toEqual(["placeOrder"]);
   });
@@ -107,7 +152,12 @@ describe("waitForApproval", () => {
   it("throws ApprovalDeniedError when the agent was rejected, also when the plugin says so with HTTP 200", async () => {
     for (const status of [403, 200]) {
       sequence(pending, { status, body: { error: "agent_rejected", message: "Agent registration was rejected" } });
-      const error = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.05, expires_in: 30 } }).catch((caught: unknown) => caught);
+      const error = await waitForApproval({
+        configuration: server.configuration,
+        session,
+        capabilities: WANTED,
+        approval: { interval: 0.05, expires_in: 30 },
+      }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ApprovalDeniedError);
       expect((error as ApprovalDeniedError).deniedCapabilities).toEqual([]);
     }
@@ -116,7 +166,12 @@ describe("waitForApproval", () => {
   it("throws ApprovalExpiredError at expires_in, after a last poll at the deadline", async () => {
     sequence(pending);
     const started = performance.now();
-    const error = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.3, expires_in: 1 } }).catch((caught: unknown) => caught);
+    const error = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.3, expires_in: 1 },
+    }).catch((caught: unknown) => caught);
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(ApprovalExpiredError);
     expect(elapsed).toBeGreaterThanOrEqual(1000 - EARLY);
@@ -134,7 +189,13 @@ describe("waitForApproval", () => {
     sequence(pending);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("user quit")), 250);
-    const error = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.1, expires_in: 30 }, signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.1, expires_in: 30 },
+      signal: controller.signal,
+    }).catch((caught: unknown) => caught);
     expect((error as Error).message).toBe("user quit");
     const polls = server.requests.length;
     expect(polls).toBeGreaterThanOrEqual(1);
@@ -144,7 +205,12 @@ describe("waitForApproval", () => {
 
   it("does not retry a refusal of the agent's token", async () => {
     sequence({ status: 401, body: { error: "invalid_jwt", message: "JWT is invalid, expired, or signature failed" } });
-    const error = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.05, expires_in: 30 } }).catch((caught: unknown) => caught);
+    const error = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.05, expires_in: 30 },
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AgentServerError);
     expect(error).toMatchObject({ code: "invalid_jwt", status: 401 });
     expect(server.requests).toHaveLength(1);
@@ -152,7 +218,12 @@ describe("waitForApproval", () => {
 
   it("reports a capability the agent never requested as missing instead of waiting for it", async () => {
     sequence(active({ listProducts: "active" }));
-    const outcome = await waitForApproval({ configuration: server.configuration, session, capabilities: WANTED, approval: { interval: 0.05, expires_in: 30 } });
+    const outcome = await waitForApproval({
+      configuration: server.configuration,
+      session,
+      capabilities: WANTED,
+      approval: { interval: 0.05, expires_in: 30 },
+    });
     expect(outcome).toMatchObject({ granted: ["listProducts"], missing: ["placeOrder"], pending: [] });
   });
 });

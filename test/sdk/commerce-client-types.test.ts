@@ -5,7 +5,7 @@
  * against a fixture spec's router.)
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createCommerceClient, type components } from "../../generated/sdk/index.js";
+import { type components, createCommerceClient } from "../../generated/sdk/index.js";
 
 type Schemas = components["schemas"];
 
@@ -19,9 +19,15 @@ describe("createCommerceClient types", () => {
       const products = await client.GET("/v1/products", { params: { query: { limit: 5, q: "mug" } } });
       expectTypeOf(products.data).toEqualTypeOf<Schemas["ProductList"] | undefined>();
       expectTypeOf(products.error).toEqualTypeOf<Schemas["Problem"] | undefined>();
-      const item = await client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: CART_ID } }, body: { product_id: PRODUCT_ID, quantity: 3 } });
+      const item = await client.POST("/v1/carts/{cart_id}/items", {
+        params: { path: { cart_id: CART_ID } },
+        body: { product_id: PRODUCT_ID, quantity: 3 },
+      });
       expectTypeOf(item.data).toEqualTypeOf<Schemas["Cart"] | undefined>();
-      const order = await client.POST("/v1/orders", { params: { header: { "Idempotency-Key": "order-key-1" } }, body: { cart_id: CART_ID } });
+      const order = await client.POST("/v1/orders", {
+        params: { header: { "Idempotency-Key": "order-key-1" } },
+        body: { cart_id: CART_ID },
+      });
       expectTypeOf(order.data).toEqualTypeOf<Schemas["Order"] | undefined>();
     };
     expect(typeof never).toBe("function");

@@ -7,17 +7,29 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   ApprovalDeniedError,
-  connectAgent,
-  createIdentity,
-  MemoryIdentityStorage,
   type ApprovalInfo,
   type CapabilityName,
+  connectAgent,
+  createIdentity,
   type IdentityRecord,
+  MemoryIdentityStorage,
 } from "../../generated/sdk/index.js";
-import { bearerOf, startScriptedServer, type RecordedRequest, type ScriptedResponse, type ScriptedServer } from "./support/scripted-server.js";
+import {
+  bearerOf,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./support/scripted-server.js";
 
 const WANTED: CapabilityName[] = ["listProducts", "placeOrder"];
-const APPROVAL = { method: "device_authorization", user_code: "WXYZ-1234", verification_uri_complete: "http://shop.test/device?code=WXYZ-1234", expires_in: 300, interval: 1 };
+const APPROVAL = {
+  method: "device_authorization",
+  user_code: "WXYZ-1234",
+  verification_uri_complete: "http://shop.test/device?code=WXYZ-1234",
+  expires_in: 300,
+  interval: 1,
+};
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -55,25 +67,61 @@ async function storedAgent(extra: Partial<NonNullable<IdentityRecord["agent"]>> 
 }
 
 function connect(storage: MemoryIdentityStorage, approvals: ApprovalInfo[] = []) {
-  return connectAgent({ baseUrl: server.baseUrl, configuration: server.configuration, name: "Agent", capabilities: WANTED, storage, wait: false, onApproval: (approval) => void approvals.push(approval) });
+  return connectAgent({
+    baseUrl: server.baseUrl,
+    configuration: server.configuration,
+    name: "Agent",
+    capabilities: WANTED,
+    storage,
+    wait: false,
+    onApproval: (approval) => void approvals.push(approval),
+  });
 }
 
 describe("connectAgent with a stored agent", () => {
   it("warns when baseUrl's origin is not the discovered issuer's (tokens would be for the wrong audience)", async () => {
-    route({ "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) } }) });
+    route({
+      "/agent/status": () => ({
+        status: 200,
+        body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) },
+      }),
+    });
     const warnings: string[] = [];
     const storage = await storedAgent();
-    const sameOrigin = await connectAgent({ baseUrl: server.baseUrl, configuration: server.configuration, name: "Agent", capabilities: WANTED, storage, wait: false, onWarning: (message) => void warnings.push(message) });
+    const sameOrigin = await connectAgent({
+      baseUrl: server.baseUrl,
+      configuration: server.configuration,
+      name: "Agent",
+      capabilities: WANTED,
+      storage,
+      wait: false,
+      onWarning: (message) => void warnings.push(message),
+    });
     expect(sameOrigin.ready).toBe(true);
     expect(warnings).toEqual([]);
     const otherName = server.baseUrl.replace("127.0.0.1", "localhost");
-    await connectAgent({ baseUrl: otherName, configuration: server.configuration, name: "Agent", capabilities: WANTED, storage, wait: false, onWarning: (message) => void warnings.push(message) });
+    await connectAgent({
+      baseUrl: otherName,
+      configuration: server.configuration,
+      name: "Agent",
+      capabilities: WANTED,
+      storage,
+      wait: false,
+      onWarning: (message) => void warnings.push(message),
+    });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`baseUrl origin ${new URL(otherName).origin} differs from the discovered issuer's origin ${new URL(server.baseUrl).origin}`);
+    expect(warnings[0]).toContain(
+      `baseUrl origin ${new URL(otherName).origin} differs from the discovered issuer's origin ${new URL(server.baseUrl).origin}`,
+    );
   });
 
   it("uses an active agent that has everything: one status call, no registration", async () => {
-    route({ "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) } }) });
+    route({
+      "/agent/status": () => ({
+        status: 200,
+        body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "active" }) },
+      }),
+    });
     const agent = await connect(await storedAgent());
     expect(paths()).toEqual(["GET /agent/status"]);
     expect(agent.ready).toBe(true);
@@ -84,7 +132,16 @@ describe("connectAgent with a stored agent", () => {
     const storage = await storedAgent({}, false);
     route({
       "/agent/status": () => ({ status: 403, body: { error: "agent_pending", message: "Agent is pending approval" } }),
-      "/agent/register": () => ({ status: 200, body: { agent_id: "agent-1", host_id: "host-1", status: "pending", agent_capability_grants: grants({ listProducts: "pending", placeOrder: "pending" }), approval: APPROVAL } }),
+      "/agent/register": () => ({
+        status: 200,
+        body: {
+          agent_id: "agent-1",
+          host_id: "host-1",
+          status: "pending",
+          agent_capability_grants: grants({ listProducts: "pending", placeOrder: "pending" }),
+          approval: APPROVAL,
+        },
+      }),
     });
     const approvals: ApprovalInfo[] = [];
     const agent = await connect(storage, approvals);
@@ -97,7 +154,12 @@ describe("connectAgent with a stored agent", () => {
 
   it("shows a remembered, unexpired approval again instead of asking the server for one without a code", async () => {
     const storage = await storedAgent({ pendingApproval: { info: APPROVAL, expiresAt: new Date(Date.now() + 120_000).toISOString() } });
-    route({ "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "pending" }) } }) });
+    route({
+      "/agent/status": () => ({
+        status: 200,
+        body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: "pending" }) },
+      }),
+    });
     const approvals: ApprovalInfo[] = [];
     const agent = await connect(storage, approvals);
     expect(paths()).toEqual(["GET /agent/status"]);
@@ -108,8 +170,14 @@ describe("connectAgent with a stored agent", () => {
 
   it("requests capabilities the stored agent lacks", async () => {
     route({
-      "/agent/status": () => ({ status: 200, body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active" }) } }),
-      "/agent/request-capability": () => ({ status: 200, body: { agent_id: "agent-1", status: "pending", agent_capability_grants: grants({ placeOrder: "pending" }), approval: APPROVAL } }),
+      "/agent/status": () => ({
+        status: 200,
+        body: { agent_id: "agent-1", status: "active", agent_capability_grants: grants({ listProducts: "active" }) },
+      }),
+      "/agent/request-capability": () => ({
+        status: 200,
+        body: { agent_id: "agent-1", status: "pending", agent_capability_grants: grants({ placeOrder: "pending" }), approval: APPROVAL },
+      }),
     });
     const storage = await storedAgent();
     const agent = await connect(storage);
@@ -124,8 +192,14 @@ describe("connectAgent with a stored agent", () => {
     const before = (await storage.load())!.agent!.keys.publicJwk;
     route({
       "/agent/status": () => ({ status: 401, body: { error: "agent_not_found", message: "Agent not found" } }),
-      "/agent/register": () => ({ status: 200, body: { agent_id: "agent-2", host_id: "host-1", status: "active", agent_capability_grants: grants({ listProducts: "active" }) } }),
-      "/agent/request-capability": () => ({ status: 200, body: { agent_id: "agent-2", status: "pending", agent_capability_grants: grants({ placeOrder: "pending" }), approval: APPROVAL } }),
+      "/agent/register": () => ({
+        status: 200,
+        body: { agent_id: "agent-2", host_id: "host-1", status: "active", agent_capability_grants: grants({ listProducts: "active" }) },
+      }),
+      "/agent/request-capability": () => ({
+        status: 200,
+        body: { agent_id: "agent-2", status: "pending", agent_capability_grants: grants({ placeOrder: "pending" }), approval: APPROVAL },
+      }),
     });
     const agent = await connect(storage);
     expect(paths()).toEqual(["GET /agent/status", "POST /agent/register", "POST /agent/request-capability"]);
@@ -149,27 +223,61 @@ describe("AgentConnection.waitForApproval", () => {
     let approved = false;
     let requested = false;
     route({
-      "/agent/register": () => ({ status: 200, body: { agent_id: "agent-9", host_id: "host-1", status: "pending", agent_capability_grants: grants({ listProducts: "pending" }), approval: { ...APPROVAL, interval: 0.1 } } }),
+      "/agent/register": () => ({
+        status: 200,
+        body: {
+          agent_id: "agent-9",
+          host_id: "host-1",
+          status: "pending",
+          agent_capability_grants: grants({ listProducts: "pending" }),
+          approval: { ...APPROVAL, interval: 0.1 },
+        },
+      }),
       "/agent/status": () => {
         if (!approved) {
           approved = true;
           return { status: 403, body: { error: "agent_pending" } };
         }
-        return { status: 200, body: { agent_id: "agent-9", status: "active", agent_capability_grants: grants({ listProducts: "active", placeOrder: requested ? "active" : "absent" }) } };
+        return {
+          status: 200,
+          body: {
+            agent_id: "agent-9",
+            status: "active",
+            agent_capability_grants: grants({ listProducts: "active", placeOrder: requested ? "active" : "absent" }),
+          },
+        };
       },
       "/agent/request-capability": () => {
         requested = true;
-        return { status: 200, body: { agent_id: "agent-9", status: "pending", agent_capability_grants: grants({ placeOrder: "pending" }), approval: { ...APPROVAL, interval: 0.1 } } };
+        return {
+          status: 200,
+          body: {
+            agent_id: "agent-9",
+            status: "pending",
+            agent_capability_grants: grants({ placeOrder: "pending" }),
+            approval: { ...APPROVAL, interval: 0.1 },
+          },
+        };
       },
     });
     const host = await createIdentity();
-    const storage = new MemoryIdentityStorage({ ...host, issuer: server.configuration.issuer, host: { ...host.host, id: "host-1", trusted: true } });
+    const storage = new MemoryIdentityStorage({
+      ...host,
+      issuer: server.configuration.issuer,
+      host: { ...host.host, id: "host-1", trusted: true },
+    });
     const approvals: ApprovalInfo[] = [];
     const agent = await connect(storage, approvals);
     expect(agent.registration).toMatchObject({ status: "pending", pending: ["listProducts"], missing: ["placeOrder"] });
     const ready = await agent.waitForApproval();
     expect(ready).toMatchObject({ status: "active", granted: WANTED });
-    expect(paths()).toEqual(["POST /agent/register", "GET /agent/status", "GET /agent/status", "POST /agent/request-capability", "GET /agent/status"]);
+    expect(paths()).toEqual([
+      "POST /agent/register",
+      "GET /agent/status",
+      "GET /agent/status",
+      "POST /agent/request-capability",
+      "GET /agent/status",
+    ]);
     expect(approvals).toHaveLength(2);
     expect((await storage.load())!.host.trusted).toBe(true);
   });

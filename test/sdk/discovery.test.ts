@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentDiscoveryError, discoverAgentAuth } from "../../generated/sdk/index.js";
-import { startScriptedServer, type ScriptedServer } from "./support/scripted-server.js";
+import { type ScriptedServer, startScriptedServer } from "./support/scripted-server.js";
 
 let server: ScriptedServer;
 beforeAll(async () => {

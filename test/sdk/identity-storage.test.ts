@@ -10,11 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createIdentity,
   FileIdentityStorage,
+  type IdentityRecord,
   IdentityStorageError,
   loadOrCreateIdentity,
   MemoryIdentityStorage,
   signAgentJwt,
-  type IdentityRecord,
 } from "../../generated/sdk/index.js";
 
 const posix = process.platform !== "win32";
@@ -124,7 +124,11 @@ describe("FileIdentityStorage writes", () => {
 
     const loaded = await new FileIdentityStorage(file).load();
     expect(loaded).toEqual(record);
-    const token = await signAgentJwt({ agentPrivateKey: loaded!.agent!.keys.privateJwk, agentId: "agent-1", audience: "http://shop.test/api/auth" });
+    const token = await signAgentJwt({
+      agentPrivateKey: loaded!.agent!.keys.privateJwk,
+      agentId: "agent-1",
+      audience: "http://shop.test/api/auth",
+    });
     const publicKey = await importJWK({ ...record.agent!.keys.publicJwk }, "EdDSA");
     const { payload } = await jwtVerify(token, publicKey, { audience: "http://shop.test/api/auth" });
     expect(payload.sub).toBe("agent-1");
@@ -144,7 +148,10 @@ describe("FileIdentityStorage writes", () => {
 
     const one = await createIdentity();
     const other = await createIdentity();
-    const tampered = { ...one, host: { ...one.host, keys: { privateJwk: one.host.keys.privateJwk, publicJwk: other.host.keys.publicJwk } } };
+    const tampered = {
+      ...one,
+      host: { ...one.host, keys: { privateJwk: one.host.keys.privateJwk, publicJwk: other.host.keys.publicJwk } },
+    };
     await writeFile(file, JSON.stringify(tampered));
     await expect(storage.load()).rejects.toThrow(/public key does not match/);
   });

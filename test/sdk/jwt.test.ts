@@ -5,7 +5,7 @@
  */
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { createIdentity, MAX_JWT_LIFETIME_SECONDS, signAgentJwt, signHostJwt, type Ed25519KeyPair } from "../../generated/sdk/index.js";
+import { createIdentity, type Ed25519KeyPair, MAX_JWT_LIFETIME_SECONDS, signAgentJwt, signHostJwt } from "../../generated/sdk/index.js";
 
 const AUDIENCE = "http://shop.test/api/auth";
 
@@ -14,14 +14,24 @@ async function keys(): Promise<Ed25519KeyPair> {
 }
 
 async function verify(token: string, pair: Ed25519KeyPair) {
-  return jwtVerify(token, await importJWK({ ...pair.publicJwk }, "EdDSA"), { audience: AUDIENCE, algorithms: ["EdDSA"], maxTokenAge: "60s" });
+  return jwtVerify(token, await importJWK({ ...pair.publicJwk }, "EdDSA"), {
+    audience: AUDIENCE,
+    algorithms: ["EdDSA"],
+    maxTokenAge: "60s",
+  });
 }
 
 describe("signHostJwt", () => {
   it("on first contact: host+jwt with the host key inline, the agent key, no iss", async () => {
     const host = await keys();
     const agent = await keys();
-    const token = await signHostJwt({ hostPrivateKey: host.privateJwk, hostPublicJwk: host.publicJwk, audience: AUDIENCE, agentPublicJwk: agent.publicJwk, hostName: "laptop" });
+    const token = await signHostJwt({
+      hostPrivateKey: host.privateJwk,
+      hostPublicJwk: host.publicJwk,
+      audience: AUDIENCE,
+      agentPublicJwk: agent.publicJwk,
+      hostName: "laptop",
+    });
     expect(decodeProtectedHeader(token)).toEqual({ alg: "EdDSA", typ: "host+jwt" });
     const { payload } = await verify(token, host);
     expect(payload.iss).toBeUndefined();
@@ -35,7 +45,10 @@ describe("signHostJwt", () => {
 
   it("once the host has an id: iss is the host id", async () => {
     const host = await keys();
-    const { payload } = await verify(await signHostJwt({ hostPrivateKey: host.privateJwk, hostPublicJwk: host.publicJwk, hostId: "host-1", audience: AUDIENCE }), host);
+    const { payload } = await verify(
+      await signHostJwt({ hostPrivateKey: host.privateJwk, hostPublicJwk: host.publicJwk, hostId: "host-1", audience: AUDIENCE }),
+      host,
+    );
     expect(payload.iss).toBe("host-1");
     expect(payload.agent_public_key).toBeUndefined();
   });
@@ -67,7 +80,9 @@ describe("signAgentJwt", () => {
 
   it("a fresh jti on every call", async () => {
     const agent = await keys();
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => signAgentJwt({ agentPrivateKey: agent.privateJwk, agentId: "a", audience: AUDIENCE })));
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => signAgentJwt({ agentPrivateKey: agent.privateJwk, agentId: "a", audience: AUDIENCE })),
+    );
     const jtis = await Promise.all(tokens.map(async (token) => (await verify(token, agent)).payload.jti));
     expect(new Set(jtis).size).toBe(50);
   });

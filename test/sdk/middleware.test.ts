@@ -6,7 +6,7 @@
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentClient, createAgentSession, createIdentity, type Ed25519KeyPair, type Middleware } from "../../generated/sdk/index.js";
-import { bearerOf, startScriptedServer, type ScriptedServer } from "./support/scripted-server.js";
+import { bearerOf, type ScriptedServer, startScriptedServer } from "./support/scripted-server.js";
 
 let server: ScriptedServer;
 let agentKeys: Ed25519KeyPair;
@@ -18,7 +18,12 @@ afterAll(() => server.close());
 
 describe("agentAuthMiddleware via createAgentClient", () => {
   it("sends a distinct agent JWT, verifiable with the agent's public key, on every request", async () => {
-    const session = await createAgentSession({ agentId: "agent-7", hostId: "host-3", agentPrivateKey: agentKeys.privateJwk, audience: server.configuration.issuer });
+    const session = await createAgentSession({
+      agentId: "agent-7",
+      hostId: "host-3",
+      agentPrivateKey: agentKeys.privateJwk,
+      audience: server.configuration.issuer,
+    });
     const client = createAgentClient({ baseUrl: server.baseUrl, session });
     const before = server.requests.length;
     for (let i = 0; i < 5; i += 1) {
@@ -42,7 +47,11 @@ describe("agentAuthMiddleware via createAgentClient", () => {
   });
 
   it("signs concurrent requests independently and runs extra middleware after signing", async () => {
-    const session = await createAgentSession({ agentId: "agent-8", agentPrivateKey: agentKeys.privateJwk, audience: server.configuration.issuer });
+    const session = await createAgentSession({
+      agentId: "agent-8",
+      agentPrivateKey: agentKeys.privateJwk,
+      audience: server.configuration.issuer,
+    });
     const seen: (string | null)[] = [];
     const observer: Middleware = {
       onRequest({ request }) {

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApprovalDeniedError,
+  type ApprovalInfo,
+  type CapabilityName,
   connectAgent,
   forgetAgent,
   MemoryIdentityStorage,
-  type ApprovalInfo,
-  type CapabilityName,
 } from "../../generated/sdk/index.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -36,7 +36,10 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 async function decide(agentId: string, approval: ApprovalInfo | undefined, action: "approve" | "deny") {
-  await app.auth.api.approveCapability({ body: { agent_id: agentId, action, ...(approval?.user_code ? { user_code: approval.user_code } : {}) }, headers: merchant });
+  await app.auth.api.approveCapability({
+    body: { agent_id: agentId, action, ...(approval?.user_code ? { user_code: approval.user_code } : {}) },
+    headers: merchant,
+  });
 }
 
 describe("agent SDK against the real server", () => {
@@ -44,7 +47,15 @@ describe("agent SDK against the real server", () => {
 
   it("new host: one registration for everything, one approval, then the API answers the agent", async () => {
     const approvals: ApprovalInfo[] = [];
-    const agent = await connectAgent({ baseUrl: app.baseUrl, name: "SDK test agent", hostName: "vitest", capabilities: WANTED, storage, wait: false, onApproval: (approval) => void approvals.push(approval) });
+    const agent = await connectAgent({
+      baseUrl: app.baseUrl,
+      name: "SDK test agent",
+      hostName: "vitest",
+      capabilities: WANTED,
+      storage,
+      wait: false,
+      onApproval: (approval) => void approvals.push(approval),
+    });
     expect(agent.hostTrusted).toBe(false);
     expect(agent.registration).toMatchObject({ status: "pending", granted: [], pending: WANTED });
     expect(approvals).toHaveLength(1);
@@ -70,7 +81,14 @@ describe("agent SDK against the real server", () => {
   it("trusted host: a new agent browses at once while the rest waits, and a denial surfaces as ApprovalDeniedError", async () => {
     await forgetAgent(storage);
     const approvals: ApprovalInfo[] = [];
-    const agent = await connectAgent({ baseUrl: app.baseUrl, name: "SDK test agent 2", capabilities: WANTED, storage, wait: false, onApproval: (approval) => void approvals.push(approval) });
+    const agent = await connectAgent({
+      baseUrl: app.baseUrl,
+      name: "SDK test agent 2",
+      capabilities: WANTED,
+      storage,
+      wait: false,
+      onApproval: (approval) => void approvals.push(approval),
+    });
     expect(agent.hostTrusted).toBe(true);
     expect(agent.registration).toMatchObject({ status: "active", granted: AUTO, pending: REST });
     expect(approvals).toHaveLength(1);

@@ -9,14 +9,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AgentServerError,
   autoGrantedCapabilities,
+  type CapabilityName,
   createIdentity,
+  type IdentityRecord,
   MemoryIdentityStorage,
   planRegistration,
   registerForCapabilities,
-  type CapabilityName,
-  type IdentityRecord,
 } from "../../generated/sdk/index.js";
-import { bearerOf, startScriptedServer, type RecordedRequest, type ScriptedResponse, type ScriptedServer } from "./support/scripted-server.js";
+import {
+  bearerOf,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./support/scripted-server.js";
 
 const WANTED: CapabilityName[] = ["listProducts", "getProduct", "createCart", "addCartItem", "placeOrder"];
 const AUTO: CapabilityName[] = ["listProducts", "getProduct", "createCart"];
@@ -50,7 +56,9 @@ function route(handlers: Record<string, (request: RecordedRequest) => ScriptedRe
   });
 }
 async function claimsOf(request: RecordedRequest, publicJwk: object) {
-  const { payload } = await jwtVerify(bearerOf(request), await importJWK({ ...publicJwk }, "EdDSA"), { audience: server.configuration.issuer });
+  const { payload } = await jwtVerify(bearerOf(request), await importJWK({ ...publicJwk }, "EdDSA"), {
+    audience: server.configuration.issuer,
+  });
   return payload;
 }
 
@@ -74,12 +82,27 @@ describe("registerForCapabilities", () => {
     route({
       "/api/auth/agent/register": () => ({
         status: 200,
-        body: { agent_id: "agent-1", host_id: "host-1", name: "Shopper", mode: "delegated", status: "pending", agent_capability_grants: grants("pending", WANTED), approval: APPROVAL },
+        body: {
+          agent_id: "agent-1",
+          host_id: "host-1",
+          name: "Shopper",
+          mode: "delegated",
+          status: "pending",
+          agent_capability_grants: grants("pending", WANTED),
+          approval: APPROVAL,
+        },
       }),
     });
     const identity: IdentityRecord = { ...(await createIdentity()), issuer: server.configuration.issuer };
     const storage = new MemoryIdentityStorage(identity);
-    const { registration } = await registerForCapabilities({ configuration: server.configuration, storage, identity, name: "Shopper", capabilities: WANTED, hostName: "laptop" });
+    const { registration } = await registerForCapabilities({
+      configuration: server.configuration,
+      storage,
+      identity,
+      name: "Shopper",
+      capabilities: WANTED,
+      hostName: "laptop",
+    });
 
     expect(server.requests).toHaveLength(1);
     const [register] = server.requests;
@@ -90,7 +113,14 @@ describe("registerForCapabilities", () => {
     expect(claims.iss).toBeUndefined();
     expect(claims.host_public_key).toEqual(identity.host.keys.publicJwk);
 
-    expect(registration).toMatchObject({ agentId: "agent-1", hostId: "host-1", status: "pending", granted: [], pending: WANTED, approval: APPROVAL });
+    expect(registration).toMatchObject({
+      agentId: "agent-1",
+      hostId: "host-1",
+      status: "pending",
+      granted: [],
+      pending: WANTED,
+      approval: APPROVAL,
+    });
     const stored = await storage.load();
     expect(stored?.host).toMatchObject({ id: "host-1", trusted: false });
     expect(stored?.agent).toMatchObject({ id: "agent-1", name: "Shopper" });
@@ -110,9 +140,19 @@ describe("registerForCapabilities", () => {
       }),
     });
     const fresh = await createIdentity();
-    const identity: IdentityRecord = { ...fresh, issuer: server.configuration.issuer, host: { ...fresh.host, id: "host-1", trusted: true } };
+    const identity: IdentityRecord = {
+      ...fresh,
+      issuer: server.configuration.issuer,
+      host: { ...fresh.host, id: "host-1", trusted: true },
+    };
     const storage = new MemoryIdentityStorage(identity);
-    const { registration } = await registerForCapabilities({ configuration: server.configuration, storage, identity, name: "Shopper", capabilities: WANTED });
+    const { registration } = await registerForCapabilities({
+      configuration: server.configuration,
+      storage,
+      identity,
+      name: "Shopper",
+      capabilities: WANTED,
+    });
 
     expect(server.requests.map((request) => request.path)).toEqual(["/api/auth/agent/register", "/api/auth/agent/request-capability"]);
     const [register, request] = server.requests;
@@ -123,7 +163,14 @@ describe("registerForCapabilities", () => {
     expect(decodeProtectedHeader(bearerOf(request!)).typ).toBe("agent+jwt");
     expect(await claimsOf(request!, stored!.agent!.keys.publicJwk)).toMatchObject({ sub: "agent-2", iss: "host-1" });
 
-    expect(registration).toMatchObject({ agentId: "agent-2", status: "active", granted: AUTO, pending: REST, missing: [], approval: APPROVAL });
+    expect(registration).toMatchObject({
+      agentId: "agent-2",
+      status: "active",
+      granted: AUTO,
+      pending: REST,
+      missing: [],
+      approval: APPROVAL,
+    });
     expect(stored?.host.trusted).toBe(true);
   });
 
@@ -131,28 +178,65 @@ describe("registerForCapabilities", () => {
     route({
       "/api/auth/agent/register": () => ({
         status: 200,
-        body: { agent_id: "agent-3", host_id: "host-1", status: "pending", agent_capability_grants: grants("pending", AUTO), approval: APPROVAL },
+        body: {
+          agent_id: "agent-3",
+          host_id: "host-1",
+          status: "pending",
+          agent_capability_grants: grants("pending", AUTO),
+          approval: APPROVAL,
+        },
       }),
     });
     const fresh = await createIdentity();
-    const identity: IdentityRecord = { ...fresh, issuer: server.configuration.issuer, host: { ...fresh.host, id: "host-1", trusted: true } };
+    const identity: IdentityRecord = {
+      ...fresh,
+      issuer: server.configuration.issuer,
+      host: { ...fresh.host, id: "host-1", trusted: true },
+    };
     const storage = new MemoryIdentityStorage(identity);
-    const { registration } = await registerForCapabilities({ configuration: server.configuration, storage, identity, name: "Shopper", capabilities: WANTED });
+    const { registration } = await registerForCapabilities({
+      configuration: server.configuration,
+      storage,
+      identity,
+      name: "Shopper",
+      capabilities: WANTED,
+    });
     expect(server.requests).toHaveLength(1);
     expect(registration).toMatchObject({ status: "pending", pending: AUTO, missing: REST });
     expect((await storage.load())?.host.trusted).toBe(false);
   });
 
   it.each([
-    ["plugin error with its status", { status: 409, body: { error: "agent_exists", message: "Agent already exists" } }, 409, "agent_exists"],
-    ["plugin error sent as HTTP 200", { status: 200, body: { error: "host_revoked", message: "Host has been revoked" } }, 200, "host_revoked"],
-    ["problem+json", { status: 429, body: { type: "https://errors.test/rate-limited", title: "Too many requests", status: 429, code: "rate_limited" } }, 429, "rate_limited"],
+    [
+      "plugin error with its status",
+      { status: 409, body: { error: "agent_exists", message: "Agent already exists" } },
+      409,
+      "agent_exists",
+    ],
+    [
+      "plugin error sent as HTTP 200",
+      { status: 200, body: { error: "host_revoked", message: "Host has been revoked" } },
+      200,
+      "host_revoked",
+    ],
+    [
+      "problem+json",
+      { status: 429, body: { type: "https://errors.test/rate-limited", title: "Too many requests", status: 429, code: "rate_limited" } },
+      429,
+      "rate_limited",
+    ],
     ["a body that is not JSON", { status: 502, body: undefined }, 502, "http_502"],
   ])("surfaces a %s as AgentServerError with code and status", async (_label, response, status, code) => {
     route({ "/api/auth/agent/register": () => response });
     const identity: IdentityRecord = { ...(await createIdentity()), issuer: server.configuration.issuer };
     const storage = new MemoryIdentityStorage(identity);
-    const error = await registerForCapabilities({ configuration: server.configuration, storage, identity, name: "Shopper", capabilities: WANTED }).catch((caught: unknown) => caught);
+    const error = await registerForCapabilities({
+      configuration: server.configuration,
+      storage,
+      identity,
+      name: "Shopper",
+      capabilities: WANTED,
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AgentServerError);
     expect(error).toMatchObject({ status, code });
     // Nothing registered, nothing stored.

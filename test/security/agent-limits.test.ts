@@ -9,11 +9,11 @@ import type { AgentConnection } from "../../generated/sdk/index.js";
 import { tenantOf } from "../../src/db/tenant.js";
 import { TenantScope } from "../../src/db/tenant-scope.js";
 import { readAgentLimits } from "../../src/services/agent-limits/agent-limits.js";
-import { signInCookie } from "../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../support/test-app.js";
 import { connectTestAgent, decide } from "../agents/agent-test-kit.js";
 import { adminKey, approvedShopper, setLimits, stockedProduct } from "../agents/limits/limits-kit.js";
 import { formSession, postForm } from "../agents/limits/page-forms.js";
+import { signInCookie } from "../support/merchant.js";
+import { BUSY_MERCHANT, createStoreOwner, type StoreOwner, startTestApp, TEST_PASSWORD, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let owner: StoreOwner;
@@ -22,7 +22,14 @@ let agent: AgentConnection;
 
 const LIMITS = { currency: "EUR", maxOrderAmount: 3000, maxLineQuantity: 2, budgetAmount: 10_000, budgetWindowSeconds: 86_400 };
 /** The same limits as form fields. */
-const FORM = { limits: "1", limit_currency: "EUR", limit_max_order: "30.00", limit_max_line_quantity: "2", limit_budget: "100.00", limit_budget_window: "24h" };
+const FORM = {
+  limits: "1",
+  limit_currency: "EUR",
+  limit_max_order: "30.00",
+  limit_max_line_quantity: "2",
+  limit_budget: "100.00",
+  limit_budget_window: "24h",
+};
 
 beforeAll(async () => {
   app = await startTestApp({ rateLimits: BUSY_MERCHANT });
@@ -52,7 +59,12 @@ async function asUser(email: string) {
 describe("setting an agent's limits on /agents", () => {
   it("another store's owner: not found, nothing changed", async () => {
     const session = await asUser(stranger.email);
-    const refused = await postForm(app, session, "/agents/limits", { ...FORM, agent_id: agent.session.agentId, limit_max_order: "", limit_budget: "" });
+    const refused = await postForm(app, session, "/agents/limits", {
+      ...FORM,
+      agent_id: agent.session.agentId,
+      limit_max_order: "",
+      limit_budget: "",
+    });
     expect(refused.status).toBe(404);
     expect(refused.text).toContain("Nothing was changed");
     expect(await currentLimits()).toMatchObject(LIMITS);
@@ -62,7 +74,9 @@ describe("setting an agent's limits on /agents", () => {
   });
 
   it("a plain member who is not the agent's user: refused, nothing changed", async () => {
-    const { user } = await app.auth.api.signUpEmail({ body: { email: `member-${Date.now()}@example.com`, password: TEST_PASSWORD, name: "Member" } });
+    const { user } = await app.auth.api.signUpEmail({
+      body: { email: `member-${Date.now()}@example.com`, password: TEST_PASSWORD, name: "Member" },
+    });
     await app.auth.api.addMember({ body: { userId: user.id, organizationId: owner.organizationId, role: "member" } });
     await approvedShopper(app, { ...owner, userId: user.id, email: user.email });
     const session = await asUser(user.email);
@@ -74,16 +88,28 @@ describe("setting an agent's limits on /agents", () => {
 
   it("a form without this browser's CSRF token: refused", async () => {
     const session = await asUser(owner.email);
-    const forged = await postForm(app, { ...session, token: "forged" }, "/agents/limits", { ...FORM, agent_id: agent.session.agentId, limit_budget: "" });
+    const forged = await postForm(app, { ...session, token: "forged" }, "/agents/limits", {
+      ...FORM,
+      agent_id: agent.session.agentId,
+      limit_budget: "",
+    });
     expect(forged.status).toBe(403);
     expect(await currentLimits()).toMatchObject(LIMITS);
   });
 
   it("the owner tightens with any session; loosening needs a sign-in from the last 5 minutes", async () => {
     const session = await asUser(owner.email);
-    await app.db.updateTable("session" as never).set({ createdAt: new Date(Date.now() - 10 * 60_000) } as never).where("userId" as never, "=", owner.userId as never).execute();
+    await app.db
+      .updateTable("session" as never)
+      .set({ createdAt: new Date(Date.now() - 10 * 60_000) } as never)
+      .where("userId" as never, "=", owner.userId as never)
+      .execute();
 
-    const tightened = await postForm(app, session, "/agents/limits", { ...FORM, agent_id: agent.session.agentId, limit_max_order: "20.00" });
+    const tightened = await postForm(app, session, "/agents/limits", {
+      ...FORM,
+      agent_id: agent.session.agentId,
+      limit_max_order: "20.00",
+    });
     expect(tightened.status).toBe(303);
     expect((await currentLimits())?.maxOrderAmount).toBe(2000);
 
@@ -120,7 +146,11 @@ describe("setting limits with an approval", () => {
     const connected = await connectTestAgent(app, ["listProducts"]);
     expect((await decide(app, owner, connected, "approve")).status).toBe(200);
     const agentId = connected.agent.session.agentId;
-    await app.db.updateTable("agent").set({ metadata: JSON.stringify({ organizationId: owner.organizationId }) }).where("id", "=", agentId).execute();
+    await app.db
+      .updateTable("agent")
+      .set({ metadata: JSON.stringify({ organizationId: owner.organizationId }) })
+      .where("id", "=", agentId)
+      .execute();
     await setLimits(app, owner, agentId, LIMITS);
     const requested = await fetch(`${app.baseUrl}/api/auth/agent/request-capability`, {
       method: "POST",
@@ -145,7 +175,12 @@ describe("setting limits with an approval", () => {
     expect(refused.status).toBe(403);
     const limits = await readAgentLimits(new TenantScope(app.db, tenantOf(owner.organizationId)), agentId);
     expect(limits).toMatchObject(LIMITS);
-    const grant = await app.db.selectFrom("agentCapabilityGrant").select("status").where("agentId", "=", agentId).where("capability", "=", "placeOrder").executeTakeFirst();
+    const grant = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select("status")
+      .where("agentId", "=", agentId)
+      .where("capability", "=", "placeOrder")
+      .executeTakeFirst();
     expect(grant?.status).toBe("pending");
   });
 });

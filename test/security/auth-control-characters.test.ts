@@ -8,10 +8,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInCookie } from "../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
-import { call, hostJwt, newHost, register, type Answer, type Host } from "./support/protocol-client.js";
 import { generateEd25519KeyPair } from "../../generated/sdk/index.js";
+import { signInCookie } from "../support/merchant.js";
+import { BUSY_MERCHANT, createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
+import { type Answer, call, type Host, hostJwt, newHost, register } from "./support/protocol-client.js";
 
 let app: TestApp;
 let owner: StoreOwner;
@@ -30,7 +30,10 @@ beforeAll(async () => {
   await call(app, "/api/auth/organization/set-active", { cookie, body: { organizationId: owner.organizationId } });
   await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
   keyId = (await app.db.selectFrom("apikey").select("id").where("referenceId", "=", owner.userId).executeTakeFirstOrThrow()).id;
-  const host = await call(app, "/api/auth/host/create", { cookie, body: { name: "laptop", public_key: (await generateEd25519KeyPair()).publicJwk } });
+  const host = await call(app, "/api/auth/host/create", {
+    cookie,
+    body: { name: "laptop", public_key: (await generateEd25519KeyPair()).publicJwk },
+  });
   expect(host.status, JSON.stringify(host.body)).toBe(200);
   hostId = String(host.body.hostId);
   trustedHost = await newHost();
@@ -66,12 +69,16 @@ const fresh = () => randomUUID().slice(0, 8);
 const CASES: readonly Case[] = [
   {
     name: "sign-up/email name",
-    send: (text) => call(app, "/api/auth/sign-up/email", { body: { email: `eve-${fresh()}@example.com`, password: "password-1234", name: `Eve${text}` } }),
+    send: (text) =>
+      call(app, "/api/auth/sign-up/email", {
+        body: { email: `eve-${fresh()}@example.com`, password: "password-1234", name: `Eve${text}` },
+      }),
     pointer: "/body/name",
   },
   {
     name: "sign-up/email email",
-    send: (text) => call(app, "/api/auth/sign-up/email", { body: { email: `eve${text}${fresh()}@example.com`, password: "password-1234", name: "Eve" } }),
+    send: (text) =>
+      call(app, "/api/auth/sign-up/email", { body: { email: `eve${text}${fresh()}@example.com`, password: "password-1234", name: "Eve" } }),
     pointer: "/body/email",
   },
   {
@@ -79,7 +86,11 @@ const CASES: readonly Case[] = [
     send: (text) => call(app, "/api/auth/sign-in/email", { body: { email: `${owner.email}${text}`, password: owner.password } }),
     pointer: "/body/email",
   },
-  { name: "update-user name", send: (text) => call(app, "/api/auth/update-user", { cookie, body: { name: `Owner${text}` } }), pointer: "/body/name" },
+  {
+    name: "update-user name",
+    send: (text) => call(app, "/api/auth/update-user", { cookie, body: { name: `Owner${text}` } }),
+    pointer: "/body/name",
+  },
   {
     name: "organization/create name",
     send: (text) => call(app, "/api/auth/organization/create", { cookie, body: { name: `Shop${text}`, slug: `shop-${fresh()}` } }),
@@ -92,22 +103,41 @@ const CASES: readonly Case[] = [
   },
   {
     name: "organization/update name",
-    send: (text) => call(app, "/api/auth/organization/update", { cookie, body: { organizationId: owner.organizationId, data: { name: `Store${text}` } } }),
+    send: (text) =>
+      call(app, "/api/auth/organization/update", {
+        cookie,
+        body: { organizationId: owner.organizationId, data: { name: `Store${text}` } },
+      }),
     pointer: "/body/data/name",
   },
   {
     name: "organization/update a metadata key",
-    send: (text) => call(app, "/api/auth/organization/update", { cookie, body: { organizationId: owner.organizationId, data: { metadata: { [`k${text}`]: 1 } } } }),
+    send: (text) =>
+      call(app, "/api/auth/organization/update", {
+        cookie,
+        body: { organizationId: owner.organizationId, data: { metadata: { [`k${text}`]: 1 } } },
+      }),
     pointer: "/body/data/metadata/k",
   },
-  { name: "api-key/create name", send: (text) => call(app, "/api/auth/api-key/create", { cookie, body: { name: `key${text}` } }), pointer: "/body/name" },
-  { name: "api-key/update name", send: (text) => call(app, "/api/auth/api-key/update", { cookie, body: { keyId, name: `key${text}` } }), pointer: "/body/name" },
+  {
+    name: "api-key/create name",
+    send: (text) => call(app, "/api/auth/api-key/create", { cookie, body: { name: `key${text}` } }),
+    pointer: "/body/name",
+  },
+  {
+    name: "api-key/update name",
+    send: (text) => call(app, "/api/auth/api-key/update", { cookie, body: { keyId, name: `key${text}` } }),
+    pointer: "/body/name",
+  },
   {
     name: "agent/register name",
     send: async (text) => {
       const keys = await generateEd25519KeyPair();
       const bearer = await hostJwt(app, await newHost(), { agentPublicJwk: keys.publicJwk });
-      return call(app, "/api/auth/agent/register", { bearer, body: { name: `agent${text}`, capabilities: ["listProducts"], mode: "delegated" } });
+      return call(app, "/api/auth/agent/register", {
+        bearer,
+        body: { name: `agent${text}`, capabilities: ["listProducts"], mode: "delegated" },
+      });
     },
     pointer: "/body/name",
   },
@@ -116,21 +146,39 @@ const CASES: readonly Case[] = [
     send: async (text) => {
       const keys = await generateEd25519KeyPair();
       const bearer = await hostJwt(app, await newHost(), { agentPublicJwk: keys.publicJwk });
-      return call(app, "/api/auth/agent/register", { bearer, body: { name: "agent", reason: `to shop${text}for me`, capabilities: ["listProducts"], mode: "delegated" } });
+      return call(app, "/api/auth/agent/register", {
+        bearer,
+        body: { name: "agent", reason: `to shop${text}for me`, capabilities: ["listProducts"], mode: "delegated" },
+      });
     },
     pointer: "/body/reason",
     freeText: true,
   },
   {
     name: "host/create name",
-    send: async (text) => call(app, "/api/auth/host/create", { cookie, body: { name: `laptop${text}`, public_key: (await generateEd25519KeyPair()).publicJwk } }),
+    send: async (text) =>
+      call(app, "/api/auth/host/create", {
+        cookie,
+        body: { name: `laptop${text}`, public_key: (await generateEd25519KeyPair()).publicJwk },
+      }),
     pointer: "/body/name",
   },
-  { name: "host/update name", send: (text) => call(app, "/api/auth/host/update", { cookie, body: { host_id: hostId, name: `laptop${text}` } }), pointer: "/body/name" },
-  { name: "agent/update name", send: (text) => call(app, "/api/auth/agent/update", { cookie, body: { agent_id: agentId, name: `agent${text}` } }), pointer: "/body/name" },
+  {
+    name: "host/update name",
+    send: (text) => call(app, "/api/auth/host/update", { cookie, body: { host_id: hostId, name: `laptop${text}` } }),
+    pointer: "/body/name",
+  },
+  {
+    name: "agent/update name",
+    send: (text) => call(app, "/api/auth/agent/update", { cookie, body: { agent_id: agentId, name: `agent${text}` } }),
+    pointer: "/body/name",
+  },
   {
     name: "a query parameter",
-    send: (text) => call(app, `/api/auth/organization/get-full-organization?organizationId=${encodeURIComponent(`${owner.organizationId}${text}`)}`, { cookie }),
+    send: (text) =>
+      call(app, `/api/auth/organization/get-full-organization?organizationId=${encodeURIComponent(`${owner.organizationId}${text}`)}`, {
+        cookie,
+      }),
     pointer: "/query/organizationId",
   },
 ];
@@ -139,17 +187,20 @@ const REFUSED = ["\u0000", "\u0001", "\u001b", "\u007f"];
 const WHITESPACE = ["\t", "\n", "\r"];
 
 describe("Better Auth endpoints refuse control characters", () => {
-  it.each(CASES)("$name: NUL and other C0 → 400 invalid_characters naming $pointer; nothing stored", async ({ send, pointer, freeText }) => {
-    const before = await snapshot();
-    for (const char of freeText ? REFUSED : [...REFUSED, ...WHITESPACE]) {
-      const answer = await send(char);
-      expect(answer.status, `${JSON.stringify(char)}: ${JSON.stringify(answer.body)}`).toBe(400);
-      expect(answer.body.error).toBe("invalid_characters");
-      expect(String(answer.body.message)).toContain(`${pointer}`);
-      expect(String(answer.body.message)).toContain(`U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
-    }
-    expect(await snapshot()).toEqual(before);
-  });
+  it.each(CASES)(
+    "$name: NUL and other C0 → 400 invalid_characters naming $pointer; nothing stored",
+    async ({ send, pointer, freeText }) => {
+      const before = await snapshot();
+      for (const char of freeText ? REFUSED : [...REFUSED, ...WHITESPACE]) {
+        const answer = await send(char);
+        expect(answer.status, `${JSON.stringify(char)}: ${JSON.stringify(answer.body)}`).toBe(400);
+        expect(answer.body.error).toBe("invalid_characters");
+        expect(String(answer.body.message)).toContain(`${pointer}`);
+        expect(String(answer.body.message)).toContain(`U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+      }
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it("free text takes tabs and line breaks: agent/register with a multi-line reason", async () => {
     const agent = await register(app, await newHost(), ["listProducts"], { reason: "Line 1\n\tLine 2\r\n" });
@@ -174,7 +225,9 @@ describe("Better Auth endpoints refuse control characters", () => {
   it("printable text of any script passes: names with accents, CJK and emoji", async () => {
     const renamed = await call(app, "/api/auth/update-user", { cookie, body: { name: "Zoë 店長 🙂" } });
     expect(renamed.status).toBe(200);
-    expect((await app.db.selectFrom("user").select("name").where("id", "=", owner.userId).executeTakeFirstOrThrow()).name).toBe("Zoë 店長 🙂");
+    expect((await app.db.selectFrom("user").select("name").where("id", "=", owner.userId).executeTakeFirstOrThrow()).name).toBe(
+      "Zoë 店長 🙂",
+    );
   });
 
   it("passwords are not checked (only their hash is stored): sign-in with a wrong one is a normal 401", async () => {

@@ -5,8 +5,8 @@
  * agents, and approving more than the request showed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, hostJwt, newHost, register } from "./support/protocol-client.js";
 import { agentRow, approvalRequestsFor, grantsOf, linkedHost, startWorld, type World } from "./support/attack-world.js";
+import { call, hostJwt, newHost, register } from "./support/protocol-client.js";
 
 describe("attack: approving or denying someone else's agent", () => {
   let world: World;
@@ -26,7 +26,10 @@ describe("attack: approving or denying someone else's agent", () => {
     expect(ciba).toMatchObject({ status: 403, body: { error: "agent_not_of_host" } });
     expect(await approvalRequestsFor(world, world.ownerB.userId)).toEqual(before);
     // Nor can B approve the victim by agent_id without its code.
-    const approved = await call(world.app, "/api/auth/agent/approve-capability", { cookie: world.ownerB.cookie, body: { agent_id: victim.id, action: "approve" } });
+    const approved = await call(world.app, "/api/auth/agent/approve-capability", {
+      cookie: world.ownerB.cookie,
+      body: { agent_id: victim.id, action: "approve" },
+    });
     expect(approved.status).toBeGreaterThanOrEqual(400);
     expect(await agentRow(world, victim.id)).toMatchObject({ status: "pending", userId: null });
   });
@@ -61,7 +64,10 @@ describe("attack: approving or denying someone else's agent", () => {
     expect(mismatch).toMatchObject({ status: 400, body: { error: "approval_mismatch" } });
     expect(await agentRow(world, other.id)).toMatchObject({ status: "pending", userId: null });
     // Someone else cannot decide it.
-    const notAddressee = await call(world.app, "/api/auth/agent/approve-capability", { cookie: world.adminA.cookie, body: { approval_id: approvalId, action: "deny" } });
+    const notAddressee = await call(world.app, "/api/auth/agent/approve-capability", {
+      cookie: world.adminA.cookie,
+      body: { approval_id: approvalId, action: "deny" },
+    });
     expect(notAddressee).toMatchObject({ status: 403, body: { error: "not_the_addressee" } });
     // Asking for more than the request showed is refused.
     const more = await call(world.app, "/api/auth/agent/approve-capability", {
@@ -74,7 +80,10 @@ describe("attack: approving or denying someone else's agent", () => {
   it("a stranger cannot deny someone's pending agent without its code", async () => {
     const victim = await register(world.app, await newHost(), ["listProducts"]);
     const before = await grantsOf(world, victim.id);
-    const denied = await call(world.app, "/api/auth/agent/approve-capability", { cookie: world.stranger.cookie, body: { agent_id: victim.id, action: "deny" } });
+    const denied = await call(world.app, "/api/auth/agent/approve-capability", {
+      cookie: world.stranger.cookie,
+      body: { agent_id: victim.id, action: "deny" },
+    });
     expect(denied).toMatchObject({ status: 403, body: { error: "invalid_user_code" } });
     expect(await agentRow(world, victim.id)).toMatchObject({ status: "pending", userId: null });
     expect(await grantsOf(world, victim.id)).toEqual(before);

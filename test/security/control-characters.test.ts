@@ -12,7 +12,7 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../generated/sdk/index.js";
 import { connectTestAgent, createProduct, decide, placeTestOrder } from "../agents/agent-test-kit.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 interface Reply {
   readonly status: number;
@@ -33,7 +33,14 @@ beforeAll(async () => {
   adminKey = await issueApiKey(app.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront", "admin"] });
   product = await createProduct(app, owner, "HOSTILE-1");
   order = await placeTestOrder(app, owner, product);
-  const connected = await connectTestAgent(app, ["listProducts", "createCart", "addCartItem", "placeOrder", "adminCreateProduct", "adminUpdateProduct"]);
+  const connected = await connectTestAgent(app, [
+    "listProducts",
+    "createCart",
+    "addCartItem",
+    "placeOrder",
+    "adminCreateProduct",
+    "adminUpdateProduct",
+  ]);
   await decide(app, owner, connected, "approve");
   agent = connected.agent;
 });
@@ -46,7 +53,11 @@ async function api(method: string, path: string, body?: unknown, headers: Record
     headers: { "x-api-key": adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 /** `capability/execute` as the agent, with a token for the plugin (issuer) or for the API (`/v1`, our fast route). */
@@ -57,7 +68,11 @@ async function execute(capability: string, args: unknown, audience: "issuer" | "
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ capability, arguments: args }),
   });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 /** Everything a refused request could have written. */
@@ -95,16 +110,27 @@ const price = { amount: 1500, currency: "EUR" };
 const CASES: readonly Case[] = [
   {
     name: "adminCreateProduct name",
-    send: (text) => api("POST", "/v1/admin/products", { sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price }, { "idempotency-key": key() }),
+    send: (text) =>
+      api("POST", "/v1/admin/products", { sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price }, { "idempotency-key": key() }),
     pointer: "/body/name",
   },
   {
     name: "adminCreateProduct description",
-    send: (text) => api("POST", "/v1/admin/products", { sku: `NUL-${key().slice(0, 8)}`, name: "Mug", description: `A mug${text}`, price }, { "idempotency-key": key() }),
+    send: (text) =>
+      api(
+        "POST",
+        "/v1/admin/products",
+        { sku: `NUL-${key().slice(0, 8)}`, name: "Mug", description: `A mug${text}`, price },
+        { "idempotency-key": key() },
+      ),
     pointer: "/body/description",
     freeText: true,
   },
-  { name: "adminUpdateProduct name", send: (text) => api("PATCH", `/v1/admin/products/${product.id}`, { name: `Mug${text}` }), pointer: "/body/name" },
+  {
+    name: "adminUpdateProduct name",
+    send: (text) => api("PATCH", `/v1/admin/products/${product.id}`, { name: `Mug${text}` }),
+    pointer: "/body/name",
+  },
   {
     name: "adminUpdateProduct description",
     send: (text) => api("PATCH", `/v1/admin/products/${product.id}`, { description: `A mug${text}` }),
@@ -113,13 +139,20 @@ const CASES: readonly Case[] = [
   },
   {
     name: "adminAdjustInventory note",
-    send: (text) => api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 1, reason: "other", note: `counted${text}` }),
+    send: (text) =>
+      api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 1, reason: "other", note: `counted${text}` }),
     pointer: "/body/note",
     freeText: true,
   },
   {
     name: "adminRefundOrder reason",
-    send: (text) => api("POST", `/v1/admin/orders/${order.id}/refunds`, { amount: { amount: 1, currency: "EUR" }, reason: `chipped${text}` }, { "idempotency-key": key() }),
+    send: (text) =>
+      api(
+        "POST",
+        `/v1/admin/orders/${order.id}/refunds`,
+        { amount: { amount: 1, currency: "EUR" }, reason: `chipped${text}` },
+        { "idempotency-key": key() },
+      ),
     pointer: "/body/reason",
     freeText: true,
   },
@@ -136,7 +169,8 @@ const CASES: readonly Case[] = [
   },
   {
     name: "adminCreateProduct name through capability/execute (issuer token)",
-    send: (text) => execute("adminCreateProduct", { "Idempotency-Key": key(), sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price }, "issuer"),
+    send: (text) =>
+      execute("adminCreateProduct", { "Idempotency-Key": key(), sku: `NUL-${key().slice(0, 8)}`, name: `Mug${text}`, price }, "issuer"),
     pointer: "/body/name",
   },
   {
@@ -145,7 +179,11 @@ const CASES: readonly Case[] = [
     pointer: "/body/description",
     freeText: true,
   },
-  { name: "listProducts q through capability/execute (API token)", send: (text) => execute("listProducts", { q: `mug${text}` }, "api"), pointer: "/query/q" },
+  {
+    name: "listProducts q through capability/execute (API token)",
+    send: (text) => execute("listProducts", { q: `mug${text}` }, "api"),
+    pointer: "/query/q",
+  },
 ];
 
 const REFUSED = ["\u0000", "\u0001", "\u0008", "\u001b", "\u001f", "\u007f"];
@@ -177,7 +215,12 @@ describe("free text takes tabs and line breaks", () => {
   const text = "Line 1\n\tLine 2\r\nEnd";
 
   it("a product description is stored and read back as sent", async () => {
-    const created = await api("POST", "/v1/admin/products", { sku: "MULTI-LINE", name: "Mug", description: text, price }, { "idempotency-key": key() });
+    const created = await api(
+      "POST",
+      "/v1/admin/products",
+      { sku: "MULTI-LINE", name: "Mug", description: text, price },
+      { "idempotency-key": key() },
+    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect((await api("GET", `/v1/products/${String(created.body.id)}`)).body.description).toBe(text);
     const updated = await api("PATCH", `/v1/admin/products/${String(created.body.id)}`, { description: `${text}\n` });
@@ -185,15 +228,29 @@ describe("free text takes tabs and line breaks", () => {
   });
 
   it("an inventory note and a refund reason are stored as sent", async () => {
-    expect((await api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 1, reason: "other", note: text })).status).toBe(200);
-    expect((await app.db.selectFrom("inventory_adjustments").select("note").where("product_id", "=", product.id).executeTakeFirstOrThrow()).note).toBe(text);
-    const refund = await api("POST", `/v1/admin/orders/${order.id}/refunds`, { amount: { amount: 1, currency: "EUR" }, reason: text }, { "idempotency-key": key() });
+    expect(
+      (await api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 1, reason: "other", note: text })).status,
+    ).toBe(200);
+    expect(
+      (await app.db.selectFrom("inventory_adjustments").select("note").where("product_id", "=", product.id).executeTakeFirstOrThrow()).note,
+    ).toBe(text);
+    const refund = await api(
+      "POST",
+      `/v1/admin/orders/${order.id}/refunds`,
+      { amount: { amount: 1, currency: "EUR" }, reason: text },
+      { "idempotency-key": key() },
+    );
     expect(refund.status, JSON.stringify(refund.body)).toBe(201);
     expect(refund.body.reason).toBe(text);
   });
 
   it("names and searches still take any printable text", async () => {
-    const created = await api("POST", "/v1/admin/products", { sku: "ZOE-1", name: "Tasse für Zoë 🙂 店", price }, { "idempotency-key": key() });
+    const created = await api(
+      "POST",
+      "/v1/admin/products",
+      { sku: "ZOE-1", name: "Tasse für Zoë 🙂 店", price },
+      { "idempotency-key": key() },
+    );
     expect(created.status).toBe(201);
     const found = await api("GET", `/v1/products?q=${encodeURIComponent("zoë 🙂")}`);
     expect((found.body.data as { sku: string }[]).map((item) => item.sku)).toEqual(["ZOE-1"]);
@@ -207,11 +264,23 @@ describe("Idempotency-Key: 1 to 255 visible ASCII characters", () => {
     const payload = JSON.stringify({ cart_id: randomUUID() });
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "x-api-key": adminKey, "content-type": "application/json", "idempotency-key": keyValue } },
+        {
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { "x-api-key": adminKey, "content-type": "application/json", "idempotency-key": keyValue },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? null, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown> }));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: res.headers["content-type"] ?? null,
+              body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+            }),
+          );
         },
       );
       req.on("error", reject);

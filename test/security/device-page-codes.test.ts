@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_USER_CODE_FAILURES } from "../../src/agents/approvals/approval-code-failures.js";
 import { MAX_CODE_LOOKUP_FAILURES } from "../../src/agents/approvals/user-code-lookups.js";
-import { newHost, register } from "./support/protocol-client.js";
 import { agentRow, startWorld, type World } from "./support/attack-world.js";
+import { newHost, register } from "./support/protocol-client.js";
 
 async function page(world: World, query: string, cookie: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${world.app.baseUrl}/device/capabilities?${query}`, { headers: { cookie } });
@@ -22,7 +22,10 @@ describe("attack: reading or guessing a device approval", () => {
   afterAll(async () => world?.close());
 
   it("a wrong code in the link reveals nothing about the agent, and counts", async () => {
-    const agent = await register(world.app, await newHost(), ["listProducts", "placeOrder"], { name: "Secret Shopper", reason: "buy the red shoes" });
+    const agent = await register(world.app, await newHost(), ["listProducts", "placeOrder"], {
+      name: "Secret Shopper",
+      reason: "buy the red shoes",
+    });
     const wrong = await page(world, `agent_id=${agent.id}&code=AAAA-BBBB`, world.stranger.cookie);
     expect(wrong.status).toBe(403);
     expect(wrong.text).not.toContain("Secret Shopper");

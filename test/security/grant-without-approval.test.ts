@@ -5,8 +5,8 @@
  * something harmless. Each test asserts the refusal and reads the grants back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentJwt, apiAudience, call, hostJwt, newHost, register } from "./support/protocol-client.js";
 import { agentRow, grantsOf, linkedHost, startWorld, type World } from "./support/attack-world.js";
+import { agentJwt, apiAudience, call, hostJwt, newHost, register } from "./support/protocol-client.js";
 
 const ADMIN = ["adminListOrders", "adminCancelOrder", "adminRefundOrder"];
 
@@ -22,7 +22,10 @@ describe("attack: granting capabilities without the merchant's approval", () => 
     const agent = await register(world.app, host, ["listProducts"]);
     const before = await grantsOf(world, agent.id);
 
-    const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.ownerB.cookie, body: { agent_id: agent.id, capabilities: ADMIN } });
+    const granted = await call(world.app, "/api/auth/agent/grant-capability", {
+      cookie: world.ownerB.cookie,
+      body: { agent_id: agent.id, capabilities: ADMIN },
+    });
     expect(granted).toMatchObject({ status: 403, body: { error: "grant_not_allowed" } });
     expect(await grantsOf(world, agent.id)).toEqual(before);
 
@@ -53,7 +56,10 @@ describe("attack: granting capabilities without the merchant's approval", () => 
   it("a plain member cannot grant admin capabilities to their own active agent", async () => {
     const { agent } = await linkedHost(world, world.memberA);
     const before = await grantsOf(world, agent.id);
-    const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.memberA.cookie, body: { agent_id: agent.id, capabilities: ["adminListOrders"] } });
+    const granted = await call(world.app, "/api/auth/agent/grant-capability", {
+      cookie: world.memberA.cookie,
+      body: { agent_id: agent.id, capabilities: ["adminListOrders"] },
+    });
     expect(granted).toMatchObject({ status: 403, body: { error: "admin_approval_requires_admin" } });
     expect(await grantsOf(world, agent.id)).toEqual(before);
   });
@@ -61,7 +67,10 @@ describe("attack: granting capabilities without the merchant's approval", () => 
   it("a stranger cannot add grants to someone else's pending agent", async () => {
     const agent = await register(world.app, await newHost(), ["listProducts", "placeOrder"]);
     const before = await grantsOf(world, agent.id);
-    const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.stranger.cookie, body: { agent_id: agent.id, capabilities: ["placeOrder"] } });
+    const granted = await call(world.app, "/api/auth/agent/grant-capability", {
+      cookie: world.stranger.cookie,
+      body: { agent_id: agent.id, capabilities: ["placeOrder"] },
+    });
     expect(granted.status).toBe(403);
     expect(await grantsOf(world, agent.id)).toEqual(before);
     expect(await agentRow(world, agent.id)).toMatchObject({ status: "pending", userId: null });
@@ -70,14 +79,20 @@ describe("attack: granting capabilities without the merchant's approval", () => 
   it("nobody grants a passkey-strength capability directly, not even the store owner to their own agent", async () => {
     const { agent } = await linkedHost(world, world.ownerA);
     const before = await grantsOf(world, agent.id);
-    const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.ownerA.cookie, body: { agent_id: agent.id, capabilities: ["adminRefundOrder"] } });
+    const granted = await call(world.app, "/api/auth/agent/grant-capability", {
+      cookie: world.ownerA.cookie,
+      body: { agent_id: agent.id, capabilities: ["adminRefundOrder"] },
+    });
     expect(granted).toMatchObject({ status: 403, body: { error: "webauthn_approval_only" } });
     expect(await grantsOf(world, agent.id)).toEqual(before);
   });
 
   it("the owner may grant a storefront capability to their own active agent (the guard is not a wall)", async () => {
     const { agent } = await linkedHost(world, world.ownerA);
-    const granted = await call(world.app, "/api/auth/agent/grant-capability", { cookie: world.ownerA.cookie, body: { agent_id: agent.id, capabilities: ["placeOrder", "adminListOrders"] } });
+    const granted = await call(world.app, "/api/auth/agent/grant-capability", {
+      cookie: world.ownerA.cookie,
+      body: { agent_id: agent.id, capabilities: ["placeOrder", "adminListOrders"] },
+    });
     expect(granted.status).toBe(200);
     expect((await grantsOf(world, agent.id)).filter((grant) => grant.status === "active").map((grant) => grant.capability)).toEqual(
       expect.arrayContaining(["placeOrder", "adminListOrders"]),

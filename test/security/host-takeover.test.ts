@@ -5,10 +5,10 @@
  * row and its agents read back afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateEd25519KeyPair } from "../../generated/sdk/index.js";
 import { autoGrantedCapabilities } from "../../generated/capabilities.js";
-import { call, hostJwt, newHost, register } from "./support/protocol-client.js";
+import { generateEd25519KeyPair } from "../../generated/sdk/index.js";
 import { agentRow, hostKey, hostRow, linkedHost, startWorld, type World } from "./support/attack-world.js";
+import { call, hostJwt, newHost, register } from "./support/protocol-client.js";
 
 describe("attack: taking over or cutting off someone else's host", () => {
   let world: World;
@@ -37,17 +37,29 @@ describe("attack: taking over or cutting off someone else's host", () => {
   it("even an admin of the store cannot change the owner's host key", async () => {
     const keyBefore = await hostKey(world, ownersHostId);
     const attackerKeys = await generateEd25519KeyPair();
-    const updated = await call(world.app, "/api/auth/host/update", { cookie: world.adminA.cookie, body: { host_id: ownersHostId, public_key: attackerKeys.publicJwk } });
+    const updated = await call(world.app, "/api/auth/host/update", {
+      cookie: world.adminA.cookie,
+      body: { host_id: ownersHostId, public_key: attackerKeys.publicJwk },
+    });
     expect(updated).toMatchObject({ status: 403, body: { error: "host_not_yours" } });
     expect(await hostKey(world, ownersHostId)).toBe(keyBefore);
   });
 
   it("the owner cannot give their own host non-auto-granted defaults either", async () => {
-    const updated = await call(world.app, "/api/auth/host/update", { cookie: world.ownerA.cookie, body: { host_id: ownersHostId, default_capabilities: ["adminCancelOrder"] } });
+    const updated = await call(world.app, "/api/auth/host/update", {
+      cookie: world.ownerA.cookie,
+      body: { host_id: ownersHostId, default_capabilities: ["adminCancelOrder"] },
+    });
     expect(updated).toMatchObject({ status: 403, body: { error: "default_capability_not_allowed" } });
-    const created = await call(world.app, "/api/auth/host/create", { cookie: world.ownerA.cookie, body: { name: "laptop", default_capabilities: ["placeOrder"] } });
+    const created = await call(world.app, "/api/auth/host/create", {
+      cookie: world.ownerA.cookie,
+      body: { name: "laptop", default_capabilities: ["placeOrder"] },
+    });
     expect(created).toMatchObject({ status: 403, body: { error: "default_capability_not_allowed" } });
-    const allowed = await call(world.app, "/api/auth/host/update", { cookie: world.ownerA.cookie, body: { host_id: ownersHostId, default_capabilities: [...autoGrantedCapabilities] } });
+    const allowed = await call(world.app, "/api/auth/host/update", {
+      cookie: world.ownerA.cookie,
+      body: { host_id: ownersHostId, default_capabilities: [...autoGrantedCapabilities] },
+    });
     expect(allowed.status).toBe(200);
   });
 
@@ -73,7 +85,10 @@ describe("attack: taking over or cutting off someone else's host", () => {
     const before = await hostRow(world, host.id!);
     const revoked = await call(world.app, "/api/auth/host/revoke", { cookie: world.stranger.cookie, body: { host_id: host.id } });
     expect(revoked.status).toBe(403);
-    const updated = await call(world.app, "/api/auth/host/update", { cookie: world.stranger.cookie, body: { host_id: host.id, name: "mine now" } });
+    const updated = await call(world.app, "/api/auth/host/update", {
+      cookie: world.stranger.cookie,
+      body: { host_id: host.id, name: "mine now" },
+    });
     expect(updated.status).toBe(403);
     expect(await hostRow(world, host.id!)).toEqual(before);
     expect(await agentRow(world, agent.id)).toMatchObject({ status: "pending" });
@@ -94,7 +109,10 @@ describe("attack: taking over or cutting off someone else's host", () => {
   it("host/rotate-key works for a host with agents, and the agents follow the new id", async () => {
     const { host, agent } = await linkedHost(world, world.ownerB);
     const next = await generateEd25519KeyPair();
-    const rotated = await call(world.app, "/api/auth/host/rotate-key", { bearer: await hostJwt(world.app, host), body: { public_key: next.publicJwk } });
+    const rotated = await call(world.app, "/api/auth/host/rotate-key", {
+      bearer: await hostJwt(world.app, host),
+      body: { public_key: next.publicJwk },
+    });
     expect(rotated.status).toBe(200);
     const newId = String(rotated.body.host_id);
     expect(await hostRow(world, newId)).toMatchObject({ userId: world.ownerB.userId, status: "active" });

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProduct, placeTestOrder } from "../agents/agent-test-kit.js";
-import { createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 const MAX_INVENTORY = 2_147_483_647;
 const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
@@ -31,7 +31,11 @@ async function api(method: string, path: string, body?: unknown, headers: Record
     headers: { "x-api-key": adminKey, "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 /** The test's shortcut to a stock no adjustment of ±1,000,000 reaches in reasonable time. */
@@ -69,7 +73,9 @@ describe("stock arithmetic past the integer column", () => {
     expect([await stockOf(mug.id), await stockOf(cup.id)]).toEqual([10, MAX_INVENTORY]);
 
     // The way out the contract describes: lower the stock, cancel again.
-    expect((await api("POST", `/v1/admin/products/${cup.id}/inventory-adjustments`, { delta: -100, reason: "correction" })).status).toBe(200);
+    expect((await api("POST", `/v1/admin/products/${cup.id}/inventory-adjustments`, { delta: -100, reason: "correction" })).status).toBe(
+      200,
+    );
     const cancelled = await api("POST", `/v1/admin/orders/${order.id}/cancel`);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
@@ -92,7 +98,9 @@ describe("stock arithmetic past the integer column", () => {
     expect(refused.body.code).toBe("inventory_limit_exceeded");
     expect(await stockOf(product.id)).toBe(MAX_INVENTORY - 5);
     expect(await app.db.selectFrom("inventory_adjustments").select("id").where("product_id", "=", product.id).execute()).toEqual([]);
-    expect((await api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 5, reason: "restock" })).body.inventory).toBe(MAX_INVENTORY);
+    expect(
+      (await api("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 5, reason: "restock" })).body.inventory,
+    ).toBe(MAX_INVENTORY);
   });
 });
 
@@ -107,19 +115,84 @@ describe("amounts and quantities past the contract's bounds → 400 naming the f
     cartId = String((await api("POST", "/v1/carts", { currency: "EUR" })).body.id);
   });
 
-  const create = (fields: Record<string, unknown>) => ({ sku: `B-${randomUUID().slice(0, 8)}`, name: "Mug", price: { amount: 100, currency: "EUR" }, ...fields });
+  const create = (fields: Record<string, unknown>) => ({
+    sku: `B-${randomUUID().slice(0, 8)}`,
+    name: "Mug",
+    price: { amount: 100, currency: "EUR" },
+    ...fields,
+  });
 
   it.each([
-    { name: "a price of 2^53", path: () => "/v1/admin/products", body: () => create({ price: { amount: MAX_AMOUNT + 1, currency: "EUR" } }), pointer: "/body/price/amount", code: "maximum" },
-    { name: "a price of 1e20", path: () => "/v1/admin/products", body: () => create({ price: { amount: 1e20, currency: "EUR" } }), pointer: "/body/price/amount", code: "maximum" },
-    { name: "a negative price", path: () => "/v1/admin/products", body: () => create({ price: { amount: -1, currency: "EUR" } }), pointer: "/body/price/amount", code: "minimum" },
-    { name: "a starting stock over 1,000,000", path: () => "/v1/admin/products", body: () => create({ inventory: 1_000_001 }), pointer: "/body/inventory", code: "maximum" },
-    { name: "a stock adjustment over 1,000,000", path: () => `/v1/admin/products/${product.id}/inventory-adjustments`, body: () => ({ delta: 1_000_001, reason: "restock" }), pointer: "/body/delta", code: "maximum" },
-    { name: "a stock adjustment of 2^31", path: () => `/v1/admin/products/${product.id}/inventory-adjustments`, body: () => ({ delta: 2 ** 31, reason: "restock" }), pointer: "/body/delta", code: "maximum" },
-    { name: "a stock adjustment under -1,000,000", path: () => `/v1/admin/products/${product.id}/inventory-adjustments`, body: () => ({ delta: -1_000_001, reason: "damage" }), pointer: "/body/delta", code: "minimum" },
-    { name: "a cart quantity of 1000", path: () => `/v1/carts/${cartId}/items`, body: () => ({ product_id: product.id, quantity: 1000 }), pointer: "/body/quantity", code: "maximum" },
-    { name: "a cart quantity of 2^31", path: () => `/v1/carts/${cartId}/items`, body: () => ({ product_id: product.id, quantity: 2 ** 31 }), pointer: "/body/quantity", code: "maximum" },
-    { name: "a refund of 2^53", path: () => `/v1/admin/orders/${order.id}/refunds`, body: () => ({ amount: { amount: MAX_AMOUNT + 1, currency: "EUR" } }), pointer: "/body/amount/amount", code: "maximum" },
+    {
+      name: "a price of 2^53",
+      path: () => "/v1/admin/products",
+      body: () => create({ price: { amount: MAX_AMOUNT + 1, currency: "EUR" } }),
+      pointer: "/body/price/amount",
+      code: "maximum",
+    },
+    {
+      name: "a price of 1e20",
+      path: () => "/v1/admin/products",
+      body: () => create({ price: { amount: 1e20, currency: "EUR" } }),
+      pointer: "/body/price/amount",
+      code: "maximum",
+    },
+    {
+      name: "a negative price",
+      path: () => "/v1/admin/products",
+      body: () => create({ price: { amount: -1, currency: "EUR" } }),
+      pointer: "/body/price/amount",
+      code: "minimum",
+    },
+    {
+      name: "a starting stock over 1,000,000",
+      path: () => "/v1/admin/products",
+      body: () => create({ inventory: 1_000_001 }),
+      pointer: "/body/inventory",
+      code: "maximum",
+    },
+    {
+      name: "a stock adjustment over 1,000,000",
+      path: () => `/v1/admin/products/${product.id}/inventory-adjustments`,
+      body: () => ({ delta: 1_000_001, reason: "restock" }),
+      pointer: "/body/delta",
+      code: "maximum",
+    },
+    {
+      name: "a stock adjustment of 2^31",
+      path: () => `/v1/admin/products/${product.id}/inventory-adjustments`,
+      body: () => ({ delta: 2 ** 31, reason: "restock" }),
+      pointer: "/body/delta",
+      code: "maximum",
+    },
+    {
+      name: "a stock adjustment under -1,000,000",
+      path: () => `/v1/admin/products/${product.id}/inventory-adjustments`,
+      body: () => ({ delta: -1_000_001, reason: "damage" }),
+      pointer: "/body/delta",
+      code: "minimum",
+    },
+    {
+      name: "a cart quantity of 1000",
+      path: () => `/v1/carts/${cartId}/items`,
+      body: () => ({ product_id: product.id, quantity: 1000 }),
+      pointer: "/body/quantity",
+      code: "maximum",
+    },
+    {
+      name: "a cart quantity of 2^31",
+      path: () => `/v1/carts/${cartId}/items`,
+      body: () => ({ product_id: product.id, quantity: 2 ** 31 }),
+      pointer: "/body/quantity",
+      code: "maximum",
+    },
+    {
+      name: "a refund of 2^53",
+      path: () => `/v1/admin/orders/${order.id}/refunds`,
+      body: () => ({ amount: { amount: MAX_AMOUNT + 1, currency: "EUR" } }),
+      pointer: "/body/amount/amount",
+      code: "maximum",
+    },
   ])("$name → $pointer ($code)", async ({ path, body, pointer, code }) => {
     const before = await snapshot();
     const reply = await api("POST", path(), body(), { "idempotency-key": randomUUID() });
@@ -130,7 +203,12 @@ describe("amounts and quantities past the contract's bounds → 400 naming the f
   });
 
   it("a cart total past 2^53 − 1 → 409 quantity_limit_exceeded (declared), the line not added", async () => {
-    const pricey = await api("POST", "/v1/admin/products", create({ sku: "PRICEY", price: { amount: MAX_AMOUNT, currency: "EUR" }, inventory: 10 }), { "idempotency-key": randomUUID() });
+    const pricey = await api(
+      "POST",
+      "/v1/admin/products",
+      create({ sku: "PRICEY", price: { amount: MAX_AMOUNT, currency: "EUR" }, inventory: 10 }),
+      { "idempotency-key": randomUUID() },
+    );
     expect(pricey.status).toBe(201);
     const refused = await api("POST", `/v1/carts/${cartId}/items`, { product_id: pricey.body.id, quantity: 2 });
     expect(refused.status).toBe(409);

@@ -17,7 +17,7 @@ import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { createGuardedAgent, installOutboundGuard, type OutboundGuard } from "../../src/security/outbound-guard.js";
 import { classifyAddress } from "../../src/security/public-address.js";
 import { captureLog } from "../support/capture-log.js";
-import { startConnectionCounter, type ConnectionCounter } from "../support/connection-counter.js";
+import { type ConnectionCounter, startConnectionCounter } from "../support/connection-counter.js";
 import { startWebhookReceiver } from "../support/webhook-receiver.js";
 
 let target: ConnectionCounter;
@@ -60,7 +60,8 @@ async function refusal(url: string): Promise<OutboundAddressRefusedError> {
     (failure: unknown) => failure,
   );
   const cause = (error as { cause?: unknown } | undefined)?.cause;
-  if (!(cause instanceof OutboundAddressRefusedError)) throw new Error(`${url}: expected a refusal, got ${String(error)} (cause ${String(cause)})`);
+  if (!(cause instanceof OutboundAddressRefusedError))
+    throw new Error(`${url}: expected a refusal, got ${String(error)} (cause ${String(cause)})`);
   return cause;
 }
 
@@ -94,7 +95,8 @@ describe("outbound guard on the global fetch", () => {
   it("refuses the machine's own host name when it resolves (/etc/hosts) to non-public addresses only", async ({ skip }) => {
     const name = hostname();
     const addresses = await lookup(name, { all: true }).catch(() => []);
-    if (addresses.length === 0 || !addresses.every(({ address }) => !classifyAddress(address).public)) skip(`${name} has a public address here`);
+    if (addresses.length === 0 || !addresses.every(({ address }) => !classifyAddress(address).public))
+      skip(`${name} has a public address here`);
     guard();
     expect((await refusal(`http://${name}:${target.port}/`)).origin).toBe(`http://${name}:${target.port}`);
     expect(target.connections).toBe(0);
@@ -176,7 +178,14 @@ describe("configured destinations through the guard", () => {
     expect(configured.received).toHaveLength(1);
     expect(other.received).toHaveLength(0);
     // pino folds the cause into the logged message: the refused address is in the operator's log.
-    expect(log.lines).toMatchObject([{ level: 40, msg: "approval webhook failed", webhook: new URL(other.url).origin, err: { message: expect.stringContaining("127.0.0.1 is not a public address") } }]);
+    expect(log.lines).toMatchObject([
+      {
+        level: 40,
+        msg: "approval webhook failed",
+        webhook: new URL(other.url).origin,
+        err: { message: expect.stringContaining("127.0.0.1 is not a public address") },
+      },
+    ]);
     await Promise.all([configured.close(), other.close()]);
   });
 });

@@ -50,7 +50,16 @@ describe("classifyAddress", () => {
     expect(classifyAddress(address)).toEqual({ public: false, reason });
   });
 
-  it.each(["93.184.215.14", "1.1.1.1", "8.8.8.8", "2606:4700:4700::1111", "2a00:1450:4001::1", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])("lets %s through", (address) => {
+  it.each([
+    "93.184.215.14",
+    "1.1.1.1",
+    "8.8.8.8",
+    "2606:4700:4700::1111",
+    "2a00:1450:4001::1",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+  ])("lets %s through", (address) => {
     expect(classifyAddress(address)).toEqual({ public: true });
   });
 });

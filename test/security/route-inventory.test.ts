@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRoutes } from "../../src/auth/inventory/app-routes.js";
-import { authRoutes, serverOnlyEndpoints, type AuthRoute } from "../../src/auth/inventory/auth-routes.js";
+import { type AuthRoute, authRoutes, serverOnlyEndpoints } from "../../src/auth/inventory/auth-routes.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 interface Endpoint {
@@ -40,9 +40,16 @@ describe("route inventory", () => {
   it("classifies exactly the routes Better Auth and its plugins mount, with their methods", () => {
     const endpoints = Object.entries(app.auth.api as unknown as Record<string, Endpoint>);
     const mounted = Object.fromEntries(
-      endpoints.filter(([, endpoint]) => endpoint.path).map(([, endpoint]) => [endpoint.path!, [endpoint.options?.method ?? []].flat().sort()]),
+      endpoints
+        .filter(([, endpoint]) => endpoint.path)
+        .map(([, endpoint]) => [endpoint.path!, [endpoint.options?.method ?? []].flat().sort()]),
     );
-    const inventory = Object.fromEntries(Object.entries(authRoutes as Record<string, AuthRoute>).map(([path, route]) => [path, route.enabled ? [...route.methods].sort() : mounted[path]]));
+    const inventory = Object.fromEntries(
+      Object.entries(authRoutes as Record<string, AuthRoute>).map(([path, route]) => [
+        path,
+        route.enabled ? [...route.methods].sort() : mounted[path],
+      ]),
+    );
     expect(Object.keys(mounted).sort()).toEqual(Object.keys(inventory).sort());
     expect(mounted).toEqual(inventory);
     const pathless = endpoints.filter(([, endpoint]) => !endpoint.path).map(([name]) => name);

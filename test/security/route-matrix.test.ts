@@ -7,9 +7,9 @@
  * tried by every other caller, and what they target is read back unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authRoutes, type AuthRoute } from "../../src/auth/inventory/auth-routes.js";
-import { call, type Agent } from "./support/protocol-client.js";
-import { agentRow, hostKey, hostRow, linkedHost, startWorld, type Person, type World } from "./support/attack-world.js";
+import { type AuthRoute, authRoutes } from "../../src/auth/inventory/auth-routes.js";
+import { agentRow, hostKey, hostRow, linkedHost, type Person, startWorld, type World } from "./support/attack-world.js";
+import { type Agent, call } from "./support/protocol-client.js";
 
 type CallerName = "anonymous" | "stranger" | "otherStore" | "member" | "owner";
 
@@ -37,7 +37,11 @@ describe("route matrix: every /api/auth route × every kind of caller", () => {
   it.each(routes)("%s answers each caller as documented", async (path, route) => {
     for (const [name, person] of Object.entries(callers) as [CallerName, Person | null][]) {
       for (const method of route.methods) {
-        const answer = await call(world.app, `/api/auth${concrete(path)}`, { method, ...(person ? { cookie: person.cookie } : {}), ...(method === "POST" ? { body: {} } : {}) });
+        const answer = await call(world.app, `/api/auth${concrete(path)}`, {
+          method,
+          ...(person ? { cookie: person.cookie } : {}),
+          ...(method === "POST" ? { body: {} } : {}),
+        });
         const where = `${method} ${path} as ${name}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
         expect(answer.status, where).toBeLessThan(500);
         if (!route.enabled) {
@@ -53,8 +57,16 @@ describe("route matrix: every /api/auth route × every kind of caller", () => {
 
   it("nobody but the owner changes the owner's agent, host, store, members or keys", async () => {
     const organizationId = world.ownerA.organizationId;
-    const member = await world.app.db.selectFrom("member").select("id").where("userId", "=", world.memberA.userId).executeTakeFirstOrThrow();
-    const ownersKey = await world.app.db.selectFrom("apikey").select("id").where("referenceId", "=", world.ownerA.userId).executeTakeFirstOrThrow();
+    const member = await world.app.db
+      .selectFrom("member")
+      .select("id")
+      .where("userId", "=", world.memberA.userId)
+      .executeTakeFirstOrThrow();
+    const ownersKey = await world.app.db
+      .selectFrom("apikey")
+      .select("id")
+      .where("referenceId", "=", world.ownerA.userId)
+      .executeTakeFirstOrThrow();
     const keyBefore = await hostKey(world, ownersHostId);
     const attempts: [string, Record<string, unknown>][] = [
       ["/agent/grant-capability", { agent_id: ownersAgent.id, capabilities: ["placeOrder"] }],
@@ -92,7 +104,11 @@ describe("route matrix: every /api/auth route × every kind of caller", () => {
     });
     const key = await world.app.db.selectFrom("apikey").select("enabled").where("id", "=", ownersKey.id).executeTakeFirst();
     expect(key?.enabled).not.toBe(false);
-    const invitations = await world.app.db.selectFrom("invitation" as never).selectAll().execute().catch(() => []);
+    const invitations = await world.app.db
+      .selectFrom("invitation" as never)
+      .selectAll()
+      .execute()
+      .catch(() => []);
     expect(invitations).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../src/auth/client-address-header.js";
 import { PRODUCTION_RATE_LIMITS } from "../../src/auth/rate-limits.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
  * The attacker's view of sign-in, over real HTTP against production limits
@@ -23,7 +23,14 @@ interface Answer {
 }
 
 /** One HTTP request from a chosen source address, with whatever headers the attacker likes. */
-function send(app: TestApp, from: string, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<Answer & { text: string }> {
+function send(
+  app: TestApp,
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  payload?: string,
+): Promise<Answer & { text: string }> {
   const url = new URL(path, app.baseUrl);
   return new Promise((resolve, reject) => {
     const call = request(
@@ -41,7 +48,8 @@ function send(app: TestApp, from: string, method: string, path: string, headers:
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (text += chunk));
         response.on("end", () => {
-          const json = (response.headers["content-type"] ?? "").includes("json") && text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          const json =
+            (response.headers["content-type"] ?? "").includes("json") && text ? (JSON.parse(text) as Record<string, unknown>) : {};
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: json, text });
         });
       },
@@ -53,7 +61,14 @@ function send(app: TestApp, from: string, method: string, path: string, headers:
 
 /** POST /api/auth/sign-in/email from a chosen source address. */
 function signIn(app: TestApp, from: string, email: string, password: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return send(app, from, "POST", "/api/auth/sign-in/email", { "content-type": "application/json", origin: app.baseUrl, ...headers }, JSON.stringify({ email, password }));
+  return send(
+    app,
+    from,
+    "POST",
+    "/api/auth/sign-in/email",
+    { "content-type": "application/json", origin: app.baseUrl, ...headers },
+    JSON.stringify({ email, password }),
+  );
 }
 
 /** The merchant pages' sign-in form, posted the way a browser does (CSRF cookie and token from a page showing the form). */
@@ -62,7 +77,14 @@ async function signInOnPage(app: TestApp, from: string, email: string, password:
   const cookie = String(form.headers["set-cookie"]?.[0]).split(";")[0]!;
   const token = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
   const body = new URLSearchParams({ csrf: token, return_to: "/agents", email, password }).toString();
-  return send(app, from, "POST", "/account/sign-in", { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl, cookie }, body);
+  return send(
+    app,
+    from,
+    "POST",
+    "/account/sign-in",
+    { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl, cookie },
+    body,
+  );
 }
 
 let sequence = 0;
@@ -88,7 +110,11 @@ async function failureRow(app: TestApp, email: string) {
 }
 
 /** Spends one address's whole sign-in budget on wrong passwords for strangers; each request may carry its own headers. */
-async function exhaustAddress(app: TestApp, from: string, headersOf: (attempt: number) => Record<string, string> = () => ({})): Promise<void> {
+async function exhaustAddress(
+  app: TestApp,
+  from: string,
+  headersOf: (attempt: number) => Record<string, string> = () => ({}),
+): Promise<void> {
   for (let attempt = 0; attempt < SIGN_IN_PER_ADDRESS; attempt += 1) {
     const answer = await signIn(app, from, strangerEmail(), "wrong-password", headersOf(attempt));
     expect(answer.status).toBe(401);
@@ -173,7 +199,10 @@ describe("per-address sign-in limits (TRUST_PROXY on)", () => {
     const same = await signIn(app, "127.0.0.20", user.email, user.password, { "x-forwarded-for": "203.0.113.50" });
     expect(same.status).toBe(429);
 
-    const other = await signIn(app, "127.0.0.20", user.email, user.password, { "x-forwarded-for": "203.0.113.51", [CLIENT_ADDRESS_HEADER]: "198.51.100.1" });
+    const other = await signIn(app, "127.0.0.20", user.email, user.password, {
+      "x-forwarded-for": "203.0.113.51",
+      [CLIENT_ADDRESS_HEADER]: "198.51.100.1",
+    });
     expect(other.status).toBe(200);
     expect(await lastSessionAddress(app, user.userId)).toBe("203.0.113.51");
   });
@@ -217,14 +246,20 @@ describe("per-account sign-in lock", () => {
     expect((await failureRow(app, victim.email))?.failures).toBe(ACCOUNT.maxFailures);
 
     // Server-side calls meet the same lock.
-    await expect(app.auth.api.signInEmail({ body: { email: victim.email, password: victim.password } })).rejects.toMatchObject({ statusCode: 429 });
+    await expect(app.auth.api.signInEmail({ body: { email: victim.email, password: victim.password } })).rejects.toMatchObject({
+      statusCode: 429,
+    });
 
     // Another account, from an address that just saw the lock, is unaffected.
     const other = await signIn(app, "127.0.1.100", bystander.email, bystander.password);
     expect(other.status).toBe(200);
 
     // The cool-off over (moved into the past here), the right password works and clears the count.
-    await app.db.updateTable("sign_in_failures").set({ locked_until: new Date(Date.now() - 1000) }).where("email", "=", victim.email).execute();
+    await app.db
+      .updateTable("sign_in_failures")
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where("email", "=", victim.email)
+      .execute();
     const after = await signIn(app, "127.0.1.101", victim.email, victim.password);
     expect(after.status).toBe(200);
     expect(await failureRow(app, victim.email)).toBeUndefined();
@@ -263,7 +298,9 @@ describe("per-account sign-in lock", () => {
 
   it("refuses a parallel burst beyond the limit: guesses in flight count before their verdict", async () => {
     const user = await createStoreOwner(app.auth, "Burst Store");
-    const answers = await Promise.all(Array.from({ length: 15 }, (_, index) => signIn(app, `127.0.4.${index + 1}`, user.email, `burst-${index}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, index) => signIn(app, `127.0.4.${index + 1}`, user.email, `burst-${index}`)),
+    );
     const checked = answers.filter((answer) => answer.status === 401).length;
     expect(checked).toBeLessThanOrEqual(ACCOUNT.maxFailures);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(answers.length - checked);
@@ -272,7 +309,9 @@ describe("per-account sign-in lock", () => {
 
   it("keeps both counters in unlogged tables (no WAL flush per sign-in; see migrations 0006, 0007)", async () => {
     const { rows } = await sql<{ relname: string; relpersistence: string }>`
-      select relname, relpersistence from pg_class where relname in ('rateLimit', 'sign_in_failures') and relkind = 'r' order by relname`.execute(app.db);
+      select relname, relpersistence from pg_class where relname in ('rateLimit', 'sign_in_failures') and relkind = 'r' order by relname`.execute(
+      app.db,
+    );
     expect(rows).toEqual([
       { relname: "rateLimit", relpersistence: "u" },
       { relname: "sign_in_failures", relpersistence: "u" },

@@ -10,10 +10,10 @@
 import { randomUUID } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { classifyAddress } from "../../src/security/public-address.js";
-import { startConnectionCounter, type ConnectionCounter } from "../support/connection-counter.js";
+import { type ConnectionCounter, startConnectionCounter } from "../support/connection-counter.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
@@ -69,8 +69,14 @@ async function register(jwt: string): Promise<{ status: number; text: string }> 
 
 async function rowCounts(): Promise<{ hosts: number; agents: number }> {
   const [hosts, agents] = await Promise.all([
-    app.db.selectFrom("agentHost").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    app.db.selectFrom("agent").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    app.db
+      .selectFrom("agentHost")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    app.db
+      .selectFrom("agent")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
   return { hosts: Number(hosts.n), agents: Number(agents.n) };
 }
@@ -79,7 +85,9 @@ async function rowCounts(): Promise<{ hosts: number; agents: number }> {
 function loggedText(): string {
   return consoleError.mock.calls
     .flat()
-    .map((value) => (value instanceof Error ? `${value.message} ${value.cause instanceof Error ? value.cause.message : ""}` : String(value)))
+    .map((value) =>
+      value instanceof Error ? `${value.message} ${value.cause instanceof Error ? value.cause.message : ""}` : String(value),
+    )
     .join("\n");
 }
 
@@ -127,10 +135,15 @@ describe("host_jwks_url on this machine (blind SSRF)", () => {
     const port = target.port;
     const attacker = await newKeyPair();
     // An inline host key lets the first registration through (the plugin falls back to it), and the URL is stored.
-    const first = await register(await hostJwt(attacker, { host_jwks_url: `https://[::ffff:127.0.0.1]:${port}/jwks`, host_public_key: attacker.publicJwk }));
+    const first = await register(
+      await hostJwt(attacker, { host_jwks_url: `https://[::ffff:127.0.0.1]:${port}/jwks`, host_public_key: attacker.publicJwk }),
+    );
     expect(first.status, first.text).toBe(200);
     // jwksUrl is the plugin's column, not in our schema type.
-    const host = (await app.db.selectFrom("agentHost").selectAll().where("name", "=", "attacker").executeTakeFirstOrThrow()) as { id: string; jwksUrl?: string };
+    const host = (await app.db.selectFrom("agentHost").selectAll().where("name", "=", "attacker").executeTakeFirstOrThrow()) as {
+      id: string;
+      jwksUrl?: string;
+    };
     expect(host.jwksUrl).toBe(`https://[::ffff:127.0.0.1]:${port}/jwks`);
     // From now on the plugin verifies this host's JWTs with keys from the stored URL.
     const second = await register(await hostJwt(attacker, {}, host.id));

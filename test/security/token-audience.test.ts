@@ -4,8 +4,8 @@
  * and only the configured proxy key may speak for an agent (x-agent-id).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentJwt, apiAudience, call, callWithHost, hostJwt, issuer, type Agent } from "./support/protocol-client.js";
 import { linkedHost, startWorld, type World } from "./support/attack-world.js";
+import { type Agent, agentJwt, apiAudience, call, callWithHost, hostJwt, issuer } from "./support/protocol-client.js";
 
 describe("attack: tokens for the wrong audience, and borrowed agents", () => {
   let world: World;
@@ -17,7 +17,9 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
   afterAll(async () => world?.close());
 
   it("a JWT for http://evil.example with Host: evil.example is refused on /v1 and on capability/execute", async () => {
-    const onApi = await callWithHost(world.app, "/v1/products", "evil.example", { authorization: `Bearer ${await agentJwt(agent, "http://evil.example")}` });
+    const onApi = await callWithHost(world.app, "/v1/products", "evil.example", {
+      authorization: `Bearer ${await agentJwt(agent, "http://evil.example")}`,
+    });
     expect(onApi.status).toBe(401);
     const onExecute = await callWithHost(
       world.app,
@@ -32,7 +34,9 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
     wrongHost.hostname = wrongHost.hostname === "127.0.0.1" ? "localhost" : "127.0.0.1";
     const misaddressed = await call(world.app, "/v1/products", { bearer: await agentJwt(agent, `${wrongHost.origin}/v1`) });
     expect(misaddressed).toMatchObject({ status: 401, body: { code: "invalid_jwt" } });
-    expect(String(misaddressed.body.detail)).toContain(`expected aud "${apiAudience(world.app)}" (or the issuer "${world.app.baseUrl}/api/auth")`);
+    expect(String(misaddressed.body.detail)).toContain(
+      `expected aud "${apiAudience(world.app)}" (or the issuer "${world.app.baseUrl}/api/auth")`,
+    );
     // The same agent with a configured audience is served: the refusal is about the audience.
     const honest = await call(world.app, "/v1/products", { bearer: await agentJwt(agent, apiAudience(world.app)) });
     expect(honest.status).toBe(200);
@@ -57,12 +61,19 @@ describe("attack: tokens for the wrong audience, and borrowed agents", () => {
   it("a protocol-audience token spent by one verifier is spent for the other (one replay cache)", async () => {
     const executeUrl = `${issuer(world.app)}/capability/execute`;
     const spentOnFastPath = await agentJwt(agent, executeUrl);
-    expect((await call(world.app, "/api/auth/capability/execute", { bearer: spentOnFastPath, body: { capability: "listProducts" } })).status).toBe(200);
-    expect(await call(world.app, "/api/auth/agent/status", { bearer: spentOnFastPath })).toMatchObject({ status: 401, body: { error: "jti_replay" } });
+    expect(
+      (await call(world.app, "/api/auth/capability/execute", { bearer: spentOnFastPath, body: { capability: "listProducts" } })).status,
+    ).toBe(200);
+    expect(await call(world.app, "/api/auth/agent/status", { bearer: spentOnFastPath })).toMatchObject({
+      status: 401,
+      body: { error: "jti_replay" },
+    });
     const spentOnPlugin = await agentJwt(agent, issuer(world.app));
     expect((await call(world.app, "/api/auth/agent/status", { bearer: spentOnPlugin })).status).toBe(200);
     expect(await call(world.app, "/v1/products", { bearer: spentOnPlugin })).toMatchObject({ status: 401, body: { code: "jti_replay" } });
-    expect(await call(world.app, "/api/auth/capability/execute", { bearer: spentOnPlugin, body: { capability: "listProducts" } })).toMatchObject({ status: 401, body: { error: "jti_replay" } });
+    expect(
+      await call(world.app, "/api/auth/capability/execute", { bearer: spentOnPlugin, body: { capability: "listProducts" } }),
+    ).toMatchObject({ status: 401, body: { error: "jti_replay" } });
   });
 
   it("a plain member's own API key cannot name the owner's agent in x-agent-id", async () => {

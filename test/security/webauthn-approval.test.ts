@@ -6,9 +6,9 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectTestAgent, createProduct, placeTestOrder, type ConnectedAgent } from "../agents/agent-test-kit.js";
+import { type ConnectedAgent, connectTestAgent, createProduct, placeTestOrder } from "../agents/agent-test-kit.js";
 import { signInCookie } from "../support/merchant.js";
-import { BUSY_MERCHANT, createStoreOwner, issueApiKey, startTestApp, type StoreOwner, type TestApp } from "../support/test-app.js";
+import { BUSY_MERCHANT, createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let owner: StoreOwner;
@@ -36,11 +36,21 @@ async function post(path: string, cookie: string, body: unknown): Promise<{ stat
 }
 
 function approve(agent: ConnectedAgent, cookie: string, extra: Record<string, unknown> = {}) {
-  return post("/agent/approve-capability", cookie, { agent_id: agent.agent.session.agentId, action: "approve", user_code: agent.approval!.user_code!, ...extra });
+  return post("/agent/approve-capability", cookie, {
+    agent_id: agent.agent.session.agentId,
+    action: "approve",
+    user_code: agent.approval!.user_code!,
+    ...extra,
+  });
 }
 
 async function grantStatus(agent: ConnectedAgent, capability: string): Promise<string[]> {
-  const rows = await app.db.selectFrom("agentCapabilityGrant").select("status").where("agentId", "=", agent.agent.session.agentId).where("capability", "=", capability).execute();
+  const rows = await app.db
+    .selectFrom("agentCapabilityGrant")
+    .select("status")
+    .where("agentId", "=", agent.agent.session.agentId)
+    .where("capability", "=", capability)
+    .execute();
   return rows.map((row) => row.status);
 }
 
@@ -116,16 +126,30 @@ describe("approving a webauthn capability with a password session", () => {
 
     const challenged = await approve(agent, cookie);
     expect(challenged).toMatchObject({ status: 403, body: { error: "webauthn_required", message: expect.any(String) } });
-    const options = challenged.body.webauthn_options as { challenge: string; rpId: string; userVerification: string; allowCredentials: { id: string }[] };
+    const options = challenged.body.webauthn_options as {
+      challenge: string;
+      rpId: string;
+      userVerification: string;
+      allowCredentials: { id: string }[];
+    };
     expect(options).toMatchObject({ rpId: "127.0.0.1", userVerification: "required", allowCredentials: [{ id: credentialId }] });
     expect(options.challenge.length).toBeGreaterThanOrEqual(32);
 
-    const forged = { id: credentialId, rawId: credentialId, type: "public-key", clientExtensionResults: {}, response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" } };
+    const forged = {
+      id: credentialId,
+      rawId: credentialId,
+      type: "public-key",
+      clientExtensionResults: {},
+      response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" },
+    };
     const refused = await approve(agent, cookie, { webauthn_response: forged });
     expect(refused).toMatchObject({ status: 403, body: { error: "webauthn_verification_failed", message: expect.any(String) } });
     // The challenge went with the failed attempt: the same assertion again finds none.
     const replayed = await approve(agent, cookie, { webauthn_response: forged });
-    expect(replayed).toMatchObject({ status: 403, body: { error: "webauthn_verification_failed", message: expect.stringContaining("expired or was already used") } });
+    expect(replayed).toMatchObject({
+      status: 403,
+      body: { error: "webauthn_verification_failed", message: expect.stringContaining("expired or was already used") },
+    });
     await expectNothingGranted(agent);
     await app.db.deleteFrom("passkey").where("userId", "=", owner.userId).execute();
   });
@@ -159,11 +183,20 @@ describe("changing one's passkeys", () => {
     const cookie = await signInCookie(app, merchant.email, merchant.password);
     const [passkey] = await app.db.selectFrom("passkey").select("id").where("userId", "=", merchant.userId).execute();
 
-    const registered = await post("/passkey/verify-registration", cookie, { response: { id: "attacker-key", response: {} }, name: "thief" });
-    expect(registered).toMatchObject({ status: 403, body: { error: "webauthn_required", webauthn_options: { userVerification: "required" } } });
+    const registered = await post("/passkey/verify-registration", cookie, {
+      response: { id: "attacker-key", response: {} },
+      name: "thief",
+    });
+    expect(registered).toMatchObject({
+      status: 403,
+      body: { error: "webauthn_required", webauthn_options: { userVerification: "required" } },
+    });
     const removed = await post("/passkey/delete-passkey", cookie, { id: passkey!.id });
     expect(removed).toMatchObject({ status: 403, body: { error: "webauthn_required" } });
-    const forged = await post("/passkey/delete-passkey", cookie, { id: passkey!.id, webauthn_response: { id: "nope", type: "public-key", response: {} } });
+    const forged = await post("/passkey/delete-passkey", cookie, {
+      id: passkey!.id,
+      webauthn_response: { id: "nope", type: "public-key", response: {} },
+    });
     expect(forged).toMatchObject({ status: 403, body: { error: "webauthn_verification_failed" } });
     expect(await app.db.selectFrom("passkey").select("name").where("userId", "=", merchant.userId).execute()).toEqual([{ name: "laptop" }]);
   });

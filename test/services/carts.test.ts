@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Cart, CommerceClient, expectProblem, MISSING_ID } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -147,7 +147,10 @@ describe("prices", () => {
     await shop.addItem(cart.id, product.id, 3);
     await shop.expectOk(200, "PATCH", `/v1/admin/products/${product.id}`, { price: { amount: 1200, currency: "EUR" } });
     const repriced = await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`);
-    expect(repriced.items[0]).toMatchObject({ unit_price: { amount: 1200, currency: "EUR" }, line_total: { amount: 3600, currency: "EUR" } });
+    expect(repriced.items[0]).toMatchObject({
+      unit_price: { amount: 1200, currency: "EUR" },
+      line_total: { amount: 3600, currency: "EUR" },
+    });
     expect(repriced.subtotal).toEqual({ amount: 3600, currency: "EUR" });
   });
 
@@ -171,7 +174,11 @@ describe("totals beyond the largest amount (2^53 - 1 minor units)", () => {
     const dear = await shop.createProduct({ price: { amount: Math.floor(LARGEST / 2), currency: "EUR" }, inventory: 10 });
     const cart = await shop.createCart();
     await shop.addItem(cart.id, dear.id, 1);
-    expectProblem(await shop.request("POST", `/v1/carts/${cart.id}/items`, { product_id: dear.id, quantity: 2 }), 409, "quantity_limit_exceeded");
+    expectProblem(
+      await shop.request("POST", `/v1/carts/${cart.id}/items`, { product_id: dear.id, quantity: 2 }),
+      409,
+      "quantity_limit_exceeded",
+    );
     const view = await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`);
     expect(view.items).toEqual([expect.objectContaining({ quantity: 1 })]);
     expect(view.subtotal).toEqual({ amount: Math.floor(LARGEST / 2), currency: "EUR" });
@@ -181,12 +188,19 @@ describe("totals beyond the largest amount (2^53 - 1 minor units)", () => {
     const product = await shop.createProduct({ price: { amount: 1000, currency: "EUR" }, inventory: 10 });
     const cart = await shop.createCart();
     await shop.addItem(cart.id, product.id, 3);
-    const refused = await shop.request("PATCH", `/v1/admin/products/${product.id}`, { price: { amount: Math.floor(LARGEST / 2), currency: "EUR" } });
-    expect(expectProblem(refused, 409, "quantity_limit_exceeded").errors).toEqual([expect.objectContaining({ pointer: "/body/price/amount" })]);
+    const refused = await shop.request("PATCH", `/v1/admin/products/${product.id}`, {
+      price: { amount: Math.floor(LARGEST / 2), currency: "EUR" },
+    });
+    expect(expectProblem(refused, 409, "quantity_limit_exceeded").errors).toEqual([
+      expect.objectContaining({ pointer: "/body/price/amount" }),
+    ]);
     const view = await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`);
     expect(view.subtotal).toEqual({ amount: 3000, currency: "EUR" });
     // Within the limit the change goes through.
     await shop.expectOk(200, "PATCH", `/v1/admin/products/${product.id}`, { price: { amount: Math.floor(LARGEST / 3), currency: "EUR" } });
-    expect((await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`)).subtotal).toEqual({ amount: Math.floor(LARGEST / 3) * 3, currency: "EUR" });
+    expect((await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`)).subtotal).toEqual({
+      amount: Math.floor(LARGEST / 3) * 3,
+      currency: "EUR",
+    });
   });
 });

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
 import { type Cart, CommerceClient, expectProblem, type Order, type Product } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -42,7 +42,15 @@ describe("placeOrder races", () => {
     const orders = await scope.selectFrom("order_items").select("quantity").where("product_id", "=", product.id).execute();
     expect(orders).toHaveLength(10);
     // The ten ordered carts are ordered; the forty others are still open.
-    const statuses = await scope.selectFrom("carts").select("status").where("id", "in", carts.map((cart) => cart.id)).execute();
+    const statuses = await scope
+      .selectFrom("carts")
+      .select("status")
+      .where(
+        "id",
+        "in",
+        carts.map((cart) => cart.id),
+      )
+      .execute();
     expect(statuses.filter((cart) => cart.status === "ordered")).toHaveLength(10);
   });
 
@@ -96,7 +104,10 @@ describe("refund races", () => {
     expect(rest).toHaveLength(1);
     // The last one arrives after the order became fully refunded, or just before (then it exceeds what is left).
     expect(["order_not_refundable", "refund_exceeds_remaining"]).toContain((rest[0]!.body as { code: string }).code);
-    expect(await shop.expectOk<Order>(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({ status: "refunded", refunded_amount: { amount: 1000 } });
+    expect(await shop.expectOk<Order>(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({
+      status: "refunded",
+      refunded_amount: { amount: 1000 },
+    });
   });
 
   it("refunds racing a cancel: refunded_amount ends equal to the total, stock returned once", async () => {
@@ -109,7 +120,10 @@ describe("refund races", () => {
     expect(results.slice(5).filter((response) => response.status === 200)).toHaveLength(1);
     const refunds = await scope.selectFrom("refunds").select("amount").where("order_id", "=", order.id).execute();
     expect(refunds.reduce((total, refund) => total + Number(refund.amount), 0)).toBe(2000);
-    expect(await shop.expectOk<Order>(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({ status: "cancelled", refunded_amount: { amount: 2000 } });
+    expect(await shop.expectOk<Order>(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({
+      status: "cancelled",
+      refunded_amount: { amount: 2000 },
+    });
     expect(await inventoryOf(product.id)).toBe(10);
   });
 });

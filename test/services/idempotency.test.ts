@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
 import { requestHash } from "../../src/services/canonical-json.js";
 import { CommerceClient, expectProblem, nextSku, type Order, type Product } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -114,7 +114,11 @@ describe("placeOrder", () => {
     const other = await openCart();
     const key = randomUUID();
     expect((await shop.placeOrder(cart.id, key)).status).toBe(201);
-    await scope.updateTable("idempotency_keys").set({ expires_at: sql<Date>`now() - interval '1 second'` }).where("key", "=", key).execute();
+    await scope
+      .updateTable("idempotency_keys")
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .where("key", "=", key)
+      .execute();
     const placed = await shop.placeOrder(other.cart.id, key);
     expect(placed.status).toBe(201);
     expect((placed.body as Order).cart_id).toBe(other.cart.id);
@@ -134,7 +138,9 @@ describe("placeOrder", () => {
   it("requires the header (400 naming /header/idempotency-key)", async () => {
     const { cart } = await openCart();
     const response = await shop.request("POST", "/v1/orders", { cart_id: cart.id });
-    expect(expectProblem(response, 400, "validation_failed").errors).toEqual([expect.objectContaining({ pointer: "/header/idempotency-key" })]);
+    expect(expectProblem(response, 400, "validation_failed").errors).toEqual([
+      expect.objectContaining({ pointer: "/header/idempotency-key" }),
+    ]);
   });
 });
 
@@ -161,7 +167,11 @@ describe("adminCreateProduct", () => {
     // The defaulted field sent explicitly is the same request.
     expect(await shop.request("POST", "/v1/admin/products", { ...body, inventory: 0 }, { "idempotency-key": key })).toEqual(first);
     expect(await scope.selectFrom("products").select("id").where("sku", "=", body.sku).execute()).toHaveLength(1);
-    expectProblem(await shop.request("POST", "/v1/admin/products", { ...body, name: "Twice" }, { "idempotency-key": key }), 422, "idempotency_key_reused");
+    expectProblem(
+      await shop.request("POST", "/v1/admin/products", { ...body, name: "Twice" }, { "idempotency-key": key }),
+      422,
+      "idempotency_key_reused",
+    );
   });
 });
 

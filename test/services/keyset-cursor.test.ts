@@ -29,7 +29,11 @@ describe("cursors", () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(DomainError);
-    expect(problemOfDomainError(error)?.toJSON()).toMatchObject({ status: 400, code: "validation_failed", errors: [{ pointer: "/query/cursor" }] });
+    expect(problemOfDomainError(error)?.toJSON()).toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      errors: [{ pointer: "/query/cursor" }],
+    });
   });
 });
 

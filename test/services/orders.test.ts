@@ -5,10 +5,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
-import { type Cart, CommerceClient, expectProblem, MISSING_ID, type Order, type OrderList, type Product, type Refund } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
+import {
+  type Cart,
+  CommerceClient,
+  expectProblem,
+  MISSING_ID,
+  type Order,
+  type OrderList,
+  type Product,
+  type Refund,
+} from "./support/commerce-client.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -38,8 +47,22 @@ describe("placeOrder", () => {
       status: "paid",
       currency: "EUR",
       items: [
-        { product_id: mug.id, sku: mug.sku, name: "Mug", unit_price: { amount: 1500, currency: "EUR" }, quantity: 2, line_total: { amount: 3000, currency: "EUR" } },
-        { product_id: plate.id, sku: plate.sku, name: "Plate", unit_price: { amount: 700, currency: "EUR" }, quantity: 4, line_total: { amount: 2800, currency: "EUR" } },
+        {
+          product_id: mug.id,
+          sku: mug.sku,
+          name: "Mug",
+          unit_price: { amount: 1500, currency: "EUR" },
+          quantity: 2,
+          line_total: { amount: 3000, currency: "EUR" },
+        },
+        {
+          product_id: plate.id,
+          sku: plate.sku,
+          name: "Plate",
+          unit_price: { amount: 700, currency: "EUR" },
+          quantity: 4,
+          line_total: { amount: 2800, currency: "EUR" },
+        },
       ],
       subtotal: { amount: 5800, currency: "EUR" },
       total: { amount: 5800, currency: "EUR" },
@@ -133,14 +156,31 @@ describe("adminRefundOrder", () => {
     const { order } = await shop.orderOf(2, 1500); // total 3000
     const first = await shop.refund(order.id, 1000);
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: expect.any(String), order_id: order.id, amount: { amount: 1000, currency: "EUR" }, reason: null, created_at: expect.any(String) });
-    expect(await shop.expectOk(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({ status: "partially_refunded", refunded_amount: { amount: 1000 } });
-
-    const rest = await shop.request<Refund>("POST", `/v1/admin/orders/${order.id}/refunds`, { amount: { amount: 2000, currency: "EUR" }, reason: "chipped" }, {
-      "idempotency-key": randomUUID(),
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      order_id: order.id,
+      amount: { amount: 1000, currency: "EUR" },
+      reason: null,
+      created_at: expect.any(String),
     });
+    expect(await shop.expectOk(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({
+      status: "partially_refunded",
+      refunded_amount: { amount: 1000 },
+    });
+
+    const rest = await shop.request<Refund>(
+      "POST",
+      `/v1/admin/orders/${order.id}/refunds`,
+      { amount: { amount: 2000, currency: "EUR" }, reason: "chipped" },
+      {
+        "idempotency-key": randomUUID(),
+      },
+    );
     expect(rest).toMatchObject({ status: 201, body: { reason: "chipped" } });
-    expect(await shop.expectOk(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({ status: "refunded", refunded_amount: { amount: 3000 } });
+    expect(await shop.expectOk(200, "GET", `/v1/admin/orders/${order.id}`)).toMatchObject({
+      status: "refunded",
+      refunded_amount: { amount: 3000 },
+    });
     expectProblem(await shop.refund(order.id, 1), 409, "order_not_refundable");
   });
 
@@ -161,9 +201,18 @@ describe("adminCancelOrder", () => {
     await shop.refund(order.id, 400);
     expect(await inventoryOf(product)).toBe(7);
     const cancelled = await shop.expectOk<Order>(200, "POST", `/v1/admin/orders/${order.id}/cancel`);
-    expect(cancelled).toMatchObject({ id: order.id, status: "cancelled", refunded_amount: { amount: 3000, currency: "EUR" }, items: order.items });
+    expect(cancelled).toMatchObject({
+      id: order.id,
+      status: "cancelled",
+      refunded_amount: { amount: 3000, currency: "EUR" },
+      items: order.items,
+    });
     expect(await inventoryOf(product)).toBe(10);
-    const refunds = await new TenantScope(server.db, tenantOf(shop.org)).selectFrom("refunds").select("amount").where("order_id", "=", order.id).execute();
+    const refunds = await new TenantScope(server.db, tenantOf(shop.org))
+      .selectFrom("refunds")
+      .select("amount")
+      .where("order_id", "=", order.id)
+      .execute();
     expect(refunds.map((refund) => Number(refund.amount)).sort()).toEqual([2600, 400]);
 
     expectProblem(await shop.request("POST", `/v1/admin/orders/${order.id}/cancel`), 409, "order_not_cancellable");

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
 import { CommerceClient, expectProblem, MISSING_ID, nextSku, type Product, type ProductList } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -39,7 +39,12 @@ describe("adminCreateProduct", () => {
 
   it("refuses a SKU already used in the store with 409 sku_taken", async () => {
     const product = await shop.createProduct();
-    const again = await shop.request("POST", "/v1/admin/products", { sku: product.sku, name: "x", price: product.price }, { "idempotency-key": randomUUID() });
+    const again = await shop.request(
+      "POST",
+      "/v1/admin/products",
+      { sku: product.sku, name: "x", price: product.price },
+      { "idempotency-key": randomUUID() },
+    );
     expect(expectProblem(again, 409, "sku_taken").errors).toEqual([expect.objectContaining({ pointer: "/body/sku" })]);
   });
 
@@ -62,7 +67,13 @@ describe("adminUpdateProduct", () => {
       description: null,
       price: { amount: 999, currency: "EUR" },
     });
-    expect(updated).toMatchObject({ id: product.id, sku: product.sku, name: "Red mug", description: null, price: { amount: 999, currency: "EUR" } });
+    expect(updated).toMatchObject({
+      id: product.id,
+      sku: product.sku,
+      name: "Red mug",
+      description: null,
+      price: { amount: 999, currency: "EUR" },
+    });
     expect(updated.inventory).toBe(product.inventory);
   });
 
@@ -102,7 +113,10 @@ describe("adminAdjustInventory", () => {
       note: "March pallet",
     });
     expect(restocked.inventory).toBe(29);
-    const damaged = await shop.expectOk<Product>(200, "POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: -29, reason: "damage" });
+    const damaged = await shop.expectOk<Product>(200, "POST", `/v1/admin/products/${product.id}/inventory-adjustments`, {
+      delta: -29,
+      reason: "damage",
+    });
     expect(damaged.inventory).toBe(0);
     const rows = await new TenantScope(server.db, tenantOf(shop.org))
       .selectFrom("inventory_adjustments")
@@ -118,17 +132,30 @@ describe("adminAdjustInventory", () => {
 
   it("never takes stock below zero (409 insufficient_inventory) and records nothing then", async () => {
     const product = await shop.createProduct({ inventory: 3 });
-    const response = await shop.request("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: -4, reason: "correction" });
+    const response = await shop.request("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, {
+      delta: -4,
+      reason: "correction",
+    });
     expectProblem(response, 409, "insufficient_inventory");
     const scope = new TenantScope(server.db, tenantOf(shop.org));
-    expect(await scope.selectFrom("products").select("inventory").where("id", "=", product.id).executeTakeFirst()).toEqual({ inventory: 3 });
+    expect(await scope.selectFrom("products").select("inventory").where("id", "=", product.id).executeTakeFirst()).toEqual({
+      inventory: 3,
+    });
     expect(await scope.selectFrom("inventory_adjustments").select("id").where("product_id", "=", product.id).execute()).toEqual([]);
   });
 
   it("answers 404 for an unknown product and 400 for a zero delta", async () => {
-    expectProblem(await shop.request("POST", `/v1/admin/products/${MISSING_ID}/inventory-adjustments`, { delta: 1, reason: "other" }), 404, "product_not_found");
+    expectProblem(
+      await shop.request("POST", `/v1/admin/products/${MISSING_ID}/inventory-adjustments`, { delta: 1, reason: "other" }),
+      404,
+      "product_not_found",
+    );
     const product = await shop.createProduct();
-    expectProblem(await shop.request("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 0, reason: "other" }), 400, "validation_failed");
+    expectProblem(
+      await shop.request("POST", `/v1/admin/products/${product.id}/inventory-adjustments`, { delta: 0, reason: "other" }),
+      400,
+      "validation_failed",
+    );
   });
 });
 
@@ -149,7 +176,13 @@ describe("listProducts", () => {
     catalog = new CommerceClient(server.baseUrl, `org-${randomUUID()}`);
     for (let index = 0; index < 23; index += 1) {
       const currency = index % 3 === 0 ? "USD" : "EUR";
-      created.push(await catalog.createProduct({ sku: `CAT-${index}`, name: index % 5 === 0 ? `Special 100% Mug ${index}` : `Plate ${index}`, price: { amount: 100 + index, currency } }));
+      created.push(
+        await catalog.createProduct({
+          sku: `CAT-${index}`,
+          name: index % 5 === 0 ? `Special 100% Mug ${index}` : `Plate ${index}`,
+          price: { amount: 100 + index, currency },
+        }),
+      );
     }
     await catalog.expectOk(200, "POST", `/v1/admin/products/${created[4]!.id}/archive`);
   });
@@ -159,7 +192,11 @@ describe("listProducts", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: ProductList = await catalog.expectOk<ProductList>(200, "GET", `/v1/products?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ""}`);
+      const page: ProductList = await catalog.expectOk<ProductList>(
+        200,
+        "GET",
+        `/v1/products?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(page.data.length).toBeLessThanOrEqual(limit);
       ids.push(...page.data.map((product) => product.id));
       cursor = page.next_cursor;
@@ -169,7 +206,10 @@ describe("listProducts", () => {
   }
 
   it("pages through active products newest first, each once, archived ones left out", async () => {
-    const expected = created.filter((_, index) => index !== 4).reverse().map((product) => product.id);
+    const expected = created
+      .filter((_, index) => index !== 4)
+      .reverse()
+      .map((product) => product.id);
     const { ids, pages } = await allPages("", 5);
     expect(ids).toEqual(expected);
     expect(pages).toBe(5);
@@ -184,9 +224,19 @@ describe("listProducts", () => {
 
   it("filters by currency and by q (name or SKU, case-insensitive, % taken literally)", async () => {
     const usd = await allPages("&currency=USD", 3);
-    expect(usd.ids).toEqual(created.filter((_, index) => index % 3 === 0).reverse().map((product) => product.id));
+    expect(usd.ids).toEqual(
+      created
+        .filter((_, index) => index % 3 === 0)
+        .reverse()
+        .map((product) => product.id),
+    );
     const special = await allPages(`&q=${encodeURIComponent("special 100%")}`, 2);
-    expect(special.ids).toEqual(created.filter((_, index) => index % 5 === 0).reverse().map((product) => product.id));
+    expect(special.ids).toEqual(
+      created
+        .filter((_, index) => index % 5 === 0)
+        .reverse()
+        .map((product) => product.id),
+    );
     const bySku = await allPages("&q=cat-1", 100);
     expect(bySku.ids.length).toBe(11); // CAT-1, CAT-10 … CAT-19
     expect((await allPages("&q=100_", 100)).ids).toEqual([]);
@@ -226,9 +276,18 @@ describe("listProducts", () => {
   it.each([
     { name: "not base64 JSON", cursor: "!!!" },
     { name: "JSON of another shape", cursor: Buffer.from('{"a":1}').toString("base64url") },
-    { name: "an orders cursor", cursor: Buffer.from(JSON.stringify(["orders", "2025-01-01T00:00:00.000000Z", MISSING_ID])).toString("base64url") },
-    { name: "an impossible date", cursor: Buffer.from(JSON.stringify(["products", "2025-02-30T00:00:00.000000Z", MISSING_ID])).toString("base64url") },
-    { name: "a bad id", cursor: Buffer.from(JSON.stringify(["products", "2025-01-01T00:00:00.000000Z", "x'; drop"])).toString("base64url") },
+    {
+      name: "an orders cursor",
+      cursor: Buffer.from(JSON.stringify(["orders", "2025-01-01T00:00:00.000000Z", MISSING_ID])).toString("base64url"),
+    },
+    {
+      name: "an impossible date",
+      cursor: Buffer.from(JSON.stringify(["products", "2025-02-30T00:00:00.000000Z", MISSING_ID])).toString("base64url"),
+    },
+    {
+      name: "a bad id",
+      cursor: Buffer.from(JSON.stringify(["products", "2025-01-01T00:00:00.000000Z", "x'; drop"])).toString("base64url"),
+    },
   ])("answers 400 naming /query/cursor for $name", async ({ cursor }) => {
     const response = await catalog.request("GET", `/v1/products?cursor=${encodeURIComponent(cursor)}`);
     expect(expectProblem(response, 400, "validation_failed").errors).toEqual([expect.objectContaining({ pointer: "/query/cursor" })]);

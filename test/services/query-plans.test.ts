@@ -6,14 +6,14 @@
  * transaction so the small test tables cannot hide a missing index.
  */
 import { randomUUID } from "node:crypto";
-import { CompiledQuery, sql, type KyselyPlugin } from "kysely";
+import { CompiledQuery, type KyselyPlugin, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, type Tenant, tenantOf } from "../../src/db/tenant.js";
 import { TenantScope } from "../../src/db/tenant-scope.js";
-import { tenantOf, type Db, type Tenant } from "../../src/db/tenant.js";
 import { encodeCursor } from "../../src/services/keyset-cursor.js";
 import { OrderQueryService } from "../../src/services/order-query-service.js";
 import { ProductCatalogService } from "../../src/services/product-catalog-service.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 const tenant = tenantOf(`org-${randomUUID()}`);
@@ -92,7 +92,10 @@ function expectIndexOrder(plan: string, index: string, withCursor: boolean): voi
 describe("storefront product list", () => {
   it.each([
     { name: "first page", query: { limit: 20 } },
-    { name: "next page", query: { limit: 20, cursor: encodeCursor("products", { createdAt: "2025-01-01T02:00:00.000000Z", id: randomUUID() }) } },
+    {
+      name: "next page",
+      query: { limit: 20, cursor: encodeCursor("products", { createdAt: "2025-01-01T02:00:00.000000Z", id: randomUUID() }) },
+    },
     { name: "currency filter", query: { limit: 20, currency: "EUR" } },
     { name: "text search", query: { limit: 20, q: "duct 1" } },
   ])("$name uses products_list_idx", async ({ query }) => {

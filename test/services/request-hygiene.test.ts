@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
 import { type Cart, CommerceClient, expectProblem, type Product } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let shop: CommerceClient;
@@ -53,9 +53,24 @@ describe("malformed and unexpected bodies", () => {
   });
 
   it.each([
-    { name: "wrong types", path: () => `/v1/carts/${cart.id}/items`, body: () => ({ product_id: 7, quantity: "2" }), pointers: ["/body/product_id", "/body/quantity"] },
-    { name: "an unknown field", path: () => `/v1/carts/${cart.id}/items`, body: () => ({ product_id: product.id, quantity: 1, price: 1 }), pointers: ["/body/price"] },
-    { name: "a quantity above 999", path: () => `/v1/carts/${cart.id}/items`, body: () => ({ product_id: product.id, quantity: 1000 }), pointers: ["/body/quantity"] },
+    {
+      name: "wrong types",
+      path: () => `/v1/carts/${cart.id}/items`,
+      body: () => ({ product_id: 7, quantity: "2" }),
+      pointers: ["/body/product_id", "/body/quantity"],
+    },
+    {
+      name: "an unknown field",
+      path: () => `/v1/carts/${cart.id}/items`,
+      body: () => ({ product_id: product.id, quantity: 1, price: 1 }),
+      pointers: ["/body/price"],
+    },
+    {
+      name: "a quantity above 999",
+      path: () => `/v1/carts/${cart.id}/items`,
+      body: () => ({ product_id: product.id, quantity: 1000 }),
+      pointers: ["/body/quantity"],
+    },
     { name: "a lower-case currency", path: () => "/v1/carts", body: () => ({ currency: "eur" }), pointers: ["/body/currency"] },
     { name: "null", path: () => "/v1/carts", body: () => null, pointers: ["/body"] },
     { name: "an array", path: () => "/v1/carts", body: () => [], pointers: ["/body"] },

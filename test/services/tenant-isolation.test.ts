@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TenantScope } from "../../src/db/tenant-scope.js";
 import { tenantOf } from "../../src/db/tenant.js";
+import { TenantScope } from "../../src/db/tenant-scope.js";
 import { type Cart, CommerceClient, type Order, type OrderList, type Product, type ProductList } from "./support/commerce-client.js";
-import { startCommerceServer, type CommerceServer } from "./support/commerce-server.js";
+import { type CommerceServer, startCommerceServer } from "./support/commerce-server.js";
 
 let server: CommerceServer;
 let storeA: CommerceClient;
@@ -32,9 +32,23 @@ afterEach(() => expect(server.unexpectedErrors).toEqual([]));
 /** Every commerce row of store A, for before/after comparison. */
 async function snapshotOfA() {
   const scope = new TenantScope(server.db, tenantOf(storeA.org));
-  const tables = ["products", "inventory_adjustments", "carts", "cart_items", "orders", "order_items", "refunds", "idempotency_keys"] as const;
+  const tables = [
+    "products",
+    "inventory_adjustments",
+    "carts",
+    "cart_items",
+    "orders",
+    "order_items",
+    "refunds",
+    "idempotency_keys",
+  ] as const;
   const rows: Record<string, unknown[]> = {};
-  for (const table of tables) rows[table] = await scope.selectFrom(table).selectAll().orderBy(table === "idempotency_keys" ? "key" : "id").execute();
+  for (const table of tables)
+    rows[table] = await scope
+      .selectFrom(table)
+      .selectAll()
+      .orderBy(table === "idempotency_keys" ? "key" : "id")
+      .execute();
   return rows;
 }
 
@@ -90,8 +104,18 @@ describe("store B on store A's ids", () => {
 
   it("SKUs and idempotency keys are per store: B may reuse both", async () => {
     const key = randomUUID();
-    await storeA.request("POST", "/v1/admin/products", { sku: "SHARED-SKU", name: "A", price: { amount: 1, currency: "EUR" } }, { "idempotency-key": key });
-    const inB = await storeB.request<Product>("POST", "/v1/admin/products", { sku: "SHARED-SKU", name: "A", price: { amount: 1, currency: "EUR" } }, { "idempotency-key": key });
+    await storeA.request(
+      "POST",
+      "/v1/admin/products",
+      { sku: "SHARED-SKU", name: "A", price: { amount: 1, currency: "EUR" } },
+      { "idempotency-key": key },
+    );
+    const inB = await storeB.request<Product>(
+      "POST",
+      "/v1/admin/products",
+      { sku: "SHARED-SKU", name: "A", price: { amount: 1, currency: "EUR" } },
+      { "idempotency-key": key },
+    );
     expect(inB.status).toBe(201);
     expect((await storeB.expectOk<Product>(200, "GET", `/v1/products/${inB.body.id}`)).sku).toBe("SHARED-SKU");
   });

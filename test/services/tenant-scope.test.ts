@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, expectTypeOf, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
 import { migrateCommerce } from "../../src/db/migrate-commerce.js";
+import { type Db, type Tenant, tenantOf } from "../../src/db/tenant.js";
 import { TenantScope } from "../../src/db/tenant-scope.js";
-import { tenantOf, type Db, type Tenant } from "../../src/db/tenant.js";
 import { CartService } from "../../src/services/cart-service.js";
 import { createTestDatabase } from "../support/test-database.js";
 

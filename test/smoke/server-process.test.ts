@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +10,6 @@ let child: ChildProcess;
 let output = "";
 let baseUrl: string;
 let dataDir: string;
-
 
 async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const started = Date.now();

@@ -30,7 +30,9 @@ export function contractCheck(): ContractCheck {
     violations,
     assertNone() {
       if (violations.length === 0) return;
-      throw new Error(`${violations.length} response(s) broke the contract:\n${violations.map((violation) => `  ${describeViolation(violation)}`).join("\n")}`);
+      throw new Error(
+        `${violations.length} response(s) broke the contract:\n${violations.map((violation) => `  ${describeViolation(violation)}`).join("\n")}`,
+      );
     },
   };
 }

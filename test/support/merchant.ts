@@ -7,7 +7,10 @@ export async function signInCookie(app: TestApp, email: string, password: string
     headers: { "content-type": "application/json", origin: app.baseUrl },
     body: JSON.stringify({ email, password }),
   });
-  if (response.status === 429) throw new Error(`sign-in refused by the rate limits (${await response.text()}): a test file signing in this often can start its app with startTestApp({ rateLimits: BUSY_MERCHANT })`);
+  if (response.status === 429)
+    throw new Error(
+      `sign-in refused by the rate limits (${await response.text()}): a test file signing in this often can start its app with startTestApp({ rateLimits: BUSY_MERCHANT })`,
+    );
   if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
   return response.headers
     .getSetCookie()

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -47,7 +47,9 @@ export function spawnServer(env: NodeJS.ProcessEnv): ServerProcess {
       const started = Date.now();
       while (!out.includes(text)) {
         if (done || Date.now() - started > timeoutMs) {
-          throw new Error(`${done ? "server exited" : "timed out"} before printing ${JSON.stringify(text)}\nstdout:\n${out}\nstderr:\n${err}`);
+          throw new Error(
+            `${done ? "server exited" : "timed out"} before printing ${JSON.stringify(text)}\nstdout:\n${out}\nstderr:\n${err}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -1,20 +1,20 @@
-import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Kysely } from "kysely";
+import type { ResponseViolation } from "../../generated/routes.js";
+import type { ExecutionTarget } from "../../src/agents/execute/capability-executor.js";
 import type { ChangeSignal } from "../../src/agents/plugin/agent-state-signal.js";
 import { createHttpApp, createServices } from "../../src/app/assemble.js";
-import type { Auth } from "../../src/auth/create-auth.js";
-import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
 import { migrateAll } from "../../src/app/migrate-all.js";
+import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
+import type { Auth } from "../../src/auth/create-auth.js";
+import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
+import type { DatabaseHandle } from "../../src/db/create-database.js";
 import type { Database } from "../../src/db/schema.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
 import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { installOutboundGuard } from "../../src/security/outbound-guard.js";
-import type { ExecutionTarget } from "../../src/agents/execute/capability-executor.js";
-import type { DatabaseHandle } from "../../src/db/create-database.js";
-import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
-import type { ResponseViolation } from "../../generated/routes.js";
 import { contractCheck } from "./contract-check.js";
 import { createTestDatabase } from "./test-database.js";
 
@@ -91,7 +91,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // The test process is also the app's client (its fetches to baseUrl share the global dispatcher), so
   // the app's own origin is allowed too; it is plain http, which the plugin never fetches JWKS from.
   const outboundGuard = installOutboundGuard({
-    allowedOrigins: [baseUrl, ...operatorOrigins({ approvalWebhookUrl: options.approvalNotifications?.webhookUrl, execution: options.execution })],
+    allowedOrigins: [
+      baseUrl,
+      ...operatorOrigins({ approvalWebhookUrl: options.approvalNotifications?.webhookUrl, execution: options.execution }),
+    ],
   });
   const contract = options.validateResponses === false ? undefined : contractCheck();
   // The server's own composition root, as `npm start` runs it.
@@ -104,7 +107,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     proxyApiKey: options.proxyApiKey,
     execution: options.execution,
     rateLimits: options.rateLimits,
-    approvalNotices: { logger: options.approvalNotifications?.logger ?? createLogger("silent"), webhookUrl: options.approvalNotifications?.webhookUrl },
+    approvalNotices: {
+      logger: options.approvalNotifications?.logger ?? createLogger("silent"),
+      webhookUrl: options.approvalNotifications?.webhookUrl,
+    },
     validateResponses: contract?.validation,
   });
   const { auth } = services;

@@ -9,7 +9,9 @@ export interface WebhookReceiver {
 }
 
 /** A local HTTP server standing in for a notification relay; `respond` decides each answer (default 204). */
-export async function startWebhookReceiver(respond: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(204).end()): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  respond: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(204).end(),
+): Promise<WebhookReceiver> {
   const received: unknown[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -9,11 +9,11 @@
  */
 import type { CapabilityName } from "./contract.js";
 import { AgentNetworkError, AgentServerError, ApprovalDeniedError, ApprovalExpiredError } from "./errors.js";
-import { DEFAULT_APPROVAL_EXPIRES_IN, DEFAULT_POLL_INTERVAL, standingOf, type ApprovalInfo, type CapabilityStanding } from "./grants.js";
+import { type ApprovalInfo, type CapabilityStanding, DEFAULT_APPROVAL_EXPIRES_IN, DEFAULT_POLL_INTERVAL, standingOf } from "./grants.js";
 import type { IdentityStorage } from "./identity.js";
 import type { ProtocolCallOptions } from "./registration.js";
 import type { AgentSession } from "./session.js";
-import { fetchAgentStatus, type AgentStatusResult } from "./status.js";
+import { type AgentStatusResult, fetchAgentStatus } from "./status.js";
 
 export interface WaitForApprovalOptions extends ProtocolCallOptions {
   readonly session: AgentSession;
@@ -67,7 +67,12 @@ export async function waitForApproval(options: WaitForApprovalOptions): Promise<
     options.onPoll?.(status);
     if (status.status === "rejected") throw new ApprovalDeniedError(session.agentId, []);
     if (status.status !== "active" && status.status !== "pending") {
-      throw new AgentServerError({ status: 403, code: `agent_${status.status}`, message: `Agent ${session.agentId} is ${status.status}`, body: status });
+      throw new AgentServerError({
+        status: 403,
+        code: `agent_${status.status}`,
+        message: `Agent ${session.agentId} is ${status.status}`,
+        body: status,
+      });
     }
     if (status.status === "active") {
       const standing = standingOf(options.capabilities, status.grants);

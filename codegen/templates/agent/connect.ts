@@ -4,23 +4,23 @@
  * typed client that signs every request.
  */
 import { waitForApproval } from "./approval.js";
-import { createApiClient, type ApiClient, type ApiClientOptions, type CapabilityName } from "./contract.js";
-import { discoverAgentAuth, type AgentConfiguration } from "./discovery.js";
+import { type ApiClient, type ApiClientOptions, type CapabilityName, createApiClient } from "./contract.js";
+import { type AgentConfiguration, discoverAgentAuth } from "./discovery.js";
 import { AgentServerError, ApprovalDeniedError } from "./errors.js";
-import { standingOf, type ApprovalInfo, type ApprovalMethod } from "./grants.js";
+import { type ApprovalInfo, type ApprovalMethod, standingOf } from "./grants.js";
 import type { FetchLike } from "./http.js";
-import { loadOrCreateIdentity, type AgentKeyIdentity, type IdentityRecord, type IdentityStorage } from "./identity.js";
+import { type AgentKeyIdentity, type IdentityRecord, type IdentityStorage, loadOrCreateIdentity } from "./identity.js";
 import { agentAuthMiddleware } from "./middleware.js";
 import {
   mergeResults,
+  type RegistrationResult,
   registerAgent,
   registerForCapabilities,
   requestCapabilities,
   storedApproval,
-  type RegistrationResult,
 } from "./registration.js";
-import { createAgentSession, type AgentSession } from "./session.js";
-import { fetchAgentStatus, type AgentStatusResult } from "./status.js";
+import { type AgentSession, createAgentSession } from "./session.js";
+import { type AgentStatusResult, fetchAgentStatus } from "./status.js";
 
 export interface ConnectAgentOptions {
   /** Where the API is, e.g. `http://localhost:3005`; discovery is read from its origin. */
@@ -237,7 +237,12 @@ async function resume(
 ): Promise<{ registration: RegistrationResult; session: AgentSession } | undefined> {
   const agentId = agent.id!;
   const hostId = identity.host.id;
-  const session = await createAgentSession({ agentId, ...(hostId ? { hostId } : {}), agentPrivateKey: agent.keys.privateJwk, audience: configuration.issuer });
+  const session = await createAgentSession({
+    agentId,
+    ...(hostId ? { hostId } : {}),
+    agentPrivateKey: agent.keys.privateJwk,
+    audience: configuration.issuer,
+  });
   let status: AgentStatusResult;
   try {
     status = await fetchAgentStatus({ configuration, session, ...transport });
@@ -261,8 +266,20 @@ async function resume(
       });
       if (registration.agentId === agentId) return { registration, session };
       // A different id: the server did not know this key after all; use what it registered.
-      await options.storage.save({ ...identity, host: { ...identity.host, id: registration.hostId ?? hostId }, agent: { ...agent, id: registration.agentId } });
-      return { registration, session: await createAgentSession({ agentId: registration.agentId, ...(registration.hostId ? { hostId: registration.hostId } : {}), agentPrivateKey: agent.keys.privateJwk, audience: configuration.issuer }) };
+      await options.storage.save({
+        ...identity,
+        host: { ...identity.host, id: registration.hostId ?? hostId },
+        agent: { ...agent, id: registration.agentId },
+      });
+      return {
+        registration,
+        session: await createAgentSession({
+          agentId: registration.agentId,
+          ...(registration.hostId ? { hostId: registration.hostId } : {}),
+          agentPrivateKey: agent.keys.privateJwk,
+          audience: configuration.issuer,
+        }),
+      };
     } catch (error) {
       // Approved between the two calls: carry on with the active agent.
       if (!(error instanceof AgentServerError && error.code === "agent_exists")) throw error;
@@ -270,7 +287,11 @@ async function resume(
     }
   }
   if (status.status === "rejected") {
-    throw new ApprovalDeniedError(agentId, [], `The merchant rejected agent ${agentId}; forget it (forgetAgent(storage)) to register again`);
+    throw new ApprovalDeniedError(
+      agentId,
+      [],
+      `The merchant rejected agent ${agentId}; forget it (forgetAgent(storage)) to register again`,
+    );
   }
   if (status.status !== "active" && status.status !== "expired") return undefined;
   // An active agent means a merchant approved this host at some point.

@@ -4,7 +4,7 @@
  * URIs at the root, whatever path the API base URL has).
  */
 import { AgentDiscoveryError } from "./errors.js";
-import { requestJson, type FetchLike } from "./http.js";
+import { type FetchLike, requestJson } from "./http.js";
 
 /** Absolute URLs of the protocol endpoints. */
 export interface AgentAuthEndpoints {
@@ -67,7 +67,12 @@ export async function discoverAgentAuth(baseUrl: string, options: DiscoverOption
     body = await requestJson({ method: "GET", url, ...options });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new AgentDiscoveryError("discovery_unavailable", `No agent configuration at ${url}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+    throw new AgentDiscoveryError(
+      "discovery_unavailable",
+      `No agent configuration at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+      [],
+      { cause: error },
+    );
   }
   return parseAgentConfiguration(body, url);
 }
@@ -108,10 +113,16 @@ export function parseAgentConfiguration(body: unknown, source: string): AgentCon
     throw new AgentDiscoveryError("discovery_incomplete", `${source} lacks ${missing.join(", ")}`, missing);
   }
   if (!algorithms.includes("Ed25519")) {
-    throw new AgentDiscoveryError("unsupported_algorithm", `${source}: the server accepts ${algorithms.join(", ") || "no"} keys; this SDK signs with Ed25519`);
+    throw new AgentDiscoveryError(
+      "unsupported_algorithm",
+      `${source}: the server accepts ${algorithms.join(", ") || "no"} keys; this SDK signs with Ed25519`,
+    );
   }
   if (!modes.includes("delegated")) {
-    throw new AgentDiscoveryError("unsupported_mode", `${source}: the server accepts ${modes.join(", ") || "no"} agents; this SDK registers delegated agents`);
+    throw new AgentDiscoveryError(
+      "unsupported_mode",
+      `${source}: the server accepts ${modes.join(", ") || "no"} agents; this SDK registers delegated agents`,
+    );
   }
   return { ...(document as Partial<AgentConfiguration>), issuer, algorithms, modes, approval_methods: approvalMethods, endpoints };
 }

@@ -47,7 +47,11 @@ export async function requestJson(request: JsonRequest): Promise<unknown> {
   const failure = serverErrorOf(response, body);
   if (failure) throw failure;
   if (body === undefined) {
-    throw new AgentServerError({ status: response.status, code: "invalid_response", message: `${request.method} ${request.url}: expected a JSON body` });
+    throw new AgentServerError({
+      status: response.status,
+      code: "invalid_response",
+      message: `${request.method} ${request.url}: expected a JSON body`,
+    });
   }
   return body;
 }
@@ -60,7 +64,12 @@ export function serverErrorOf(response: Response, body: unknown): AgentServerErr
   const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
   const base = { status: response.status, body, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   if (pluginCode !== undefined) {
-    const message = typeof record?.message === "string" ? record.message : typeof record?.error_description === "string" ? record.error_description : pluginCode;
+    const message =
+      typeof record?.message === "string"
+        ? record.message
+        : typeof record?.error_description === "string"
+          ? record.error_description
+          : pluginCode;
     return new AgentServerError({ ...base, code: pluginCode, message });
   }
   if (record && (typeof record.code === "string" || typeof record.type === "string")) {
@@ -68,7 +77,11 @@ export function serverErrorOf(response: Response, body: unknown): AgentServerErr
     const message = [record.title, record.detail].filter((part): part is string => typeof part === "string").join(": ") || code;
     return new AgentServerError({ ...base, code, message });
   }
-  return new AgentServerError({ ...base, code: `http_${response.status}`, message: `HTTP ${response.status} ${response.statusText}`.trim() });
+  return new AgentServerError({
+    ...base,
+    code: `http_${response.status}`,
+    message: `HTTP ${response.status} ${response.statusText}`.trim(),
+  });
 }
 
 function parseRetryAfter(value: string | null): number | undefined {

@@ -8,7 +8,7 @@
  * - agent JWT (`typ: agent+jwt`): signed with the agent key, one per request.
  */
 import { randomUUID } from "node:crypto";
-import { importJWK, SignJWT, type CryptoKey } from "jose";
+import { type CryptoKey, importJWK, SignJWT } from "jose";
 import type { Ed25519PrivateJwk, Ed25519PublicJwk } from "./identity.js";
 
 /** The server rejects tokens older than this (plugin `jwtMaxAge`, 60 s by default). */
@@ -73,7 +73,11 @@ export async function signAgentJwt(options: AgentJwtOptions): Promise<string> {
 function finish(jwt: SignJWT, audience: string, lifetimeSeconds = MAX_JWT_LIFETIME_SECONDS): SignJWT {
   const lifetime = Math.min(Math.max(1, Math.floor(lifetimeSeconds)), MAX_JWT_LIFETIME_SECONDS);
   const now = Math.floor(Date.now() / 1000);
-  return jwt.setAudience(audience).setIssuedAt(now).setExpirationTime(now + lifetime).setJti(randomUUID());
+  return jwt
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetime)
+    .setJti(randomUUID());
 }
 
 function isJwk(key: SigningKey): key is Ed25519PrivateJwk {

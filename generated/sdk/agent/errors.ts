@@ -97,7 +97,10 @@ export class ApprovalExpiredError extends AgentAuthError {
   readonly pendingCapabilities: readonly string[];
 
   constructor(agentId: string, pendingCapabilities: readonly string[]) {
-    super("approval_expired", `Approval for agent ${agentId} expired with ${pendingCapabilities.join(", ") || "the registration"} still pending`);
+    super(
+      "approval_expired",
+      `Approval for agent ${agentId} expired with ${pendingCapabilities.join(", ") || "the registration"} still pending`,
+    );
     this.agentId = agentId;
     this.pendingCapabilities = pendingCapabilities;
   }

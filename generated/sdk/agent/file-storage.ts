@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { IdentityStorageError } from "./errors.js";
-import { parseIdentityRecord, type IdentityRecord, type IdentityStorage } from "./identity.js";
+import { type IdentityRecord, type IdentityStorage, parseIdentityRecord } from "./identity.js";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;

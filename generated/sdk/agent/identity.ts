@@ -11,7 +11,7 @@
  */
 import { exportJWK, generateKeyPair } from "jose";
 import { IdentityStorageError } from "./errors.js";
-import { parseApproval, type ApprovalInfo } from "./grants.js";
+import { type ApprovalInfo, parseApproval } from "./grants.js";
 
 /** A public Ed25519 key as the protocol carries it: `{ kty: "OKP", crv: "Ed25519", x }`. */
 export interface Ed25519PublicJwk {
@@ -188,7 +188,8 @@ function parseKeyPair(value: unknown, location: string): Ed25519KeyPair {
   const privateJwk = parsePrivateJwk(value.privateJwk, location);
   const publicJwk = publicOf(privateJwk);
   // The stored public half must be the private key's: a mismatch means a corrupted or tampered file.
-  if (!isObject(value.publicJwk) || value.publicJwk.x !== publicJwk.x) throw new IdentityStorageError(location, "public key does not match private key");
+  if (!isObject(value.publicJwk) || value.publicJwk.x !== publicJwk.x)
+    throw new IdentityStorageError(location, "public key does not match private key");
   return { publicJwk, privateJwk };
 }
 

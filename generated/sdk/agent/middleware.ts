@@ -40,7 +40,10 @@ export function agentAuthMiddleware(session: Pick<AgentSession, "createJwt">, op
     async onResponse({ request, response }) {
       const copy = retryable.get(request);
       if (!options.reactivate || !copy || response.status !== 401) return undefined;
-      const problem = (await response.clone().json().catch(() => null)) as { code?: unknown } | null;
+      const problem = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { code?: unknown } | null;
       if (problem?.code !== "agent_expired") return undefined;
       await options.reactivate();
       copy.headers.set("Authorization", `Bearer ${await session.createJwt(apiAudience(copy.url))}`);

@@ -18,21 +18,21 @@
  */
 import { autoGrantedCapabilities, type CapabilityName } from "./contract.js";
 import type { AgentConfiguration } from "./discovery.js";
+import { AgentServerError } from "./errors.js";
 import {
-  parseApproval,
-  parseGrants,
-  standingOf,
   type AgentStatus,
   type ApprovalInfo,
   type ApprovalMethod,
   type CapabilityGrant,
   type CapabilityStanding,
+  parseApproval,
+  parseGrants,
+  standingOf,
 } from "./grants.js";
-import { AgentServerError } from "./errors.js";
-import { requestJson, type FetchLike } from "./http.js";
-import { generateEd25519KeyPair, type Ed25519KeyPair, type IdentityRecord, type IdentityStorage } from "./identity.js";
+import { type FetchLike, requestJson } from "./http.js";
+import { type Ed25519KeyPair, generateEd25519KeyPair, type IdentityRecord, type IdentityStorage } from "./identity.js";
 import { signHostJwt } from "./jwt.js";
-import { createAgentSession, type AgentSession } from "./session.js";
+import { type AgentSession, createAgentSession } from "./session.js";
 
 /** What the server said about an agent and the capabilities wanted, sorted. */
 export interface RegistrationResult extends CapabilityStanding {
@@ -173,7 +173,9 @@ export interface RegisterForCapabilitiesOptions extends ProtocolCallOptions {
  * be trusted (the agent came back pending), the ones left for later are
  * `missing` until the agent is approved and requests them.
  */
-export async function registerForCapabilities(options: RegisterForCapabilitiesOptions): Promise<{ registration: RegistrationResult; identity: IdentityRecord; session: AgentSession }> {
+export async function registerForCapabilities(
+  options: RegisterForCapabilitiesOptions,
+): Promise<{ registration: RegistrationResult; identity: IdentityRecord; session: AgentSession }> {
   const { configuration, storage, identity } = options;
   const plan = planRegistration(options.capabilities, identity.host.trusted, options.autoGranted);
   const agentKeys = await generateEd25519KeyPair();
@@ -205,7 +207,13 @@ export async function registerForCapabilities(options: RegisterForCapabilitiesOp
   if (plan.afterRegistration.length === 0 || registered.status !== "active") {
     return { registration: { ...registered, ...standingOf(options.capabilities, registered.grants) }, identity: updated, session };
   }
-  const requested = await requestCapabilities({ configuration, session, capabilities: plan.afterRegistration, ...optional(options), ...transport(options) });
+  const requested = await requestCapabilities({
+    configuration,
+    session,
+    capabilities: plan.afterRegistration,
+    ...optional(options),
+    ...transport(options),
+  });
   const registration = mergeResults(registered, requested, options.capabilities);
   const withApproval: IdentityRecord = { ...updated, agent: { ...updated.agent!, ...storedApproval(registration.approval) } };
   if (registration.approval) await storage.save(withApproval);

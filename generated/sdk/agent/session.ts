@@ -39,6 +39,12 @@ export async function createAgentSession(options: AgentSessionOptions): Promise<
     hostId,
     audience,
     createJwt: (tokenAudience = audience) =>
-      signAgentJwt({ agentPrivateKey: key, agentId, audience: tokenAudience, ...(hostId ? { hostId } : {}), ...(lifetimeSeconds ? { lifetimeSeconds } : {}) }),
+      signAgentJwt({
+        agentPrivateKey: key,
+        agentId,
+        audience: tokenAudience,
+        ...(hostId ? { hostId } : {}),
+        ...(lifetimeSeconds ? { lifetimeSeconds } : {}),
+      }),
   };
 }

@@ -8,7 +8,7 @@
  * answers are states, not failures, and map to a status here.
  */
 import { AgentServerError } from "./errors.js";
-import { parseGrants, type AgentStatus, type CapabilityGrant } from "./grants.js";
+import { type AgentStatus, type CapabilityGrant, parseGrants } from "./grants.js";
 import { requestJson } from "./http.js";
 import type { ProtocolCallOptions } from "./registration.js";
 import type { AgentSession } from "./session.js";
@@ -52,7 +52,12 @@ export async function fetchAgentStatus(options: FetchAgentStatusOptions): Promis
   }
   const record = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof record.status !== "string") {
-    throw new AgentServerError({ status: 200, code: "invalid_response", message: `${options.configuration.endpoints.status}: answer lacks status`, body });
+    throw new AgentServerError({
+      status: 200,
+      code: "invalid_response",
+      message: `${options.configuration.endpoints.status}: answer lacks status`,
+      body,
+    });
   }
   return {
     agentId: typeof record.agent_id === "string" ? record.agent_id : session.agentId,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 
 /** Wrong user codes one approval request tolerates; the next attempt finds it closed. */
@@ -11,7 +11,9 @@ export async function userCodeFailures(db: Kysely<Database>, agentId: string): P
     .innerJoin("approvalRequest", "approvalRequest.id", "approval_code_failures.approval_request_id")
     .select((eb) => eb.fn.max("approval_code_failures.failures").as("failures"))
     .where("approvalRequest.agentId", "=", agentId)
-    .where((eb) => eb.or([eb("approvalRequest.status", "=", "pending"), eb("approval_code_failures.failures", ">=", MAX_USER_CODE_FAILURES)]))
+    .where((eb) =>
+      eb.or([eb("approvalRequest.status", "=", "pending"), eb("approval_code_failures.failures", ">=", MAX_USER_CODE_FAILURES)]),
+    )
     .executeTakeFirst();
   return Number(row?.failures ?? 0);
 }
@@ -43,8 +45,23 @@ export async function recordUserCodeFailure(db: Kysely<Database>, agentId: strin
       .execute();
     if (Math.max(...counted.map((row) => row.failures)) < MAX_USER_CODE_FAILURES) return;
     const now = new Date();
-    await trx.updateTable("agentCapabilityGrant").set({ status: "denied", updatedAt: now }).where("agentId", "=", agentId).where("status", "=", "pending").execute();
-    await trx.updateTable("agent").set({ status: "rejected", updatedAt: now }).where("id", "=", agentId).where("status", "=", "pending").execute();
-    await trx.updateTable("approvalRequest").set({ status: "denied", updatedAt: now }).where("agentId", "=", agentId).where("status", "=", "pending").execute();
+    await trx
+      .updateTable("agentCapabilityGrant")
+      .set({ status: "denied", updatedAt: now })
+      .where("agentId", "=", agentId)
+      .where("status", "=", "pending")
+      .execute();
+    await trx
+      .updateTable("agent")
+      .set({ status: "rejected", updatedAt: now })
+      .where("id", "=", agentId)
+      .where("status", "=", "pending")
+      .execute();
+    await trx
+      .updateTable("approvalRequest")
+      .set({ status: "denied", updatedAt: now })
+      .where("agentId", "=", agentId)
+      .where("status", "=", "pending")
+      .execute();
   });
 }

@@ -3,11 +3,10 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { Logger } from "../../logging/logger.js";
 import { describeCapability } from "../discovery/capability-description.js";
-import { postApprovalWebhook } from "./approval-webhook.js";
 import type { ApprovalNotice } from "./approval-notice.js";
+import { postApprovalWebhook } from "./approval-webhook.js";
 
 export type { ApprovalNotice };
-
 
 export interface ApprovalNotifierOptions {
   readonly db: Kysely<Database>;
@@ -93,14 +92,23 @@ async function noticeFor({ db, inboxUrl }: ApprovalNotifierOptions, event: Agent
     query = query.where("approvalRequest.id", "=", event.targetId);
   } else if (event.agentId) {
     // The newest pending request of the agent, whatever its method: if it is a device request, there is nothing to send.
-    query = query.where("approvalRequest.agentId", "=", event.agentId).where("approvalRequest.status", "=", "pending").orderBy("approvalRequest.createdAt", "desc");
+    query = query
+      .where("approvalRequest.agentId", "=", event.agentId)
+      .where("approvalRequest.status", "=", "pending")
+      .orderBy("approvalRequest.createdAt", "desc");
   } else {
     return null;
   }
   const row = await query.limit(1).executeTakeFirst();
   if (row?.method !== "ciba" || row.status !== "pending" || !row.userId) return null;
   if (Date.now() - new Date(row.createdAt).getTime() > FRESHNESS_MS) return null;
-  const grants = await db.selectFrom("agentCapabilityGrant").select("capability").where("agentId", "=", row.agentId).where("status", "=", "pending").orderBy("createdAt").execute();
+  const grants = await db
+    .selectFrom("agentCapabilityGrant")
+    .select("capability")
+    .where("agentId", "=", row.agentId)
+    .where("status", "=", "pending")
+    .orderBy("createdAt")
+    .execute();
   return {
     approvalId: row.id,
     method: "ciba",

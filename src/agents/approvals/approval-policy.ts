@@ -2,17 +2,23 @@ import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "./approval-code-failures.js";
 import { cibaGuard } from "../plugin/guards/ciba-guard.js";
 import { grantGuard } from "../plugin/guards/grant-guard.js";
 import { hostGuard } from "../plugin/guards/host-guard.js";
 import { merchantExpiryGuard } from "../plugin/guards/merchant-expiry-guard.js";
 import { refusal } from "../plugin/guards/refusal.js";
+import {
+  adminCapabilities,
+  capabilityNamesOf,
+  managesStore,
+  membershipsOf,
+  pinnedOrganizationOfRow,
+} from "../plugin/guards/store-access.js";
 import { storePinGuard } from "../plugin/guards/store-pin-guard.js";
-import { adminCapabilities, capabilityNamesOf, managesStore, membershipsOf, pinnedOrganizationOfRow } from "../plugin/guards/store-access.js";
-import { agentMembership } from "../principal/store-of-agent.js";
-import { approvalRequestOf, capabilitiesShown, type ApprovalRequestRow, type ApproveBody } from "./approval-target.js";
 import { truthfulAgentStatus } from "../plugin/truthful-status.js";
+import { agentMembership } from "../principal/store-of-agent.js";
+import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "./approval-code-failures.js";
+import { type ApprovalRequestRow, type ApproveBody, approvalRequestOf, capabilitiesShown } from "./approval-target.js";
 import { pendingCodeRequests, userCodeMatches } from "./user-code.js";
 
 const APPROVE_PATH = "/agent/approve-capability";
@@ -51,7 +57,10 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
             const agentId = request?.agentId ?? (typeof body.agent_id === "string" ? body.agent_id : undefined);
             if (!agentId) return; // the plugin answers 400
             if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) {
-              throw refusal("user_code_attempts_exceeded", "Too many wrong user codes: this approval request is closed. The agent must register or request again.");
+              throw refusal(
+                "user_code_attempts_exceeded",
+                "Too many wrong user codes: this approval request is closed. The agent must register or request again.",
+              );
             }
             const session = await getSessionFromCtx(ctx);
             if (!session) return; // the endpoint itself answers 401
@@ -64,7 +73,11 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
             const chosen = capabilityNamesOf(body.capabilities);
             const notShown = (chosen ?? []).filter((name) => !shown.includes(name));
             if (notShown.length > 0) {
-              throw refusal("capability_not_requested", `This request does not ask for ${notShown.join(", ")}: approve only what the agent asked for.`, "BAD_REQUEST");
+              throw refusal(
+                "capability_not_requested",
+                `This request does not ask for ${notShown.join(", ")}: approve only what the agent asked for.`,
+                "BAD_REQUEST",
+              );
             }
             const approving = chosen ?? shown;
             await assertMayApprove(db, agent, session.user.id, approving);
@@ -83,7 +96,8 @@ export function approvalPolicy(db: Kysely<Database>): BetterAuthPlugin {
           matcher: (ctx) => ctx.path === APPROVE_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const returned: unknown = ctx.context.returned;
-            if (!(returned instanceof APIError) || (returned.body as { error?: unknown } | undefined)?.error !== "invalid_user_code") return;
+            if (!(returned instanceof APIError) || (returned.body as { error?: unknown } | undefined)?.error !== "invalid_user_code")
+              return;
             const body = (ctx.body ?? {}) as ApproveBody;
             const agentId = (await approvalRequestOf(db, body))?.agentId ?? (typeof body.agent_id === "string" ? body.agent_id : undefined);
             if (agentId) await recordUserCodeFailure(db, agentId);
@@ -137,12 +151,21 @@ async function assertProof(db: Kysely<Database>, { agentId, agentUserId, userId,
     .where("expiresAt", ">", new Date())
     .executeTakeFirst();
   if (!addressed) {
-    throw refusal("approval_not_found", "No approval request of this agent is waiting for you: use the link or code the agent showed you.", "NOT_FOUND");
+    throw refusal(
+      "approval_not_found",
+      "No approval request of this agent is waiting for you: use the link or code the agent showed you.",
+      "NOT_FOUND",
+    );
   }
 }
 
 /** The approver must belong to the agent's pinned store; admin capabilities need its owner/admin (the only store when none is pinned). */
-async function assertMayApprove(db: Kysely<Database>, agent: { metadata: string | null }, userId: string, approving: readonly string[]): Promise<void> {
+async function assertMayApprove(
+  db: Kysely<Database>,
+  agent: { metadata: string | null },
+  userId: string,
+  approving: readonly string[],
+): Promise<void> {
   const pinned = pinnedOrganizationOfRow(agent);
   const memberships = await membershipsOf(db, userId);
   if (pinned && !memberships.some((membership) => membership.organizationId === pinned)) {

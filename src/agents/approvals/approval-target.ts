@@ -38,7 +38,12 @@ export async function approvalRequestOf(db: Kysely<Database>, body: ApproveBody)
 
 /** What the approval shows: a request's listed capabilities (those still pending), else all the agent's pending grants. */
 export async function capabilitiesShown(db: Kysely<Database>, agentId: string, request: ApprovalRequestRow | undefined): Promise<string[]> {
-  const grants = await db.selectFrom("agentCapabilityGrant").select("capability").where("agentId", "=", agentId).where("status", "=", "pending").execute();
+  const grants = await db
+    .selectFrom("agentCapabilityGrant")
+    .select("capability")
+    .where("agentId", "=", agentId)
+    .where("status", "=", "pending")
+    .execute();
   const pending = [...new Set(grants.map((grant) => grant.capability))];
   const listed = request?.capabilities?.split(/\s+/).filter(Boolean);
   return listed && listed.length > 0 ? pending.filter((name) => listed.includes(name)) : pending;

@@ -24,7 +24,12 @@ export function webhookPayload(notice: ApprovalNotice): Record<string, unknown> 
  * chat or push). Never throws: a failed or slow receiver is logged and the
  * request stays in the inbox, where the merchant finds it anyway.
  */
-export async function postApprovalWebhook(url: string, notice: ApprovalNotice, logger: Logger, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS): Promise<void> {
+export async function postApprovalWebhook(
+  url: string,
+  notice: ApprovalNotice,
+  logger: Logger,
+  timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS,
+): Promise<void> {
   const context = { approvalId: notice.approvalId, webhook: new URL(url).origin };
   try {
     const response = await fetch(url, {
@@ -39,6 +44,9 @@ export async function postApprovalWebhook(url: string, notice: ApprovalNotice, l
     if (!response.ok) logger.warn({ ...context, status: response.status }, "approval webhook answered with an error status");
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    logger.warn({ ...context, err: timedOut ? undefined : error, timeoutMs: timedOut ? timeoutMs : undefined }, timedOut ? "approval webhook timed out" : "approval webhook failed");
+    logger.warn(
+      { ...context, err: timedOut ? undefined : error, timeoutMs: timedOut ? timeoutMs : undefined },
+      timedOut ? "approval webhook timed out" : "approval webhook failed",
+    );
   }
 }

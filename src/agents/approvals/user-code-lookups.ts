@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 
 /** Wrong code-only lookups a user may make per window before the device page stops answering them. */
@@ -7,7 +7,11 @@ const WINDOW_MS = 15 * 60_000;
 
 /** Whether the user used up their wrong code-only lookups for the current window. */
 export async function codeLookupsExhausted(db: Kysely<Database>, userId: string): Promise<boolean> {
-  const row = await db.selectFrom("user_code_lookup_failures").select(["failures", "window_started_at"]).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("user_code_lookup_failures")
+    .select(["failures", "window_started_at"])
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return !!row && row.failures >= MAX_CODE_LOOKUP_FAILURES && Date.now() - row.window_started_at.getTime() < WINDOW_MS;
 }
 

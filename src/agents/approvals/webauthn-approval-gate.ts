@@ -6,7 +6,7 @@ import type { PasskeyProofs } from "../../auth/passkey-proof.js";
 import { PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
 import { needsPasskey } from "./approval-strength.js";
-import { approvalTarget, type ApproveBody } from "./approval-target.js";
+import { type ApproveBody, approvalTarget } from "./approval-target.js";
 
 const APPROVE_PATH = "/agent/approve-capability";
 const GRANT_PATH = "/agent/grant-capability";
@@ -70,7 +70,9 @@ export function webauthnApprovalGate(db: Kysely<Database>, proofs: PasskeyProofs
           matcher: (ctx) => ctx.path === GRANT_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const listed = (ctx.body as { capabilities?: unknown } | undefined)?.capabilities;
-            const names = Array.isArray(listed) ? listed.map((item: unknown) => (typeof item === "string" ? item : (item as { name?: unknown } | null)?.name)) : [];
+            const names = Array.isArray(listed)
+              ? listed.map((item: unknown) => (typeof item === "string" ? item : (item as { name?: unknown } | null)?.name))
+              : [];
             refuseStrong(names, "granted directly");
           }),
         },

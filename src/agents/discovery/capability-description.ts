@@ -17,7 +17,16 @@ export interface CapabilityDescription {
 
 /** The contract's description of a capability name; an unknown name is shown as such (and as risky). */
 export function describeCapability(name: string): CapabilityDescription {
-  if (!isCapabilityName(name)) return { name, summary: "Not an operation of this API", scope: "unknown", method: "", path: "", changesData: true, needsPasskey: false };
+  if (!isCapabilityName(name))
+    return {
+      name,
+      summary: "Not an operation of this API",
+      scope: "unknown",
+      method: "",
+      path: "",
+      changesData: true,
+      needsPasskey: false,
+    };
   const definition = capabilities[name];
   return {
     name,

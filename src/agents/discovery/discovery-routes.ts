@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from "express";
+import { type Request, type RequestHandler, Router } from "express";
 import type { Auth } from "../../auth/create-auth.js";
 import { AUTH_BASE_PATH } from "../../config/origins.js";
 
@@ -40,7 +40,12 @@ export interface DiscoveryOptions {
  * Also mounts the path aliases and sends the bare issuer URL to the
  * document; place before Better Auth's catch-all route.
  */
-export function agentDiscoveryRoutes({ auth, authOrigin: configuredOrigin, deviceAuthorizationPage, trustProxy }: DiscoveryOptions): Router {
+export function agentDiscoveryRoutes({
+  auth,
+  authOrigin: configuredOrigin,
+  deviceAuthorizationPage,
+  trustProxy,
+}: DiscoveryOptions): Router {
   const router = Router();
 
   const serveDocument: RequestHandler = async (req, res, next) => {

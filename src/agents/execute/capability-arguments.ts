@@ -1,5 +1,5 @@
-import { capabilities, type CapabilityName } from "../../../generated/capabilities.js";
-import type { HttpProblem, FieldError, OperationCall } from "../../../generated/routes.js";
+import { type CapabilityName, capabilities } from "../../../generated/capabilities.js";
+import type { FieldError, HttpProblem, OperationCall } from "../../../generated/routes.js";
 import type { RawInput } from "../../../generated/runtime.js";
 import { httpProblem } from "../../http/problem-titles.js";
 
@@ -38,7 +38,12 @@ export function toOperationCall(capability: CapabilityName, args: unknown): Oper
       flatBody[name] = value;
       flatBodyGiven = true;
     } else if (definition.body.mode === "wrapped" && name === definition.body.argument) call.body = value;
-    else errors.push({ pointer: `/arguments/${escapePointer(name)}`, detail: `is not an argument of ${capability}`, code: "unevaluatedProperties" });
+    else
+      errors.push({
+        pointer: `/arguments/${escapePointer(name)}`,
+        detail: `is not an argument of ${capability}`,
+        code: "unevaluatedProperties",
+      });
   }
   if (errors.length > 0) throw invalid(errors);
   // A required body is sent even when no field is given, so the router names each missing field.
@@ -53,7 +58,10 @@ export function toOperationCall(capability: CapabilityName, args: unknown): Oper
  * execute and in the plugin's own check of `arguments`. Only declared
  * parameters appear: an undeclared query string cannot stand in for a field.
  */
-export function toCapabilityArguments(capability: CapabilityName, input: Pick<RawInput, "params" | "query" | "headers" | "body">): Record<string, unknown> {
+export function toCapabilityArguments(
+  capability: CapabilityName,
+  input: Pick<RawInput, "params" | "query" | "headers" | "body">,
+): Record<string, unknown> {
   const definition = capabilities[capability];
   const view: Record<string, unknown> = {};
   const sources = { path: input.params, query: input.query, header: input.headers };

@@ -1,21 +1,21 @@
+import { randomUUID } from "node:crypto";
 import type { AgentSession } from "@better-auth/agent-auth";
 import { APIError } from "better-auth/api";
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../../generated/capabilities.js";
-import { HttpProblem, type HandlerResult, type OperationDispatcher } from "../../../generated/routes.js";
-import type { Principal } from "../../auth/principal.js";
+import { type HandlerResult, HttpProblem, type OperationDispatcher } from "../../../generated/routes.js";
 import { assertMayCall } from "../../auth/operation-access.js";
+import type { Principal } from "../../auth/principal.js";
 import type { Database } from "../../db/schema.js";
 import { tenantOf } from "../../db/tenant.js";
 import type { AppContext } from "../../handlers/app-context.js";
 import { problemOfError } from "../../http/error-problems.js";
+import { httpProblem } from "../../http/problem-titles.js";
+import { BATCH_EXECUTE_PATH, type ExecuteRefusal, rememberBatchRefusal } from "../plugin/batch-refusals.js";
+import { protocolProblem } from "../plugin/protocol-problem.js";
 import { principalOfAgentSession } from "../principal/agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
-import { BATCH_EXECUTE_PATH, rememberBatchRefusal, type ExecuteRefusal } from "../plugin/batch-refusals.js";
-import { protocolProblem } from "../plugin/protocol-problem.js";
-import { proxyOperationCall, type ProxyTarget } from "./proxy-call.js";
-import { httpProblem } from "../../http/problem-titles.js";
+import { type ProxyTarget, proxyOperationCall } from "./proxy-call.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
 export type ExecutionTarget = { readonly kind: "in-process" } | ({ readonly kind: "proxy" } & ProxyTarget);
@@ -54,7 +54,11 @@ export class CapabilityRunner {
     if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
     const caller = await principal();
     assertMayCall(caller, capability, this.authBaseUrl);
-    return this.dispatcher.dispatch(capability, call, { principal: caller, tenant: tenantOf(caller.organizationId), requestId: randomUUID() });
+    return this.dispatcher.dispatch(capability, call, {
+      principal: caller,
+      tenant: tenantOf(caller.organizationId),
+      requestId: randomUUID(),
+    });
   }
 }
 
@@ -71,7 +75,9 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
   return async ({ capability, arguments: args, agentSession, grant, ctx }) => {
     let problem: HttpProblem;
     try {
-      const result = await runner.run(capability, args, agentSession.agentId, () => principalOfAgentSession(db, withMatchedGrant(agentSession, grant)));
+      const result = await runner.run(capability, args, agentSession.agentId, () =>
+        principalOfAgentSession(db, withMatchedGrant(agentSession, grant)),
+      );
       if (result.status < 400) return result.body ?? null;
       problem = protocolProblem(result.status, result.body);
     } catch (error) {
@@ -95,7 +101,11 @@ export function pluginExecuteHandler(db: Kysely<Database>, runner: CapabilityRun
  */
 function withMatchedGrant(session: AgentSession, grant: ExecuteRequest["grant"]): AgentSession {
   if (grant?.status !== "active" || session.agent.capabilityGrants.some((held) => held.capability === grant.capability)) return session;
-  const added = { capability: grant.capability, status: grant.status, constraints: grant.constraints ?? null } as AgentSession["agent"]["capabilityGrants"][number];
+  const added = {
+    capability: grant.capability,
+    status: grant.status,
+    constraints: grant.constraints ?? null,
+  } as AgentSession["agent"]["capabilityGrants"][number];
   return { ...session, agent: { ...session.agent, capabilityGrants: [...session.agent.capabilityGrants, added] } };
 }
 

@@ -1,14 +1,14 @@
-import express, { Router, type Request, type Response } from "express";
+import express, { type Request, type Response, Router } from "express";
 import { HttpProblem } from "../../../generated/routes.js";
 import { AUTH_BASE_PATH } from "../../config/origins.js";
 import { problemOfError } from "../../http/error-problems.js";
 import { sendProblem } from "../../http/problem-responses.js";
+import { httpProblem } from "../../http/problem-titles.js";
+import { protocolProblem } from "../plugin/protocol-problem.js";
 import { agentRequestFacts, bearerJwtOf } from "../principal/agent-request.js";
 import type { AgentResolver } from "../principal/agent-resolver.js";
 import type { RequestFacts } from "../principal/request-binding.js";
 import type { CapabilityRunner } from "./capability-executor.js";
-import { protocolProblem } from "../plugin/protocol-problem.js";
-import { httpProblem } from "../../http/problem-titles.js";
 
 export const EXECUTE_PATH = `${AUTH_BASE_PATH}/capability/execute`;
 
@@ -58,7 +58,9 @@ export function fastExecuteRoute({ agents, runner, publicOrigin, authOrigin, tru
       const { capability, arguments: args } = (req.body ?? {}) as { capability?: unknown; arguments?: unknown };
       const principal = await agents.resolve(token, facts, typeof capability === "string" ? { executing: capability } : {});
       if (typeof capability !== "string") {
-        throw httpProblem(400, "validation_failed", "capability is required", [{ pointer: "/capability", detail: "is required", code: "required" }]);
+        throw httpProblem(400, "validation_failed", "capability is required", [
+          { pointer: "/capability", detail: "is required", code: "required" },
+        ]);
       }
       const result = await runner.run(capability, args, principal.credentialId, async () => principal);
       if (result.status >= 400) return sendProblem(res, protocolProblem(result.status, result.body));

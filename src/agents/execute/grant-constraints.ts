@@ -107,6 +107,7 @@ export function accessOfGrants(grants: readonly { readonly capability: string; r
     else constrained.set(grant.capability, [...(constrained.get(grant.capability) ?? []), constraints]);
   }
   const gates = new Map<string, ConstraintGate>();
-  for (const [capability, sets] of constrained) if (!unconstrained.has(capability)) gates.set(capability, new ConstraintGate(capability, sets));
+  for (const [capability, sets] of constrained)
+    if (!unconstrained.has(capability)) gates.set(capability, new ConstraintGate(capability, sets));
   return { capabilities: new Set([...unconstrained, ...constrained.keys()]), gates };
 }

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { autoGrantedCapabilities } from "../../../generated/capabilities.js";
 import type { Database } from "../../db/schema.js";
-import type { AgentState } from "../principal/agent-state.js";
 import { merchantGrantExpiry } from "../limits/grant-expiry.js";
+import type { AgentState } from "../principal/agent-state.js";
 
 const AUTO_GRANTED: ReadonlySet<string> = new Set(autoGrantedCapabilities);
 
@@ -33,7 +33,11 @@ export function mayGrantFromHostDefaults(state: AgentState, capability: string, 
  * grant expiry the merchant set, if any. Once that expiry has passed nothing
  * is granted (false): "grants stop counting after it" holds for defaults too.
  */
-export async function grantFromHostDefaults(db: Kysely<Database>, state: AgentState, capability: string): Promise<{ expiresAt: Date | null } | false> {
+export async function grantFromHostDefaults(
+  db: Kysely<Database>,
+  state: AgentState,
+  capability: string,
+): Promise<{ expiresAt: Date | null } | false> {
   const expiresAt = await merchantGrantExpiry(db, state.agentId);
   if (expiresAt && expiresAt.getTime() <= Date.now()) return false;
   const now = new Date();

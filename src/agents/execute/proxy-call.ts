@@ -1,4 +1,4 @@
-import { capabilities, type CapabilityName } from "../../../generated/capabilities.js";
+import { type CapabilityName, capabilities } from "../../../generated/capabilities.js";
 import type { HandlerResult, OperationCall } from "../../../generated/routes.js";
 import { httpProblem } from "../../http/problem-titles.js";
 
@@ -19,7 +19,12 @@ export interface ProxyTarget {
  * the API with the proxy key, saying which agent it acts for; the API then
  * applies that agent's grants and tenant as for a direct call.
  */
-export async function proxyOperationCall(target: ProxyTarget, capability: CapabilityName, call: OperationCall, agentId: string): Promise<HandlerResult> {
+export async function proxyOperationCall(
+  target: ProxyTarget,
+  capability: CapabilityName,
+  call: OperationCall,
+  agentId: string,
+): Promise<HandlerResult> {
   const definition = capabilities[capability];
   const path = definition.path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(call.params?.[name] ?? "")));
   const url = new URL(path, target.apiUrl);

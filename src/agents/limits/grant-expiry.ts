@@ -14,7 +14,12 @@ import { pinnedOrganizationOfRow } from "../plugin/guards/store-access.js";
  * activated later through the plugin's `resolveGrantTTL` (below).
  */
 export async function applyGrantExpiry(db: Kysely<Database>, agentId: string, expiresAt: Date | null): Promise<void> {
-  await db.updateTable("agentCapabilityGrant").set({ expiresAt, updatedAt: new Date() }).where("agentId", "=", agentId).where("status", "=", "active").execute();
+  await db
+    .updateTable("agentCapabilityGrant")
+    .set({ expiresAt, updatedAt: new Date() })
+    .where("agentId", "=", agentId)
+    .where("status", "=", "active")
+    .execute();
 }
 
 /**

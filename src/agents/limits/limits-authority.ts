@@ -36,6 +36,7 @@ export async function authorityOverAgentLimits(db: Kysely<Database>, userId: str
   if (agentUser !== userId && !managesStore(membership)) {
     return { allowed: false, status: 403, reason: "Only the agent's own user or an owner/admin of its store can set its limits." };
   }
-  if (ENDED.has(agent.status)) return { allowed: false, status: 403, reason: `This agent is ${agent.status}: it has nothing left to limit.` };
+  if (ENDED.has(agent.status))
+    return { allowed: false, status: 403, reason: `This agent is ${agent.status}: it has nothing left to limit.` };
   return { allowed: true, organizationId: store };
 }

@@ -1,5 +1,5 @@
+import { type AgentLimits, NO_LIMITS } from "../../services/agent-limits/agent-limits.js";
 import { formatMoney, parseMoney } from "../../services/money.js";
-import { NO_LIMITS, type AgentLimits } from "../../services/agent-limits/agent-limits.js";
 import type { RequestedLimits } from "./requested-limits.js";
 
 /** The form fields of the limits fieldset (approval pages and /agents). */
@@ -46,7 +46,9 @@ export function parseLimitsForm(form: Readonly<Record<string, unknown>>, context
 
   const maxOrderText = text(LIMIT_FIELDS.maxOrder);
   const budgetText = text(LIMIT_FIELDS.budget);
-  const currency = text(LIMIT_FIELDS.currency).toUpperCase() || (maxOrderText || budgetText ? context.requested.currency ?? soleCurrency(context) : null);
+  const currency =
+    text(LIMIT_FIELDS.currency).toUpperCase() ||
+    (maxOrderText || budgetText ? (context.requested.currency ?? soleCurrency(context)) : null);
   if ((maxOrderText || budgetText) && !currency) errors.push("Choose the currency of the amounts.");
   if (currency && !isIsoCurrency(currency)) errors.push(`${currency} is not an ISO 4217 currency code (such as EUR).`);
   else if (currency && context.storeCurrencies.length > 0 && !context.storeCurrencies.includes(currency)) {
@@ -71,11 +73,17 @@ export function parseLimitsForm(form: Readonly<Record<string, unknown>>, context
     errors.push(`The agent asked for orders in ${requested.currency} only; limits in ${usable} would not apply to them.`);
   }
   if (maxOrderAmount !== null && usable && requested.maxOrderAmount !== null && maxOrderAmount > requested.maxOrderAmount) {
-    const asked = requested.currency ? formatMoney(requested.maxOrderAmount, requested.currency) : `${requested.maxOrderAmount} minor units`;
-    errors.push(`The agent itself asked for orders up to ${asked}: a larger maximum (${formatMoney(maxOrderAmount, usable)}) would loosen that. Enter at most ${asked}, or leave the field empty to keep the agent's limit.`);
+    const asked = requested.currency
+      ? formatMoney(requested.maxOrderAmount, requested.currency)
+      : `${requested.maxOrderAmount} minor units`;
+    errors.push(
+      `The agent itself asked for orders up to ${asked}: a larger maximum (${formatMoney(maxOrderAmount, usable)}) would loosen that. Enter at most ${asked}, or leave the field empty to keep the agent's limit.`,
+    );
   }
   if (maxLineQuantity !== null && requested.maxLineQuantity !== null && maxLineQuantity > requested.maxLineQuantity) {
-    errors.push(`The agent itself asked for at most ${requested.maxLineQuantity} units per cart line: ${maxLineQuantity} would loosen that. Enter at most ${requested.maxLineQuantity}, or leave the field empty.`);
+    errors.push(
+      `The agent itself asked for at most ${requested.maxLineQuantity} units per cart line: ${maxLineQuantity} would loosen that. Enter at most ${requested.maxLineQuantity}, or leave the field empty.`,
+    );
   }
   if (errors.length > 0) return { kind: "invalid", errors };
   const money = maxOrderAmount !== null || budgetAmount !== null;

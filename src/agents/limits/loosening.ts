@@ -13,6 +13,11 @@ export function loosens(previous: AgentLimits, next: AgentLimits): boolean {
   if (hadMoney && next.currency !== previous.currency) return true;
   if (raised(previous.maxOrderAmount, next.maxOrderAmount) || raised(previous.budgetAmount, next.budgetAmount)) return true;
   if (raised(previous.maxLineQuantity, next.maxLineQuantity)) return true;
-  if (previous.budgetAmount !== null && next.budgetAmount !== null && (next.budgetWindowSeconds ?? Infinity) < (previous.budgetWindowSeconds ?? Infinity)) return true;
+  if (
+    previous.budgetAmount !== null &&
+    next.budgetAmount !== null &&
+    (next.budgetWindowSeconds ?? Infinity) < (previous.budgetWindowSeconds ?? Infinity)
+  )
+    return true;
   return raised(previous.grantsExpireAt?.getTime() ?? null, next.grantsExpireAt?.getTime() ?? null);
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { formatMoney } from "../../services/money.js";
-import { parseGrantConstraints, type ConstraintValue, type GrantConstraints } from "../execute/grant-constraints.js";
+import { type ConstraintValue, type GrantConstraints, parseGrantConstraints } from "../execute/grant-constraints.js";
 
 /**
  * What an agent asked to be limited to (the protocol's per-capability
@@ -66,9 +66,11 @@ export function constraintWords(capability: string, constraints: GrantConstraint
     const currency = eqOf(constraints.currency);
     const rest = Object.fromEntries(Object.entries(constraints).filter(([field]) => field !== "total_amount" && field !== "currency"));
     const words: string[] = [];
-    if (max !== null) words.push(typeof currency === "string" ? `orders up to ${formatMoney(max, currency)}` : `orders up to ${max} minor units`);
+    if (max !== null)
+      words.push(typeof currency === "string" ? `orders up to ${formatMoney(max, currency)}` : `orders up to ${max} minor units`);
     if (max === null && typeof currency === "string") words.push(`orders in ${currency} only`);
-    if (max !== null && typeof currency === "string" && !onlyOperator(constraints.total_amount, "max")) words.push(...fieldWords(capability, "total_amount", constraints.total_amount!, ["max"]));
+    if (max !== null && typeof currency === "string" && !onlyOperator(constraints.total_amount, "max"))
+      words.push(...fieldWords(capability, "total_amount", constraints.total_amount!, ["max"]));
     return [...words, ...Object.entries(rest).flatMap(([field, value]) => fieldWords(capability, field, value))];
   }
   if ((capability === "addCartItem" || capability === "updateCartItem") && maxOf(constraints.quantity) !== null) {
@@ -90,7 +92,13 @@ function fieldWords(capability: string, field: string, value: ConstraintValue, s
     .map(([operator, expected]) => `${capability}: ${field} ${OPERATOR_WORDS[operator] ?? `(${operator})`} ${JSON.stringify(expected)}`);
 }
 
-const OPERATOR_WORDS: Readonly<Record<string, string>> = { eq: "exactly", min: "at least", max: "at most", in: "one of", not_in: "none of" };
+const OPERATOR_WORDS: Readonly<Record<string, string>> = {
+  eq: "exactly",
+  min: "at least",
+  max: "at most",
+  in: "one of",
+  not_in: "none of",
+};
 
 function maxOf(value: ConstraintValue | undefined): number | null {
   return typeof value === "object" && value !== null && typeof value.max === "number" ? value.max : null;

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { tenantOf } from "../../db/tenant.js";
 import { TenantScope } from "../../db/tenant-scope.js";
-import { NO_LIMITS, readAgentLimits, saveAgentLimits, type AgentLimits } from "../../services/agent-limits/agent-limits.js";
+import { type AgentLimits, NO_LIMITS, readAgentLimits, saveAgentLimits } from "../../services/agent-limits/agent-limits.js";
 import { applyGrantExpiry } from "./grant-expiry.js";
 
 export interface LimitsChange {

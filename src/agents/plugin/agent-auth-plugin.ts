@@ -1,15 +1,15 @@
-import { agentAuth, type AgentAuthEvent, type Capability } from "@better-auth/agent-auth";
+import { type AgentAuthEvent, agentAuth, type Capability } from "@better-auth/agent-auth";
 import type { Kysely } from "kysely";
 import { autoGrantedCapabilities, isCapabilityName } from "../../../generated/capabilities.js";
 import { scopesOfRole } from "../../auth/membership.js";
 import type { Database } from "../../db/schema.js";
+import { type CapabilityRunner, pluginExecuteHandler } from "../execute/capability-executor.js";
+import { grantTtlFromLimits } from "../limits/grant-expiry.js";
+import type { JtiCache } from "../principal/jti-cache.js";
+import { pinnedOrganization } from "../principal/store-of-agent.js";
 import { batchRefusalStatuses } from "./batch-refusals.js";
 import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
-import { pluginExecuteHandler, type CapabilityRunner } from "../execute/capability-executor.js";
 import { isStorefrontCapability, pluginCapabilities } from "./plugin-capabilities.js";
-import { grantTtlFromLimits } from "../limits/grant-expiry.js";
-import { pinnedOrganization } from "../principal/store-of-agent.js";
-import type { JtiCache } from "../principal/jti-cache.js";
 import { PluginReplayStorage } from "./plugin-replay-storage.js";
 
 export interface AgentAuthSettings {
@@ -67,7 +67,11 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
   // The plugin takes its caches' storage from init's context; only it sees ours (Better Auth keeps none, see plugin-replay-storage.ts).
   const storage = new PluginReplayStorage(settings.replayIds);
   const init = (ctx: Parameters<NonNullable<typeof plugin.init>>[0]) => plugin.init?.({ ...ctx, secondaryStorage: storage });
-  return { ...plugin, init, hooks: { ...plugin.hooks, before: [hostRotationLookup(db), ...ownBefore], after: [...own, batchRefusalStatuses] } };
+  return {
+    ...plugin,
+    init,
+    hooks: { ...plugin.hooks, before: [hostRotationLookup(db), ...ownBefore], after: [...own, batchRefusalStatuses] },
+  };
 }
 
 /** Whether the user is owner/admin of the given organization (or, with none pinned, of any). */

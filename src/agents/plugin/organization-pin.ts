@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
 import { parseJsonColumn } from "../../db/json-column.js";
+import type { Database } from "../../db/schema.js";
 import { pinnedOrganization } from "../principal/store-of-agent.js";
 import { refusal } from "./guards/refusal.js";
 
@@ -18,11 +18,18 @@ export async function pinOrganization(db: Kysely<Database>, agentId: string, org
   const pinned = pinnedOrganization(current);
   // Grants were approved for the pinned store: never move an agent (and them) to another one.
   if (pinned && pinned !== organizationId) {
-    throw refusal("store_pin_fixed", "This agent already acts for another of your stores; approve it for that store, or connect a new agent for this one.");
+    throw refusal(
+      "store_pin_fixed",
+      "This agent already acts for another of your stores; approve it for that store, or connect a new agent for this one.",
+    );
   }
   if (pinned) return async () => {};
   const metadata = { ...(current && typeof current === "object" ? current : {}), organizationId };
-  await db.updateTable("agent").set({ metadata: JSON.stringify(metadata) }).where("id", "=", agentId).execute();
+  await db
+    .updateTable("agent")
+    .set({ metadata: JSON.stringify(metadata) })
+    .where("id", "=", agentId)
+    .execute();
   return async () => {
     await db.updateTable("agent").set({ metadata: previous }).where("id", "=", agentId).execute();
   };

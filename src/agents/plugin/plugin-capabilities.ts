@@ -1,5 +1,5 @@
 import type { Capability } from "@better-auth/agent-auth";
-import { capabilities, capabilityNames, isCapabilityName, type CapabilityDefinition } from "../../../generated/capabilities.js";
+import { type CapabilityDefinition, capabilities, capabilityNames, isCapabilityName } from "../../../generated/capabilities.js";
 
 /**
  * The contract's operations as Agent Auth capabilities: one per operationId,

@@ -1,7 +1,7 @@
-import { type HttpProblem, isProblemCode, type FieldError, type ProblemCode } from "../../../generated/routes.js";
+import { type FieldError, type HttpProblem, isProblemCode, type ProblemCode } from "../../../generated/routes.js";
 import { problemResponse } from "../../http/problem-responses.js";
-import { isAgentAuthPath } from "./truthful-status.js";
 import { httpProblem } from "../../http/problem-titles.js";
+import { isAgentAuthPath } from "./truthful-status.js";
 
 /**
  * The protocol's `error` for a Better Auth error code: snake_case, as the
@@ -50,9 +50,12 @@ const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
 export function protocolProblem(status: number, body: unknown): HttpProblem {
   const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   if (isProblemBody(record, status)) return httpProblem(status, record.code, record.detail, record.errors, {}, record);
-  const named = typeof record.error === "string" ? record.error : typeof record.code === "string" ? protocolErrorOf(record.code) : undefined;
+  const named =
+    typeof record.error === "string" ? record.error : typeof record.code === "string" ? protocolErrorOf(record.code) : undefined;
   const code: ProblemCode = isProblemCode(named) ? named : (CODE_OF_STATUS[status] ?? (status >= 500 ? "internal_error" : "bad_request"));
-  const message = [record.message, record.error_description, record.detail].find((text): text is string => typeof text === "string" && text !== "");
+  const message = [record.message, record.error_description, record.detail].find(
+    (text): text is string => typeof text === "string" && text !== "",
+  );
   return httpProblem(status, code, message, undefined, {}, record);
 }
 

@@ -1,16 +1,16 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { AgentSession } from "@better-auth/agent-auth";
 import { APIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
-import type { IncomingHttpHeaders } from "node:http";
 import type { Kysely } from "kysely";
 import { type HttpProblem, isProblemCode } from "../../../generated/routes.js";
 import { scopesOfRole } from "../../auth/membership.js";
 import type { Principal } from "../../auth/principal.js";
 import type { Database } from "../../db/schema.js";
-import { agentMembership, pinnedOrganization } from "./store-of-agent.js";
+import { httpProblem } from "../../http/problem-titles.js";
 import { discoveryChallenge } from "../discovery/discovery-challenge.js";
 import { accessOfGrants } from "../execute/grant-constraints.js";
-import { httpProblem } from "../../http/problem-titles.js";
+import { agentMembership, pinnedOrganization } from "./store-of-agent.js";
 
 /**
  * What this module needs of Better Auth: the plugin's session read, typed by
@@ -28,7 +28,12 @@ export interface AgentSessionReader {
  * pinned in the agent's metadata when the merchant approved it (still one of
  * the user's memberships), else the user's only membership.
  */
-export async function resolveAgentPrincipal(auth: AgentSessionReader, db: Kysely<Database>, headers: IncomingHttpHeaders, publicOrigin: string): Promise<Principal> {
+export async function resolveAgentPrincipal(
+  auth: AgentSessionReader,
+  db: Kysely<Database>,
+  headers: IncomingHttpHeaders,
+  publicOrigin: string,
+): Promise<Principal> {
   return principalOfAgentSession(db, await verifyAgentJwt(auth, headers, publicOrigin));
 }
 
@@ -73,7 +78,9 @@ async function verifyAgentJwt(auth: AgentSessionReader, headers: IncomingHttpHea
 }
 
 /** The principal's grant fields from active grants (constrained ones come with their gates). */
-export function accessFields(grants: readonly { readonly capability: string; readonly constraints?: unknown }[]): Pick<Principal, "grantedCapabilities" | "constraintGates"> {
+export function accessFields(
+  grants: readonly { readonly capability: string; readonly constraints?: unknown }[],
+): Pick<Principal, "grantedCapabilities" | "constraintGates"> {
   const access = accessOfGrants(grants);
   return { grantedCapabilities: access.capabilities, constraintGates: access.gates };
 }
@@ -90,7 +97,11 @@ function fromPluginError(error: APIError, publicOrigin: string): HttpProblem {
 
 function tenantProblem(pinned: string | null, membershipCount: number): HttpProblem {
   if (pinned) {
-    return httpProblem(403, "organization_membership_ended", "The user who approved this agent is no longer a member of the store it was approved for.");
+    return httpProblem(
+      403,
+      "organization_membership_ended",
+      "The user who approved this agent is no longer a member of the store it was approved for.",
+    );
   }
   if (membershipCount === 0) {
     return httpProblem(403, "no_membership", "The user who approved this agent is not a member of any store.");

@@ -18,5 +18,9 @@ export function bearerJwtOf(req: Pick<Request, "headers">): string | undefined {
 export function agentRequestFacts(req: Request, publicOrigin: string, trustProxy: boolean, servedAt: string = publicOrigin): RequestFacts {
   const proxied = trustProxy ? `${req.protocol}://${req.host}` : undefined;
   const origin = proxied ?? servedAt;
-  return { method: req.method, url: `${origin}${req.originalUrl.split("?")[0]}`, extraOrigins: proxied && proxied !== publicOrigin ? [proxied] : [] };
+  return {
+    method: req.method,
+    url: `${origin}${req.originalUrl.split("?")[0]}`,
+    extraOrigins: proxied && proxied !== publicOrigin ? [proxied] : [],
+  };
 }

@@ -1,17 +1,17 @@
-import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWTPayload } from "jose";
+import { type CryptoKey, decodeJwt, decodeProtectedHeader, importJWK, type JWTPayload, jwtVerify } from "jose";
 import type { Kysely } from "kysely";
 import { HttpProblem, type ProblemCode } from "../../../generated/routes.js";
 import type { ChangeFeed } from "../../auth/api-key-principal.js";
 import type { Principal } from "../../auth/principal.js";
 import type { Database } from "../../db/schema.js";
-import { accessFields, principalOfAgentSession } from "./agent-principal.js";
-import { loadAgentState, type AgentState } from "./agent-state.js";
+import { httpProblem } from "../../http/problem-titles.js";
 import { discoveryChallenge } from "../discovery/discovery-challenge.js";
 import { grantFromHostDefaults, mayGrantFromHostDefaults } from "../execute/host-default-grant.js";
+import { accessFields, principalOfAgentSession } from "./agent-principal.js";
+import { type AgentState, loadAgentState } from "./agent-state.js";
 import type { JtiCache } from "./jti-cache.js";
 import { assertRequestBinding, type RequestFacts } from "./request-binding.js";
 import { acceptedAudience, apiAudiences, protocolAudiences } from "./token-audiences.js";
-import { httpProblem } from "../../http/problem-titles.js";
 
 export type { RequestFacts } from "./request-binding.js";
 
@@ -165,7 +165,10 @@ export class AgentResolver {
     const payload = await verifyToken(token, entry, this.accepted(request.extraOrigins));
     assertRequestBinding(payload, request);
     // The plugin's key and lifetime for the id, in the cache it reads too: spent here, spent there.
-    if (!payload.jti || !this.options.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000)) {
+    if (
+      !payload.jti ||
+      !this.options.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000)
+    ) {
       throw unauthorized(payload.jti ? "jti_replay" : "invalid_jwt", payload.jti ? "JWT has already been used" : "JWT has no jti");
     }
     this.heartbeat(entry.state);
@@ -189,8 +192,15 @@ export class AgentResolver {
     const generation = this.generation;
     const state = await loadAgentState(this.db, agentId);
     if (!state) throw unauthorized("agent_not_found", "Agent not found");
-    const key = state.publicJwk?.crv === "Ed25519" ? ((await importJWK(state.publicJwk, "EdDSA").catch(() => null)) as CryptoKey | null) : null;
-    const principal = stateRefusal(state) ? null : await principalOfAgentSession(this.db, { agentId, userId: state.userId, agent: { metadata: state.metadata, capabilityGrants: [] } });
+    const key =
+      state.publicJwk?.crv === "Ed25519" ? ((await importJWK(state.publicJwk, "EdDSA").catch(() => null)) as CryptoKey | null) : null;
+    const principal = stateRefusal(state)
+      ? null
+      : await principalOfAgentSession(this.db, {
+          agentId,
+          userId: state.userId,
+          agent: { metadata: state.metadata, capabilityGrants: [] },
+        });
     const entry: CachedAgent = { state, key, principal };
     if (generation === this.generation && this.changes?.healthy) this.remember(agentId, entry);
     return entry;
@@ -227,7 +237,8 @@ function subjectOf(token: string): string {
   try {
     const header = decodeProtectedHeader(token);
     const payload = decodeJwt(token);
-    if (header.typ === "agent+jwt" && header.alg === "EdDSA" && typeof payload.sub === "string" && payload.sub.length > 0) return payload.sub;
+    if (header.typ === "agent+jwt" && header.alg === "EdDSA" && typeof payload.sub === "string" && payload.sub.length > 0)
+      return payload.sub;
   } catch {
     // fall through: malformed
   }
@@ -235,7 +246,12 @@ function subjectOf(token: string): string {
 }
 
 /** The refusal code of an agent state that may not act (the plugin's codes). */
-const AGENT_STATE_CODES: Readonly<Record<string, ProblemCode>> = { pending: "agent_pending", revoked: "agent_revoked", rejected: "agent_rejected", claimed: "agent_claimed" };
+const AGENT_STATE_CODES: Readonly<Record<string, ProblemCode>> = {
+  pending: "agent_pending",
+  revoked: "agent_revoked",
+  rejected: "agent_rejected",
+  claimed: "agent_claimed",
+};
 
 /** Why the agent may not act now (from its facts), or null. */
 function stateRefusal(state: AgentState): HttpProblem | null {
@@ -265,7 +281,12 @@ const EXPIRED_DETAIL =
 async function verifyToken(token: string, entry: CachedAgent, audiences: string[]): Promise<JWTPayload> {
   if (!entry.key) throw httpProblem(401, "invalid_public_key", "The agent has no usable Ed25519 key.");
   try {
-    const { payload } = await jwtVerify(token, entry.key, { algorithms: ["EdDSA"], typ: "agent+jwt", audience: audiences, maxTokenAge: JWT_MAX_AGE_SECONDS });
+    const { payload } = await jwtVerify(token, entry.key, {
+      algorithms: ["EdDSA"],
+      typ: "agent+jwt",
+      audience: audiences,
+      maxTokenAge: JWT_MAX_AGE_SECONDS,
+    });
     if (payload.iss !== undefined && payload.iss !== entry.state.hostId) throw new Error("iss is not the agent's host");
     // One token, one audience: a token also naming the issuer could be spent again on the plugin's side.
     if (Array.isArray(payload.aud) && payload.aud.length > 1) throw new Error("several audiences");
@@ -283,7 +304,10 @@ function claimedCapabilities(payload: JWTPayload): ReadonlySet<string> | undefin
 /** Active, unexpired grants, narrowed to the token's `capabilities` claim when it has one. */
 function activeGrants(state: AgentState, claimed: ReadonlySet<string> | undefined): AgentState["grants"] {
   const now = Date.now();
-  return state.grants.filter((grant) => grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)));
+  return state.grants.filter(
+    (grant) =>
+      grant.status === "active" && (!grant.expiresAt || grant.expiresAt.getTime() > now) && (!claimed || claimed.has(grant.capability)),
+  );
 }
 
 function forbidden(code: ProblemCode, detail: string): HttpProblem {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
 import { parseJsonColumn } from "../../db/json-column.js";
+import type { Database } from "../../db/schema.js";
 
 /** What a request needs to know about an agent, read in two statements (run in parallel). */
 export interface AgentState {
@@ -21,7 +21,12 @@ export interface AgentState {
   readonly activatedAt: Date | null;
   readonly createdAt: Date;
   /** Active grants (an expired one is filtered per request). */
-  readonly grants: readonly { readonly capability: string; readonly status: string; readonly expiresAt: Date | null; readonly constraints: string | null }[];
+  readonly grants: readonly {
+    readonly capability: string;
+    readonly status: string;
+    readonly expiresAt: Date | null;
+    readonly constraints: string | null;
+  }[];
   /**
    * Capabilities the agent holds or ever held a grant of (active, expired,
    * revoked, denied, pending): a host default is granted on the spot only the

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Principal, Scope } from "../../auth/principal.js";
-import type { Database } from "../../db/schema.js";
-import { principalOfAgentSession } from "./agent-principal.js";
 import { parseJsonColumn } from "../../db/json-column.js";
+import type { Database } from "../../db/schema.js";
 import { httpProblem } from "../../http/problem-titles.js";
+import { principalOfAgentSession } from "./agent-principal.js";
 
 /**
  * A call proxied by the auth server's `capability/execute` (proxy mode):
@@ -25,7 +25,11 @@ export async function resolveProxiedAgent(db: Kysely<Database>, proxyKey: Princi
     .where("status", "=", "active")
     .where((eb) => eb.or([eb("expiresAt", "is", null), eb("expiresAt", ">", now)]))
     .execute();
-  const principal = await principalOfAgentSession(db, { agentId, userId: agent.userId, agent: { metadata: parseJsonColumn(agent.metadata), capabilityGrants: grants } });
+  const principal = await principalOfAgentSession(db, {
+    agentId,
+    userId: agent.userId,
+    agent: { metadata: parseJsonColumn(agent.metadata), capabilityGrants: grants },
+  });
   if (principal.organizationId !== proxyKey.organizationId) {
     throw httpProblem(403, "proxy_key_wrong_store", "The proxy API key belongs to another store than the agent's.");
   }

@@ -24,7 +24,8 @@ export interface RequestFacts {
  * after authentication), execute hands such tokens to the plugin.
  */
 export function assertRequestBinding(payload: JWTPayload, request: RequestFacts): void {
-  if (payload.ath !== undefined) throw httpProblem(401, "request_binding_unsupported", "Tokens bound to a body hash (ath) are not accepted on /v1.");
+  if (payload.ath !== undefined)
+    throw httpProblem(401, "request_binding_unsupported", "Tokens bound to a body hash (ath) are not accepted on /v1.");
   if (payload.htm !== undefined && String(payload.htm).toUpperCase() !== request.method.toUpperCase()) throw bindingMismatch();
   if (payload.htu !== undefined) {
     const bound = originAndPath(String(payload.htu));

@@ -1,8 +1,8 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
 import { hostJwtReplayGuard } from "../../agents/plugin/guards/host-jwt-replay.js";
-import { singleAudienceGuard } from "../../agents/plugin/guards/single-audience.js";
 import { refusal } from "../../agents/plugin/guards/refusal.js";
+import { singleAudienceGuard } from "../../agents/plugin/guards/single-audience.js";
 import type { JtiCache } from "../../agents/principal/jti-cache.js";
 import { authRouteOf } from "./auth-routes.js";
 

@@ -2,13 +2,13 @@ import type { Request } from "express";
 import { decodeJwt } from "jose";
 import type { Kysely } from "kysely";
 import { HttpProblem } from "../../../generated/routes.js";
-import { resolveAgentPrincipal, type AgentSessionReader } from "../../agents/principal/agent-principal.js";
+import { type AgentSessionReader, resolveAgentPrincipal } from "../../agents/principal/agent-principal.js";
 import { agentRequestFacts, bearerJwtOf } from "../../agents/principal/agent-request.js";
 import type { AgentResolver } from "../../agents/principal/agent-resolver.js";
 import type { Origins } from "../../config/origins.js";
 import type { Database } from "../../db/schema.js";
-import type { Principal } from "../principal.js";
 import { httpProblem } from "../../http/problem-titles.js";
+import type { Principal } from "../principal.js";
 import type { PrincipalSource } from "./principal-source.js";
 
 export interface AgentJwtSourceOptions {
@@ -64,7 +64,14 @@ function explainAudience(error: unknown, token: string, apiAudiences: readonly s
   }
   if (typeof audience !== "string") return error;
   const issuerOrigin = new URL(issuer).origin;
-  if (apiAudiences.includes(audience) || audience === issuerOrigin || audience === `${issuerOrigin}/` || audience === issuer || audience.startsWith(`${issuer}/`)) return error;
+  if (
+    apiAudiences.includes(audience) ||
+    audience === issuerOrigin ||
+    audience === `${issuerOrigin}/` ||
+    audience === issuer ||
+    audience.startsWith(`${issuer}/`)
+  )
+    return error;
   return httpProblem(
     401,
     "invalid_jwt",

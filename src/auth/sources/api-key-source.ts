@@ -20,7 +20,12 @@ export class ApiKeySource implements PrincipalSource {
 
   async resolve(req: Request): Promise<Principal> {
     const principal = await this.apiKeys.resolve(req.get("x-api-key") ?? "");
-    if (!principal) throw unauthorized(this.publicOrigin, "invalid_api_key", "The API key is unknown, disabled, expired, or no longer valid for its store.");
+    if (!principal)
+      throw unauthorized(
+        this.publicOrigin,
+        "invalid_api_key",
+        "The API key is unknown, disabled, expired, or no longer valid for its store.",
+      );
     return principal;
   }
 }

@@ -1,12 +1,12 @@
-import type { Request } from "express";
 import { timingSafeEqual } from "node:crypto";
+import type { Request } from "express";
 import type { Kysely } from "kysely";
-import { resolveProxiedAgent } from "../../agents/principal/proxied-agent.js";
 import { PROXIED_AGENT_HEADER } from "../../agents/execute/proxy-call.js";
+import { resolveProxiedAgent } from "../../agents/principal/proxied-agent.js";
 import type { Database } from "../../db/schema.js";
+import { httpProblem } from "../../http/problem-titles.js";
 import type { Principal } from "../principal.js";
 import type { ApiKeySource } from "./api-key-source.js";
-import { httpProblem } from "../../http/problem-titles.js";
 import type { PrincipalSource } from "./principal-source.js";
 
 /**

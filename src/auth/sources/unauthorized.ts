@@ -13,5 +13,9 @@ export function unauthorized(publicOrigin: string, code: ProblemCode, detail: st
 
 /** The answer to a request that proves nothing: no credential a source reads, or a session that is no member's. */
 export function noCredentials(publicOrigin: string): HttpProblem {
-  return unauthorized(publicOrigin, "unauthenticated", "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.");
+  return unauthorized(
+    publicOrigin,
+    "unauthenticated",
+    "Send an API key in x-api-key, an agent JWT as a Bearer token, or a session cookie.",
+  );
 }

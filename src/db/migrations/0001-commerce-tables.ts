@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Migration } from "kysely/migration";
 
 /**
@@ -143,7 +143,16 @@ export const commerceTables: Migration = {
   },
 
   async down(db: Kysely<unknown>) {
-    for (const table of ["idempotency_keys", "refunds", "order_items", "orders", "cart_items", "carts", "inventory_adjustments", "products"]) {
+    for (const table of [
+      "idempotency_keys",
+      "refunds",
+      "order_items",
+      "orders",
+      "cart_items",
+      "carts",
+      "inventory_adjustments",
+      "products",
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Migration } from "kysely/migration";
 
 /**
@@ -20,19 +20,37 @@ import type { Migration } from "kysely/migration";
  */
 export const callerScoping: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable("orders").addColumn("placed_by", "text", (column) => column.notNull().defaultTo("")).execute();
-    await db.schema.alterTable("orders").alterColumn("placed_by", (column) => column.dropDefault()).execute();
+    await db.schema
+      .alterTable("orders")
+      .addColumn("placed_by", "text", (column) => column.notNull().defaultTo(""))
+      .execute();
+    await db.schema
+      .alterTable("orders")
+      .alterColumn("placed_by", (column) => column.dropDefault())
+      .execute();
     await db.schema
       .createIndex("orders_caller_list_idx")
       .on("orders")
       .columns(["organization_id", "placed_by", "created_at", "id"])
       .execute();
 
-    await db.schema.alterTable("idempotency_keys").addColumn("caller", "text", (column) => column.notNull().defaultTo("")).execute();
-    await db.schema.alterTable("idempotency_keys").alterColumn("caller", (column) => column.dropDefault()).execute();
-    await db.schema.alterTable("idempotency_keys").addColumn("claim_token", "uuid", (column) => column.notNull().defaultTo(sql`gen_random_uuid()`)).execute();
+    await db.schema
+      .alterTable("idempotency_keys")
+      .addColumn("caller", "text", (column) => column.notNull().defaultTo(""))
+      .execute();
+    await db.schema
+      .alterTable("idempotency_keys")
+      .alterColumn("caller", (column) => column.dropDefault())
+      .execute();
+    await db.schema
+      .alterTable("idempotency_keys")
+      .addColumn("claim_token", "uuid", (column) => column.notNull().defaultTo(sql`gen_random_uuid()`))
+      .execute();
     await db.schema.alterTable("idempotency_keys").dropConstraint("idempotency_keys_pkey").execute();
-    await db.schema.alterTable("idempotency_keys").addPrimaryKeyConstraint("idempotency_keys_pkey", ["organization_id", "caller", "key"]).execute();
+    await db.schema
+      .alterTable("idempotency_keys")
+      .addPrimaryKeyConstraint("idempotency_keys_pkey", ["organization_id", "caller", "key"])
+      .execute();
     await sql`alter table idempotency_keys alter column response_body type text using response_body::text`.execute(db);
   },
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Migration } from "kysely/migration";
 
 /**
@@ -35,7 +35,10 @@ export const agentLimits: Migration = {
       .addColumn("updated_at", "timestamptz", (column) => column.notNull().defaultTo(sql`now()`))
       .addPrimaryKeyConstraint("agent_limits_pkey", ["organization_id", "agent_id"])
       // Money limits are meaningless without their currency.
-      .addCheckConstraint("agent_limits_money_has_currency", sql`(max_order_amount is null and budget_amount is null) or currency is not null`)
+      .addCheckConstraint(
+        "agent_limits_money_has_currency",
+        sql`(max_order_amount is null and budget_amount is null) or currency is not null`,
+      )
       .execute();
 
     await db.schema
@@ -55,8 +58,12 @@ export const agentLimits: Migration = {
       .addForeignKeyConstraint("agent_budget_entries_refund_fk", ["organization_id", "refund_id"], "refunds", ["organization_id", "id"])
       .addCheckConstraint("agent_budget_entries_restore_has_refund", sql`(kind = 'consume') = (refund_id is null)`)
       .execute();
-    await sql`create unique index agent_budget_entries_consume_once on agent_budget_entries (organization_id, order_id) where kind = 'consume'`.execute(db);
-    await sql`create unique index agent_budget_entries_restore_once on agent_budget_entries (organization_id, refund_id) where kind = 'restore'`.execute(db);
+    await sql`create unique index agent_budget_entries_consume_once on agent_budget_entries (organization_id, order_id) where kind = 'consume'`.execute(
+      db,
+    );
+    await sql`create unique index agent_budget_entries_restore_once on agent_budget_entries (organization_id, refund_id) where kind = 'restore'`.execute(
+      db,
+    );
     await db.schema
       .createIndex("agent_budget_entries_window_idx")
       .on("agent_budget_entries")

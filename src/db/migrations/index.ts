@@ -1,7 +1,7 @@
 import type { Migration } from "kysely/migration";
 import { commerceTables } from "./0001-commerce-tables.js";
-import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { callerScoping } from "./0002-caller-scoping.js";
+import { authChangeNotifications } from "./0003-auth-change-notifications.js";
 import { approvalCodeFailures } from "./0004-approval-code-failures.js";
 import { agentChangeNotifications } from "./0005-agent-change-notifications.js";
 import { userCodeLookups } from "./0006-user-code-lookups.js";

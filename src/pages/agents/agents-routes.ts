@@ -1,20 +1,20 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { Router, urlencoded, type Request, type Response } from "express";
+import { type Request, type Response, Router, urlencoded } from "express";
 import type { Kysely } from "kysely";
-import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
+import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
+import { limitsView } from "../limits-context.js";
 import { noticeLocation } from "../page-notice.js";
-import { pageUser, type PageUser } from "../page-session.js";
+import { type PageUser, pageUser } from "../page-session.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { AGENT_LIMITS_PATH, agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
 import { connectedAgents, noticeMessage } from "./connected-agents.js";
-import { limitsView } from "../limits-context.js";
 import { agentLimitsHandler } from "./limits-routes.js";
 
 const TITLE = "Connected agents";
@@ -27,7 +27,17 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * rule decides (the agent's user or its host's user); the plugin reads
  * grants on every agent request, so a revocation holds from the next call.
  */
-export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal }): Router {
+export function connectedAgentsRoutes({
+  auth,
+  db,
+  csrf,
+  agentStateChanges,
+}: {
+  auth: Auth;
+  db: Kysely<Database>;
+  csrf: CsrfGuard;
+  agentStateChanges: ChangeSignal;
+}): Router {
   const router = Router();
   const forms = urlencoded({ extended: false, limit: "8kb" });
 
@@ -58,7 +68,9 @@ export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: { a
     }).catch(next),
   );
 
-  router.post(AGENT_LIMITS_PATH, forms, (req, res, next) => agentLimitsHandler({ auth, db, csrf, agentStateChanges }, showAgents)(req, res).catch(next));
+  router.post(AGENT_LIMITS_PATH, forms, (req, res, next) =>
+    agentLimitsHandler({ auth, db, csrf, agentStateChanges }, showAgents)(req, res).catch(next),
+  );
 
   /** The shared shape of both forms: CSRF, sign-in, the plugin call, then 303 back with a notice (or the page with the refusal). */
   async function revoke(
@@ -69,7 +81,8 @@ export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: { a
     const form = (req.body ?? {}) as Record<string, unknown>;
     const user = await pageUser(auth, db, req);
     if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), CONNECTED_AGENTS_PATH, "Sign in to continue."), 401);
-    if (!csrf.verify(req)) return showAgents(req, res, user, error("The form expired or came from another site. Nothing was revoked; try again."), 403);
+    if (!csrf.verify(req))
+      return showAgents(req, res, user, error("The form expired or came from another site. Nothing was revoked; try again."), 403);
     const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
     try {
       const location = agentId ? await act(agentId, fromNodeHeaders(req.headers), form) : null;
@@ -78,15 +91,36 @@ export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: { a
     } catch (failure) {
       const refusal = pluginRefusal(failure);
       if (!refusal) throw failure;
-      await showAgents(req, res, user, error(refusal.status === 403 ? "You cannot revoke that agent: it is not yours, or it is already revoked." : refusal.message), refusal.status);
+      await showAgents(
+        req,
+        res,
+        user,
+        error(refusal.status === 403 ? "You cannot revoke that agent: it is not yours, or it is already revoked." : refusal.message),
+        refusal.status,
+      );
     }
   }
 
   async function showAgents(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
     const [{ agents, hosts }, waiting] = await Promise.all([connectedAgents(db, user), pendingCibaRequests(db, user.id)]);
     const live = agents.filter((agent) => !agent.ended && agent.store.organizationId);
-    const limits = new Map(await Promise.all(live.map(async (agent) => [agent.id, await limitsView(db, agent.id, agent.store.organizationId)] as const)));
-    sendPage(res, TITLE, agentsPage({ user, agents, hosts, limits, waitingApprovals: waiting.length, csrfToken: csrf.token(req, res), ...(message ? { message } : {}) }), status);
+    const limits = new Map(
+      await Promise.all(live.map(async (agent) => [agent.id, await limitsView(db, agent.id, agent.store.organizationId)] as const)),
+    );
+    sendPage(
+      res,
+      TITLE,
+      agentsPage({
+        user,
+        agents,
+        hosts,
+        limits,
+        waitingApprovals: waiting.length,
+        csrfToken: csrf.token(req, res),
+        ...(message ? { message } : {}),
+      }),
+      status,
+    );
   }
 
   return router;

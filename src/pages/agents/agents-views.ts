@@ -1,10 +1,9 @@
-import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
-import { PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
 import type { CapabilityDescription } from "../../agents/discovery/capability-description.js";
+import { APPROVALS_INBOX_PATH, PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
 import { capabilityFacts } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
-import { limitsFieldset, limitsSummary, type LimitsView } from "../limits-views.js";
+import { type LimitsView, limitsFieldset, limitsSummary } from "../limits-views.js";
 import type { PageUser } from "../page-session.js";
 import { timeTag } from "../time-view.js";
 import type { AgentStore, ConnectedAgent, ConnectedHost } from "./connected-agents.js";
@@ -32,16 +31,20 @@ export function agentsPage({ user, agents, hosts, limits, waitingApprovals, csrf
 <p>Agents acting for you, <strong>${user.name || user.email}</strong>. Revoking takes effect on the agent's very next request.</p>
 <p><a href="${APPROVALS_INBOX_PATH}">Approval requests waiting for you: ${waitingApprovals}</a> · <a href="${PASSKEYS_PAGE_PATH}">Your passkeys</a></p>
 ${live.length === 0 ? html`<p>No agent is connected.</p>` : live.map((agent) => agentSection(agent, limits.get(agent.id), csrfToken))}
-${ended.length > 0
+${
+  ended.length > 0
     ? html`<details><summary>Revoked and rejected agents (${ended.length})</summary><ul>
   ${ended.map((agent) => html`<li>${agent.name} · ${agent.status} · host ${agent.hostName ?? "unnamed host"} · connected ${timeTag(agent.createdAt)}</li>`)}
 </ul></details>`
-    : ""}
+    : ""
+}
 <h2>Hosts</h2>
-${hosts.length === 0
+${
+  hosts.length === 0
     ? html`<p>No host is linked to you yet: a host is linked when you approve its first agent.</p>`
     : html`<p class="meta">A host is the program or machine agents run on. Its new agents get read-only capabilities at once; anything that changes data still asks you.</p>
-<ul>${hosts.map(hostItem)}</ul>`}`;
+<ul>${hosts.map(hostItem)}</ul>`
+}`;
 }
 
 function agentSection(agent: ConnectedAgent, limits: LimitsView | undefined, csrfToken: string): SafeHtml {
@@ -55,10 +58,12 @@ function agentSection(agent: ConnectedAgent, limits: LimitsView | undefined, csr
   <dt>Connected</dt><dd>${timeTag(agent.createdAt)}</dd>
   <dt>Last used</dt><dd>${timeTag(agent.lastUsedAt)}</dd>
 </dl>
-${agent.grants.length === 0
+${
+  agent.grants.length === 0
     ? html`<p>No capability is granted.</p>`
     : html`<h3 id="${titleId}-grants">Granted capabilities</h3>
-<ul aria-labelledby="${titleId}-grants" style="list-style:none;padding:0">${agent.grants.map((grant) => grantItem(agent, grant, csrfToken))}</ul>`}
+<ul aria-labelledby="${titleId}-grants" style="list-style:none;padding:0">${agent.grants.map((grant) => grantItem(agent, grant, csrfToken))}</ul>`
+}
 ${agent.pending.length > 0 ? html`<p class="meta">Waiting for a decision: ${agent.pending.join(", ")}.</p>` : ""}
 ${limits ? limitsSection(agent, limits, csrfToken) : ""}
 <form method="post" action="${REVOKE_AGENT_PATH}">

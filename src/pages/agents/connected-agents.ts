@@ -1,10 +1,10 @@
 import type { Request } from "express";
 import type { Kysely } from "kysely";
+import { type CapabilityDescription, describeCapability } from "../../agents/discovery/capability-description.js";
 import { agentMembership, pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
 import { noticeText, readNotice } from "../page-notice.js";
-import { describeCapability, type CapabilityDescription } from "../../agents/discovery/capability-description.js";
 import type { PageUser } from "../page-session.js";
 
 /** Statuses whose agents can no longer act or be revoked (shown apart). */
@@ -55,7 +55,16 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
   const rows = await db
     .selectFrom("agent")
     .leftJoin("agentHost", "agentHost.id", "agent.hostId")
-    .select(["agent.id", "agent.name", "agent.status", "agent.metadata", "agent.createdAt", "agent.lastUsedAt", "agent.hostId", "agentHost.name as hostName"])
+    .select([
+      "agent.id",
+      "agent.name",
+      "agent.status",
+      "agent.metadata",
+      "agent.createdAt",
+      "agent.lastUsedAt",
+      "agent.hostId",
+      "agentHost.name as hostName",
+    ])
     .where((eb) => eb.or([eb("agent.userId", "=", user.id), eb("agentHost.userId", "=", user.id)]))
     .orderBy("agent.createdAt", "desc")
     .limit(LIMIT)
@@ -64,7 +73,11 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
     ? await db
         .selectFrom("agentCapabilityGrant")
         .select(["agentId", "capability", "status", "expiresAt"])
-        .where("agentId", "in", rows.map((row) => row.id))
+        .where(
+          "agentId",
+          "in",
+          rows.map((row) => row.id),
+        )
         .where("status", "in", ["active", "pending"])
         .orderBy("createdAt")
         .execute()

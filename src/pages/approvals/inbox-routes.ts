@@ -1,19 +1,19 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { Router, urlencoded, type Request, type Response } from "express";
+import { type Request, type Response, Router, urlencoded } from "express";
 import type { Kysely } from "kysely";
-import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
-import { pinOrganization } from "../../agents/plugin/organization-pin.js";
 import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
+import { pinOrganization } from "../../agents/plugin/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
-import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
+import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
 import { noticeMessage } from "../agents/connected-agents.js";
+import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
-import { noticeLocation } from "../page-notice.js";
 import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
-import { pageUser, type PageUser } from "../page-session.js";
+import { noticeLocation } from "../page-notice.js";
+import { type PageUser, pageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
@@ -30,7 +30,17 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * decision goes through the plugin's `approve-capability` with the user's
  * session, so the plugin's checks and our approval policy hooks apply.
  */
-export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal }): Router {
+export function approvalsInboxRoutes({
+  auth,
+  db,
+  csrf,
+  agentStateChanges,
+}: {
+  auth: Auth;
+  db: Kysely<Database>;
+  csrf: CsrfGuard;
+  agentStateChanges: ChangeSignal;
+}): Router {
   const router = Router();
 
   router.get(APPROVALS_INBOX_PATH, async (req, res, next) => {
@@ -49,14 +59,27 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { au
       const form = (req.body ?? {}) as Record<string, unknown>;
       const user = await pageUser(auth, db, req);
       if (!csrf.verify(req)) {
-        if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "The form expired. Sign in to continue."), 403);
+        if (!user)
+          return sendPage(
+            res,
+            TITLE,
+            signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "The form expired. Sign in to continue."),
+            403,
+          );
         return showInbox(req, res, user, error("The form expired or came from another site. Nothing was changed; try again."), 403);
       }
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "Sign in to continue."), 401);
 
       const approvalId = typeof form.approval_id === "string" ? form.approval_id : "";
       const [request] = approvalId ? await pendingCibaRequests(db, user.id, approvalId) : [];
-      if (!request) return showInbox(req, res, user, error("That request is no longer waiting for you: it was decided, expired, or was not sent to you."), 404);
+      if (!request)
+        return showInbox(
+          req,
+          res,
+          user,
+          error("That request is no longer waiting for you: it was decided, expired, or was not sent to you."),
+          404,
+        );
       const headers = fromNodeHeaders(req.headers);
 
       if (form.decision === "deny") {
@@ -64,10 +87,12 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { au
         return res.redirect(303, noticeLocation(APPROVALS_INBOX_PATH, "denied", request.agentId));
       }
       const chosen = ([] as unknown[]).concat(form.capabilities ?? []).filter((item): item is string => typeof item === "string");
-      if (chosen.length === 0 && request.requested.length > 0) return showInbox(req, res, user, error("Select at least one capability, or deny."), 400);
+      if (chosen.length === 0 && request.requested.length > 0)
+        return showInbox(req, res, user, error("Select at least one capability, or deny."), 400);
       // An agent already pinned to one of the user's stores keeps it (the form shows no choice then).
       const store =
-        user.stores.find((item) => item.organizationId === request.pinnedOrganizationId) ?? user.stores.find((item) => item.organizationId === form.organization_id);
+        user.stores.find((item) => item.organizationId === request.pinnedOrganizationId) ??
+        user.stores.find((item) => item.organizationId === form.organization_id);
       if (!store) return showInbox(req, res, user, error("Choose one of your stores."), 400);
 
       const limits = await limitsFromForm(db, form, { agentId: request.agentId, organizationId: store.organizationId });
@@ -75,10 +100,19 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { au
 
       const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
       // The request is addressed to this user (pendingCibaRequests above): the proof an approval needs.
-      const undoLimits = await writeApprovalLimits(db, agentStateChanges, limits.limits, { agentId: request.agentId, organizationId: store.organizationId, userId: user.id });
+      const undoLimits = await writeApprovalLimits(db, agentStateChanges, limits.limits, {
+        agentId: request.agentId,
+        organizationId: store.organizationId,
+        userId: user.id,
+      });
       try {
         await auth.api.approveCapability({
-          body: { approval_id: request.approvalId, action: "approve", ...(chosen.length > 0 ? { capabilities: chosen } : {}), ...passkeyAssertionField(form) },
+          body: {
+            approval_id: request.approvalId,
+            action: "approve",
+            ...(chosen.length > 0 ? { capabilities: chosen } : {}),
+            ...passkeyAssertionField(form),
+          },
           headers,
         });
       } catch (failure) {
@@ -96,7 +130,11 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { au
           return sendPage(
             res,
             TITLE,
-            signInForm(csrf.token(req, res), APPROVALS_INBOX_PATH, "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes)."),
+            signInForm(
+              csrf.token(req, res),
+              APPROVALS_INBOX_PATH,
+              "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes).",
+            ),
             403,
           );
         }
@@ -109,8 +147,22 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: { au
 
   async function showInbox(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
     const requests = await pendingCibaRequests(db, user.id);
-    const limits = new Map(await Promise.all(requests.map(async (request) => [request.approvalId, await limitsView(db, request.agentId, storeWithoutChoice(user, request.pinnedOrganizationId))] as const)));
-    const page = inboxPage({ user, requests, limits, csrfToken: csrf.token(req, res), hasPasskey: await hasPasskey(db, user.id), ...(message ? { message } : {}) });
+    const limits = new Map(
+      await Promise.all(
+        requests.map(
+          async (request) =>
+            [request.approvalId, await limitsView(db, request.agentId, storeWithoutChoice(user, request.pinnedOrganizationId))] as const,
+        ),
+      ),
+    );
+    const page = inboxPage({
+      user,
+      requests,
+      limits,
+      csrfToken: csrf.token(req, res),
+      hasPasskey: await hasPasskey(db, user.id),
+      ...(message ? { message } : {}),
+    });
     sendPage(res, TITLE, page, status, { scripts: PASSKEY_SCRIPTS });
   }
 

@@ -2,7 +2,7 @@ import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../config/page-p
 import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
-import { limitsFieldset, type LimitsView } from "../limits-views.js";
+import { type LimitsView, limitsFieldset } from "../limits-views.js";
 import type { PageUser } from "../page-session.js";
 import { timeTag } from "../time-view.js";
 import type { CibaRequest } from "./pending-ciba.js";
@@ -26,7 +26,13 @@ ${user.stores.length === 0 ? html`<p>You are not a member of any store, so you c
 ${requests.length === 0 ? html`<p>No approval request is waiting for you.</p>` : requests.map((request) => requestSection(user, request, limits.get(request.approvalId), csrfToken, hasPasskey))}`;
 }
 
-function requestSection(user: PageUser, request: CibaRequest, limits: LimitsView | undefined, csrfToken: string, hasPasskey: boolean): SafeHtml {
+function requestSection(
+  user: PageUser,
+  request: CibaRequest,
+  limits: LimitsView | undefined,
+  csrfToken: string,
+  hasPasskey: boolean,
+): SafeHtml {
   const prefix = `r-${request.approvalId}-`;
   const titleId = `${prefix}title`;
   const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
@@ -45,9 +51,11 @@ ${passkeyNotice(request.requested, hasPasskey, APPROVALS_INBOX_PATH)}
   ${user.stores.length > 0 ? storeChoice(user, prefix, pinned) : ""}
   <fieldset>
     <legend>Capabilities requested by ${request.agentName}</legend>
-    ${request.requested.length === 0
-      ? html`<p>The agent asks to be connected with the capabilities it was registered for.</p>`
-      : request.requested.map((capability) => capabilityChoice(capability, rights, prefix))}
+    ${
+      request.requested.length === 0
+        ? html`<p>The agent asks to be connected with the capabilities it was registered for.</p>`
+        : request.requested.map((capability) => capabilityChoice(capability, rights, prefix))
+    }
   </fieldset>
   ${limits && user.stores.length > 0 ? limitsFieldset(limits, prefix) : ""}
   ${passkeyFormParts()}

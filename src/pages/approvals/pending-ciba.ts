@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
+import { type CapabilityDescription, describeCapability } from "../../agents/discovery/capability-description.js";
 import { pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
-import { describeCapability, type CapabilityDescription } from "../../agents/discovery/capability-description.js";
 
 export interface CibaRequest {
   readonly approvalId: string;
@@ -51,13 +51,19 @@ export async function pendingCibaRequests(db: Kysely<Database>, userId: string, 
   const grants = await db
     .selectFrom("agentCapabilityGrant")
     .select(["agentId", "capability"])
-    .where("agentId", "in", rows.map((row) => row.agentId))
+    .where(
+      "agentId",
+      "in",
+      rows.map((row) => row.agentId),
+    )
     .where("status", "=", "pending")
     .orderBy("createdAt")
     .execute();
   const requests: CibaRequest[] = [];
   for (const row of rows) {
-    const requested = [...new Set(grants.filter((grant) => grant.agentId === row.agentId).map((grant) => grant.capability))].map(describeCapability);
+    const requested = [...new Set(grants.filter((grant) => grant.agentId === row.agentId).map((grant) => grant.capability))].map(
+      describeCapability,
+    );
     // An active agent with nothing pending has been decided already (e.g. on the device page).
     if (requested.length === 0 && row.agentStatus !== "pending") continue;
     requests.push({

@@ -23,7 +23,12 @@
    * @returns {Promise<{ status: number, body: any }>}
    */
   async function postJson(url, body) {
-    const response = await fetch(url, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: await response.json().catch(() => ({})) };
   }
 
@@ -64,7 +69,10 @@
     if (!options.ok) return announce(document, "Could not start the registration. Sign in again and retry.");
     const registration = await webauthn.startRegistration({ optionsJSON: await options.json() });
     const name = nameInput?.value.trim();
-    const saved = await postWithPasskeyProof("/api/auth/passkey/verify-registration", { response: registration, ...(name ? { name } : {}) });
+    const saved = await postWithPasskeyProof("/api/auth/passkey/verify-registration", {
+      response: registration,
+      ...(name ? { name } : {}),
+    });
     if (saved.status !== 200) return announce(document, saved.body.message ?? "The passkey was not saved.");
     window.location.reload();
   }

@@ -1,21 +1,21 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { Router, urlencoded, type Request, type Response } from "express";
+import { type Request, type Response, Router, urlencoded } from "express";
 import type { Kysely } from "kysely";
 import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "../../agents/approvals/approval-code-failures.js";
-import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/approvals/user-code-lookups.js";
 import { normalizeUserCode, userCodeMatches } from "../../agents/approvals/user-code.js";
-import { pinOrganization } from "../../agents/plugin/organization-pin.js";
+import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/approvals/user-code-lookups.js";
 import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
+import { pinOrganization } from "../../agents/plugin/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
-import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { Database } from "../../db/schema.js";
+import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
-import { pageUser, type PageUser } from "../page-session.js";
+import { type PageUser, pageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
-import { pluginRefusal, type PluginRefusal } from "../plugin-refusal.js";
+import { type PluginRefusal, pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
 import { approvalForm, codeEntryForm, outcome } from "./device-views.js";
 import { agentForUserCode, findPendingApproval } from "./pending-approval.js";
@@ -79,13 +79,23 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
       const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
       const code = typeof form.code === "string" ? normalizeUserCode(form.code) : "";
       const returnTo = `${path}?agent_id=${encodeURIComponent(agentId)}&code=${encodeURIComponent(code)}`;
-      if (!csrf.verify(req)) return sendPage(res, TITLE, outcome("The form expired or came from another site. Open the link from your agent again.", "error"), 403);
+      if (!csrf.verify(req))
+        return sendPage(
+          res,
+          TITLE,
+          outcome("The form expired or came from another site. Open the link from your agent again.", "error"),
+          403,
+        );
       const user = await pageUser(auth, db, req);
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), returnTo, "Sign in to continue."), 401);
-      if (!agentId) return sendPage(res, TITLE, codeEntryForm(path, "The request is missing its agent. Open the link from your agent again."), 400);
+      if (!agentId)
+        return sendPage(res, TITLE, codeEntryForm(path, "The request is missing its agent. Open the link from your agent again."), 400);
 
       if (form.decision === "deny") {
-        await auth.api.approveCapability({ body: { agent_id: agentId, action: "deny", user_code: code }, headers: fromNodeHeaders(req.headers) });
+        await auth.api.approveCapability({
+          body: { agent_id: agentId, action: "deny", user_code: code },
+          headers: fromNodeHeaders(req.headers),
+        });
         return sendPage(res, TITLE, outcome("Denied. The agent was told and got nothing new.", "ok"));
       }
       const chosen = ([] as unknown[]).concat(form.capabilities ?? []).filter((item): item is string => typeof item === "string");
@@ -99,7 +109,13 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
       const undoPin = await pinOrganization(db, agentId, store.organizationId);
       // Limits only with the request's proof (its code); without it the approval below is refused anyway.
       const proven = await userCodeMatches(db, agentId, code);
-      const undoLimits = proven ? await writeApprovalLimits(db, agentStateChanges, limits.limits, { agentId, organizationId: store.organizationId, userId: user.id }) : async () => {};
+      const undoLimits = proven
+        ? await writeApprovalLimits(db, agentStateChanges, limits.limits, {
+            agentId,
+            organizationId: store.organizationId,
+            userId: user.id,
+          })
+        : async () => {};
       try {
         const result = (await auth.api.approveCapability({
           body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen, ...passkeyAssertionField(form) },
@@ -119,15 +135,34 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
     }
   });
 
-  async function showApproval(req: Request, res: Response, user: PageUser, agentId: string, code: string, message?: string, status = 200): Promise<void> {
-    if (user.stores.length === 0) return sendPage(res, TITLE, outcome("You are not a member of any store, so you cannot approve agents.", "error"), 403);
+  async function showApproval(
+    req: Request,
+    res: Response,
+    user: PageUser,
+    agentId: string,
+    code: string,
+    message?: string,
+    status = 200,
+  ): Promise<void> {
+    if (user.stores.length === 0)
+      return sendPage(res, TITLE, outcome("You are not a member of any store, so you cannot approve agents.", "error"), 403);
     if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) {
       return sendPage(res, TITLE, closedRequest(), 403);
     }
     const approval = await findPendingApproval(db, agentId);
-    if (!approval) return sendPage(res, TITLE, outcome("This request is no longer pending: it was approved, denied or has expired.", "error"), 404);
+    if (!approval)
+      return sendPage(res, TITLE, outcome("This request is no longer pending: it was approved, denied or has expired.", "error"), 404);
     const limits = await limitsView(db, agentId, storeWithoutChoice(user, approval.pinnedOrganizationId));
-    const form = approvalForm({ action: path, csrfToken: csrf.token(req, res), code, approval, user, hasPasskey: await hasPasskey(db, user.id), limits, message });
+    const form = approvalForm({
+      action: path,
+      csrfToken: csrf.token(req, res),
+      code,
+      approval,
+      user,
+      hasPasskey: await hasPasskey(db, user.id),
+      limits,
+      message,
+    });
     sendPage(res, TITLE, form, status, { scripts: PASSKEY_SCRIPTS });
   }
 
@@ -138,11 +173,28 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
     const user = await pageUser(auth, db, req);
     if (refusal.error === "fresh_session_required" || !user) {
       const returnTo = `${path}?agent_id=${encodeURIComponent(agentId)}&code=${encodeURIComponent(code)}`;
-      return sendPage(res, TITLE, signInForm(csrf.token(req, res), returnTo, "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes)."), 403);
+      return sendPage(
+        res,
+        TITLE,
+        signInForm(
+          csrf.token(req, res),
+          returnTo,
+          "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes).",
+        ),
+        403,
+      );
     }
     if (refusal.error === "invalid_user_code") {
       const left = MAX_USER_CODE_FAILURES - (await userCodeFailures(db, agentId));
-      return showApproval(req, res, user, agentId, code, `That code does not match this request. ${left} ${left === 1 ? "try" : "tries"} left.`, 403);
+      return showApproval(
+        req,
+        res,
+        user,
+        agentId,
+        code,
+        `That code does not match this request. ${left} ${left === 1 ? "try" : "tries"} left.`,
+        403,
+      );
     }
     if (refusal.error === "admin_approval_requires_admin") return showApproval(req, res, user, agentId, code, refusal.message, 403);
     const passkeyText = passkeyRefusalText(refusal);

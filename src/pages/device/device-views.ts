@@ -1,9 +1,9 @@
 import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
+import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
+import { type LimitsView, limitsFieldset } from "../limits-views.js";
 import type { PageUser } from "../page-session.js";
-import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
-import { limitsFieldset, type LimitsView } from "../limits-views.js";
 import type { PendingApproval } from "./pending-approval.js";
 
 /** Step 1 without a code in the link: type the code the agent printed. */

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
-import { describeCapability, type CapabilityDescription } from "../../agents/discovery/capability-description.js";
-import { pinnedOrganizationOfRow } from "../../agents/plugin/guards/store-access.js";
 import { userCodeHash } from "../../agents/approvals/user-code.js";
+import { type CapabilityDescription, describeCapability } from "../../agents/discovery/capability-description.js";
+import { pinnedOrganizationOfRow } from "../../agents/plugin/guards/store-access.js";
+import type { Database } from "../../db/schema.js";
 
 /** A capability an agent asks for, as the approval pages show it. */
 export type RequestedCapability = CapabilityDescription;

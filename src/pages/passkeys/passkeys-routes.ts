@@ -1,8 +1,8 @@
 import { Router } from "express";
 import type { Kysely } from "kysely";
 import type { Auth } from "../../auth/create-auth.js";
-import { PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
 import { userPasskeys } from "../../auth/user-passkeys.js";
+import { PASSKEYS_PAGE_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { CsrfGuard } from "../csrf.js";

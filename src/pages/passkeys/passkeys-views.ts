@@ -1,5 +1,5 @@
-import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { PasskeySummary } from "../../auth/user-passkeys.js";
+import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import { html, type SafeHtml } from "../html.js";
 import type { PageUser } from "../page-session.js";
 import { timeTag } from "../time-view.js";
@@ -22,10 +22,12 @@ letting an agent refund orders (<code>adminRefundOrder</code>) is one. Your brow
 fingerprint or face each time.</p>
 ${returnTo ? html`<p><a href="${returnTo}">Back to the approval</a></p>` : ""}
 <h2>Your passkeys</h2>
-${passkeys.length === 0
-  ? html`<p>You have no passkey yet.</p>`
-  : html`<ul>${passkeys.map((passkey) => passkeyItem(passkey))}</ul>
-<p class="meta">Adding or removing a passkey asks for one of the passkeys you already have.</p>`}
+${
+  passkeys.length === 0
+    ? html`<p>You have no passkey yet.</p>`
+    : html`<ul>${passkeys.map((passkey) => passkeyItem(passkey))}</ul>
+<p class="meta">Adding or removing a passkey asks for one of the passkeys you already have.</p>`
+}
 <h2>Add a passkey</h2>
 <label for="passkey-name">Name <span class="meta">(optional, e.g. “Work laptop”)</span></label>
 <input id="passkey-name" type="text" maxlength="64" autocomplete="off">

@@ -11,7 +11,10 @@ import type { TenantScope } from "../../db/tenant-scope.js";
  * order's consumption is restored once, whether by one refund, several, or
  * a cancellation. Orders no agent placed consumed nothing: nothing happens.
  */
-export async function restoreAgentBudget(scope: TenantScope, refund: { readonly orderId: string; readonly refundId: string; readonly amount: number }): Promise<void> {
+export async function restoreAgentBudget(
+  scope: TenantScope,
+  refund: { readonly orderId: string; readonly refundId: string; readonly amount: number },
+): Promise<void> {
   // One read: the order's consumption and what earlier refunds already gave back (a handful of rows).
   const entries = await scope
     .selectFrom("agent_budget_entries")

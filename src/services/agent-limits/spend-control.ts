@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import type { TenantScope } from "../../db/tenant-scope.js";
 import { toAmount } from "../../db/schema.js";
+import type { TenantScope } from "../../db/tenant-scope.js";
 import { formatMoney } from "../money.js";
-import { readAgentLimits, type AgentLimits } from "./agent-limits.js";
+import { type AgentLimits, readAgentLimits } from "./agent-limits.js";
 import { budgetExceeded, budgetWords, lineQuantityLimitExceeded, orderTotalLimitExceeded } from "./limit-refusals.js";
 
 /** The order an agent is placing, as its limits see it. */
@@ -59,14 +59,18 @@ export function assertLineQuantity(limits: AgentLimits | null, quantity: number,
 async function assertWithinLimits(scope: TenantScope, agentId: string, limits: AgentLimits, order: AgentOrder): Promise<void> {
   for (const line of order.lines) {
     if (limits.maxLineQuantity !== null && line.quantity > limits.maxLineQuantity) {
-      throw lineQuantityLimitExceeded(`The merchant allows this agent at most ${limits.maxLineQuantity} units per line; SKU ${line.sku} has ${line.quantity}.`);
+      throw lineQuantityLimitExceeded(
+        `The merchant allows this agent at most ${limits.maxLineQuantity} units per line; SKU ${line.sku} has ${line.quantity}.`,
+      );
     }
   }
   const currency = limits.currency;
   if (currency === null) return;
   if (limits.maxOrderAmount !== null) {
     if (order.currency !== currency) {
-      throw orderTotalLimitExceeded(`The merchant limits this agent's orders in ${currency}; an order in ${order.currency} cannot be checked against that limit.`);
+      throw orderTotalLimitExceeded(
+        `The merchant limits this agent's orders in ${currency}; an order in ${order.currency} cannot be checked against that limit.`,
+      );
     }
     if (order.amount > limits.maxOrderAmount) {
       throw orderTotalLimitExceeded(
@@ -79,7 +83,10 @@ async function assertWithinLimits(scope: TenantScope, agentId: string, limits: A
   const remaining = Math.max(limits.budgetAmount - spent, 0);
   const budget = budgetWords(limits.budgetAmount, currency, limits.budgetWindowSeconds);
   if (order.currency !== currency) {
-    throw budgetExceeded(`The merchant gave this agent a budget of ${budget}; an order in ${order.currency} cannot be charged to it.`, { amount: remaining, currency });
+    throw budgetExceeded(`The merchant gave this agent a budget of ${budget}; an order in ${order.currency} cannot be charged to it.`, {
+      amount: remaining,
+      currency,
+    });
   }
   if (order.amount > remaining) {
     throw budgetExceeded(
@@ -96,7 +103,8 @@ export async function spentInWindow(scope: TenantScope, agentId: string, currenc
     .select(sql<string | number | null>`sum(case when kind = 'consume' then amount else -amount end)`.as("spent"))
     .where("agent_id", "=", agentId)
     .where("currency", "=", currency);
-  if (windowSeconds !== null) query = query.where("order_consumed_at", ">", sql<Date>`now() - cast(${windowSeconds} as integer) * interval '1 second'`);
+  if (windowSeconds !== null)
+    query = query.where("order_consumed_at", ">", sql<Date>`now() - cast(${windowSeconds} as integer) * interval '1 second'`);
   const row = await query.executeTakeFirst();
   return row?.spent === null || row?.spent === undefined ? 0 : toAmount(row.spent);
 }

@@ -10,7 +10,7 @@ import { tenantOf } from "../../../src/db/tenant.js";
 import { TenantScope } from "../../../src/db/tenant-scope.js";
 import { readAgentLimits } from "../../../src/services/agent-limits/agent-limits.js";
 import { signInCookie } from "../../support/merchant.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../../support/test-app.js";
 import { connectTestAgent, decide } from "../agent-test-kit.js";
 import { formSession, postForm } from "./page-forms.js";
 
@@ -44,7 +44,9 @@ describe("limits with a CIBA approval", () => {
     const agentId = agent.session.agentId;
 
     const session = await formSession(app, await signInCookie(app, owner.email, owner.password), "/agents/approvals");
-    const page = await fetch(`${app.baseUrl}/agents/approvals`, { headers: { cookie: session.cookie } }).then((response) => response.text());
+    const page = await fetch(`${app.baseUrl}/agents/approvals`, { headers: { cookie: session.cookie } }).then((response) =>
+      response.text(),
+    );
     const approvalId = /name="approval_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
     expect(approvalId).not.toBe("");
     expect(page).toContain("Limits for this agent");
@@ -64,7 +66,12 @@ describe("limits with a CIBA approval", () => {
 
     const limits = await readAgentLimits(new TenantScope(app.db, tenantOf(owner.organizationId)), agentId);
     expect(limits).toMatchObject({ maxLineQuantity: 2, grantsExpireAt: new Date(`${minute}:00Z`), currency: null });
-    const grants = await app.db.selectFrom("agentCapabilityGrant").select(["capability", "expiresAt"]).where("agentId", "=", agentId).where("status", "=", "active").execute();
+    const grants = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select(["capability", "expiresAt"])
+      .where("agentId", "=", agentId)
+      .where("status", "=", "active")
+      .execute();
     expect(grants.map((grant) => grant.capability).sort()).toEqual(["addCartItem", "createCart", "listProducts"]);
     for (const grant of grants) {
       // The approved grant got it from resolveGrantTTL (whole seconds, rounded up); the others when the limits were written.

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConnection } from "../../../generated/sdk/index.js";
+import { toAmount } from "../../../src/db/schema.js";
 import { tenantOf } from "../../../src/db/tenant.js";
 import { TenantScope } from "../../../src/db/tenant-scope.js";
-import { toAmount } from "../../../src/db/schema.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../../support/test-app.js";
 import { adminCall, adminKey, agentCart, approvedShopper, placeByAgent, setLimits, stockedProduct } from "./limits-kit.js";
 
 const PRICE = 1200;
@@ -36,7 +36,11 @@ afterAll(async () => {
 
 /** The agent's ledger: consumed and restored totals, per order. */
 async function ledger() {
-  const rows = await scope.selectFrom("agent_budget_entries").select(["order_id", "kind", "amount", "agent_id", "refund_id"]).where("agent_id", "=", agent.session.agentId).execute();
+  const rows = await scope
+    .selectFrom("agent_budget_entries")
+    .select(["order_id", "kind", "amount", "agent_id", "refund_id"])
+    .where("agent_id", "=", agent.session.agentId)
+    .execute();
   const sum = (kind: string) => rows.filter((row) => row.kind === kind).reduce((total, row) => total + toAmount(row.amount), 0);
   return { rows, consumed: sum("consume"), restored: sum("restore") };
 }
@@ -54,11 +58,20 @@ describe("a budget per rolling window", () => {
     expect(placed).toHaveLength(7);
     for (const refused of answers.filter((answer) => answer.response.status !== 201)) {
       expect(refused.response.status).toBe(403);
-      expect(refused.error).toMatchObject({ code: "budget_exceeded", error: "budget_exceeded", remaining: { amount: 600, currency: "EUR" } });
+      expect(refused.error).toMatchObject({
+        code: "budget_exceeded",
+        error: "budget_exceeded",
+        remaining: { amount: 600, currency: "EUR" },
+      });
       expect((refused.error as { detail: string }).detail).toContain("90.00 EUR per 24 hours; 6.00 EUR remain, this order is 12.00 EUR");
     }
     const { rows, consumed, restored } = await ledger();
-    expect(rows.filter((row) => row.kind === "consume").map((row) => row.order_id).sort()).toEqual(placed.map((answer) => answer.data!.id).sort());
+    expect(
+      rows
+        .filter((row) => row.kind === "consume")
+        .map((row) => row.order_id)
+        .sort(),
+    ).toEqual(placed.map((answer) => answer.data!.id).sort());
     expect(consumed).toBe(7 * PRICE);
     expect(restored).toBe(0);
     // Refused orders left nothing behind: their carts are still open.
@@ -67,11 +80,20 @@ describe("a budget per rolling window", () => {
   });
 
   it("a refund gives its amount back once, and a further order then fits", async () => {
-    const [order] = await scope.selectFrom("orders").select("id").where("placed_by", "=", `agent:${agent.session.agentId}`).where("status", "=", "paid").limit(1).execute();
+    const [order] = await scope
+      .selectFrom("orders")
+      .select("id")
+      .where("placed_by", "=", `agent:${agent.session.agentId}`)
+      .where("status", "=", "paid")
+      .limit(1)
+      .execute();
     const tooBig = await placeByAgent(agent, await agentCart(agent, product.id, 1));
     expect(tooBig.response.status).toBe(403);
 
-    const refund = await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, { amount: { amount: PRICE, currency: "EUR" }, reason: "Returned" });
+    const refund = await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, {
+      amount: { amount: PRICE, currency: "EUR" },
+      reason: "Returned",
+    });
     expect(refund.status).toBe(201);
     expect((await ledger()).restored).toBe(PRICE);
 
@@ -82,12 +104,22 @@ describe("a budget per rolling window", () => {
   });
 
   it("a cancellation gives back what is left after partial refunds, and never more than the order consumed", async () => {
-    const [order] = await scope.selectFrom("orders").select("id").where("placed_by", "=", `agent:${agent.session.agentId}`).where("status", "=", "paid").limit(1).execute();
+    const [order] = await scope
+      .selectFrom("orders")
+      .select("id")
+      .where("placed_by", "=", `agent:${agent.session.agentId}`)
+      .where("status", "=", "paid")
+      .limit(1)
+      .execute();
     const before = (await ledger()).restored;
-    expect((await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, { amount: { amount: 500, currency: "EUR" } })).status).toBe(201);
+    expect(
+      (await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, { amount: { amount: 500, currency: "EUR" } })).status,
+    ).toBe(201);
     expect((await adminCall(app, admin, `/v1/admin/orders/${order!.id}/cancel`)).status).toBe(200);
     expect((await adminCall(app, admin, `/v1/admin/orders/${order!.id}/cancel`)).status).toBe(409);
-    expect((await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, { amount: { amount: 1, currency: "EUR" } })).status).toBe(409);
+    expect((await adminCall(app, admin, `/v1/admin/orders/${order!.id}/refunds`, { amount: { amount: 1, currency: "EUR" } })).status).toBe(
+      409,
+    );
 
     const { rows, restored } = await ledger();
     expect(restored - before).toBe(PRICE);

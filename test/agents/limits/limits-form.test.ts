@@ -13,7 +13,10 @@ describe("requested limits in plain words", () => {
     [{ capability: "placeOrder", constraints: { total_amount: { max: 5000 }, currency: "EUR" } }, ["orders up to 50.00 EUR"]],
     [{ capability: "placeOrder", constraints: JSON.stringify({ currency: "JPY" }) }, ["orders in JPY only"]],
     [{ capability: "addCartItem", constraints: { quantity: { max: 3 } } }, ["at most 3 units per cart line (addCartItem)"]],
-    [{ capability: "addCartItem", constraints: { quantity: { min: 1, max: 3 } } }, ["at most 3 units per cart line (addCartItem)", "addCartItem: quantity at least 1"]],
+    [
+      { capability: "addCartItem", constraints: { quantity: { min: 1, max: 3 } } },
+      ["at most 3 units per cart line (addCartItem)", "addCartItem: quantity at least 1"],
+    ],
     [{ capability: "getProduct", constraints: { product_id: { in: ["a", "b"] } } }, ['getProduct: product_id one of ["a","b"]']],
   ])("%j → %j", (grant, words) => {
     expect(requestedLimits([grant]).words).toEqual(words);
@@ -35,12 +38,26 @@ describe("the limits form", () => {
 
   it("reads amounts as money of the currency, windows and a UTC expiry", () => {
     const input = parseLimitsForm(
-      { limits: "1", limit_max_order: "50", limit_budget: "200.5", limit_budget_window: "7d", limit_max_line_quantity: "4", limit_expires_at: "2030-02-01T12:00" },
+      {
+        limits: "1",
+        limit_max_order: "50",
+        limit_budget: "200.5",
+        limit_budget_window: "7d",
+        limit_max_line_quantity: "4",
+        limit_expires_at: "2030-02-01T12:00",
+      },
       context,
     );
     expect(input).toEqual({
       kind: "valid",
-      limits: { currency: "EUR", maxOrderAmount: 5000, budgetAmount: 20050, budgetWindowSeconds: 604_800, maxLineQuantity: 4, grantsExpireAt: new Date("2030-02-01T12:00:00Z") },
+      limits: {
+        currency: "EUR",
+        maxOrderAmount: 5000,
+        budgetAmount: 20050,
+        budgetWindowSeconds: 604_800,
+        maxLineQuantity: 4,
+        grantsExpireAt: new Date("2030-02-01T12:00:00Z"),
+      },
     });
   });
 
@@ -66,13 +83,25 @@ describe("the limits form", () => {
       { capability: "updateCartItem", constraints: { quantity: { max: 3 } } },
     ]);
     const looser = parseLimitsForm({ limits: "1", limit_max_order: "50.01", limit_max_line_quantity: "4" }, { ...context, requested });
-    expect(looser.kind === "invalid" && looser.errors).toEqual([expect.stringContaining("orders up to 50.00 EUR"), expect.stringContaining("at most 3 units")]);
-    expect(parseLimitsForm({ limits: "1", limit_max_order: "50.00", limit_max_line_quantity: "3" }, { ...context, requested }).kind).toBe("valid");
+    expect(looser.kind === "invalid" && looser.errors).toEqual([
+      expect.stringContaining("orders up to 50.00 EUR"),
+      expect.stringContaining("at most 3 units"),
+    ]);
+    expect(parseLimitsForm({ limits: "1", limit_max_order: "50.00", limit_max_line_quantity: "3" }, { ...context, requested }).kind).toBe(
+      "valid",
+    );
   });
 });
 
 describe("loosening", () => {
-  const before = { ...NO_LIMITS, currency: "EUR", maxOrderAmount: 5000, budgetAmount: 10_000, budgetWindowSeconds: 604_800, grantsExpireAt: NOW };
+  const before = {
+    ...NO_LIMITS,
+    currency: "EUR",
+    maxOrderAmount: 5000,
+    budgetAmount: 10_000,
+    budgetWindowSeconds: 604_800,
+    grantsExpireAt: NOW,
+  };
   it.each([
     ["a limit removed", { ...before, maxOrderAmount: null }, true],
     ["a budget raised", { ...before, budgetAmount: 10_001 }, true],
@@ -81,7 +110,11 @@ describe("loosening", () => {
     ["a later expiry", { ...before, grantsExpireAt: new Date(NOW.getTime() + 1) }, true],
     ["no expiry", { ...before, grantsExpireAt: null }, true],
     ["the same", before, false],
-    ["lower amounts, a new line limit, in total, sooner", { ...before, maxOrderAmount: 1, budgetAmount: 1, maxLineQuantity: 1, budgetWindowSeconds: null, grantsExpireAt: new Date(0) }, false],
+    [
+      "lower amounts, a new line limit, in total, sooner",
+      { ...before, maxOrderAmount: 1, budgetAmount: 1, maxLineQuantity: 1, budgetWindowSeconds: null, grantsExpireAt: new Date(0) },
+      false,
+    ],
   ])("%s → %s", (_name, next, expected) => {
     expect(loosens(before, next)).toBe(expected);
   });

@@ -2,12 +2,21 @@ import { randomUUID } from "node:crypto";
 import type { AgentConnection } from "../../../generated/sdk/index.js";
 import { tenantOf } from "../../../src/db/tenant.js";
 import { TenantScope } from "../../../src/db/tenant-scope.js";
-import { NO_LIMITS, saveAgentLimits, type AgentLimits } from "../../../src/services/agent-limits/agent-limits.js";
+import { type AgentLimits, NO_LIMITS, saveAgentLimits } from "../../../src/services/agent-limits/agent-limits.js";
 import { issueApiKey, type StoreOwner, type TestApp } from "../../support/test-app.js";
 import { connectTestAgent, decide } from "../agent-test-kit.js";
 
 /** What an agent that shops needs; approved at once by its store's owner. */
-export const SHOPPING = ["listProducts", "getProduct", "createCart", "getCart", "addCartItem", "updateCartItem", "placeOrder", "getOrder"] as const;
+export const SHOPPING = [
+  "listProducts",
+  "getProduct",
+  "createCart",
+  "getCart",
+  "addCartItem",
+  "updateCartItem",
+  "placeOrder",
+  "getOrder",
+] as const;
 
 /** An approved shopping agent of the owner's store (pinned to it, as the pages do). */
 export async function approvedShopper(app: TestApp, owner: StoreOwner): Promise<AgentConnection> {
@@ -32,7 +41,12 @@ export async function stockedProduct(app: TestApp, admin: string, price: number)
   const response = await fetch(`${app.baseUrl}/v1/admin/products`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": admin, "idempotency-key": randomUUID() },
-    body: JSON.stringify({ sku: `LIM-${randomUUID().slice(0, 8)}`, name: "Limited mug", price: { amount: price, currency: "EUR" }, inventory: 500 }),
+    body: JSON.stringify({
+      sku: `LIM-${randomUUID().slice(0, 8)}`,
+      name: "Limited mug",
+      price: { amount: price, currency: "EUR" },
+      inventory: 500,
+    }),
   });
   if (response.status !== 201) throw new Error(`product not created: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
@@ -45,7 +59,10 @@ export async function adminKey(app: TestApp, owner: StoreOwner): Promise<string>
 /** A cart of the agent holding `quantity` of the product. */
 export async function agentCart(agent: AgentConnection, productId: string, quantity: number): Promise<string> {
   const cart = await agent.client.POST("/v1/carts", { body: { currency: "EUR" } });
-  const item = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cart.data!.id } }, body: { product_id: productId, quantity } });
+  const item = await agent.client.POST("/v1/carts/{cart_id}/items", {
+    params: { path: { cart_id: cart.data!.id } },
+    body: { product_id: productId, quantity },
+  });
   if (item.response.status !== 200) throw new Error(`item not added: ${item.response.status} ${JSON.stringify(item.error)}`);
   return cart.data!.id;
 }
@@ -55,7 +72,12 @@ export function placeByAgent(agent: AgentConnection, cartId: string) {
 }
 
 /** A merchant call with the admin key (refunds, cancellations). */
-export async function adminCall(app: TestApp, key: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function adminCall(
+  app: TestApp,
+  key: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.baseUrl}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": key, "idempotency-key": randomUUID() },

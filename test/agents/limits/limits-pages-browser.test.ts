@@ -9,7 +9,7 @@ import { tenantOf } from "../../../src/db/tenant.js";
 import { TenantScope } from "../../../src/db/tenant-scope.js";
 import { readAgentLimits } from "../../../src/services/agent-limits/agent-limits.js";
 import { launchBrowser, type TestBrowser } from "../../support/browser.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../../support/test-app.js";
 import { connectTestAgent, decide } from "../agent-test-kit.js";
 import { adminKey, agentCart, placeByAgent, stockedProduct } from "./limits-kit.js";
 
@@ -60,7 +60,12 @@ describe("limits on the merchant's pages (headless Chromium)", () => {
     await page.getByLabel("Largest order total").fill("80.00");
     await page.getByRole("button", { name: "Approve selected" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("The agent itself asked for orders up to 50.00 EUR");
-    const stillPending = await app.db.selectFrom("agentCapabilityGrant").select("status").where("agentId", "=", agentId).where("capability", "=", "placeOrder").executeTakeFirst();
+    const stillPending = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select("status")
+      .where("agentId", "=", agentId)
+      .where("capability", "=", "placeOrder")
+      .executeTakeFirst();
     expect(stillPending?.status).toBe("pending");
 
     await page.getByLabel("Largest order total").fill("40.00");
@@ -69,7 +74,13 @@ describe("limits on the merchant's pages (headless Chromium)", () => {
     await page.getByRole("button", { name: "Approve selected" }).click();
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("placeOrder");
     const scope = new TenantScope(app.db, tenantOf(owner.organizationId));
-    expect(await readAgentLimits(scope, agentId)).toMatchObject({ currency: "EUR", maxOrderAmount: 4000, budgetAmount: 10_000, budgetWindowSeconds: 86_400, maxLineQuantity: 3 });
+    expect(await readAgentLimits(scope, agentId)).toMatchObject({
+      currency: "EUR",
+      maxOrderAmount: 4000,
+      budgetAmount: 10_000,
+      budgetWindowSeconds: 86_400,
+      maxLineQuantity: 3,
+    });
 
     // The agent's next order meets them: 50.00 EUR is within what it asked for, above the merchant's 40.00.
     const refused = await placeByAgent(agent, await agentCart(agent, product.id, 2));

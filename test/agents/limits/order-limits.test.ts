@@ -8,7 +8,7 @@ import { autoGrantedCapabilities } from "../../../generated/capabilities.js";
 import type { AgentConnection } from "../../../generated/sdk/index.js";
 import { setAgentLimits } from "../../../src/agents/limits/set-agent-limits.js";
 import { NO_LIMITS } from "../../../src/services/agent-limits/agent-limits.js";
-import { createStoreOwner, startTestApp, type StoreOwner, type TestApp } from "../../support/test-app.js";
+import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../../support/test-app.js";
 import { executeAs } from "../agent-test-kit.js";
 import { adminKey, agentCart, approvedShopper, placeByAgent, setLimits, stockedProduct } from "./limits-kit.js";
 
@@ -54,13 +54,19 @@ describe("largest quantity per line", () => {
     const cartId = await agentCart(agent, product.id, 3);
     await setLimits(app, owner, agent.session.agentId, { maxLineQuantity: 2 });
 
-    const added = await agent.client.POST("/v1/carts/{cart_id}/items", { params: { path: { cart_id: cartId } }, body: { product_id: product.id, quantity: 1 } });
+    const added = await agent.client.POST("/v1/carts/{cart_id}/items", {
+      params: { path: { cart_id: cartId } },
+      body: { product_id: product.id, quantity: 1 },
+    });
     expect(added.response.status).toBe(403);
     expect(added.error).toMatchObject({ code: "line_quantity_limit_exceeded", errors: [{ pointer: "/body/quantity" }] });
 
     const cart = await agent.client.GET("/v1/carts/{cart_id}", { params: { path: { cart_id: cartId } } });
     const itemId = cart.data!.items[0]!.id;
-    const updated = await agent.client.PATCH("/v1/carts/{cart_id}/items/{item_id}", { params: { path: { cart_id: cartId, item_id: itemId } }, body: { quantity: 5 } });
+    const updated = await agent.client.PATCH("/v1/carts/{cart_id}/items/{item_id}", {
+      params: { path: { cart_id: cartId, item_id: itemId } },
+      body: { quantity: 5 },
+    });
     expect(updated.error).toMatchObject({ code: "line_quantity_limit_exceeded" });
     const viaExecute = await execute("updateCartItem", { cart_id: cartId, item_id: itemId, quantity: 5 });
     expect(viaExecute.status).toBe(403);
@@ -69,7 +75,14 @@ describe("largest quantity per line", () => {
     // The line of 3 was added before the limit: the order is refused, naming the SKU.
     const ordered = await placeByAgent(agent, cartId);
     expect(ordered.error).toMatchObject({ code: "line_quantity_limit_exceeded" });
-    expect((await agent.client.PATCH("/v1/carts/{cart_id}/items/{item_id}", { params: { path: { cart_id: cartId, item_id: itemId } }, body: { quantity: 2 } })).response.status).toBe(200);
+    expect(
+      (
+        await agent.client.PATCH("/v1/carts/{cart_id}/items/{item_id}", {
+          params: { path: { cart_id: cartId, item_id: itemId } },
+          body: { quantity: 2 },
+        })
+      ).response.status,
+    ).toBe(200);
     expect((await placeByAgent(agent, cartId)).response.status).toBe(201);
   });
 });
@@ -78,8 +91,18 @@ describe("grant expiry", () => {
   it("after it, calls needing the agent's grants are refused on /v1, fast execute and the plugin's execute", async () => {
     const cartId = await agentCart(agent, product.id, 1);
     const expiresAt = new Date(Date.now() + 2_000);
-    await setAgentLimits(app.db, app.agentStateChanges, { organizationId: owner.organizationId, agentId: agent.session.agentId, limits: { ...NO_LIMITS, grantsExpireAt: expiresAt }, userId: owner.userId });
-    const grants = await app.db.selectFrom("agentCapabilityGrant").select("expiresAt").where("agentId", "=", agent.session.agentId).where("status", "=", "active").execute();
+    await setAgentLimits(app.db, app.agentStateChanges, {
+      organizationId: owner.organizationId,
+      agentId: agent.session.agentId,
+      limits: { ...NO_LIMITS, grantsExpireAt: expiresAt },
+      userId: owner.userId,
+    });
+    const grants = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select("expiresAt")
+      .where("agentId", "=", agent.session.agentId)
+      .where("status", "=", "active")
+      .execute();
     expect(grants.length).toBeGreaterThan(0);
     expect(grants.every((grant) => grant.expiresAt?.getTime() === expiresAt.getTime())).toBe(true);
     expect((await agent.client.GET("/v1/carts/{cart_id}", { params: { path: { cart_id: cartId } } })).response.status).toBe(200);
@@ -96,11 +119,19 @@ describe("grant expiry", () => {
 
   it("after it, a host default the agent never held is not granted on the spot either (fast execute, both audiences, and the plugin's batch route)", async () => {
     // Runs after the expiry above has passed. The host's defaults name a read the agent never held.
-    const held = await app.db.selectFrom("agentCapabilityGrant").select("capability").where("agentId", "=", agent.session.agentId).execute();
+    const held = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select("capability")
+      .where("agentId", "=", agent.session.agentId)
+      .execute();
     const never = autoGrantedCapabilities.find((name) => !held.some((grant) => grant.capability === name) && name !== "listProducts");
     expect(never).toBeDefined();
     const { hostId } = await app.db.selectFrom("agent").select("hostId").where("id", "=", agent.session.agentId).executeTakeFirstOrThrow();
-    await app.db.updateTable("agentHost").set({ defaultCapabilities: JSON.stringify([...autoGrantedCapabilities]) }).where("id", "=", hostId!).execute();
+    await app.db
+      .updateTable("agentHost")
+      .set({ defaultCapabilities: JSON.stringify([...autoGrantedCapabilities]) })
+      .where("id", "=", hostId!)
+      .execute();
     for (const audience of [`${app.baseUrl}/v1`, `${app.baseUrl}/api/auth/capability/execute`]) {
       const answer = await execute(never!, {}, audience);
       expect(answer, audience).toMatchObject({ status: 403, body: { error: "capability_not_granted" } });
@@ -113,7 +144,12 @@ describe("grant expiry", () => {
     });
     expect(batch.status).toBe(403);
     expect(await batch.json()).toMatchObject({ error: "capability_not_granted", message: expect.stringContaining("grant expiry") });
-    const granted = await app.db.selectFrom("agentCapabilityGrant").select("id").where("agentId", "=", agent.session.agentId).where("capability", "=", never!).execute();
+    const granted = await app.db
+      .selectFrom("agentCapabilityGrant")
+      .select("id")
+      .where("agentId", "=", agent.session.agentId)
+      .where("capability", "=", never!)
+      .execute();
     expect(granted).toEqual([]);
   });
 });

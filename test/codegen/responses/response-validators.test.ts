@@ -7,11 +7,22 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DeclaredResponses, ResponseValidation, ResponseValidatorTable, ResponseViolation } from "../../../generated/response-validation.js";
+import type {
+  DeclaredResponses,
+  ResponseValidation,
+  ResponseValidatorTable,
+  ResponseViolation,
+} from "../../../generated/response-validation.js";
 import { fixtureSpec, outDir } from "../support/paths.js";
 import { generateInto } from "../support/write-generated.js";
 
-type FindViolation = (validation: ResponseValidation, operation: DeclaredResponses, status: number, contentType: string | undefined, body: unknown) => ResponseViolation | undefined;
+type FindViolation = (
+  validation: ResponseValidation,
+  operation: DeclaredResponses,
+  status: number,
+  contentType: string | undefined,
+  body: unknown,
+) => ResponseViolation | undefined;
 
 const dir = outDir("response-validators");
 let validators: ResponseValidatorTable;
@@ -21,8 +32,12 @@ let declarations: string;
 
 beforeAll(async () => {
   await generateInto(dir, { specPath: fixtureSpec("response-bodies.yaml") });
-  ({ responseValidators: validators } = (await import(pathToFileURL(path.join(dir, "validators/responses.js")).href)) as { responseValidators: ResponseValidatorTable });
-  ({ operationMeta } = (await import(pathToFileURL(path.join(dir, "routes.ts")).href)) as { operationMeta: Record<string, DeclaredResponses> });
+  ({ responseValidators: validators } = (await import(pathToFileURL(path.join(dir, "validators/responses.js")).href)) as {
+    responseValidators: ResponseValidatorTable;
+  });
+  ({ operationMeta } = (await import(pathToFileURL(path.join(dir, "routes.ts")).href)) as {
+    operationMeta: Record<string, DeclaredResponses>;
+  });
   ({ findViolation } = (await import(pathToFileURL(path.join(dir, "response-validation.ts")).href)) as { findViolation: FindViolation });
   declarations = await readFile(path.join(dir, "validators/responses.d.ts"), "utf8");
 });
@@ -63,7 +78,13 @@ const ROWS: Row[] = [
 describe("response validators of response-bodies.yaml", () => {
   it.each(ROWS)("%s %s (%s): %j → %s", (operationId, status, contentType, body, expected) => {
     const reported: ResponseViolation[] = [];
-    const violation = findViolation({ validators, onViolation: (item) => reported.push(item) }, operationMeta[operationId]!, status, contentType, body);
+    const violation = findViolation(
+      { validators, onViolation: (item) => reported.push(item) },
+      operationMeta[operationId]!,
+      status,
+      contentType,
+      body,
+    );
     if (expected === undefined) {
       expect(violation?.problems).toBeUndefined();
       return;

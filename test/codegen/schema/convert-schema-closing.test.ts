@@ -1,15 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { convertSchema } from "../../../codegen/schema/convert-schema.js";
 import type { SpecSchema } from "../../../codegen/model/operation-model.js";
+import { convertSchema } from "../../../codegen/schema/convert-schema.js";
 import { testContext } from "./convert-context.js";
 
 const name = { type: "string" };
 
 describe("convertSchema: closing objects with unevaluatedProperties: false", () => {
   it.each<[string, object, object]>([
-    ["an object listing properties", { type: "object", properties: { name } }, { type: "object", properties: { name }, unevaluatedProperties: false }],
+    [
+      "an object listing properties",
+      { type: "object", properties: { name } },
+      { type: "object", properties: { name }, unevaluatedProperties: false },
+    ],
     ["an untyped schema listing properties", { properties: { name } }, { properties: { name }, unevaluatedProperties: false }],
-    ["a nullable object (3.1)", { type: ["object", "null"], properties: { name } }, { type: ["object", "null"], properties: { name }, unevaluatedProperties: false }],
+    [
+      "a nullable object (3.1)",
+      { type: ["object", "null"], properties: { name } },
+      { type: ["object", "null"], properties: { name }, unevaluatedProperties: false },
+    ],
     [
       "nested objects, in properties and items",
       { type: "object", properties: { tags: { type: "array", items: { type: "object", properties: { name } } } } },
@@ -62,8 +70,17 @@ describe("convertSchema: closing objects with unevaluatedProperties: false", () 
   // parent: closing them would reject the parent's own properties (or, under
   // `not`, accept what the spec forbids).
   it.each<[string, object]>([
-    // biome-ignore lint/suspicious/noThenProperty: a JSON Schema `then`, not a thenable.
-    ["if/then/else", { type: "object", properties: { kind: name }, if: { properties: { kind: { const: "card" } } }, then: { properties: { number: name } }, else: { properties: { iban: name } } }],
+    [
+      "if/then/else",
+      {
+        type: "object",
+        properties: { kind: name },
+        if: { properties: { kind: { const: "card" } } },
+        // biome-ignore lint/suspicious/noThenProperty: a JSON Schema `then`, not a thenable.
+        then: { properties: { number: name } },
+        else: { properties: { iban: name } },
+      },
+    ],
     ["not", { type: "object", properties: { a: name, b: name }, not: { properties: { a: { const: "x" } }, required: ["a"] } }],
   ])("leaves in-place subschemas of %s open", (_, given) => {
     const converted = convertSchema(given as SpecSchema, testContext()) as Record<string, unknown>;
@@ -74,7 +91,11 @@ describe("convertSchema: closing objects with unevaluatedProperties: false", () 
   // Ajv 8.20 drops the `properties` annotations when a dependentSchemas entry does not apply, so a closed
   // holder would reject its own declared properties: the converter leaves such a schema open entirely.
   it("leaves a schema with dependentSchemas open, subschemas included", () => {
-    const given = { type: "object", properties: { card: name, billing: name }, dependentSchemas: { card: { properties: { billing: name }, required: ["billing"] } } };
+    const given = {
+      type: "object",
+      properties: { card: name, billing: name },
+      dependentSchemas: { card: { properties: { billing: name }, required: ["billing"] } },
+    };
     expect(convertSchema(given as SpecSchema, testContext())).toEqual(given);
   });
 });

@@ -10,9 +10,9 @@ import { describe, expect, it } from "vitest";
 import type { SpecSchema } from "../../../codegen/model/operation-model.js";
 import {
   CONTROL_FREE_FORMATS,
-  NO_CONTROL_CHARACTERS as STRICT,
   NO_CONTROL_CHARACTERS_BUT_WHITESPACE as FREE_TEXT,
   refusesControlCharacters,
+  NO_CONTROL_CHARACTERS as STRICT,
 } from "../../../codegen/schema/control-characters.js";
 import { convertSchema } from "../../../codegen/schema/convert-schema.js";
 import { compile2020 } from "../support/ajv.js";
@@ -25,7 +25,11 @@ describe("convertSchema: control characters in request strings", () => {
   it.each<[string, object, object]>([
     ["a plain string", { type: "string", maxLength: 9 }, { type: "string", maxLength: 9, pattern: STRICT }],
     ["a 3.1 nullable string", { type: ["string", "null"] }, { type: ["string", "null"], pattern: STRICT }],
-    ["free text (whitespace allowed)", { type: "string", "x-allow-control-characters": "whitespace" }, { type: "string", pattern: FREE_TEXT }],
+    [
+      "free text (whitespace allowed)",
+      { type: "string", "x-allow-control-characters": "whitespace" },
+      { type: "string", pattern: FREE_TEXT },
+    ],
     ["an opted-out string", { type: "string", "x-allow-control-characters": "all" }, { type: "string" }],
     ["an enum", { type: "string", enum: ["a", "b"] }, { type: "string", enum: ["a", "b"] }],
     ["a const", { type: "string", const: "a" }, { type: "string", const: "a" }],
@@ -33,7 +37,11 @@ describe("convertSchema: control characters in request strings", () => {
     ["a format that lets controls through", { type: "string", format: "byte" }, { type: "string", format: "byte", pattern: STRICT }],
     ["an unknown format", { type: "string", format: "unix-time" }, { type: "string", format: "unix-time", pattern: STRICT }],
     ["a pattern that refuses controls", { type: "string", pattern: "^[A-Z]{3}$" }, { type: "string", pattern: "^[A-Z]{3}$" }],
-    ["a pattern the generator cannot prove", { type: "string", pattern: "^.+$" }, { type: "string", pattern: "^.+$", allOf: [{ pattern: STRICT }] }],
+    [
+      "a pattern the generator cannot prove",
+      { type: "string", pattern: "^.+$" },
+      { type: "string", pattern: "^.+$", allOf: [{ pattern: STRICT }] },
+    ],
     [
       "an unproven pattern beside an allOf",
       { type: "string", pattern: "x", allOf: [{ minLength: 1 }] },
@@ -55,7 +63,13 @@ describe("convertSchema: control characters in request strings", () => {
       "strings inside oneOf",
       { oneOf: [{ type: "string" }, { type: "integer", minimum: 0, maximum: 1 }] },
       // (An untyped holder of in-place applicators is closed to unknown properties, as everywhere.)
-      { oneOf: [{ type: "string", pattern: STRICT }, { type: "integer", minimum: 0, maximum: 1 }], unevaluatedProperties: false },
+      {
+        oneOf: [
+          { type: "string", pattern: STRICT },
+          { type: "integer", minimum: 0, maximum: 1 },
+        ],
+        unevaluatedProperties: false,
+      },
     ],
     [
       "a string-or-object with an unproven pattern stays open to properties",
@@ -67,7 +81,12 @@ describe("convertSchema: control characters in request strings", () => {
   });
 
   it("3.0: a nullable string gets the rule and null", () => {
-    expect(convertSchema({ type: "string", nullable: true } as SpecSchema, testContext({ openapiVersion: "3.0", refuseControlCharacters: true }))).toEqual({
+    expect(
+      convertSchema(
+        { type: "string", nullable: true } as SpecSchema,
+        testContext({ openapiVersion: "3.0", refuseControlCharacters: true }),
+      ),
+    ).toEqual({
       type: ["string", "null"],
       pattern: STRICT,
     });
@@ -86,7 +105,12 @@ describe("the emitted patterns", () => {
 
   it.each([
     { name: "strict", pattern: STRICT, refused: controls, accepted: printable },
-    { name: "free text", pattern: FREE_TEXT, refused: controls.filter((char) => !whitespace.includes(char)), accepted: [...printable, "line 1\nline 2", "a\tb", "a\r\nb"] },
+    {
+      name: "free text",
+      pattern: FREE_TEXT,
+      refused: controls.filter((char) => !whitespace.includes(char)),
+      accepted: [...printable, "line 1\nline 2", "a\tb", "a\r\nb"],
+    },
   ])("$name: refuses each control character anywhere, accepts printable text", ({ pattern, refused, accepted }) => {
     const validate = compile2020({ type: "string", pattern });
     for (const char of refused) {

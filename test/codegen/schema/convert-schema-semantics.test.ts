@@ -24,7 +24,10 @@ const CASES: readonly Case[] = [
   {
     name: "3.0 nullable and exclusive bounds",
     version: "3.0",
-    schema: { type: "object", properties: { note: { type: "string", nullable: true }, value: { type: "number", minimum: 0, exclusiveMinimum: true } } },
+    schema: {
+      type: "object",
+      properties: { note: { type: "string", nullable: true }, value: { type: "number", minimum: 0, exclusiveMinimum: true } },
+    },
     accept: [{ note: null, value: 0.5 }, { note: "n" }],
     reject: [{ value: 0 }, { note: 1 }, { note: null, extra: 1 }],
   },
@@ -61,8 +64,14 @@ const CASES: readonly Case[] = [
       then: { required: ["number"] },
       else: { required: ["iban"] },
     },
-    accept: [{ kind: "card", number: "4242" }, { kind: "bank", iban: "DE00" }],
-    reject: [{ kind: "card", iban: "DE00" }, { kind: "bank", number: "4242" }],
+    accept: [
+      { kind: "card", number: "4242" },
+      { kind: "bank", iban: "DE00" },
+    ],
+    reject: [
+      { kind: "card", iban: "DE00" },
+      { kind: "bank", number: "4242" },
+    ],
   },
   {
     name: "not forbidding a value",
@@ -74,7 +83,11 @@ const CASES: readonly Case[] = [
   {
     name: "dependentSchemas requiring a sibling",
     version: "3.1",
-    schema: { type: "object", properties: { card: str, billing: str }, dependentSchemas: { card: { properties: { billing: str }, required: ["billing"] } } },
+    schema: {
+      type: "object",
+      properties: { card: str, billing: str },
+      dependentSchemas: { card: { properties: { billing: str }, required: ["billing"] } },
+    },
     accept: [{ card: "4242", billing: "Paris" }, { billing: "Paris" }],
     reject: [{ card: "4242" }],
   },
@@ -94,7 +107,8 @@ function compileConverted(testCase: Case) {
 describe("convertSchema keeps what a spec accepts and rejects", () => {
   it.each(CASES)("$name", (testCase) => {
     const validate = compileConverted(testCase);
-    for (const instance of testCase.accept) expect(validate(instance), `accept ${JSON.stringify(instance)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    for (const instance of testCase.accept)
+      expect(validate(instance), `accept ${JSON.stringify(instance)}: ${JSON.stringify(validate.errors)}`).toBe(true);
     for (const instance of testCase.reject) expect(validate(instance), `reject ${JSON.stringify(instance)}`).toBe(false);
   });
 });

@@ -14,7 +14,10 @@ export interface Capability {
   readonly description: string;
   readonly inputSchema: Record<string, unknown>;
   readonly parameters: readonly { readonly name: string; readonly in: string }[];
-  readonly body: { readonly mode: "none" } | { readonly mode: "flat"; readonly fields: readonly string[]; readonly required: boolean } | { readonly mode: "wrapped"; readonly argument: string };
+  readonly body:
+    | { readonly mode: "none" }
+    | { readonly mode: "flat"; readonly fields: readonly string[]; readonly required: boolean }
+    | { readonly mode: "wrapped"; readonly argument: string };
 }
 
 /** The exports of a generated `capabilities.ts`. */

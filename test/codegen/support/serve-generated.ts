@@ -35,7 +35,9 @@ export async function serveGenerated(dir: string, operationIds: readonly string[
       },
     ]),
   );
-  const server = express().use(routes.createRouter(handlers, { context: () => ({}) })).listen(0, "127.0.0.1");
+  const server = express()
+    .use(routes.createRouter(handlers, { context: () => ({}) }))
+    .listen(0, "127.0.0.1");
   await once(server, "listening");
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, close: () => server.close() };
 }

@@ -28,7 +28,9 @@ export function checkSnippets(dir: string, snippets: Readonly<Record<string, str
       types: ["node"],
     },
   });
-  const files = Object.entries(snippets).map(([name, text]) => [name, project.createSourceFile(path.join(dir, `__snippet_${name}.ts`), text)] as const);
+  const files = Object.entries(snippets).map(
+    ([name, text]) => [name, project.createSourceFile(path.join(dir, `__snippet_${name}.ts`), text)] as const,
+  );
   const result: Record<string, SnippetDiagnostic[]> = {};
   for (const [name, file] of files) {
     result[name] = file.getPreEmitDiagnostics().map((diagnostic) => ({

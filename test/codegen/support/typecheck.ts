@@ -25,12 +25,27 @@ function tsconfigFor(root: string, include: readonly string[]): object {
  */
 export async function typecheckDirs(root: string, dirs: readonly string[]): Promise<Map<string, string[]>> {
   const tsconfig = path.join(root, "tsconfig.json");
-  await writeFile(tsconfig, `${JSON.stringify(tsconfigFor(root, dirs.map((dir) => `${dir}/**/*.ts`)), null, 2)}\n`);
+  await writeFile(
+    tsconfig,
+    `${JSON.stringify(
+      tsconfigFor(
+        root,
+        dirs.map((dir) => `${dir}/**/*.ts`),
+      ),
+      null,
+      2,
+    )}\n`,
+  );
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [TSC, "-p", tsconfig, "--pretty", "false"], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolve(stdout + stderr);
-    });
+    execFile(
+      process.execPath,
+      [TSC, "-p", tsconfig, "--pretty", "false"],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") reject(error);
+        else resolve(stdout + stderr);
+      },
+    );
   });
   const byDir = new Map<string, string[]>(dirs.map((dir) => [dir, []]));
   const elsewhere: string[] = [];

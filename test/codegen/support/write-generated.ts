@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { generate, type GenerateOptions, type GenerateResult } from "../../../codegen/generate.js";
+import { type GenerateOptions, type GenerateResult, generate } from "../../../codegen/generate.js";
 
 /**
  * Runs the in-memory pipeline and writes its files into a fresh `dir`

@@ -15,7 +15,7 @@
  * branch never calls it; the contract must declare it or the code must lose it.
  */
 import path from "node:path";
-import { Node, Project, SyntaxKind, type SourceFile } from "ts-morph";
+import { Node, Project, type SourceFile, SyntaxKind } from "ts-morph";
 
 export interface FoundProblem {
   readonly status: number | undefined;
@@ -74,12 +74,19 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
   }
 
   function functionAround(node: Node): Node | undefined {
-    return node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
+    return node.getFirstAncestor(
+      (ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor),
+    );
   }
 
   function nameOf(node: Node): string {
     for (const item of [node, ...node.getAncestors()]) {
-      if (Node.isFunctionDeclaration(item) || Node.isMethodDeclaration(item) || Node.isPropertyAssignment(item) || Node.isVariableDeclaration(item)) {
+      if (
+        Node.isFunctionDeclaration(item) ||
+        Node.isMethodDeclaration(item) ||
+        Node.isPropertyAssignment(item) ||
+        Node.isVariableDeclaration(item)
+      ) {
         return item.getName() ?? "(anonymous)";
       }
     }
@@ -103,13 +110,15 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
 
   /** `new HttpProblem(…)` or `httpProblem(…)` in `fn` whose status or code is one of `fn`'s parameters. */
   function parametricProblems(fn: Node): { status: Argument; code: Argument }[] {
-    return [...fn.getDescendantsOfKind(SyntaxKind.NewExpression), ...fn.getDescendantsOfKind(SyntaxKind.CallExpression)].flatMap((expression) => {
-      if (!buildsProblem(expression) || functionAround(expression) !== fn) return [];
-      const [status, code] = expression.getArguments();
-      const argument = (node: Node | undefined): Argument => ({ parameter: parameterIndex(node), value: literal(node) });
-      const built = { status: argument(status), code: argument(code) };
-      return built.status.parameter !== undefined || built.code.parameter !== undefined ? [built] : [];
-    });
+    return [...fn.getDescendantsOfKind(SyntaxKind.NewExpression), ...fn.getDescendantsOfKind(SyntaxKind.CallExpression)].flatMap(
+      (expression) => {
+        if (!buildsProblem(expression) || functionAround(expression) !== fn) return [];
+        const [status, code] = expression.getArguments();
+        const argument = (node: Node | undefined): Argument => ({ parameter: parameterIndex(node), value: literal(node) });
+        const built = { status: argument(status), code: argument(code) };
+        return built.status.parameter !== undefined || built.code.parameter !== undefined ? [built] : [];
+      },
+    );
   }
 
   function literal(node: Node | undefined): string | number | undefined {
@@ -129,14 +138,21 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
         const node = pending.pop()!;
         if (visited.has(node)) continue;
         visited.add(node);
-        for (const call of [...node.getDescendantsOfKind(SyntaxKind.CallExpression), ...node.getDescendantsOfKind(SyntaxKind.NewExpression)]) {
+        for (const call of [
+          ...node.getDescendantsOfKind(SyntaxKind.CallExpression),
+          ...node.getDescendantsOfKind(SyntaxKind.NewExpression),
+        ]) {
           const callee = call.getExpression();
           const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
           const args = call.getArguments();
           const site = { site: siteOf(call), inFunction: nameOf(call) };
           if (Node.isNewExpression(call) && calleeName === "DomainError") {
             const code = literal(args[0]);
-            found.push({ ...site, code: typeof code === "string" ? code : undefined, status: typeof code === "string" ? statusOfDomainCode(code) : undefined });
+            found.push({
+              ...site,
+              code: typeof code === "string" ? code : undefined,
+              status: typeof code === "string" ? statusOfDomainCode(code) : undefined,
+            });
             continue;
           }
           if (calleeName === "invalidField") {
@@ -148,14 +164,22 @@ export function createProblemWalker(projectRoot: string, statusOfDomainCode: (co
             if (parameterIndex(args[0]) !== undefined || parameterIndex(args[1]) !== undefined) continue;
             const status = literal(args[0]);
             const code = literal(args[1]);
-            found.push({ ...site, status: typeof status === "number" ? status : undefined, code: typeof code === "string" ? code : undefined });
+            found.push({
+              ...site,
+              status: typeof status === "number" ? status : undefined,
+              code: typeof code === "string" ? code : undefined,
+            });
             continue;
           }
           for (const target of targetsOf(callee)) {
             for (const built of parametricProblems(target)) {
               const status = built.status.parameter === undefined ? built.status.value : literal(args[built.status.parameter]);
               const code = built.code.parameter === undefined ? built.code.value : literal(args[built.code.parameter]);
-              found.push({ ...site, status: typeof status === "number" ? status : undefined, code: typeof code === "string" ? code : undefined });
+              found.push({
+                ...site,
+                status: typeof status === "number" ? status : undefined,
+                code: typeof code === "string" ? code : undefined,
+              });
             }
             pending.push(target);
           }

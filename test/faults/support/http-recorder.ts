@@ -51,7 +51,16 @@ export class HttpRecorder {
         body: contentType.includes("json") && text ? (JSON.parse(text) as unknown) : text,
       };
     } catch (error) {
-      exchange = { label, sentAt, doneAt: performance.now(), status: 0, contentType: "", retryAfter: null, body: null, failure: String(error) };
+      exchange = {
+        label,
+        sentAt,
+        doneAt: performance.now(),
+        status: 0,
+        contentType: "",
+        retryAfter: null,
+        body: null,
+        failure: String(error),
+      };
     }
     this.exchanges.push(exchange);
     return exchange;

@@ -34,7 +34,9 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   for (const binary of ["initdb", "pg_ctl", "postgres"]) {
     // Loud, never a skip: a machine without the server cannot run the fault tests.
     if (!existsSync(path.join(BIN_DIR, binary))) {
-      throw new Error(`PostgreSQL server binary ${path.join(BIN_DIR, binary)} is missing: install postgresql-15 (apt-get install -y postgresql-15) or set PG_BIN_DIR`);
+      throw new Error(
+        `PostgreSQL server binary ${path.join(BIN_DIR, binary)} is missing: install postgresql-15 (apt-get install -y postgresql-15) or set PG_BIN_DIR`,
+      );
     }
   }
   const root = mkdtempSync(path.join(tmpdir(), "commerce-faults-pg-"));

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { freePort } from "../../../scripts/support/free-port.js";
 
@@ -20,7 +20,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port) };
   delete childEnv.BETTER_AUTH_URL;
   delete childEnv.API_PUBLIC_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

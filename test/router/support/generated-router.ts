@@ -9,8 +9,8 @@
 import path from "node:path";
 import type { Router } from "express";
 import type { Middleware } from "openapi-fetch";
-import type * as Runtime from "../../../codegen/templates/router-runtime.js";
 import type { ResponseValidatorTable } from "../../../codegen/templates/response-validation.js";
+import type * as Runtime from "../../../codegen/templates/router-runtime.js";
 import { outDir, PROJECT_ROOT } from "../../codegen/support/paths.js";
 import { generateInto, importGenerated } from "../../codegen/support/write-generated.js";
 
@@ -73,7 +73,11 @@ export interface FixtureClient {
   DELETE(path: string, request?: ClientRequest): Promise<ClientResult>;
 }
 
-export type CreateFixtureClient = (options: { baseUrl: string; fetch?: (request: Request) => Promise<Response>; middleware?: readonly Middleware[] }) => FixtureClient;
+export type CreateFixtureClient = (options: {
+  baseUrl: string;
+  fetch?: (request: Request) => Promise<Response>;
+  middleware?: readonly Middleware[];
+}) => FixtureClient;
 
 /** Path of a fixture spec by name. */
 export function fixtureSpecPath(name: FixtureName): string {
@@ -112,7 +116,9 @@ async function generateFixture(name: FixtureName): Promise<GeneratedFixture<stri
   return {
     dir,
     routes,
-    responseValidators: async () => (await importGenerated<{ responseValidators: ResponseValidatorTable }>(dir, "validators/responses.js")).responseValidators,
-    clientFactory: async () => (await importGenerated<{ createFixtureClient: CreateFixtureClient }>(dir, "sdk/client.ts")).createFixtureClient,
+    responseValidators: async () =>
+      (await importGenerated<{ responseValidators: ResponseValidatorTable }>(dir, "validators/responses.js")).responseValidators,
+    clientFactory: async () =>
+      (await importGenerated<{ createFixtureClient: CreateFixtureClient }>(dir, "sdk/client.ts")).createFixtureClient,
   };
 }

@@ -4,7 +4,13 @@
 import { expect } from "vitest";
 import type { ProblemDetails } from "../../../codegen/templates/router-runtime.js";
 
-export function sendJson(baseUrl: string, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function sendJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${baseUrl}${path}`, {
     method,
     headers: { "content-type": "application/json", ...headers },

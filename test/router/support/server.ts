@@ -39,7 +39,10 @@ export function echoHandlers<Id extends string, TContext>(routes: GeneratedRoute
 }
 
 /** `handlers` with every call recorded into `calls` before the handler runs. */
-export function recording<Id extends string, TContext>(handlers: Handlers<Id, TContext>, calls: RecordedCall<Id>[]): Handlers<Id, TContext> {
+export function recording<Id extends string, TContext>(
+  handlers: Handlers<Id, TContext>,
+  calls: RecordedCall<Id>[],
+): Handlers<Id, TContext> {
   const entries = (Object.keys(handlers) as Id[]).map((operationId): [Id, Handler<TContext>] => [
     operationId,
     (input, context) => {

@@ -7,10 +7,11 @@
  * way (a device approval with the code) and read back what an attack must
  * not have changed.
  */
-import { signInCookie } from "../../support/merchant.js";
+
 import { PRODUCTION_RATE_LIMITS, type RateLimitOverrides } from "../../../src/auth/rate-limits.js";
-import { createStoreOwner, issueApiKey, startTestApp, TEST_PASSWORD, type StoreOwner, type TestApp } from "../../support/test-app.js";
-import { call, generateEd25519KeyPair, newHost, register, type Agent, type Host } from "./protocol-client.js";
+import { signInCookie } from "../../support/merchant.js";
+import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, TEST_PASSWORD, type TestApp } from "../../support/test-app.js";
+import { type Agent, call, generateEd25519KeyPair, type Host, newHost, register } from "./protocol-client.js";
 
 export interface Person {
   readonly userId: string;
@@ -78,11 +79,19 @@ async function signUp(app: TestApp): Promise<Person> {
 async function addPerson(app: TestApp, organizationId: string, role: "admin" | "member"): Promise<Member> {
   const person = await signUp(app);
   await app.auth.api.addMember({ body: { userId: person.userId, organizationId, role } });
-  return { ...person, organizationId, storefrontKey: await issueApiKey(app.auth, person.userId, { organizationId, scopes: ["storefront"] }) };
+  return {
+    ...person,
+    organizationId,
+    storefrontKey: await issueApiKey(app.auth, person.userId, { organizationId, scopes: ["storefront"] }),
+  };
 }
 
 /** A new host whose first agent the person approved with its code: the host is now linked (trusted) to them. */
-export async function linkedHost(world: World, person: Person, capabilities: readonly string[] = ["listProducts"]): Promise<{ host: Host; agent: Agent }> {
+export async function linkedHost(
+  world: World,
+  person: Person,
+  capabilities: readonly string[] = ["listProducts"],
+): Promise<{ host: Host; agent: Agent }> {
   const host = await newHost();
   const agent = await register(world.app, host, capabilities);
   const approved = await call(world.app, "/api/auth/agent/approve-capability", {
@@ -100,7 +109,13 @@ export async function freshCookie(world: World, email: string): Promise<string> 
 
 /** What an attack must leave unchanged, read straight from the database. */
 export async function grantsOf(world: World, agentId: string): Promise<{ capability: string; status: string }[]> {
-  return world.app.db.selectFrom("agentCapabilityGrant").select(["capability", "status"]).where("agentId", "=", agentId).orderBy("capability").orderBy("status").execute();
+  return world.app.db
+    .selectFrom("agentCapabilityGrant")
+    .select(["capability", "status"])
+    .where("agentId", "=", agentId)
+    .orderBy("capability")
+    .orderBy("status")
+    .execute();
 }
 
 export async function agentRow(world: World, agentId: string) {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import type { TestApp } from "../../support/test-app.js";
 
 /** An Ed25519 key pair as JWKs (`kty: OKP`, `crv: Ed25519`). */
@@ -22,9 +22,19 @@ export async function generateEd25519KeyPair(): Promise<Ed25519KeyPair> {
 }
 
 /** A protocol JWT (`typ` host+jwt or agent+jwt): EdDSA, fresh jti, 60 s life, claims as given. */
-async function signProtocolJwt(typ: "host+jwt" | "agent+jwt", key: JWK, claims: Record<string, unknown>, registered: { sub?: string; iss?: string; aud: string | string[] }): Promise<string> {
+async function signProtocolJwt(
+  typ: "host+jwt" | "agent+jwt",
+  key: JWK,
+  claims: Record<string, unknown>,
+  registered: { sub?: string; iss?: string; aud: string | string[] },
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: "EdDSA", typ }).setAudience(registered.aud).setIssuedAt(now).setExpirationTime(now + 60).setJti(randomUUID());
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "EdDSA", typ })
+    .setAudience(registered.aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .setJti(randomUUID());
   if (registered.sub) jwt.setSubject(registered.sub);
   if (registered.iss) jwt.setIssuer(registered.iss);
   return jwt.sign(await importJWK(key, "EdDSA"));
@@ -68,7 +78,13 @@ export async function call(app: TestApp, path: string, options: CallOptions = {}
 }
 
 /** A GET with a Host header of the caller's choosing (fetch forbids setting Host). */
-export async function callWithHost(app: TestApp, path: string, host: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+export async function callWithHost(
+  app: TestApp,
+  path: string,
+  host: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Answer> {
   const url = new URL(path, app.baseUrl);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -78,7 +94,11 @@ export async function callWithHost(app: TestApp, path: string, host: string, hea
         port: url.port,
         path: url.pathname + url.search,
         method: payload ? "POST" : "GET",
-        headers: { ...headers, host, ...(payload ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) } : {}) },
+        headers: {
+          ...headers,
+          host,
+          ...(payload ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -128,12 +148,20 @@ export function apiAudience(app: TestApp): string {
  * `iss` and `signingKey` override those (a client naming its host by key
  * thumbprint; a forger signing with another key).
  */
-export async function hostJwt(app: TestApp, host: Host, extra: { agentPublicJwk?: JWK; audience?: string; iss?: string; signingKey?: JWK } = {}): Promise<string> {
+export async function hostJwt(
+  app: TestApp,
+  host: Host,
+  extra: { agentPublicJwk?: JWK; audience?: string; iss?: string; signingKey?: JWK } = {},
+): Promise<string> {
   const iss = extra.iss ?? host.id;
   return signProtocolJwt(
     "host+jwt",
     extra.signingKey ?? host.keys.privateJwk,
-    { host_public_key: host.keys.publicJwk, host_name: "attack host", ...(extra.agentPublicJwk ? { agent_public_key: extra.agentPublicJwk } : {}) },
+    {
+      host_public_key: host.keys.publicJwk,
+      host_name: "attack host",
+      ...(extra.agentPublicJwk ? { agent_public_key: extra.agentPublicJwk } : {}),
+    },
     { aud: extra.audience ?? issuer(app), ...(iss ? { iss } : {}) },
   );
 }
@@ -144,7 +172,12 @@ export async function agentJwt(agent: Agent, audience: string | string[], claims
 }
 
 /** `agent/register` with the host's JWT; the answer's agent (status pending or active) with its user code. */
-export async function register(app: TestApp, host: Host, capabilities: readonly string[], extra: Record<string, unknown> = {}): Promise<Agent> {
+export async function register(
+  app: TestApp,
+  host: Host,
+  capabilities: readonly string[],
+  extra: Record<string, unknown> = {},
+): Promise<Agent> {
   const keys = await generateEd25519KeyPair();
   const answer = await call(app, "/api/auth/agent/register", {
     bearer: await hostJwt(app, host, { agentPublicJwk: keys.publicJwk }),
@@ -153,5 +186,11 @@ export async function register(app: TestApp, host: Host, capabilities: readonly 
   if (answer.status !== 200) throw new Error(`register failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   host.id = String(answer.body.host_id);
   const approval = answer.body.approval as { user_code?: string } | undefined;
-  return { keys, id: String(answer.body.agent_id), host, status: String(answer.body.status), ...(approval?.user_code ? { userCode: approval.user_code } : {}) };
+  return {
+    keys,
+    id: String(answer.body.agent_id),
+    host,
+    status: String(answer.body.status),
+    ...(approval?.user_code ? { userCode: approval.user_code } : {}),
+  };
 }

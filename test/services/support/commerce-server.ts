@@ -13,8 +13,8 @@ import type { Principal } from "../../../src/auth/principal.js";
 import { migrateCommerce } from "../../../src/db/migrate-commerce.js";
 import type { Database } from "../../../src/db/schema.js";
 import { tenantOf } from "../../../src/db/tenant.js";
-import { createHandlers } from "../../../src/handlers/index.js";
 import type { AppContext } from "../../../src/handlers/app-context.js";
+import { createHandlers } from "../../../src/handlers/index.js";
 import { problemOfError } from "../../../src/http/error-problems.js";
 import { contractCheck } from "../../support/contract-check.js";
 import { createTestDatabase } from "../../support/test-database.js";
@@ -51,7 +51,14 @@ export async function startCommerceServer(): Promise<CommerceServer> {
   const app = express();
   // Every answer is checked against the contract (see contract-check.ts).
   const contract = contractCheck();
-  app.use(createRouter(createHandlers(database.db), { context: testContext, classifyError: problemOfError, onError: (error) => unexpectedErrors.push(error), validateResponses: contract.validation }));
+  app.use(
+    createRouter(createHandlers(database.db), {
+      context: testContext,
+      classifyError: problemOfError,
+      onError: (error) => unexpectedErrors.push(error),
+      validateResponses: contract.validation,
+    }),
+  );
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;

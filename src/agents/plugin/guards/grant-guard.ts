@@ -2,7 +2,14 @@ import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 import { refusal } from "./refusal.js";
-import { adminCapabilities, capabilityNamesOf, grantingMembership, isFreshSession, managesStore, pinnedOrganizationOfRow } from "./store-access.js";
+import {
+  adminCapabilities,
+  capabilityNamesOf,
+  grantingMembership,
+  isFreshSession,
+  managesStore,
+  pinnedOrganizationOfRow,
+} from "./store-access.js";
 
 /** Approvals and direct grants need a sign-in this recent (the plugin's freshSessionWindow). */
 export const FRESH_SESSION_SECONDS = 300;
@@ -23,7 +30,11 @@ export function grantGuard(db: Kysely<Database>) {
       if (!session) return; // the endpoint answers 401
       const body = (ctx.body ?? {}) as { agent_id?: unknown; capabilities?: unknown };
       if (typeof body.agent_id !== "string") return; // the endpoint's validation answers 400
-      const agent = await db.selectFrom("agent").select(["userId", "status", "metadata"]).where("id", "=", body.agent_id).executeTakeFirst();
+      const agent = await db
+        .selectFrom("agent")
+        .select(["userId", "status", "metadata"])
+        .where("id", "=", body.agent_id)
+        .executeTakeFirst();
       if (!agent) return; // the plugin answers 404
       if (agent.userId !== session.user.id || agent.status !== "active") {
         throw refusal(
@@ -35,11 +46,17 @@ export function grantGuard(db: Kysely<Database>) {
       const names = capabilityNamesOf(body.capabilities) ?? [];
       const store = await grantingMembership(db, session.user.id, pinnedOrganizationOfRow(agent));
       if (!store) {
-        throw refusal("organization_required", "The agent has no store you belong to: approve it on the device page choosing the store first.");
+        throw refusal(
+          "organization_required",
+          "The agent has no store you belong to: approve it on the device page choosing the store first.",
+        );
       }
       const admin = adminCapabilities(names);
       if (admin.length > 0 && !managesStore(store)) {
-        throw refusal("admin_approval_requires_admin", `Only an owner or admin of the store can grant admin capabilities (${admin.join(", ")}).`);
+        throw refusal(
+          "admin_approval_requires_admin",
+          `Only an owner or admin of the store can grant admin capabilities (${admin.join(", ")}).`,
+        );
       }
       if (!isFreshSession(session, FRESH_SESSION_SECONDS)) {
         throw refusal("fresh_session_required", "Granting capabilities needs a sign-in from the last 5 minutes: sign in again.");

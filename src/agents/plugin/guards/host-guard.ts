@@ -40,7 +40,12 @@ export function hostGuard(db: Kysely<Database>) {
       if (!host) return; // the plugin answers 404
       if (host.userId === session.user.id) return;
       if (ctx.path === "/host/revoke" && host.userId && (await managesStoreOf(db, session.user.id, host.userId))) return;
-      throw refusal("host_not_yours", ctx.path === "/host/update" ? "Only the host's own user can change it." : "Only the host's own user, or an owner or admin of that user's store, can revoke it.");
+      throw refusal(
+        "host_not_yours",
+        ctx.path === "/host/update"
+          ? "Only the host's own user can change it."
+          : "Only the host's own user, or an owner or admin of that user's store, can revoke it.",
+      );
     }),
   };
 }

@@ -22,7 +22,9 @@ const CHECKED_BY_PLUGIN = new Set(["/agent/register", "/agent/claim", "/host/rot
 export function hostJwtReplayGuard(seen: JtiCache) {
   return {
     matcher: (ctx: { path?: string; headers?: Headers }) =>
-      isAgentAuthPath(ctx.path) && !CHECKED_BY_PLUGIN.has(ctx.path ?? "") && /^Bearer\s+\S+\.\S+\.\S+$/i.test(ctx.headers?.get("authorization") ?? ""),
+      isAgentAuthPath(ctx.path) &&
+      !CHECKED_BY_PLUGIN.has(ctx.path ?? "") &&
+      /^Bearer\s+\S+\.\S+\.\S+$/i.test(ctx.headers?.get("authorization") ?? ""),
     handler: createAuthMiddleware(async (ctx) => {
       const token = (ctx.headers?.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
       let typ: unknown;
@@ -34,7 +36,8 @@ export function hostJwtReplayGuard(seen: JtiCache) {
         return; // the plugin refuses what it cannot decode
       }
       if (typ !== "host+jwt") return;
-      if (typeof claims.jti !== "string" || claims.jti.length === 0) throw refusal("invalid_jwt", "A host JWT needs a jti.", "UNAUTHORIZED");
+      if (typeof claims.jti !== "string" || claims.jti.length === 0)
+        throw refusal("invalid_jwt", "A host JWT needs a jti.", "UNAUTHORIZED");
       if (!seen.claim(`host:${String(claims.iss)}:${claims.jti}`, Date.now() + REMEMBER_MS)) {
         throw refusal("jwt_replay", "This host JWT was already used.", "UNAUTHORIZED");
       }

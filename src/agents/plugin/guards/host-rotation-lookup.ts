@@ -1,6 +1,6 @@
 import { createAuthMiddleware } from "better-auth/api";
-import { sql, type Kysely } from "kysely";
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from "jose";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../db/schema.js";
 
 export const ROTATE_HOST_KEY_PATH = "/host/rotate-key";
@@ -104,7 +104,11 @@ function isPublicJwk(value: unknown): value is JWK & { kty: string; x: string } 
 /** Whether the host JWT verifies against the host's stored key (EdDSA only, fresh). */
 async function signedWith(token: string, key: JWK): Promise<boolean> {
   try {
-    await jwtVerify(token, await importJWK({ ...key, alg: "EdDSA" }, "EdDSA"), { algorithms: ["EdDSA"], typ: "host+jwt", maxTokenAge: MAX_TOKEN_AGE_SECONDS });
+    await jwtVerify(token, await importJWK({ ...key, alg: "EdDSA" }, "EdDSA"), {
+      algorithms: ["EdDSA"],
+      typ: "host+jwt",
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+    });
     return true;
   } catch {
     return false;

@@ -2,8 +2,8 @@ import { createAuthMiddleware } from "better-auth/api";
 import { decodeJwt } from "jose";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
-import { BATCH_EXECUTE_PATH } from "../batch-refusals.js";
 import { merchantGrantExpiry } from "../../limits/grant-expiry.js";
+import { BATCH_EXECUTE_PATH } from "../batch-refusals.js";
 import { refusal } from "./refusal.js";
 
 const EXECUTE_PATHS: ReadonlySet<string> = new Set(["/capability/execute", BATCH_EXECUTE_PATH]);
@@ -25,7 +25,10 @@ export function merchantExpiryGuard(db: Kysely<Database>) {
       if (!agentId) return;
       const expiry = await merchantGrantExpiry(db, agentId);
       if (expiry && expiry.getTime() <= Date.now()) {
-        throw refusal("capability_not_granted", `The merchant's grant expiry for this agent passed at ${expiry.toISOString()}; ask the merchant to approve it again.`);
+        throw refusal(
+          "capability_not_granted",
+          `The merchant's grant expiry for this agent passed at ${expiry.toISOString()}; ask the merchant to approve it again.`,
+        );
       }
     }),
   };

@@ -21,7 +21,8 @@ function hasSingleAudience(token: string): boolean {
 
 /** Before the plugin verifies a Bearer JWT on its routes: several audiences → 401. */
 export const singleAudienceGuard = {
-  matcher: (ctx: { path?: string; headers?: Headers }) => isAgentAuthPath(ctx.path) && /^Bearer\s+\S+\.\S+\.\S+$/i.test(ctx.headers?.get("authorization") ?? ""),
+  matcher: (ctx: { path?: string; headers?: Headers }) =>
+    isAgentAuthPath(ctx.path) && /^Bearer\s+\S+\.\S+\.\S+$/i.test(ctx.headers?.get("authorization") ?? ""),
   handler: createAuthMiddleware(async (ctx) => {
     const token = (ctx.headers?.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
     if (!hasSingleAudience(token)) {

@@ -25,7 +25,10 @@ export function storePinGuard(db: Kysely<Database>) {
       const current = pinnedOrganizationOfRow(agent);
       const wanted = pinnedOrganization(body.metadata);
       if (current && wanted !== current) {
-        throw refusal("store_pin_fixed", "The agent's store is fixed once approved (metadata.organizationId must stay). Register a new agent for another store.");
+        throw refusal(
+          "store_pin_fixed",
+          "The agent's store is fixed once approved (metadata.organizationId must stay). Register a new agent for another store.",
+        );
       }
       if (!current && wanted && !(await membershipsOf(db, session.user.id)).some((membership) => membership.organizationId === wanted)) {
         throw refusal("not_a_member", "An agent can only be pinned to a store you are a member of.");
