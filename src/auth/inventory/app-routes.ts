@@ -14,59 +14,22 @@ export interface AppRoute {
   readonly guard: string;
 }
 
+// biome-ignore format: one row per route, read (and reviewed) as a table; docs/SECURITY.md is generated from it.
 export const appRoutes: readonly AppRoute[] = [
-  {
-    method: "GET",
-    path: "/.well-known/agent-configuration",
-    callers: "anyone",
-    effect: "discovery document",
-    guard: "none needed; URLs from configuration",
-  },
+  { method: "GET", path: "/.well-known/agent-configuration", callers: "anyone", effect: "discovery document", guard: "none needed; URLs from configuration" },
   { method: "GET", path: "/api/auth", callers: "anyone", effect: "redirect to discovery", guard: "none needed" },
-  {
-    method: "GET",
-    path: "/api/auth/agent/agent-configuration",
-    callers: "anyone",
-    effect: "discovery document (clients' issuer fallback path)",
-    guard: "none needed; URLs from configuration",
-  },
-  {
-    method: "GET",
-    path: "/api/auth/agent/capabilities",
-    callers: "anyone; agent or host JWT for more",
-    effect: "alias of /capability/list",
-    guard: "the plugin's route, with its hooks",
-  },
+  { method: "GET", path: "/api/auth/agent/agent-configuration", callers: "anyone", effect: "discovery document (clients' issuer fallback path)", guard: "none needed; URLs from configuration" },
+  { method: "GET", path: "/api/auth/agent/capabilities", callers: "anyone; agent or host JWT for more", effect: "alias of /capability/list", guard: "the plugin's route, with its hooks" },
   {
     method: "POST",
     path: "/api/auth/capability/execute",
-    callers:
-      "agent JWT for <API origin>/v1, the issuer, the execute URL or the origin (lapsed agents, `ath`-bound and other tokens fall through to the plugin)",
+    callers: "agent JWT for <API origin>/v1, the issuer, the execute URL or the origin (lapsed agents, `ath`-bound and other tokens fall through to the plugin)",
     effect: "runs one operation in the agent's store",
-    guard:
-      "agents/execute/fast-execute-route.ts: our verifier (the plugin's checks and replay cache) + dispatcher (grants, constraints, scope, tenant)",
+    guard: "agents/execute/fast-execute-route.ts: our verifier (the plugin's checks and replay cache) + dispatcher (grants, constraints, scope, tenant)",
   },
-  {
-    method: "ALL",
-    path: "/api/auth/*splat",
-    callers: "see the /api/auth inventory",
-    effect: "Better Auth's handler",
-    guard: "auth/inventory/route-firewall.ts",
-  },
-  {
-    method: "POST",
-    path: "/account/sign-in",
-    callers: "anyone (CSRF token)",
-    effect: "session cookie",
-    guard: "pages/csrf.ts; Better Auth sign-in limits",
-  },
-  {
-    method: "GET",
-    path: "/device/capabilities",
-    callers: "session",
-    effect: "reads a pending approval once its code matches",
-    guard: "pages/device: code check counted per request; code-only lookups per user",
-  },
+  { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
+  { method: "POST", path: "/account/sign-in", callers: "anyone (CSRF token)", effect: "session cookie", guard: "pages/csrf.ts; Better Auth sign-in limits" },
+  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request; code-only lookups per user" },
   {
     method: "POST",
     path: "/device/capabilities",
@@ -74,13 +37,7 @@ export const appRoutes: readonly AppRoute[] = [
     effect: "approve or deny; the agent's limits with an approval",
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits only once the code matches, undone if the approval fails",
   },
-  {
-    method: "GET",
-    path: "/agents/approvals",
-    callers: "session",
-    effect: "reads own CIBA inbox",
-    guard: "pages/approvals: addressee only",
-  },
+  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox", guard: "pages/approvals: addressee only" },
   {
     method: "POST",
     path: "/agents/approvals",
@@ -89,20 +46,8 @@ export const appRoutes: readonly AppRoute[] = [
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits undone if the approval fails",
   },
   { method: "GET", path: "/agents", callers: "session", effect: "reads own agents and hosts", guard: "pages/agents: own agents only" },
-  {
-    method: "POST",
-    path: "/agents/revoke",
-    callers: "session (CSRF token), the agent's user",
-    effect: "revokes an agent",
-    guard: "pages/csrf.ts + plugin (own agents)",
-  },
-  {
-    method: "POST",
-    path: "/agents/revoke-capability",
-    callers: "session (CSRF token), the agent's user",
-    effect: "revokes a grant",
-    guard: "pages/csrf.ts + plugin (own agents)",
-  },
+  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant", guard: "pages/csrf.ts + plugin (own agents)" },
   {
     method: "POST",
     path: "/agents/limits",
@@ -110,21 +55,9 @@ export const appRoutes: readonly AppRoute[] = [
     effect: "an agent's limits (max order total, line quantity, budget, grant expiry)",
     guard: "pages/csrf.ts + agents/limits/limits-authority.ts; loosening needs a sign-in from the last 5 minutes",
   },
-  {
-    method: "GET",
-    path: "/account/passkeys",
-    callers: "session",
-    effect: "reads own passkeys (changes go through /api/auth/passkey/*)",
-    guard: "pages/passkeys: own only; return_to same-site paths only",
-  },
+  { method: "GET", path: "/account/passkeys", callers: "session", effect: "reads own passkeys (changes go through /api/auth/passkey/*)", guard: "pages/passkeys: own only; return_to same-site paths only" },
   { method: "GET", path: "/assets/passkeys.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
-  {
-    method: "GET",
-    path: "/assets/simplewebauthn-browser.js",
-    callers: "anyone",
-    effect: "static script (same origin, nosniff)",
-    guard: "none needed",
-  },
+  { method: "GET", path: "/assets/simplewebauthn-browser.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
   { method: "GET", path: "/healthz", callers: "anyone", effect: "liveness", guard: "none needed" },
   { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness (database)", guard: "none needed" },
 ];
