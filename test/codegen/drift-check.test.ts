@@ -52,7 +52,7 @@ describe("generate --check", () => {
       expect(run.code).toBe(1);
       // The summary shows in the handler docs, the capability description and the types.
       for (const file of ["routes.ts", "capabilities.ts", "openapi.ts"]) expect(run.stderr).toContain(`${out}/${file}`);
-      expect(run.stderr).not.toContain(`${out}/runtime.ts`);
+      expect(run.stderr).not.toContain(`${out}/runtime`);
       expect(await snapshotDir(out)).toEqual(before);
     } finally {
       await writeFile(spec, yaml);

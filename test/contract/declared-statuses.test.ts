@@ -58,7 +58,7 @@ interface Problem {
   readonly from: string;
 }
 
-/** The router's own answers for an operation (codegen/templates/router-runtime.ts). */
+/** The router's own answers for an operation (codegen/templates/runtime/). */
 function routerProblems(operation: OperationModel): Problem[] {
   const problems: Problem[] = [{ status: 500, code: "internal_error", from: "router: any other error" }];
   if (operation.parameters.length > 0 || operation.requestBody)

@@ -39,7 +39,7 @@ describe("the contract's closed set of problem codes", () => {
 
   it("is emitted as a union in the runtime and exported by the SDK", async () => {
     const { files } = await generate({ specPath: COMMERCE_SPEC });
-    const runtime = files.find((file) => file.path === "runtime.ts")!.contents;
+    const runtime = files.find((file) => file.path === "runtime/problem.ts")!.contents;
     expect(runtime).toContain("export type ProblemCode = (typeof problemCodes)[number];");
     expect(runtime).not.toContain("codegen:problem-codes");
     expect(files.find((file) => file.path === "sdk/index.ts")!.contents).toContain(
@@ -49,7 +49,7 @@ describe("the contract's closed set of problem codes", () => {
 
   it("stays open for a contract that declares none", async () => {
     const { files } = await generate({ specPath: fixtureSpec("no-extensions.yaml") });
-    expect(files.find((file) => file.path === "runtime.ts")!.contents).toContain("export type ProblemCode = string;");
+    expect(files.find((file) => file.path === "runtime/problem.ts")!.contents).toContain("export type ProblemCode = string;");
     expect(files.find((file) => file.path === "sdk/index.ts")!.contents).not.toContain("ProblemCode");
   });
 });

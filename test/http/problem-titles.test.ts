@@ -29,8 +29,11 @@ describe("one title per problem code", () => {
   });
 
   it("the generated router's own problems carry the table's titles", () => {
-    const template = readFileSync(path.join(PROJECT_ROOT, "codegen/templates/router-runtime.ts"), "utf8");
-    const built = [...template.matchAll(/new HttpProblem\([^,]+, "(\w+)", "([^"]+)"/g)].map(([, code, title]) => ({ code, title }));
+    const runtime = sourceFiles(path.join(PROJECT_ROOT, "codegen/templates/runtime")).map((file) => readFileSync(file, "utf8"));
+    const built = [...runtime.join("\n").matchAll(/new HttpProblem\([^,]+, "(\w+)", "([^"]+)"/g)].map(([, code, title]) => ({
+      code,
+      title,
+    }));
     expect(built.length).toBeGreaterThan(5);
     for (const { code, title } of built) expect(title, code).toBe(problemTitles[code as keyof typeof problemTitles]);
   });

@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { expect, it } from "vitest";
+import { RUNTIME_MODULES } from "../../codegen/emit/runtime-emitter.js";
 
 const importsValidators = /from\s+["'][./]*(?:generated\/)?validators\/responses(?:\.js)?["']/;
 
@@ -14,6 +15,7 @@ it("never loads the response validators: only a caller passing their table does"
   for (const file of [
     "generated/routes.ts",
     "generated/runtime.ts",
+    ...RUNTIME_MODULES.map((name) => `generated/runtime/${name}`),
     "generated/response-validation.ts",
     "src/http/app.ts",
     "src/app/assemble.ts",

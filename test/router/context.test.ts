@@ -5,7 +5,7 @@
  */
 import type { Request } from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { OperationMeta, RequestContext } from "../../codegen/templates/router-runtime.js";
+import type { OperationMeta, RequestContext } from "../../codegen/templates/runtime.js";
 import { type FixtureOperationId, type GeneratedRoutes, loadFixture } from "./support/generated-router.js";
 import { expectProblem, sendJson, sendRaw } from "./support/http.js";
 import { startServer, type TestServer } from "./support/server.js";

@@ -3,7 +3,7 @@
  * callers inside the server (agents' capability/execute) (requests.yaml).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { HttpProblem } from "../../codegen/templates/router-runtime.js";
+import type { HttpProblem } from "../../codegen/templates/runtime.js";
 import { type FixtureOperationId, type GeneratedRoutes, type Handlers, loadFixture } from "./support/generated-router.js";
 import { echoHandlers, type RecordedCall, recording } from "./support/server.js";
 

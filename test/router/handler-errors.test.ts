@@ -4,7 +4,7 @@
  * reported to onError (responses.yaml: getOutcome fails as its path says).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RequestContext, RouterOptions } from "../../codegen/templates/router-runtime.js";
+import type { RequestContext, RouterOptions } from "../../codegen/templates/runtime.js";
 import { catalogHandlers } from "./support/catalog.js";
 import { type FixtureOperationId, type GeneratedRoutes, type Handler, loadFixture } from "./support/generated-router.js";
 import { expectProblem } from "./support/http.js";

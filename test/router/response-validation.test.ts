@@ -8,8 +8,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RUNTIME_MODULES } from "../../codegen/emit/runtime-emitter.js";
 import type { ResponseValidatorTable, ResponseViolation } from "../../codegen/templates/response-validation.js";
-import type { RequestContext } from "../../codegen/templates/router-runtime.js";
+import type { RequestContext } from "../../codegen/templates/runtime.js";
 import { CART_ID, catalogHandlers, PRODUCT_ID, product } from "./support/catalog.js";
 import {
   type FixtureOperationId,
@@ -151,7 +152,7 @@ describe("validateResponses off (production)", () => {
 
   it("never loads the response validators from the router modules: only a caller passing their table does", async () => {
     const importsValidators = /from\s+["'][./]*validators\/responses(?:\.js)?["']/;
-    for (const file of ["routes.ts", "runtime.ts", "response-validation.ts"]) {
+    for (const file of ["routes.ts", "runtime.ts", ...RUNTIME_MODULES.map((name) => `runtime/${name}`), "response-validation.ts"]) {
       expect(await readFile(path.join(fixture.dir, file), "utf8"), file).not.toMatch(importsValidators);
     }
     // The pattern does find such an import where it is written.

@@ -7,7 +7,7 @@
 import type { Request } from "express";
 import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { OperationMeta } from "../../codegen/templates/router-runtime.js";
+import type { OperationMeta } from "../../codegen/templates/runtime.js";
 import { type CreateFixtureClient, type FixtureOperationId, loadFixture } from "./support/generated-router.js";
 import { startServer, type TestServer } from "./support/server.js";
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Router } from "express";
 import type { Middleware } from "openapi-fetch";
 import type { ResponseValidatorTable } from "../../../codegen/templates/response-validation.js";
-import type * as Runtime from "../../../codegen/templates/router-runtime.js";
+import type * as Runtime from "../../../codegen/templates/runtime.js";
 import { outDir, PROJECT_ROOT } from "../../codegen/support/paths.js";
 import { generateInto, importGenerated } from "../../codegen/support/write-generated.js";
 

@@ -2,7 +2,7 @@
  * Small fetch helpers and the checks every problem+json response must pass.
  */
 import { expect } from "vitest";
-import type { ProblemDetails } from "../../../codegen/templates/router-runtime.js";
+import type { ProblemDetails } from "../../../codegen/templates/runtime.js";
 
 export function sendJson(
   baseUrl: string,

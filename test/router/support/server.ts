@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import type { RawInput, RouterOptions } from "../../../codegen/templates/router-runtime.js";
+import type { RawInput, RouterOptions } from "../../../codegen/templates/runtime.js";
 import type { GeneratedRoutes, Handler, Handlers } from "./generated-router.js";
 
 /** One handler invocation, in call order. */
