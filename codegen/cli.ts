@@ -10,18 +10,22 @@
  * `file#/json/pointer: message (rule)`.
  */
 import { parseArgs } from "node:util";
+import { sdkPackageNameProblem } from "./emit/sdk-package.js";
 import { SpecError, SpecErrors } from "./errors.js";
 import { generate } from "./generate.js";
 import { isScopeName } from "./model/agent-rules.js";
 import { applyOutput, planOutput } from "./write-output.js";
 
-const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [--default-scope NAME] [--client-name NAME] [--quiet]
-  --spec           OpenAPI 3.0/3.1 document (default: openapi/commerce.yaml)
-  --out            output directory (default: generated)
-  --check          write nothing; exit 1 listing files that differ from the spec
-  --default-scope  x-agent-scope of operations that do not declare one (default: storefront)
-  --client-name    name of the SDK client factory (default: createCommerceClient)
-  --quiet          print errors only`;
+const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [--default-scope NAME] [--client-name NAME]
+       [--sdk-package-name NAME] [--quiet]
+  --spec              OpenAPI 3.0/3.1 document (default: openapi/commerce.yaml)
+  --out               output directory (default: generated)
+  --check             write nothing; exit 1 listing files that differ from the spec
+  --default-scope     x-agent-scope of operations that do not declare one (default: storefront)
+  --client-name       name of the SDK client factory (default: createCommerceClient)
+  --sdk-package-name  npm name of the SDK package, sdk/package.json (default: the spec's title
+                      in kebab case + "-sdk", e.g. commerce-api-sdk)
+  --quiet             print errors only`;
 
 function parseCliArgs() {
   return parseArgs({
@@ -31,6 +35,7 @@ function parseCliArgs() {
       check: { type: "boolean", default: false },
       "default-scope": { type: "string" },
       "client-name": { type: "string" },
+      "sdk-package-name": { type: "string" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -54,6 +59,11 @@ async function main(): Promise<number> {
     console.error(`--default-scope must be a lower-case scope name (e.g. storefront), got ${JSON.stringify(args["default-scope"])}`);
     return 2;
   }
+  const packageNameProblem = args["sdk-package-name"] === undefined ? undefined : sdkPackageNameProblem(args["sdk-package-name"]);
+  if (packageNameProblem) {
+    console.error(`--sdk-package-name: ${packageNameProblem}, got ${JSON.stringify(args["sdk-package-name"])}`);
+    return 2;
+  }
   const log = args.quiet ? () => {} : (line: string) => console.log(line);
   const started = performance.now();
 
@@ -63,6 +73,7 @@ async function main(): Promise<number> {
       specPath: args.spec,
       defaultScope: args["default-scope"],
       clientFactoryName: args["client-name"],
+      sdkPackageName: args["sdk-package-name"],
     });
   } catch (error) {
     if (error instanceof SpecErrors || error instanceof SpecError) {

@@ -1,5 +1,6 @@
 import type { EmittedFile } from "./emit/emitter.js";
 import { emitAll } from "./emit/index.js";
+import { defaultSdkPackageName } from "./emit/sdk-package.js";
 import { planValidators } from "./emit/validator-plan.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
@@ -13,6 +14,8 @@ export interface GenerateOptions {
   readonly defaultScope?: string;
   /** Name of the SDK's client factory. */
   readonly clientFactoryName?: string;
+  /** npm name of the SDK package; default from the spec's title (`Commerce API` → `commerce-api-sdk`). */
+  readonly sdkPackageName?: string;
 }
 
 export interface GenerateResult {
@@ -46,6 +49,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     model,
     document: spec.document,
     clientFactoryName: options.clientFactoryName ?? "createCommerceClient",
+    sdkPackageName: options.sdkPackageName ?? defaultSdkPackageName(model.title),
     converter: new SchemaConverter(model),
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),

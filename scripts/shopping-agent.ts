@@ -56,10 +56,15 @@ process.once("SIGINT", () => controller.abort(new Error("interrupted")));
 function showApproval(approval: ApprovalInfo): void {
   console.log("");
   console.log("  A merchant must approve this agent.");
-  if (approval.verification_uri_complete) console.log(`  Open:  ${approval.verification_uri_complete}`);
-  else if (approval.verification_uri) console.log(`  Open:  ${approval.verification_uri}`);
-  if (approval.user_code) console.log(`  Code:  ${approval.user_code}`);
-  else console.log("  (the same request as before: use the link and code shown then)");
+  if (approval.method === "ciba") {
+    // CIBA carries no link and no code: the request waits in the merchant's inbox.
+    console.log(`  Asked in the merchant's approvals inbox: ${new URL("/agents/approvals", baseUrl)}`);
+  } else {
+    if (approval.verification_uri_complete) console.log(`  Open:  ${approval.verification_uri_complete}`);
+    else if (approval.verification_uri) console.log(`  Open:  ${approval.verification_uri}`);
+    if (approval.user_code) console.log(`  Code:  ${approval.user_code}`);
+    else console.log("  (the same request as before: use the link and code shown then)");
+  }
   console.log(`  Valid for ${Math.round(approval.expires_in / 60)} min; checking every ${approval.interval} s.`);
   console.log("");
 }

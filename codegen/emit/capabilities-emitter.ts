@@ -168,7 +168,13 @@ function describe(operation: OperationModel): string {
 }
 
 /** An exported array of names, one per line so diffs of the contract stay readable. */
-function writeNameList(writer: CodeBlockWriter, name: string, operations: readonly OperationModel[], suffix: string, type?: string): void {
+export function writeNameList(
+  writer: CodeBlockWriter,
+  name: string,
+  operations: readonly OperationModel[],
+  suffix: string,
+  type?: string,
+): void {
   writer.write(`export const ${name}${type ? `: ${type}` : ""} = [`);
   if (operations.length > 0) {
     writer.newLine();

@@ -15,6 +15,8 @@ export interface EmitContext {
   readonly document: OpenApiDocument;
   /** Name of the SDK's client factory, e.g. `createCommerceClient`. */
   readonly clientFactoryName: string;
+  /** npm name of the SDK package (`sdk/package.json`), e.g. `commerce-api-sdk`. */
+  readonly sdkPackageName: string;
   /** Request schemas as JSON Schema, each component converted once for all emitters. */
   readonly converter: SchemaConverter;
   /** Response schemas as JSON Schema: the same conversion without the request-only input rules. */

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { writeNameList } from "./capabilities-emitter.js";
 import type { Emitter } from "./emitter.js";
+import { emitSdkPackage } from "./sdk-package.js";
 import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced, writeJsDoc } from "./ts-text.js";
 
 /**
@@ -30,17 +32,20 @@ const AGENT_TEMPLATES = [
 const TEMPLATE_DIR = new URL("../templates/agent/", import.meta.url);
 
 /**
- * `sdk/`: a typed client on openapi-fetch. `client.ts` holds the client
- * factory (every call is checked against `paths` at compile time) with a
- * middleware hook; `operations.ts` maps each capability name to its method
- * and path; `agent/` authenticates as an Agent Auth agent; `index.ts`
- * re-exports all of it.
+ * `sdk/`: a typed client on openapi-fetch, an npm package of its own
+ * (`package.json`, see sdk-package.ts), so nothing in it imports outside
+ * `sdk/`: the contract's types are `sdk/openapi.ts` (the types emitter writes
+ * them there) and the capability names `sdk/capabilities.ts`. `client.ts`
+ * holds the client factory (every call is checked against `paths` at compile
+ * time) with a middleware hook; `operations.ts` maps each capability name to
+ * its method and path; `agent/` authenticates as an Agent Auth agent;
+ * `index.ts` re-exports all of it.
  */
-export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
+export const emitSdk: Emitter = ({ model, clientFactoryName, sdkPackageName }) => {
   const client = createWriter();
   client.write(GENERATED_HEADER).newLine();
   client.writeLine('import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";');
-  client.writeLine('import type { paths } from "../openapi.js";').blankLine();
+  client.writeLine('import type { paths } from "./openapi.js";').blankLine();
   writeJsDoc(client, [`A client of ${model.title}: \`client.GET("/path", { params, body })\`, typed by the contract.`]);
   client.writeLine("export type ApiClient = Client<paths>;").blankLine();
   client.write("export interface ApiClientOptions extends ClientOptions").block(() => {
@@ -64,14 +69,14 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
 
   const index = createWriter();
   index.write(GENERATED_HEADER).newLine();
-  index.writeLine('export type { components, operations, paths } from "../openapi.js";');
+  index.writeLine('export type { components, operations, paths } from "./openapi.js";');
   if (model.problemCodes) {
     index.writeLine(
       "/** Every code a problem of this API may carry (the contract's closed set): branch on `AgentServerError.code` or a problem's `code` with it. */",
     );
-    index.writeLine('export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];');
+    index.writeLine('export type ProblemCode = import("./openapi.js").components["schemas"]["ProblemCode"];');
   }
-  index.writeLine('export { autoGrantedCapabilities, capabilityNames, type CapabilityName } from "../capabilities.js";');
+  index.writeLine('export { autoGrantedCapabilities, capabilityNames, type CapabilityName } from "./capabilities.js";');
   index.writeLine(`export { ${clientFactoryName}, type ApiClient, type ApiClientOptions } from "./client.js";`);
   index.writeLine('export { operationRoutes, type OperationRoute } from "./operations.js";');
   index.writeLine('export type { Middleware } from "openapi-fetch";');
@@ -79,7 +84,7 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
 
   const operations = createWriter();
   operations.write(GENERATED_HEADER).newLine();
-  operations.writeLine('import type { CapabilityName } from "../capabilities.js";').blankLine();
+  operations.writeLine('import type { CapabilityName } from "./capabilities.js";').blankLine();
   writeBraced(
     operations,
     "export interface OperationRoute",
@@ -108,10 +113,30 @@ export const emitSdk: Emitter = ({ model, clientFactoryName }) => {
   const contract = createWriter();
   contract.write(GENERATED_HEADER).newLine();
   contract.writeLine("/* The contract-specific names the agent modules use (see codegen/templates/agent/contract.ts). */");
-  contract.writeLine('export { autoGrantedCapabilities, type CapabilityName } from "../../capabilities.js";');
+  contract.writeLine('export { autoGrantedCapabilities, type CapabilityName } from "../capabilities.js";');
   contract.writeLine(`export { ${clientFactoryName} as createApiClient, type ApiClient, type ApiClientOptions } from "../client.js";`);
 
+  // The names the SDK needs from the registry (the registry itself, with its input schemas, is the server's).
+  const capabilities = createWriter();
+  capabilities.write(GENERATED_HEADER).newLine();
+  capabilities.writeLine("/** Every capability, named after its operationId. */");
+  capabilities
+    .writeLine(`export type CapabilityName = ${model.operations.map((operation) => quote(operation.operationId)).join(" | ") || "never"};`)
+    .blankLine();
+  capabilities.writeLine("/** Every capability name, in contract order. */");
+  writeNameList(capabilities, "capabilityNames", model.operations, "as const satisfies readonly CapabilityName[]");
+  capabilities.writeLine("/** Granted to an agent at registration, without a merchant's approval. */");
+  writeNameList(
+    capabilities,
+    "autoGrantedCapabilities",
+    model.operations.filter((operation) => operation.agent.autoGrant),
+    "",
+    "readonly CapabilityName[]",
+  );
+
   return [
+    ...emitSdkPackage(model, sdkPackageName),
+    { path: "sdk/capabilities.ts", contents: capabilities.toString() },
     { path: "sdk/index.ts", contents: index.toString() },
     { path: "sdk/client.ts", contents: client.toString() },
     { path: "sdk/operations.ts", contents: operations.toString() },

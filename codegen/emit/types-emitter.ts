@@ -11,14 +11,24 @@ import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
 /**
- * `openapi.ts`: the `paths`, `components` and `operations` types, produced by
+ * The `paths`, `components` and `operations` types, produced by
  * openapi-typescript from the document we already bundled. Calling its
  * `transformSchema` directly (instead of `openapiTS()`) skips a second
  * parse, lint and bundle of the same spec — the largest cost on big specs.
+ *
+ * They live in `sdk/openapi.ts`, because the SDK is a package of its own and
+ * may import nothing outside `sdk/`; `openapi.ts` re-exports them for the
+ * server side (one copy: a large spec's types are type-checked once).
  */
 export const emitTypes: Emitter = ({ document }) => {
   const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3));
-  return [{ path: "openapi.ts", contents: `${GENERATED_HEADER}\n${astToString(ast)}` }];
+  return [
+    { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${astToString(ast)}` },
+    {
+      path: "openapi.ts",
+      contents: `${GENERATED_HEADER}\n/* The contract's types; the SDK package holds them (see sdk/package.json). */\nexport type * from "./sdk/openapi.js";\n`,
+    },
+  ];
 };
 
 /**

@@ -2,7 +2,7 @@
 // change the spec and run `npm run generate`.
 
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
-import type { paths } from "../openapi.js";
+import type { paths } from "./openapi.js";
 
 /**
  * A client of Commerce API: `client.GET("/path", { params, body })`, typed by the contract.

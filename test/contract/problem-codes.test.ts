@@ -43,7 +43,7 @@ describe("the contract's closed set of problem codes", () => {
     expect(runtime).toContain("export type ProblemCode = (typeof problemCodes)[number];");
     expect(runtime).not.toContain("codegen:problem-codes");
     expect(files.find((file) => file.path === "sdk/index.ts")!.contents).toContain(
-      'export type ProblemCode = import("../openapi.js").components["schemas"]["ProblemCode"];',
+      'export type ProblemCode = import("./openapi.js").components["schemas"]["ProblemCode"];',
     );
   });
 

@@ -37,7 +37,10 @@ export interface ConnectAgentOptions {
   readonly preferredMethod?: ApprovalMethod;
   /** Why the agent wants the capabilities, shown to the merchant. */
   readonly reason?: string;
-  /** Called with each new approval: show `verification_uri_complete` and `user_code` to the merchant. */
+  /**
+   * Called with each new approval: for `device_authorization` show `verification_uri_complete`
+   * and `user_code` to the merchant; `ciba` has neither (the merchant is asked in their inbox).
+   */
   readonly onApproval?: (approval: ApprovalInfo, registration: RegistrationResult) => void | Promise<void>;
   /** Wait for the merchant before returning (default true); false returns at once, see `connection.waitForApproval()`. */
   readonly wait?: boolean;
@@ -87,7 +90,8 @@ export interface AgentConnection {
  *   name: "Shopping agent",
  *   capabilities: ["listProducts", "placeOrder"],
  *   storage: new FileIdentityStorage(".data/agent.json"),
- *   onApproval: (approval) => console.log(`Approve at ${approval.verification_uri_complete}`),
+ *   onApproval: (approval) =>
+ *     console.log(approval.method === "ciba" ? "Asked in the merchant's inbox" : `Approve at ${approval.verification_uri_complete} (code ${approval.user_code})`),
  * });
  * const { data } = await agent.client.GET("/v1/products");
  */

@@ -2,5 +2,5 @@
 // change the spec and run `npm run generate`.
 
 /* The contract-specific names the agent modules use (see codegen/templates/agent/contract.ts). */
-export { autoGrantedCapabilities, type CapabilityName } from "../../capabilities.js";
+export { autoGrantedCapabilities, type CapabilityName } from "../capabilities.js";
 export { createCommerceClient as createApiClient, type ApiClient, type ApiClientOptions } from "../client.js";

@@ -25,13 +25,18 @@ export interface CapabilityGrant {
 /** How to get the merchant's decision (`device_authorization`: a page and a code; `ciba`: a push to the user). */
 export type ApprovalMethod = "device_authorization" | "ciba" | (string & {});
 
+/**
+ * What the merchant must do. `device_authorization`: open `verification_uri_complete`
+ * and confirm `user_code` (show both). `ciba`: nothing to show, the request waits in
+ * the merchant's inbox; the link and code fields are absent.
+ */
 export interface ApprovalInfo {
   readonly method: ApprovalMethod;
-  /** The approval page; the merchant enters `user_code` there. */
+  /** The approval page; the merchant enters `user_code` there. Device authorization only. */
   readonly verification_uri?: string;
   /** The page with the code filled in: the link to show. */
   readonly verification_uri_complete?: string;
-  /** Absent when the server repeats an earlier, still pending approval. */
+  /** Device authorization only; absent too when the server repeats an earlier, still pending approval. */
   readonly user_code?: string;
   readonly device_code?: string;
   /** Seconds until the approval request lapses. */
