@@ -99,6 +99,7 @@ export function watchSpec(options: WatchSpecOptions): Promise<void> {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       options.signal?.removeEventListener("abort", stop);
+      options.log("watch: stopped");
       resolve();
     };
     process.on("SIGINT", stop);
