@@ -5,6 +5,7 @@ import { planValidators } from "./emit/validator-plan.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { buildModel } from "./model/build-model.js";
+import type { OperationModel } from "./model/operation-model.js";
 import { SchemaConverter } from "./schema/schema-converter.js";
 
 export interface GenerateOptions {
@@ -22,6 +23,10 @@ export interface GenerateResult {
   readonly files: readonly EmittedFile[];
   readonly warnings: readonly string[];
   readonly operationCount: number;
+  /** The operation model (e.g. for `--scaffold`). */
+  readonly operations: readonly OperationModel[];
+  /** Absolute paths of the spec's files: the root and every file it `$ref`s. */
+  readonly specFiles: readonly string[];
 }
 
 /**
@@ -54,5 +59,5 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
   });
-  return { files, warnings: model.warnings, operationCount: model.operations.length };
+  return { files, warnings: model.warnings, operationCount: model.operations.length, operations: model.operations, specFiles: spec.files };
 }

@@ -20,6 +20,8 @@ export interface LoadedSpec {
   readonly document: OpenApiDocument;
   /** Major.minor of the `openapi` field, e.g. "3.0" or "3.1". */
   readonly version: "3.0" | "3.1";
+  /** Absolute paths of every file read: the root and each file it `$ref`s (what `--watch` watches). */
+  readonly files: readonly string[];
   readonly warnings: readonly string[];
   /**
    * Problems the linter and the bundler found. The document was still read,
@@ -59,6 +61,7 @@ export async function loadSpec(specPath: string): Promise<LoadedSpec> {
     file,
     document: bundled.bundle.parsed as OpenApiDocument,
     version,
+    files: [...resolver.getFiles()],
     warnings: problems.filter((problem) => problem.severity === "warn").map((problem) => toSpecError(problem).format()),
     errors: problems.filter((problem) => problem.severity === "error").map(toSpecError),
   };

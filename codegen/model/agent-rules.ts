@@ -14,6 +14,14 @@ const SCOPE_PATTERN = /^[a-z][a-z0-9_:-]*$/;
 export function isScopeName(value: unknown): value is string {
   return typeof value === "string" && SCOPE_PATTERN.test(value);
 }
+/** Where admin operations live: `/v1/admin` and below (the contract's convention, also a `redocly.yaml` rule). */
+export const ADMIN_PATH_PREFIX = "/v1/admin";
+
+/** `/v1/admin` itself or a path below it (not `/v1/administrators`). */
+export function isAdminPath(path: string): boolean {
+  return path === ADMIN_PATH_PREFIX || path.startsWith(`${ADMIN_PATH_PREFIX}/`);
+}
+
 /** Reads are safe to grant without a merchant's approval; anything that changes data is not. */
 const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]);
 
@@ -22,18 +30,25 @@ const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]
  * from an operation, applying the defaults of DESIGN.md: GET/HEAD are
  * auto-granted, every other method needs approval, approval strength is
  * `session`. Wrongly typed values are errors, not silently defaulted; all
- * of an operation's wrong values are reported together (SpecErrors).
+ * of an operation's wrong values are reported together (SpecErrors). An
+ * operation that states `x-agent-scope: admin` must live under `/v1/admin`
+ * (a defaulted scope, `--default-scope admin` on a foreign spec, is not held to it).
  */
 export function readAgentRules(
   operation: Record<string, unknown>,
-  method: HttpMethod,
+  route: { readonly method: HttpMethod; readonly path: string },
   pointer: string,
   defaults: AgentRuleDefaults,
 ): AgentRules {
+  const { method, path } = route;
   const errors: SpecError[] = [];
   const scope = operation["x-agent-scope"] ?? defaults.scope;
   if (!isScopeName(scope)) {
     errors.push(new SpecError(`x-agent-scope must be a lower-case scope name, got ${JSON.stringify(scope)}`, `${pointer}/x-agent-scope`));
+  } else if (operation["x-agent-scope"] === "admin" && !isAdminPath(path)) {
+    errors.push(
+      new SpecError(`x-agent-scope: admin belongs under ${ADMIN_PATH_PREFIX}, but the path is ${path}`, `${pointer}/x-agent-scope`),
+    );
   }
   const autoGrant = operation["x-agent-auto-grant"] ?? SAFE_METHODS.has(method);
   if (typeof autoGrant !== "boolean") {

@@ -98,7 +98,12 @@ function buildOperation(source: OperationSource, errors: SpecError[]): Operation
   const requestBody = collectSpecErrors(errors, () => buildRequestBody(source));
   const responses = buildResponses(source, errors);
   const agent = collectSpecErrors(errors, () =>
-    readAgentRules(operation as Record<string, unknown>, source.method, pointer, source.options.agentDefaults),
+    readAgentRules(
+      operation as Record<string, unknown>,
+      { method: source.method, path: source.path },
+      pointer,
+      source.options.agentDefaults,
+    ),
   );
   errors.push(...argumentNameProblems(parameters, requestBody, pointer));
   if (errors.length > before || !agent) return undefined;
@@ -110,6 +115,7 @@ function buildOperation(source: OperationSource, errors: SpecError[]): Operation
     summary: operation.summary,
     description: operation.description,
     deprecated: operation.deprecated === true,
+    tags: (operation.tags ?? []).filter((tag): tag is string => typeof tag === "string"),
     parameters,
     requestBody,
     responses,

@@ -56,6 +56,8 @@ export interface OperationModel {
   readonly summary: string | undefined;
   readonly description: string | undefined;
   readonly deprecated: boolean;
+  /** The operation's `tags`, in spec order (the first one picks its handler file: `--scaffold`). */
+  readonly tags: readonly string[];
   /** Path-level and operation-level parameters merged (operation wins), in spec order. */
   readonly parameters: readonly ParameterModel[];
   readonly requestBody: RequestBodyModel | undefined;

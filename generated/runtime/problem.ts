@@ -47,6 +47,7 @@ export const problemCodes = [
   "invalid_characters",
   "not_found",
   "internal_error",
+  "not_implemented",
   "database_unavailable",
   "shutting_down",
   "not_ready",

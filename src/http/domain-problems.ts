@@ -33,6 +33,8 @@ const DOMAIN_STATUSES: Readonly<Record<DomainErrorCode, number>> = {
   order_total_limit_exceeded: 403,
   line_quantity_limit_exceeded: 403,
   budget_exceeded: 403,
+  // A scaffolded handler: the operation is in the contract, its implementation is not written yet.
+  not_implemented: 501,
 };
 
 /** The HTTP status a domain code is answered with. */

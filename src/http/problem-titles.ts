@@ -19,6 +19,7 @@ export const problemTitles: Readonly<Record<ProblemCode, string>> = {
   invalid_characters: "Invalid characters",
   not_found: "Not found",
   internal_error: "Internal server error",
+  not_implemented: "Not implemented",
   database_unavailable: "Service unavailable",
   shutting_down: "Server is shutting down",
   not_ready: "Database unavailable",

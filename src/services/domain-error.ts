@@ -29,6 +29,8 @@ export const domainErrorCodes = [
   "order_total_limit_exceeded",
   "line_quantity_limit_exceeded",
   "budget_exceeded",
+  // The stub `npm run generate -- --scaffold` writes for an operation nobody has implemented yet.
+  "not_implemented",
 ] as const satisfies readonly ProblemCode[];
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

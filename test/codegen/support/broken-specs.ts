@@ -20,6 +20,11 @@ export const BROKEN_SPECS: readonly BrokenSpec[] = [
   broken("duplicate-operation-id.yaml", ["/paths/~1things/get/operationId"], ["duplicate", "listThings"]),
   broken("paths-is-a-list.yaml", ["/paths"], ["Paths"]),
   broken("response-without-description.yaml", ["/paths/~1things/get/responses/200"], ["description"]),
+  broken(
+    "admin-scope-outside-admin-path.yaml",
+    ["/paths/~1v1~1administrators/get/x-agent-scope"],
+    ["x-agent-scope: admin", "/v1/admin", "/v1/administrators"],
+  ),
   broken("auto-grant-string.yaml", ["/paths/~1things/get/x-agent-auto-grant"], ["x-agent-auto-grant", "boolean"]),
   broken("parameter-name-clash.yaml", ["/paths/~1things~1{id}/get/parameters"], ["id", "share a name"]),
   broken("body-argument-names.yaml", ["/paths/~1things/post/parameters"], ["body", "_body"]),

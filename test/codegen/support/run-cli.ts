@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "./paths.js";
@@ -36,4 +36,10 @@ export function runCli(args: readonly string[]): Promise<CliRun> {
       resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
     });
   });
+}
+
+/** Starts `npm run generate -- ...args` from the project root without waiting for it (e.g. `--watch`). */
+export function spawnCli(args: readonly string[]): ChildProcess {
+  const [program, ...base] = generateCommand();
+  return spawn(program!, [...base, ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
 }
