@@ -42,12 +42,19 @@ export class CsrfGuard {
   }
 }
 
-function readCookie(req: Request, name: string): string | undefined {
+/** A cookie of the request, decoded; undefined when absent. */
+export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key === name) {
+      try {
+        return decodeURIComponent(rest.join("="));
+      } catch {
+        return undefined; // malformed escapes: as if absent, never a 500
+      }
+    }
   }
   return undefined;
 }
