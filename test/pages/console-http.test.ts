@@ -125,6 +125,17 @@ describe("landing page and layout", () => {
     }
   });
 
+  it("a first visit sets one CSRF cookie, and every form of the page (header included) carries its token", async () => {
+    const cookie = await signInCookie(app, owner.email, TEST_PASSWORD);
+    for (const path of ["/", "/agents", "/account/api-keys"]) {
+      const response = await fetch(`${app.baseUrl}${path}`, { headers: { cookie } });
+      const set = response.headers.getSetCookie().filter((item) => item.startsWith("commerce_csrf="));
+      expect(set, path).toHaveLength(1);
+      const tokens = new Set([...(await response.text()).matchAll(/name="csrf" value="([^"]+)"/g)].map((match) => match[1]));
+      expect(tokens.size, path).toBe(1);
+    }
+  });
+
   it("the store switcher sets the session's active store, only to a store of the user's", async () => {
     const zeta = await createStoreOwner(app.auth, "Zeta Store");
     await app.auth.api.createOrganization({ body: { name: "Alpha Store", slug: `alpha-${Date.now()}`, userId: zeta.userId } });
