@@ -151,7 +151,8 @@ export class ApiKeyResolver {
   }
 }
 
-function parseMetadata(raw: unknown): ApiKeyMetadata | null {
+/** An API key's metadata as we issue it (`{ organizationId, scopes }`, unknown scopes dropped), or null. */
+export function parseMetadata(raw: unknown): ApiKeyMetadata | null {
   const value = parseJsonColumn(raw);
   if (typeof value !== "object" || value === null) return null;
   const { organizationId, scopes } = value as { organizationId?: unknown; scopes?: unknown };

@@ -14,3 +14,21 @@ export const CONNECTED_AGENTS_PATH = "/agents";
 
 /** Where a signed-in merchant lists and registers passkeys (named in refusals that need one). */
 export const PASSKEYS_PAGE_PATH = "/account/passkeys";
+
+/** The console's landing page: sign-in when signed out, the store switcher and links when signed in. */
+export const HOME_PATH = "/";
+
+/** Where a signed-in merchant creates, lists and revokes the active store's API keys. */
+export const API_KEYS_PAGE_PATH = "/account/api-keys";
+
+/** The API's documentation (served by the docs pages). */
+export const DOCS_PATH = "/docs";
+
+/** The sign-in page (GET) and form (POST); `?return_to=` a same-site path to go back to. */
+export const SIGN_IN_PATH = "/account/sign-in";
+
+/** Ends the Better Auth session (POST with the CSRF token), then back to the landing page. */
+export const SIGN_OUT_PATH = "/account/sign-out";
+
+/** Makes one of the user's stores the active one of their session (POST with the CSRF token). */
+export const ACTIVE_STORE_PATH = "/account/store";

@@ -3,6 +3,9 @@ import type { Request, Response } from "express";
 
 const COOKIE = "commerce_csrf";
 
+/** The nonce set on a response whose request came without one. */
+const issued = new WeakMap<Request, string>();
+
 /**
  * CSRF protection for our forms (double-submit, signed): a random value in an
  * HttpOnly SameSite=Lax cookie, and its HMAC under the server secret in a
@@ -17,10 +20,12 @@ export class CsrfGuard {
 
   /** The hidden-field token for this browser, setting its cookie on first use. */
   token(req: Request, res: Response): string {
-    let nonce = readCookie(req, COOKIE);
+    let nonce = issued.get(req) ?? readCookie(req, COOKIE);
     if (!nonce || !/^[A-Za-z0-9_-]{20,64}$/.test(nonce)) {
       nonce = randomBytes(24).toString("base64url");
       res.cookie(COOKIE, nonce, { httpOnly: true, sameSite: "lax", secure: this.origin.startsWith("https:"), path: "/" });
+      // A page asks more than once (its forms, the header's sign-out): one cookie, one token per response.
+      issued.set(req, nonce);
     }
     return this.sign(nonce);
   }
@@ -42,12 +47,19 @@ export class CsrfGuard {
   }
 }
 
-function readCookie(req: Request, name: string): string | undefined {
+/** A cookie of the request, decoded; undefined when absent. */
+export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key === name) {
+      try {
+        return decodeURIComponent(rest.join("="));
+      } catch {
+        return undefined; // malformed escapes: as if absent, never a 500
+      }
+    }
   }
   return undefined;
 }

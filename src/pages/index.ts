@@ -7,8 +7,12 @@ import type { Database } from "../db/schema.js";
 import { connectedAgentsRoutes } from "./agents/agents-routes.js";
 import { approvalsInboxRoutes } from "./approvals/inbox-routes.js";
 import { assetRoutes } from "./assets/asset-routes.js";
+import { apiKeysRoutes } from "./console/api-keys-routes.js";
+import { KeyReveal } from "./console/key-reveal.js";
+import { landingRoutes } from "./console/landing-routes.js";
 import { CsrfGuard } from "./csrf.js";
 import { deviceAuthorizationRoutes } from "./device/device-routes.js";
+import { pageLayout } from "./layout.js";
 import { passkeysRoutes } from "./passkeys/passkeys-routes.js";
 import { signInRoutes } from "./sign-in.js";
 
@@ -24,20 +28,26 @@ export interface PagesOptions {
 }
 
 /**
- * The merchant-facing pages: sign-in, agent approval (device page, CIBA
- * inbox), connected agents and passkeys. Server-rendered; the only client
+ * The merchant-facing pages: the console's landing page and store switcher,
+ * sign-in and sign-out, agent approval (device page, CIBA inbox), connected
+ * agents, passkeys and API keys, each with the layout's navigation. Server-rendered; the only client
  * script is the WebAuthn ceremony (assets/passkeys.js) on the pages that use passkeys.
  */
 export function merchantPages({ auth, db, origins, agentStateChanges, deviceAuthorizationPage }: PagesOptions): Router {
   const csrf = new CsrfGuard(String(auth.options.secret), origins.authOrigin);
   const router = Router();
-  router.use(signInRoutes(auth, csrf, origins.authBaseUrl));
+  router.use(pageLayout(csrf));
+  router.use(signInRoutes(auth, db, csrf, origins.authBaseUrl));
   router.use(
     deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }),
   );
   router.use(approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }));
   router.use(connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }));
   router.use(passkeysRoutes({ auth, db, csrf }));
+  router.use(landingRoutes({ auth, db, csrf }));
+  router.use(
+    apiKeysRoutes({ auth, db, csrf, reveal: new KeyReveal(String(auth.options.secret), origins.authOrigin.startsWith("https:")) }),
+  );
   router.use(assetRoutes());
   return router;
 }

@@ -52,3 +52,38 @@ export function noticeText(notice: Notice, agentName: string | null): string {
       return `The limits of ${agentName ? agent : "the agent"} were saved: they count from its next call.`;
   }
 }
+
+/**
+ * Outcomes of the console's own forms (store switcher, API keys), carried
+ * the same way: a fixed code in the query of the 303, the page's own
+ * sentence. They name nothing, so they need no ids.
+ */
+export type AccountNoticeCode =
+  | "store-switched"
+  | "not-a-member"
+  | "key-created"
+  | "key-revoked"
+  | "key-missing"
+  | "key-name-needed"
+  | "key-scope-needed";
+
+const ACCOUNT_NOTICES: Readonly<Record<AccountNoticeCode, { readonly text: string; readonly kind: "ok" | "error" }>> = {
+  "store-switched": { text: "Switched store: the console now works in this store.", kind: "ok" },
+  "not-a-member": { text: "You are not a member of that store, so the store was not changed.", kind: "error" },
+  "key-created": { text: "The API key was created.", kind: "ok" },
+  "key-revoked": { text: "The API key was revoked: its next request is refused.", kind: "ok" },
+  "key-missing": { text: "That API key no longer exists (it may have been revoked already). Nothing was changed.", kind: "error" },
+  "key-name-needed": { text: "Give the key a name (1 to 64 characters) so you can recognize it later. No key was created.", kind: "error" },
+  "key-scope-needed": { text: "Choose at least one scope for the key. No key was created.", kind: "error" },
+};
+
+/** `path?notice=…` for one of the console's outcomes. */
+export function accountNoticeLocation(path: string, code: AccountNoticeCode): string {
+  return `${path}?${new URLSearchParams({ notice: code }).toString()}`;
+}
+
+/** The console outcome a page was redirected with, as its sentence; undefined for anything else. */
+export function readAccountNotice(req: Request): { readonly text: string; readonly kind: "ok" | "error" } | undefined {
+  const { notice } = req.query;
+  return typeof notice === "string" && Object.hasOwn(ACCOUNT_NOTICES, notice) ? ACCOUNT_NOTICES[notice as AccountNoticeCode] : undefined;
+}
