@@ -28,5 +28,14 @@ export interface EmitContext {
 export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;
 
 /** The concepts we emit; the dispatch table in `index.ts` must have one emitter for each. */
-export const EMITTED_CONCEPTS = ["types", "runtime", "routes", "validators", "responseValidators", "capabilities", "sdk"] as const;
+export const EMITTED_CONCEPTS = [
+  "types",
+  "runtime",
+  "routes",
+  "validators",
+  "responseValidators",
+  "capabilities",
+  "sdk",
+  "contract",
+] as const;
 export type EmittedConcept = (typeof EMITTED_CONCEPTS)[number];

@@ -1,4 +1,5 @@
 import { emitCapabilities } from "./capabilities-emitter.js";
+import { emitContract } from "./contract-emitter.js";
 import type { EmitContext, EmittedConcept, EmittedFile, Emitter } from "./emitter.js";
 import { emitResponseValidators } from "./response-validators-emitter.js";
 import { emitRoutes } from "./routes-emitter.js";
@@ -18,6 +19,8 @@ const EMITTERS: Record<EmittedConcept, Emitter> = {
   responseValidators: emitResponseValidators,
   capabilities: emitCapabilities,
   sdk: emitSdk,
+  // The bundled contract the server publishes.
+  contract: emitContract,
 };
 
 /**

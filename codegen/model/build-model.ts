@@ -21,7 +21,7 @@ import {
   type ResponseModel,
   type SpecSchema,
 } from "./operation-model.js";
-import { readProblemCodes } from "./problem-codes.js";
+import { readProblemCodeDocs, readProblemCodes } from "./problem-codes.js";
 import { resolveLocal } from "./resolve-local-ref.js";
 
 export interface ModelOptions {
@@ -66,6 +66,7 @@ export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
     }
   }
   const problemCodes = readProblemCodes(document.components?.schemas, errors);
+  const problemCodeDocs = readProblemCodeDocs(document.components?.schemas, problemCodes, errors);
   if (errors.length > 0) throw new SpecErrors(errors.map((error) => withFile(error, spec.file)));
 
   return {
@@ -75,6 +76,7 @@ export function buildModel(spec: LoadedSpec, options: ModelOptions): ApiModel {
     operations,
     componentSchemas: (document.components?.schemas ?? {}) as Record<string, SpecSchema>,
     problemCodes,
+    problemCodeDocs,
     warnings,
   };
 }

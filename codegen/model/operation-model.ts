@@ -1,4 +1,5 @@
 import type { SchemaObject } from "../load/openapi-document.js";
+import type { ProblemCodeDoc } from "./problem-codes.js";
 
 /** HTTP methods an OpenAPI path item can hold, in the order the spec lists them. */
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -75,6 +76,8 @@ export interface ApiModel {
   readonly componentSchemas: Readonly<Record<string, SpecSchema>>;
   /** `#/components/schemas/ProblemCode`'s enum: the closed set of problem codes, when the contract declares one. */
   readonly problemCodes: readonly string[] | undefined;
+  /** Each problem code's statuses, meaning and advice (`ProblemCode`'s `x-enumDescriptions`), when the contract has them. */
+  readonly problemCodeDocs: Readonly<Record<string, ProblemCodeDoc>> | undefined;
   /** Non-fatal findings (skipped operations, ignored constructs), printed by the CLI. */
   readonly warnings: readonly string[];
 }

@@ -15,6 +15,7 @@ import type { Database } from "../db/schema.js";
 import type { AppContext } from "../handlers/app-context.js";
 import type { Logger } from "../logging/logger.js";
 import { merchantPages } from "../pages/index.js";
+import { apiDocsRoutes } from "./api-docs/api-docs-routes.js";
 import { authHandler } from "./auth-handler.js";
 import { clientAddressHeader } from "./client-address.js";
 import { databaseFaultHandler } from "./database-unavailable.js";
@@ -95,6 +96,9 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.all("/api/auth/*splat", authHandler(auth, logger));
   app.use(merchantPages({ auth, db, origins, deviceAuthorizationPage, agentStateChanges: deps.agentStateChanges }));
+
+  // The bundled contract, the API reference and the problem pages (`type` URLs), all built ahead of time.
+  app.use(apiDocsRoutes());
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -72,6 +72,11 @@ export const appRoutes: readonly AppRoute[] = [
   { method: "GET", path: "/account/passkeys", callers: "session", effect: "reads own passkeys (changes go through /api/auth/passkey/*)", guard: "pages/passkeys: own only; return_to same-site paths only" },
   { method: "GET", path: "/assets/passkeys.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
   { method: "GET", path: "/assets/simplewebauthn-browser.js", callers: "anyone", effect: "static script (same origin, nosniff)", guard: "none needed" },
+  { method: "GET", path: "/openapi.json", callers: "anyone (CORS: any origin, no credentials)", effect: "the bundled contract, generated", guard: "none needed; static file of generated/" },
+  { method: "GET", path: "/openapi.yaml", callers: "anyone (CORS: any origin, no credentials)", effect: "the bundled contract, generated", guard: "none needed; static file of generated/" },
+  { method: "GET", path: "/docs", callers: "anyone", effect: "API reference page (Redoc inlined, built by docs:build)", guard: "none needed; CSP: no external loads, no framing" },
+  { method: "GET", path: "/problems", callers: "anyone", effect: "list of problem codes", guard: "none needed; CSP: no script" },
+  { method: "GET", path: "/problems/:code", callers: "anyone", effect: "page of a problem code (its `type` URL); unknown code 404", guard: "none needed; code checked against the contract's set" },
   { method: "GET", path: "/healthz", callers: "anyone", effect: "liveness", guard: "none needed" },
   { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness (database)", guard: "none needed" },
 ];

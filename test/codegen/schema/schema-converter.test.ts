@@ -13,6 +13,7 @@ function modelWith(componentSchemas: Record<string, object>): ApiModel {
     openapiVersion: "3.1",
     operations: [],
     problemCodes: undefined,
+    problemCodeDocs: undefined,
     componentSchemas: componentSchemas as Record<string, SpecSchema>,
     warnings: [],
   };
