@@ -31,8 +31,9 @@ beforeAll(async () => {
   child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  await waitFor(() => output.includes("Commerce API on"), 60_000);
-});
+  // A first start migrates and seeds: ~30 s on a quiet 2-core machine, several times that under load.
+  await waitFor(() => output.includes("Commerce API on"), 150_000);
+}, 160_000);
 
 afterAll(() => {
   if (child.exitCode === null) child.kill("SIGKILL");
