@@ -1,4 +1,5 @@
-import type { CapabilityDescription } from "../agents/discovery/capability-description.js";
+import { autoGrantedCapabilities } from "../../generated/capabilities.js";
+import { type CapabilityDescription, describeCapability } from "../agents/discovery/capability-description.js";
 import { PASSKEYS_PAGE_PATH } from "../config/page-paths.js";
 import { html, type SafeHtml } from "./html.js";
 import type { PageUser, StoreMembership } from "./page-session.js";
@@ -76,4 +77,36 @@ export function storeChoice(user: PageUser, idPrefix = "", fixed?: StoreMembersh
 <select id="${id}" name="organization_id" required>
   ${user.stores.map((store) => html`<option value="${store.organizationId}">${store.name}${store.manages ? " (owner/admin)" : ""}</option>`)}
 </select>`;
+}
+
+/** A plain list of capabilities with what each lets the agent do (no controls): result pages, denied ones on /agents. */
+export function capabilityList(items: readonly CapabilityDescription[], labelledBy: string): SafeHtml {
+  return html`<ul aria-labelledby="${labelledBy}" style="list-style:none;padding:0">${items.map(
+    (capability) =>
+      html`<li class="capability"><div><strong>${capability.summary}</strong> <code>${capability.name}</code><br><span class="meta">${capabilityFacts(capability)}</span></div></li>`,
+  )}</ul>`;
+}
+
+/**
+ * What a trusted host's new agents get without asking the merchant, in plain
+ * words, derived from the contract's auto-granted capabilities
+ * (`x-agent-auto-grant`) and whether each changes data: never a fixed sentence
+ * that an edit of the contract could make untrue.
+ */
+export function autoGrantedWording(names: readonly string[] = autoGrantedCapabilities): SafeHtml {
+  const described = names.map(describeCapability);
+  const reads = described.filter((capability) => !capability.changesData);
+  const writes = described.filter((capability) => capability.changesData);
+  if (described.length === 0) return html`Its new agents get nothing without asking you: every capability needs your approval.`;
+  const codeNames = (list: readonly CapabilityDescription[]) =>
+    list.map((capability, index) => html`${index > 0 ? ", " : ""}<code>${capability.name}</code>`);
+  return html`Its new agents get these capabilities at once, without asking you:
+${reads.length > 0 ? html`read-only ${codeNames(reads)}` : ""}${reads.length > 0 && writes.length > 0 ? "; " : ""}${
+  writes.length > 0
+    ? html`<span class="changes">changing data</span> ${writes.map(
+        (capability, index) =>
+          html`${index > 0 ? ", " : ""}<code>${capability.name}</code> (${capability.summary.toLowerCase()}, ${capability.method} ${capability.path})`,
+      )}`
+    : ""
+}. Anything else still asks you.`;
 }

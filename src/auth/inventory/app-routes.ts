@@ -46,8 +46,10 @@ export const appRoutes: readonly AppRoute[] = [
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits undone if the approval fails",
   },
   { method: "GET", path: "/agents", callers: "session", effect: "reads own agents and hosts", guard: "pages/agents: own agents only" },
-  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent", guard: "pages/csrf.ts + plugin (own agents)" },
-  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/agents/revoke", callers: "session", effect: "reads one own agent: the confirmation step of revoking it", guard: "pages/agents: own agents only (404 otherwise)" },
+  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent (with confirm=yes; else 303 to the confirmation)", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/agents/revoke-capability", callers: "session", effect: "reads one own agent's grant: the confirmation step of revoking it", guard: "pages/agents: own agents only (404 otherwise)" },
+  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant (with confirm=yes; else 303 to the confirmation)", guard: "pages/csrf.ts + plugin (own agents)" },
   {
     method: "POST",
     path: "/agents/limits",
