@@ -23,17 +23,18 @@ export interface ApproverRights {
 }
 
 /**
- * A checkbox to approve one requested capability; disabled when the viewer
+ * A checkbox to approve one requested capability (`checked`: the merchant's
+ * choice so far, when a form comes back); disabled when the viewer
  * cannot approve it (admin ones for a user who manages no store, `webauthn`
  * ones without a passkey). `data-needs-passkey` tells passkeys.js to confirm
  * the approval with a passkey first.
  */
-export function capabilityChoice(capability: CapabilityDescription, rights: ApproverRights, idPrefix = ""): SafeHtml {
+export function capabilityChoice(capability: CapabilityDescription, rights: ApproverRights, idPrefix = "", checked = true): SafeHtml {
   const id = `${idPrefix}cap-${capability.name}`;
   const adminWithoutRights = capability.scope === "admin" && !rights.manages;
   const passkeyMissing = capability.needsPasskey && !rights.hasPasskey;
   return html`<div class="capability">
-  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights || passkeyMissing ? "disabled" : "checked"} ${capability.needsPasskey ? "data-needs-passkey" : ""} aria-describedby="${id}-meta">
+  <input type="checkbox" id="${id}" name="capabilities" value="${capability.name}" ${adminWithoutRights || passkeyMissing ? "disabled" : checked ? "checked" : ""} ${capability.needsPasskey ? "data-needs-passkey" : ""} aria-describedby="${id}-meta">
   <div>
     <label for="${id}">${capability.summary} <code>${capability.name}</code></label>
     <span id="${id}-meta" class="meta">${capabilityFacts(capability)}
@@ -67,7 +68,7 @@ export function passkeyFormParts(): SafeHtml {
  * choose (one store, or `fixed`: the agent is already pinned to one of the
  * user's stores, so approving more must not silently re-point it), else a select.
  */
-export function storeChoice(user: PageUser, idPrefix = "", fixed?: StoreMembership): SafeHtml {
+export function storeChoice(user: PageUser, idPrefix = "", fixed?: StoreMembership, selectedId?: string): SafeHtml {
   const only = fixed ?? (user.stores.length === 1 ? user.stores[0] : undefined);
   if (only) {
     return html`<input type="hidden" name="organization_id" value="${only.organizationId}"><p>Store: <strong>${only.name}</strong></p>`;
@@ -75,7 +76,7 @@ export function storeChoice(user: PageUser, idPrefix = "", fixed?: StoreMembersh
   const id = `${idPrefix}organization_id`;
   return html`<label for="${id}">Store the agent will act for</label>
 <select id="${id}" name="organization_id" required>
-  ${user.stores.map((store) => html`<option value="${store.organizationId}">${store.name}${store.manages ? " (owner/admin)" : ""}</option>`)}
+  ${user.stores.map((store) => html`<option value="${store.organizationId}"${store.organizationId === selectedId ? " selected" : ""}>${store.name}${store.manages ? " (owner/admin)" : ""}</option>`)}
 </select>`;
 }
 

@@ -37,6 +37,7 @@ export const appRoutes: readonly AppRoute[] = [
     effect: "approve or deny; the agent's limits with an approval",
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits only once the code matches, undone if the approval fails",
   },
+  { method: "GET", path: "/device/capabilities/result", callers: "session", effect: "reads one own agent's grants and denials after a decision (where the device page's POST redirects)", guard: "pages/device: own agents only (404 otherwise); the link only picks the headline" },
   { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox", guard: "pages/approvals: addressee only" },
   {
     method: "POST",

@@ -1,4 +1,5 @@
 import { APPROVALS_INBOX_PATH, CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
+import { shortId } from "../agents/agent-identity.js";
 import { capabilityChoice, passkeyFormParts, passkeyNotice, storeChoice } from "../capability-views.js";
 import { html, type SafeHtml } from "../html.js";
 import { alertBox } from "../layout.js";
@@ -38,9 +39,10 @@ function requestSection(
   const rights = { manages: user.stores.some((store) => store.manages), hasPasskey };
   const pinned = user.stores.find((store) => store.organizationId === request.pinnedOrganizationId);
   return html`<section aria-labelledby="${titleId}">
-<h2 id="${titleId}">${request.agentName}</h2>
+<h2 id="${titleId}">${request.agentName} <span class="meta">(${shortId(request.agentId)})</span></h2>
 <dl>
   <dt>Host</dt><dd>${request.hostName ?? "unnamed host"}</dd>
+  ${request.reasons.length > 0 ? html`<dt>Reason given by the agent</dt>${request.reasons.map((reason) => html`<dd>${reason}</dd>`)}` : ""}
   ${request.bindingMessage ? html`<dt>Message from the agent</dt><dd>${request.bindingMessage}</dd>` : ""}
   <dt>Expires</dt><dd>${timeTag(request.expiresAt)}</dd>
 </dl>
