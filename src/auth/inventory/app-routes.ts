@@ -29,7 +29,7 @@ export const appRoutes: readonly AppRoute[] = [
   },
   { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
   { method: "POST", path: "/account/sign-in", callers: "anyone (CSRF token)", effect: "session cookie", guard: "pages/csrf.ts; Better Auth sign-in limits" },
-  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request; code-only lookups per user" },
+  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request (once: a wrong code redirects to a code field); code-only lookups per user; carried choices only when sealed by the server" },
   {
     method: "POST",
     path: "/device/capabilities",
@@ -38,7 +38,7 @@ export const appRoutes: readonly AppRoute[] = [
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits only once the code matches, undone if the approval fails",
   },
   { method: "GET", path: "/device/capabilities/result", callers: "session", effect: "reads one own agent's grants and denials after a decision (where the device page's POST redirects)", guard: "pages/device: own agents only (404 otherwise); the link only picks the headline" },
-  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox", guard: "pages/approvals: addressee only" },
+  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox; after a decision, that agent's grants and denials", guard: "pages/approvals: addressee only; own agents only; carried choices only when sealed by the server" },
   {
     method: "POST",
     path: "/agents/approvals",

@@ -42,21 +42,22 @@ export function carriedFromForm(form: Readonly<Record<string, unknown>>): Carrie
 }
 
 /**
- * Query parameters that bring `carried` back to the approval page of
- * `agentId`: the choices, sealed with the server secret. A link someone else
+ * Query parameters that bring `carried` back to the approval form of
+ * `subject` (the agent's id on the device page, `ciba:<approval id>` in the
+ * inbox): the choices, sealed with the server secret. A link someone else
  * made (an agent could print one) cannot preset the form: an unsealed or
  * altered one is ignored.
  */
-export function carryParams(csrf: CsrfGuard, agentId: string, carried: CarriedForm): Record<string, string> {
+export function carryParams(csrf: CsrfGuard, subject: string, carried: CarriedForm): Record<string, string> {
   const resume = Buffer.from(JSON.stringify(carried)).toString("base64url");
-  return { resume, resume_seal: csrf.seal(PURPOSE, `${agentId}:${resume}`) };
+  return { resume, resume_seal: csrf.seal(PURPOSE, `${subject}:${resume}`) };
 }
 
-/** The choices a sealed link carries for this agent's approval, else undefined (the page's defaults). */
-export function carriedFromQuery(csrf: CsrfGuard, agentId: string, query: Readonly<Record<string, unknown>>): CarriedForm | undefined {
+/** The choices a sealed link carries for this approval form, else undefined (the page's defaults). */
+export function carriedFromQuery(csrf: CsrfGuard, subject: string, query: Readonly<Record<string, unknown>>): CarriedForm | undefined {
   const { resume, resume_seal: seal } = query;
   if (typeof resume !== "string" || typeof seal !== "string" || resume.length > MAX_CARRIED_LENGTH) return undefined;
-  if (!csrf.opens(PURPOSE, `${agentId}:${resume}`, seal)) return undefined;
+  if (!csrf.opens(PURPOSE, `${subject}:${resume}`, seal)) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(resume, "base64url").toString("utf8")) as Record<string, unknown>;
     return carriedFromForm({

@@ -112,15 +112,22 @@ export function decisionResult(agent: ConnectedAgent, decision: Decision | undef
   <dt>Host</dt><dd>${hostLabel(agent.hostName, agent.hostId)}</dd>
   <dt>Status</dt><dd>${agent.status}</dd>
 </dl>
-<h2 id="result-granted">It can use now</h2>
-${agent.grants.length > 0 ? capabilityList(agent.grants, "result-granted") : html`<p>Nothing: every call it makes is refused.</p>`}
+${grantsAndDenials(agent)}
+<p>You can close this page; the agent notices on its own. Change or revoke this later on <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>`;
+}
+
+/** What an agent can use now and what it was denied, as two headed lists (`level`: the heading level where they sit). */
+export function grantsAndDenials(agent: ConnectedAgent, level: 2 | 3 = 2): SafeHtml {
+  const heading = (id: string, text: string) => (level === 2 ? html`<h2 id="${id}">${text}</h2>` : html`<h3 id="${id}">${text}</h3>`);
+  const prefix = `result-${agent.id}`;
+  return html`${heading(`${prefix}-granted`, "It can use now")}
+${agent.grants.length > 0 ? capabilityList(agent.grants, `${prefix}-granted`) : html`<p>Nothing: every call it makes is refused.</p>`}
 ${
   agent.denied.length > 0
-    ? html`<h2 id="result-denied">Denied</h2>
+    ? html`${heading(`${prefix}-denied`, "Denied")}
 <p class="meta">It asked for these and cannot use them.</p>
-${capabilityList(agent.denied, "result-denied")}`
+${capabilityList(agent.denied, `${prefix}-denied`)}`
     : ""
 }
-${agent.pending.length > 0 ? html`<p class="meta">Still waiting for a decision: ${agent.pending.join(", ")}.</p>` : ""}
-<p>You can close this page; the agent notices on its own. Change or revoke this later on <a href="${CONNECTED_AGENTS_PATH}">your connected agents</a>.</p>`;
+${agent.pending.length > 0 ? html`<p class="meta">Still waiting for a decision: ${agent.pending.join(", ")}.</p>` : ""}`;
 }
