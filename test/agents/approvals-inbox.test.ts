@@ -78,6 +78,7 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
       capabilities: ["listProducts", "createCart", "addCartItem"],
       storage,
       preferredMethod: "ciba",
+      reason: "Refill the pantry before Friday",
       wait: false,
       onApproval: (info) => {
         approval = info;
@@ -155,6 +156,7 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
     await expect(request.count()).resolves.toBe(1);
     const text = (await request.textContent()) ?? "";
     expect(text).toContain('Agent "Inbox agent" requesting approval');
+    expect(text).toContain("Refill the pantry before Friday");
     expect(text).toContain("vitest");
     expect(text).toContain("Inbox Store");
     const choice = request.getByRole("checkbox", { name: /addCartItem/ });
@@ -171,16 +173,31 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
     expect(before.response.status).toBe(403);
 
     // Approvals need a sign-in from the last 5 minutes: age this one, and the page asks again.
+    // What the merchant typed survives the sign-in (nothing re-ticked, no limit reset).
+    await request.getByLabel("Largest quantity per cart line").fill("3");
     await sql`update "session" set "createdAt" = now() - interval '10 minutes' where "userId" = ${owner.userId}`.execute(app.db);
     await request.getByRole("button", { name: "Approve selected" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("sign in again to confirm");
     await signIn(page, owner);
-    await page.waitForURL(`${app.baseUrl}/agents/approvals`);
+    await page.waitForURL(/\/agents\/approvals\?approval=/);
+    const again = page.getByRole("region", { name: /^Inbox agent/ });
+    await expect(again.getByLabel("Largest quantity per cart line").inputValue()).resolves.toBe("3");
+    await expect(again.getByRole("checkbox", { name: /addCartItem/ }).isChecked()).resolves.toBe(true);
+    await expect(again.getByText("as you left them").count()).resolves.toBe(1);
 
-    await page.getByRole("region", { name: "Inbox agent" }).getByRole("button", { name: "Approve selected" }).click();
+    await again.getByRole("button", { name: "Approve selected" }).click();
     await page.waitForURL(/notice=approved/);
     await expect(page.getByRole("status").textContent()).resolves.toContain("Approved: “Inbox agent”");
-    await expect(page.getByRole("region", { name: "Inbox agent" }).count()).resolves.toBe(0);
+    await expect(page.getByRole("region", { name: /^Inbox agent/ }).count()).resolves.toBe(0);
+    // What it can use now, read from its grants.
+    const decided = page.getByRole("region", { name: /^Your decision on Inbox agent/ });
+    await expect((await decided.getByRole("list", { name: "It can use now" }).textContent()) ?? "").toContain("addCartItem");
+    const limits = await app.db
+      .selectFrom("agent_limits")
+      .select("max_line_quantity")
+      .where("agent_id", "=", agent.session.agentId)
+      .executeTakeFirstOrThrow();
+    expect(limits.max_line_quantity).toBe(3);
 
     expect((await agent.waitForApproval()).pending).toEqual([]);
     const after = await agent.client.POST("/v1/carts/{cart_id}/items", {
@@ -210,6 +227,9 @@ describe("CIBA approvals: notification and inbox (headless Chromium)", () => {
     await page.getByRole("region", { name: "Deny agent" }).getByRole("button", { name: "Deny all" }).click();
     await page.waitForURL(/notice=denied/);
     await expect(page.getByRole("status").textContent()).resolves.toContain("Denied: “Deny agent” got nothing new.");
+    const decided = page.getByRole("region", { name: /^Your decision on Deny agent/ });
+    await expect((await decided.getByRole("list", { name: "Denied" }).textContent()) ?? "").toContain("addCartItem");
+    await expect((await decided.getByRole("list", { name: "It can use now" }).textContent()) ?? "").not.toContain("addCartItem");
     await page.close();
 
     await expect(denied.waitForApproval()).rejects.toBeInstanceOf(ApprovalDeniedError);

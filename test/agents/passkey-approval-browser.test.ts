@@ -90,7 +90,7 @@ describe("approving with a passkey (headless Chromium, virtual authenticator)", 
     await expect.poll(() => refundBox.isChecked()).toBe(true);
     await expect(refundBox.isDisabled()).resolves.toBe(false);
     await page.getByRole("button", { name: "Approve selected" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("adminRefundOrder");
+    await expect.poll(() => page.getByRole("list", { name: "It can use now" }).textContent()).toContain("adminRefundOrder");
 
     const approved = await connected.agent.waitForApproval();
     expect(approved.pending).toEqual([]);
@@ -116,7 +116,7 @@ describe("approving with a passkey (headless Chromium, virtual authenticator)", 
     await signIn(page, owner);
     await expect.poll(() => page.getByRole("note").textContent()).toContain("needs a passkey, and you have none yet");
     await page.getByRole("button", { name: "Approve selected" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("listProducts");
+    await expect.poll(() => page.getByRole("list", { name: "It can use now" }).textContent()).toContain("listProducts");
 
     expect((await connected.agent.client.GET("/v1/products")).response.status).toBe(200);
     expect((await refund(connected, order.id)).response.status).toBe(403);

@@ -156,8 +156,10 @@ describe("Agent Auth protocol conformance (independent client)", () => {
       },
       body: form,
     });
+    // 303 to the result page (fetch follows it): what the agent can use now, read from its grants.
     expect(approved.status).toBe(200);
-    expect(await approved.text()).toContain("Approved for");
+    expect(approved.url).toContain("/device/capabilities/result?");
+    expect(await approved.text()).toContain("for <strong>Store A</strong>.");
     const status = await call(world.app, `${pathOf(discovery.endpoints.status)}?agent_id=${agent.id}`, {
       bearer: await hostJwt(world.app, host, { audience: discovery.issuer }),
     });

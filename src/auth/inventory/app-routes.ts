@@ -43,7 +43,7 @@ export const appRoutes: readonly AppRoute[] = [
   },
   { method: "GET", path: "/account/api-keys/revoke", callers: "session", effect: "asks to confirm revoking an own key", guard: "pages/console: own keys only" },
   { method: "POST", path: "/account/api-keys/revoke", callers: "session (CSRF token), the key's owner", effect: "deletes an own API key", guard: "pages/csrf.ts + Better Auth (own keys)" },
-  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request; code-only lookups per user" },
+  { method: "GET", path: "/device/capabilities", callers: "session", effect: "reads a pending approval once its code matches", guard: "pages/device: code check counted per request (once: a wrong code redirects to a code field); code-only lookups per user; carried choices only when sealed by the server" },
   {
     method: "POST",
     path: "/device/capabilities",
@@ -51,7 +51,8 @@ export const appRoutes: readonly AppRoute[] = [
     effect: "approve or deny; the agent's limits with an approval",
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits only once the code matches, undone if the approval fails",
   },
-  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox", guard: "pages/approvals: addressee only" },
+  { method: "GET", path: "/device/capabilities/result", callers: "session", effect: "reads one own agent's grants and denials after a decision (where the device page's POST redirects)", guard: "pages/device: own agents only (404 otherwise); the link only picks the headline" },
+  { method: "GET", path: "/agents/approvals", callers: "session", effect: "reads own CIBA inbox; after a decision, that agent's grants and denials", guard: "pages/approvals: addressee only; own agents only; carried choices only when sealed by the server" },
   {
     method: "POST",
     path: "/agents/approvals",
@@ -60,8 +61,10 @@ export const appRoutes: readonly AppRoute[] = [
     guard: "pages/csrf.ts + agents/approvals/approval-policy.ts; limits undone if the approval fails",
   },
   { method: "GET", path: "/agents", callers: "session", effect: "reads own agents and hosts", guard: "pages/agents: own agents only" },
-  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent", guard: "pages/csrf.ts + plugin (own agents)" },
-  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/agents/revoke", callers: "session", effect: "reads one own agent: the confirmation step of revoking it", guard: "pages/agents: own agents only (404 otherwise)" },
+  { method: "POST", path: "/agents/revoke", callers: "session (CSRF token), the agent's user", effect: "revokes an agent (with confirm=yes; else 303 to the confirmation)", guard: "pages/csrf.ts + plugin (own agents)" },
+  { method: "GET", path: "/agents/revoke-capability", callers: "session", effect: "reads one own agent's grant: the confirmation step of revoking it", guard: "pages/agents: own agents only (404 otherwise)" },
+  { method: "POST", path: "/agents/revoke-capability", callers: "session (CSRF token), the agent's user", effect: "revokes a grant (with confirm=yes; else 303 to the confirmation)", guard: "pages/csrf.ts + plugin (own agents)" },
   {
     method: "POST",
     path: "/agents/limits",

@@ -7,22 +7,34 @@ import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";
 import type { CsrfGuard } from "../csrf.js";
-import { sendPage } from "../layout.js";
+import { html } from "../html.js";
+import { alertBox, sendPage } from "../layout.js";
 import { limitsView } from "../limits-context.js";
 import { noticeLocation } from "../page-notice.js";
 import { type PageUser, pageUser } from "../page-session.js";
 import { pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
-import { AGENT_LIMITS_PATH, agentsPage, REVOKE_AGENT_PATH, REVOKE_CAPABILITY_PATH } from "./agents-views.js";
-import { connectedAgents, noticeMessage } from "./connected-agents.js";
+import {
+  AGENT_LIMITS_PATH,
+  agentsPage,
+  REVOKE_AGENT_PATH,
+  REVOKE_CAPABILITY_PATH,
+  revokeAgentConfirmation,
+  revokeCapabilityConfirmation,
+} from "./agents-views.js";
+import { type ConnectedAgent, connectedAgents, noticeMessage } from "./connected-agents.js";
 import { agentLimitsHandler } from "./limits-routes.js";
 
 const TITLE = "Connected agents";
+const REVOKE_TITLE = "Revoke";
 
 type Message = { readonly text: string; readonly kind: "ok" | "error" };
 
 /**
- * The connected agents page and its two revocations. Both go through the
+ * The connected agents page and its two revocations. Revoking takes two
+ * steps without any script: the button on /agents is a GET to a confirmation
+ * page (which changes nothing), whose form POSTs with `confirm=yes`; a POST
+ * without it only redirects to that page. The revocation goes through the
  * plugin's endpoints with the user's session, so the plugin's ownership
  * rule decides (the agent's user or its host's user); the plugin reads
  * grants on every agent request, so a revocation holds from the next call.
@@ -47,6 +59,31 @@ export function connectedAgentsRoutes({
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
       const message = await noticeMessage(req, db, user.id);
       await showAgents(req, res, user, message);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get(REVOKE_AGENT_PATH, async (req, res, next) => {
+    try {
+      const user = await pageUser(auth, db, req);
+      if (!user) return sendPage(res, REVOKE_TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const agent = await ownLiveAgent(user, req.query.agent_id);
+      if (!agent) return notFound(res, "No agent of yours has this id, or it is already revoked.");
+      sendPage(res, "Revoke an agent", revokeAgentConfirmation(agent, csrf.token(req, res)));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get(REVOKE_CAPABILITY_PATH, async (req, res, next) => {
+    try {
+      const user = await pageUser(auth, db, req);
+      if (!user) return sendPage(res, REVOKE_TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const agent = await ownLiveAgent(user, req.query.agent_id);
+      const capability = agent?.grants.find((grant) => grant.name === req.query.capability);
+      if (!agent || !capability) return notFound(res, "No agent of yours holds this capability now.");
+      sendPage(res, "Revoke a capability", revokeCapabilityConfirmation(agent, capability, csrf.token(req, res)));
     } catch (error) {
       next(error);
     }
@@ -84,6 +121,12 @@ export function connectedAgentsRoutes({
     if (!csrf.verify(req))
       return showAgents(req, res, user, error("The form expired or came from another site. Nothing was revoked; try again."), 403);
     const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
+    if (agentId && form.confirm !== "yes") {
+      // A one-click POST (an old copy of /agents, a form elsewhere): nothing is revoked; ask first.
+      const query = new URLSearchParams({ agent_id: agentId });
+      if (typeof form.capability === "string" && form.capability) query.set("capability", form.capability);
+      return res.redirect(303, `${req.path}?${query.toString()}`);
+    }
     try {
       const location = agentId ? await act(agentId, fromNodeHeaders(req.headers), form) : null;
       if (!location) return showAgents(req, res, user, error("The form is missing what to revoke. Reload the page and try again."), 400);
@@ -99,6 +142,22 @@ export function connectedAgentsRoutes({
         refusal.status,
       );
     }
+  }
+
+  /** One of the user's agents (same ownership rule as the list) that can still be revoked; undefined otherwise. */
+  async function ownLiveAgent(user: PageUser, agentId: unknown): Promise<ConnectedAgent | undefined> {
+    if (typeof agentId !== "string" || agentId.length === 0 || agentId.length > 128) return undefined;
+    const { agents } = await connectedAgents(db, user, agentId);
+    return agents.find((agent) => agent.id === agentId && !agent.ended);
+  }
+
+  function notFound(res: Response, text: string): void {
+    sendPage(
+      res,
+      REVOKE_TITLE,
+      html`${alertBox(`${text} Nothing was changed.`)}<p><a href="${CONNECTED_AGENTS_PATH}">Back to your connected agents</a></p>`,
+      404,
+    );
   }
 
   async function showAgents(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Request } from "express";
 import type { Kysely } from "kysely";
+import { autoGrantedCapabilities } from "../../../generated/capabilities.js";
 import { type CapabilityDescription, describeCapability } from "../../agents/discovery/capability-description.js";
 import { agentMembership, pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
@@ -25,6 +26,7 @@ export interface ConnectedAgent {
   readonly status: string;
   readonly ended: boolean;
   readonly hostName: string | null;
+  readonly hostId: string | null;
   readonly store: AgentStore;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
@@ -32,6 +34,8 @@ export interface ConnectedAgent {
   readonly grants: readonly CapabilityDescription[];
   /** Capabilities still waiting for a decision. */
   readonly pending: readonly string[];
+  /** Capabilities a merchant denied (or a closed request took back) that the agent does not hold now. */
+  readonly denied: readonly CapabilityDescription[];
 }
 
 export interface ConnectedHost {
@@ -41,6 +45,12 @@ export interface ConnectedHost {
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
   readonly agentCount: number;
+  /**
+   * What its new agents get without asking the merchant: the host's stored
+   * defaults, as far as they are auto-granted capabilities of the contract
+   * (host-guard.ts keeps them so; anything else would not be granted on the spot).
+   */
+  readonly defaults: readonly CapabilityDescription[];
 }
 
 /** At most this many agents are listed (newest first); a merchant with more is an outlier worth a real search page. */
@@ -51,8 +61,12 @@ const LIMIT = 200;
  * user, or the user its host is linked to: whoever may revoke it), with
  * their hosts, stores and grants.
  */
-export async function connectedAgents(db: Kysely<Database>, user: PageUser): Promise<{ agents: ConnectedAgent[]; hosts: ConnectedHost[] }> {
-  const rows = await db
+export async function connectedAgents(
+  db: Kysely<Database>,
+  user: PageUser,
+  onlyAgentId?: string,
+): Promise<{ agents: ConnectedAgent[]; hosts: ConnectedHost[] }> {
+  let query = db
     .selectFrom("agent")
     .leftJoin("agentHost", "agentHost.id", "agent.hostId")
     .select([
@@ -67,8 +81,9 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
     ])
     .where((eb) => eb.or([eb("agent.userId", "=", user.id), eb("agentHost.userId", "=", user.id)]))
     .orderBy("agent.createdAt", "desc")
-    .limit(LIMIT)
-    .execute();
+    .limit(LIMIT);
+  if (onlyAgentId !== undefined) query = query.where("agent.id", "=", onlyAgentId);
+  const rows = await query.execute();
   const grants = rows.length
     ? await db
         .selectFrom("agentCapabilityGrant")
@@ -78,7 +93,7 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
           "in",
           rows.map((row) => row.id),
         )
-        .where("status", "in", ["active", "pending"])
+        .where("status", "in", ["active", "pending", "denied"])
         .orderBy("createdAt")
         .execute()
     : [];
@@ -86,22 +101,28 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
   const agents = rows.map((row): ConnectedAgent => {
     const own = grants.filter((grant) => grant.agentId === row.id);
     const active = own.filter((grant) => grant.status === "active" && (!grant.expiresAt || new Date(grant.expiresAt).getTime() > now));
+    const pending = unique(own.filter((grant) => grant.status === "pending").map((grant) => grant.capability));
+    const held = new Set([...active.map((grant) => grant.capability), ...pending]);
     return {
       id: row.id,
       name: row.name,
       status: row.status,
       ended: ENDED.has(row.status),
       hostName: row.hostName,
+      hostId: row.hostId,
       store: storeOf(user, parseJsonColumn(row.metadata)),
       createdAt: new Date(row.createdAt),
       lastUsedAt: row.lastUsedAt ? new Date(row.lastUsedAt) : null,
       grants: unique(active.map((grant) => grant.capability)).map(describeCapability),
-      pending: unique(own.filter((grant) => grant.status === "pending").map((grant) => grant.capability)),
+      pending,
+      denied: unique(own.filter((grant) => grant.status === "denied" && !held.has(grant.capability)).map((grant) => grant.capability)).map(
+        describeCapability,
+      ),
     };
   });
   const hostRows = await db
     .selectFrom("agentHost")
-    .select(["id", "name", "status", "createdAt", "lastUsedAt"])
+    .select(["id", "name", "status", "createdAt", "lastUsedAt", "defaultCapabilities"])
     .where("userId", "=", user.id)
     .orderBy("createdAt", "desc")
     .limit(LIMIT)
@@ -113,6 +134,7 @@ export async function connectedAgents(db: Kysely<Database>, user: PageUser): Pro
     createdAt: new Date(host.createdAt),
     lastUsedAt: host.lastUsedAt ? new Date(host.lastUsedAt) : null,
     agentCount: rows.filter((row) => row.hostId === host.id).length,
+    defaults: hostDefaults(host.defaultCapabilities).map(describeCapability),
   }));
   return { agents, hosts };
 }
@@ -142,6 +164,15 @@ function storeOf(user: PageUser, metadata: unknown): AgentStore {
   const store = agentMembership(user.stores, pinned);
   if (store) return { name: store.name, how: pinned ? "pinned" : "only store", organizationId: store.organizationId };
   return { name: null, how: pinned ? "membership ended" : "none chosen", organizationId: null };
+}
+
+const AUTO_GRANTED: ReadonlySet<string> = new Set(autoGrantedCapabilities);
+
+/** The host's default capabilities (JSON text, or an array from some drivers) that are granted without approval. */
+function hostDefaults(column: unknown): string[] {
+  const parsed = parseJsonColumn(column);
+  const names = Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === "string") : [];
+  return unique(names.filter((name) => AUTO_GRANTED.has(name)));
 }
 
 function unique(names: readonly string[]): string[] {

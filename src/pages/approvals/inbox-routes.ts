@@ -7,12 +7,13 @@ import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
-import { noticeMessage } from "../agents/connected-agents.js";
+import { type ConnectedAgent, connectedAgents, noticeMessage } from "../agents/connected-agents.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { CsrfGuard } from "../csrf.js";
+import { type CarriedForm, carriedFromForm, carriedFromQuery, carryParams } from "../device/carried-form.js";
 import { sendPage } from "../layout.js";
 import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
-import { noticeLocation } from "../page-notice.js";
+import { noticeLocation, readNotice } from "../page-notice.js";
 import { type PageUser, pageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { pluginRefusal } from "../plugin-refusal.js";
@@ -48,7 +49,15 @@ export function approvalsInboxRoutes({
       const user = await pageUser(auth, db, req);
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
       const message = await noticeMessage(req, db, user.id);
-      await showInbox(req, res, user, message);
+      // After a decision (303 here), what the agent can use now and what it was denied; own agents only.
+      const notice = readNotice(req);
+      const decided =
+        notice?.agentId && (notice.code === "approved" || notice.code === "denied")
+          ? (await connectedAgents(db, user, notice.agentId)).agents.find((agent) => agent.id === notice.agentId)
+          : undefined;
+      const approval = typeof req.query.approval === "string" ? req.query.approval : undefined;
+      const carried = approval ? carriedFromQuery(csrf, `ciba:${approval}`, req.query) : undefined;
+      await showInbox(req, res, user, message, 200, decided, approval && carried ? { approvalId: approval, form: carried } : undefined);
     } catch (error) {
       next(error);
     }
@@ -127,13 +136,19 @@ export function approvalsInboxRoutes({
       try {
         const user = await pageUser(auth, db, req);
         if (refusal.error === "fresh_session_required" || !user) {
+          // The merchant's choices come back with them (sealed), so signing in again never re-ticks anything.
+          const form = (req.body ?? {}) as Record<string, unknown>;
+          const approvalId = typeof form.approval_id === "string" ? form.approval_id.slice(0, 128) : "";
+          const returnTo = approvalId
+            ? `${APPROVALS_INBOX_PATH}?${new URLSearchParams({ approval: approvalId, ...carryParams(csrf, `ciba:${approvalId}`, carriedFromForm(form)) }).toString()}`
+            : APPROVALS_INBOX_PATH;
           return sendPage(
             res,
             TITLE,
             signInForm(
               csrf.token(req, res),
-              APPROVALS_INBOX_PATH,
-              "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes).",
+              returnTo,
+              "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes). Your choices are kept.",
             ),
             403,
           );
@@ -145,7 +160,15 @@ export function approvalsInboxRoutes({
     }
   });
 
-  async function showInbox(req: Request, res: Response, user: PageUser, message?: Message, status = 200): Promise<void> {
+  async function showInbox(
+    req: Request,
+    res: Response,
+    user: PageUser,
+    message?: Message,
+    status = 200,
+    decided?: ConnectedAgent,
+    carried?: { readonly approvalId: string; readonly form: CarriedForm },
+  ): Promise<void> {
     const requests = await pendingCibaRequests(db, user.id);
     const limits = new Map(
       await Promise.all(
@@ -162,6 +185,8 @@ export function approvalsInboxRoutes({
       csrfToken: csrf.token(req, res),
       hasPasskey: await hasPasskey(db, user.id),
       ...(message ? { message } : {}),
+      ...(decided ? { decided } : {}),
+      ...(carried ? { carried } : {}),
     });
     sendPage(res, TITLE, page, status, { scripts: PASSKEY_SCRIPTS });
   }

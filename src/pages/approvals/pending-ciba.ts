@@ -3,6 +3,7 @@ import { type CapabilityDescription, describeCapability } from "../../agents/dis
 import { pinnedOrganization } from "../../agents/principal/store-of-agent.js";
 import { parseJsonColumn } from "../../db/json-column.js";
 import type { Database } from "../../db/schema.js";
+import { agentReasons } from "../device/pending-approval.js";
 
 export interface CibaRequest {
   readonly approvalId: string;
@@ -10,6 +11,8 @@ export interface CibaRequest {
   readonly agentName: string;
   readonly hostName: string | null;
   readonly bindingMessage: string | null;
+  /** Why the agent says it asks (its request's `reason`), each once. */
+  readonly reasons: readonly string[];
   readonly expiresAt: Date;
   /** The store the agent is already pinned to, if any. */
   readonly pinnedOrganizationId: string | null;
@@ -50,7 +53,7 @@ export async function pendingCibaRequests(db: Kysely<Database>, userId: string, 
   if (rows.length === 0) return [];
   const grants = await db
     .selectFrom("agentCapabilityGrant")
-    .select(["agentId", "capability"])
+    .select(["agentId", "capability", "reason"])
     .where(
       "agentId",
       "in",
@@ -61,9 +64,8 @@ export async function pendingCibaRequests(db: Kysely<Database>, userId: string, 
     .execute();
   const requests: CibaRequest[] = [];
   for (const row of rows) {
-    const requested = [...new Set(grants.filter((grant) => grant.agentId === row.agentId).map((grant) => grant.capability))].map(
-      describeCapability,
-    );
+    const own = grants.filter((grant) => grant.agentId === row.agentId);
+    const requested = [...new Set(own.map((grant) => grant.capability))].map(describeCapability);
     // An active agent with nothing pending has been decided already (e.g. on the device page).
     if (requested.length === 0 && row.agentStatus !== "pending") continue;
     requests.push({
@@ -72,6 +74,7 @@ export async function pendingCibaRequests(db: Kysely<Database>, userId: string, 
       agentName: row.agentName,
       hostName: row.hostName,
       bindingMessage: row.bindingMessage,
+      reasons: agentReasons(own),
       expiresAt: new Date(row.expiresAt),
       pinnedOrganizationId: pinnedOrganization(parseJsonColumn(row.metadata)),
       requested,

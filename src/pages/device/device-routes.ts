@@ -9,6 +9,7 @@ import { pinOrganization } from "../../agents/plugin/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import type { Database } from "../../db/schema.js";
+import { connectedAgents } from "../agents/connected-agents.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
 import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
@@ -17,10 +18,12 @@ import { type PageUser, pageUser } from "../page-session.js";
 import { passkeyAssertionField, passkeyRefusalText } from "../passkey-approval-field.js";
 import { type PluginRefusal, pluginRefusal } from "../plugin-refusal.js";
 import { signInForm } from "../sign-in.js";
-import { approvalForm, codeEntryForm, outcome } from "./device-views.js";
+import { type CarriedForm, carriedFromForm, carriedFromQuery, carryParams } from "./carried-form.js";
+import { approvalForm, codeEntryForm, type Decision, decisionResult, outcome } from "./device-views.js";
 import { agentForUserCode, findPendingApproval } from "./pending-approval.js";
 
 const TITLE = "Approve an agent";
+const RESULT_TITLE = "Your decision";
 
 export interface DevicePageOptions {
   readonly auth: Auth;
@@ -42,32 +45,51 @@ export interface DevicePageOptions {
  */
 export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path }: DevicePageOptions): Router {
   const router = Router();
+  const resultPath = `${path.replace(/\/$/, "")}/result`;
+  const resultLocation = (agentId: string, decision: Decision) =>
+    `${resultPath}?${new URLSearchParams({ agent: agentId, decision }).toString()}`;
+
+  // Where a decision redirects (303): reading it again changes nothing. Only the viewer's own agents are shown.
+  router.get(resultPath, async (req, res, next) => {
+    try {
+      const user = await pageUser(auth, db, req);
+      if (!user) return sendPage(res, RESULT_TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const agentId = typeof req.query.agent === "string" && req.query.agent.length <= 128 ? req.query.agent : "";
+      const decision = req.query.decision === "approved" || req.query.decision === "denied" ? req.query.decision : undefined;
+      const agent = agentId ? (await connectedAgents(db, user, agentId)).agents.find((item) => item.id === agentId) : undefined;
+      if (!agent) return sendPage(res, RESULT_TITLE, outcome("There is no decision of yours about this agent to show.", "error"), 404);
+      sendPage(res, RESULT_TITLE, decisionResult(agent, decision));
+    } catch (error) {
+      next(error);
+    }
+  });
 
   router.get(path, async (req, res, next) => {
     try {
       const user = await pageUser(auth, db, req);
       if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), req.originalUrl));
+      const agentId = typeof req.query.agent_id === "string" && req.query.agent_id.length <= 128 ? req.query.agent_id : undefined;
       const code = typeof req.query.code === "string" ? normalizeUserCode(req.query.code) : "";
-      if (!code) return sendPage(res, TITLE, codeEntryForm(path));
-      // Nothing about an agent is shown until its code matches, and every wrong code counts.
-      if (typeof req.query.agent_id === "string") {
-        const agentId = req.query.agent_id;
-        if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) return sendPage(res, TITLE, closedRequest(), 403);
+      if (agentId && (await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) return sendPage(res, TITLE, closedRequest(), 403);
+      if (!code) return sendPage(res, TITLE, codeEntryForm(path, { agentId, message: retryMessage(req.query.retry) }));
+      // Nothing about an agent is shown until its code matches, and every wrong code counts, once:
+      // the answer is a redirect to a page without the code, so reloading it costs no try.
+      if (agentId) {
         if (!(await userCodeMatches(db, agentId, code))) {
           await recordUserCodeFailure(db, agentId);
-          return sendPage(res, TITLE, codeEntryForm(path, "That code does not match a pending request. Check it and try again."), 403);
+          return res.redirect(303, `${path}?${new URLSearchParams({ agent_id: agentId, retry: "code" }).toString()}`);
         }
-        return showApproval(req, res, user, agentId, code);
+        return showApproval(req, res, user, agentId, code, { carried: carriedFromQuery(csrf, agentId, req.query) });
       }
       if (await codeLookupsExhausted(db, user.id)) {
         return sendPage(res, TITLE, outcome("Too many wrong codes. Wait 15 minutes, or open the link your agent printed.", "error"), 429);
       }
-      const agentId = await agentForUserCode(db, code);
-      if (!agentId) {
+      const found = await agentForUserCode(db, code);
+      if (!found) {
         await recordCodeLookupFailure(db, user.id);
-        return sendPage(res, TITLE, codeEntryForm(path, "No pending request has this code. Check it and try again."), 404);
+        return res.redirect(303, `${path}?retry=lookup`);
       }
-      await showApproval(req, res, user, agentId, code);
+      await showApproval(req, res, user, found, code);
     } catch (error) {
       next(error);
     }
@@ -78,7 +100,6 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
       const form = (req.body ?? {}) as Record<string, unknown>;
       const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
       const code = typeof form.code === "string" ? normalizeUserCode(form.code) : "";
-      const returnTo = `${path}?agent_id=${encodeURIComponent(agentId)}&code=${encodeURIComponent(code)}`;
       if (!csrf.verify(req))
         return sendPage(
           res,
@@ -87,24 +108,42 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
           403,
         );
       const user = await pageUser(auth, db, req);
-      if (!user) return sendPage(res, TITLE, signInForm(csrf.token(req, res), returnTo, "Sign in to continue."), 401);
       if (!agentId)
-        return sendPage(res, TITLE, codeEntryForm(path, "The request is missing its agent. Open the link from your agent again."), 400);
+        return sendPage(
+          res,
+          TITLE,
+          codeEntryForm(path, { message: "The request is missing its agent. Open the link from your agent again." }),
+          400,
+        );
+      const carried = carriedFromForm(form);
+      if (!user)
+        return sendPage(
+          res,
+          TITLE,
+          signInForm(csrf.token(req, res), approvalLocation(agentId, code, carried), "Sign in to continue."),
+          401,
+        );
 
       if (form.decision === "deny") {
         await auth.api.approveCapability({
           body: { agent_id: agentId, action: "deny", user_code: code },
           headers: fromNodeHeaders(req.headers),
         });
-        return sendPage(res, TITLE, outcome("Denied. The agent was told and got nothing new.", "ok"));
+        return res.redirect(303, resultLocation(agentId, "denied"));
       }
       const chosen = ([] as unknown[]).concat(form.capabilities ?? []).filter((item): item is string => typeof item === "string");
-      if (chosen.length === 0) return showApproval(req, res, user, agentId, code, "Select at least one capability, or deny.", 400);
+      if (chosen.length === 0)
+        return showApproval(req, res, user, agentId, code, { message: "Select at least one capability, or deny.", status: 400, carried });
       const store = user.stores.find((item) => item.organizationId === form.organization_id);
-      if (!store) return showApproval(req, res, user, agentId, code, "Choose one of your stores.", 400);
+      if (!store) return showApproval(req, res, user, agentId, code, { message: "Choose one of your stores.", status: 400, carried });
 
       const limits = await limitsFromForm(db, form, { agentId, organizationId: store.organizationId });
-      if ("errors" in limits) return showApproval(req, res, user, agentId, code, `Nothing was approved. ${limits.errors.join(" ")}`, 400);
+      if ("errors" in limits)
+        return showApproval(req, res, user, agentId, code, {
+          message: `Nothing was approved. ${limits.errors.join(" ")}`,
+          status: 400,
+          carried,
+        });
 
       const undoPin = await pinOrganization(db, agentId, store.organizationId);
       // Limits only with the request's proof (its code); without it the approval below is refused anyway.
@@ -117,17 +156,16 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
           })
         : async () => {};
       try {
-        const result = (await auth.api.approveCapability({
+        await auth.api.approveCapability({
           body: { agent_id: agentId, action: "approve", user_code: code, capabilities: chosen, ...passkeyAssertionField(form) },
           headers: fromNodeHeaders(req.headers),
-        })) as { added?: string[] };
-        const added = result.added ?? chosen;
-        return sendPage(res, TITLE, outcome(`Approved for ${store.name}: ${added.join(", ") || "no new capability"}.`, "ok"));
+        });
       } catch (error) {
         await undoLimits();
         await undoPin();
         throw error;
       }
+      res.redirect(303, resultLocation(agentId, "approved"));
     } catch (error) {
       const refusal = pluginRefusal(error);
       if (!refusal) return next(error);
@@ -135,19 +173,29 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
     }
   });
 
+  /** `?agent_id&code`, with the merchant's choices sealed in when they must survive a sign-in. */
+  function approvalLocation(agentId: string, code: string, carried?: CarriedForm): string {
+    const query = new URLSearchParams({ agent_id: agentId, code, ...(carried ? carryParams(csrf, agentId, carried) : {}) });
+    return `${path}?${query.toString()}`;
+  }
+
   async function showApproval(
     req: Request,
     res: Response,
     user: PageUser,
     agentId: string,
     code: string,
-    message?: string,
-    status = 200,
+    { message, status = 200, carried }: { message?: string; status?: number; carried?: CarriedForm | undefined } = {},
   ): Promise<void> {
     if (user.stores.length === 0)
       return sendPage(res, TITLE, outcome("You are not a member of any store, so you cannot approve agents.", "error"), 403);
     if ((await userCodeFailures(db, agentId)) >= MAX_USER_CODE_FAILURES) {
       return sendPage(res, TITLE, closedRequest(), 403);
+    }
+    // Every way here (a refused form too) shows the agent only with its code; a wrong one counts, as on GET.
+    if (!(await userCodeMatches(db, agentId, code))) {
+      await recordUserCodeFailure(db, agentId);
+      return sendPage(res, TITLE, codeEntryForm(path, { agentId, message: retryMessage("code") }), 403);
     }
     const approval = await findPendingApproval(db, agentId);
     if (!approval)
@@ -161,48 +209,61 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
       user,
       hasPasskey: await hasPasskey(db, user.id),
       limits,
-      message,
+      message: message ?? (carried ? "Your choices are as you left them: check them, then approve or deny." : undefined),
+      carried,
     });
     sendPage(res, TITLE, form, status, { scripts: PASSKEY_SCRIPTS });
   }
 
   async function explainRefusal(req: Request, res: Response, refusal: PluginRefusal): Promise<void> {
-    const form = (req.body ?? {}) as Record<string, string>;
-    const agentId = form.agent_id ?? "";
-    const code = normalizeUserCode(form.code ?? "");
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const agentId = typeof form.agent_id === "string" ? form.agent_id : "";
+    const code = normalizeUserCode(typeof form.code === "string" ? form.code : "");
+    const carried = carriedFromForm(form);
     const user = await pageUser(auth, db, req);
     if (refusal.error === "fresh_session_required" || !user) {
-      const returnTo = `${path}?agent_id=${encodeURIComponent(agentId)}&code=${encodeURIComponent(code)}`;
       return sendPage(
         res,
         TITLE,
         signInForm(
           csrf.token(req, res),
-          returnTo,
-          "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes).",
+          approvalLocation(agentId, code, carried),
+          "For your safety, sign in again to confirm (approvals need a sign-in from the last 5 minutes). Your choices are kept.",
         ),
         403,
       );
     }
     if (refusal.error === "invalid_user_code") {
+      // Already counted (the approval policy's hooks); the page offers to correct it, nothing about the agent.
       const left = MAX_USER_CODE_FAILURES - (await userCodeFailures(db, agentId));
-      return showApproval(
-        req,
-        res,
-        user,
-        agentId,
-        code,
-        `That code does not match this request. ${left} ${left === 1 ? "try" : "tries"} left.`,
-        403,
-      );
+      if (left <= 0) return sendPage(res, TITLE, closedRequest(), 403);
+      const message = `That code does not match this request: nothing was decided. ${left} ${left === 1 ? "try" : "tries"} left.`;
+      return sendPage(res, TITLE, codeEntryForm(path, { agentId, message }), 403);
     }
-    if (refusal.error === "admin_approval_requires_admin") return showApproval(req, res, user, agentId, code, refusal.message, 403);
+    if (refusal.error === "admin_approval_requires_admin")
+      return showApproval(req, res, user, agentId, code, { message: refusal.message, status: 403, carried });
     const passkeyText = passkeyRefusalText(refusal);
-    if (passkeyText) return showApproval(req, res, user, agentId, code, passkeyText, 403);
+    if (passkeyText) return showApproval(req, res, user, agentId, code, { message: passkeyText, status: 403, carried });
+    // A form sent again after the decision (back button): say so plainly, not in the plugin's words.
+    if (agentId && !(await findPendingApproval(db, agentId)))
+      return sendPage(
+        res,
+        TITLE,
+        outcome("This request is no longer pending: it was already approved, denied or has expired.", "error"),
+        refusal.status,
+      );
     sendPage(res, TITLE, outcome(refusal.message, "error"), refusal.status);
   }
 
   return router;
+}
+
+/** The sentence for a `retry` redirect: a fixed code, never text from the link. */
+function retryMessage(retry: unknown): string | undefined {
+  if (retry === "code")
+    return "That code does not match the request in your link. Type the code your agent shows; nothing about the request is shown until it matches.";
+  if (retry === "lookup") return "No pending request has this code. Check it and try again.";
+  return undefined;
 }
 
 function closedRequest() {

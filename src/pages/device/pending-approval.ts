@@ -11,9 +11,12 @@ export interface PendingApproval {
   readonly agentId: string;
   readonly agentName: string;
   readonly hostName: string | null;
+  readonly hostId: string | null;
   /** Whether the agent itself still waits for a first approval (new host) or asks for more. */
   readonly agentStatus: string;
   readonly bindingMessage: string | null;
+  /** Why the agent says it asks (the `reason` of its registration or capability request), each once; the plugin's own fillers left out. */
+  readonly reasons: readonly string[];
   readonly requested: readonly RequestedCapability[];
   /** The store the agent is already pinned to, if any. */
   readonly pinnedOrganizationId: string | null;
@@ -37,13 +40,13 @@ export async function findPendingApproval(db: Kysely<Database>, agentId: string)
   const agent = await db
     .selectFrom("agent")
     .leftJoin("agentHost", "agentHost.id", "agent.hostId")
-    .select(["agent.id", "agent.name", "agent.status", "agent.metadata", "agentHost.name as hostName"])
+    .select(["agent.id", "agent.name", "agent.status", "agent.metadata", "agent.hostId", "agentHost.name as hostName"])
     .where("agent.id", "=", agentId)
     .executeTakeFirst();
   if (!agent) return null;
   const grants = await db
     .selectFrom("agentCapabilityGrant")
-    .select("capability")
+    .select(["capability", "reason"])
     .where("agentId", "=", agentId)
     .where("status", "=", "pending")
     .orderBy("createdAt")
@@ -52,8 +55,10 @@ export async function findPendingApproval(db: Kysely<Database>, agentId: string)
     agentId: agent.id,
     agentName: agent.name,
     hostName: agent.hostName,
+    hostId: agent.hostId,
     agentStatus: agent.status,
     bindingMessage: request.bindingMessage,
+    reasons: agentReasons(grants),
     requested: [...new Set(grants.map((grant) => grant.capability))].map(describeCapability),
     pinnedOrganizationId: pinnedOrganizationOfRow(agent),
   };
@@ -74,4 +79,19 @@ export async function agentForUserCode(db: Kysely<Database>, code: string): Prom
     .where("expiresAt", ">", new Date())
     .executeTakeFirst();
   return request?.agentId ?? null;
+}
+
+/**
+ * Texts the agent-auth plugin (0.6.2) writes as a grant's reason when the
+ * agent gave none, and our own for host defaults: not the agent's words.
+ */
+const PLUGIN_REASONS: ReadonlySet<string> = new Set([
+  "Capability not pre-authorized by host",
+  "Approval requested by agent",
+  "auto_granted_from_host_budget",
+]);
+
+/** The distinct reasons the agent gave on its pending grants (the plugin stores the request's `reason` on each). */
+export function agentReasons(grants: readonly { readonly reason: string | null }[]): string[] {
+  return [...new Set(grants.map((grant) => grant.reason?.trim() ?? "").filter((reason) => reason && !PLUGIN_REASONS.has(reason)))];
 }

@@ -72,7 +72,7 @@ describe("limits on the merchant's pages (headless Chromium)", () => {
     await page.getByLabel("Budget: orders may add up to").fill("100.00");
     await page.getByLabel("Budget period").selectOption("24h");
     await page.getByRole("button", { name: "Approve selected" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("placeOrder");
+    await expect.poll(() => page.getByRole("list", { name: "It can use now" }).textContent()).toContain("placeOrder");
     const scope = new TenantScope(app.db, tenantOf(owner.organizationId));
     expect(await readAgentLimits(scope, agentId)).toMatchObject({
       currency: "EUR",
