@@ -51,7 +51,8 @@ describe("generate --watch (CLI)", () => {
     const author = await readFile(AUTHOR, "utf8");
     await writeFile(AUTHOR, author.replace("  name:\n    type: string", "  name:\n    type: string\n    description: Full name."));
     const changed = await waitFor(/author\.yaml changed → [^\n]*\n/, mark);
-    expect(changed).toContain(`${OUT}/openapi.ts`);
+    // The contract's types live in the SDK package (generated/openapi.ts only re-exports them).
+    expect(changed).toContain(`${OUT}/sdk/openapi.ts`);
     expect(changed).not.toContain("runtime.ts");
 
     // A burst of saves is one run.
