@@ -1,12 +1,8 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { type Request, type Response, Router, urlencoded } from "express";
-import type { Kysely } from "kysely";
-import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
-import type { Auth } from "../../auth/create-auth.js";
 import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
-import type { Database } from "../../db/schema.js";
+import type { AgentPageDependencies } from "../agent-page-dependencies.js";
 import { pendingCibaRequests } from "../approvals/pending-ciba.js";
-import type { CsrfGuard } from "../csrf.js";
 import { html } from "../html.js";
 import { alertBox, sendPage } from "../layout.js";
 import { limitsView } from "../limits-context.js";
@@ -39,17 +35,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * rule decides (the agent's user or its host's user); the plugin reads
  * grants on every agent request, so a revocation holds from the next call.
  */
-export function connectedAgentsRoutes({
-  auth,
-  db,
-  csrf,
-  agentStateChanges,
-}: {
-  auth: Auth;
-  db: Kysely<Database>;
-  csrf: CsrfGuard;
-  agentStateChanges: ChangeSignal;
-}): Router {
+export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: AgentPageDependencies): Router {
   const router = Router();
   const forms = urlencoded({ extended: false, limit: "8kb" });
 

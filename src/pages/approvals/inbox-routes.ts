@@ -1,15 +1,11 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { type Request, type Response, Router, urlencoded } from "express";
-import type { Kysely } from "kysely";
-import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import { pinOrganization } from "../../agents/plugin/organization-pin.js";
-import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
 import { APPROVALS_INBOX_PATH } from "../../config/page-paths.js";
-import type { Database } from "../../db/schema.js";
+import type { AgentPageDependencies } from "../agent-page-dependencies.js";
 import { type ConnectedAgent, connectedAgents, noticeMessage } from "../agents/connected-agents.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
-import type { CsrfGuard } from "../csrf.js";
 import { type CarriedForm, carriedFromForm, carriedFromQuery, carryParams } from "../device/carried-form.js";
 import { sendPage } from "../layout.js";
 import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
@@ -31,17 +27,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * decision goes through the plugin's `approve-capability` with the user's
  * session, so the plugin's checks and our approval policy hooks apply.
  */
-export function approvalsInboxRoutes({
-  auth,
-  db,
-  csrf,
-  agentStateChanges,
-}: {
-  auth: Auth;
-  db: Kysely<Database>;
-  csrf: CsrfGuard;
-  agentStateChanges: ChangeSignal;
-}): Router {
+export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: AgentPageDependencies): Router {
   const router = Router();
 
   router.get(APPROVALS_INBOX_PATH, async (req, res, next) => {

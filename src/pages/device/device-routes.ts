@@ -1,17 +1,13 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { type Request, type Response, Router, urlencoded } from "express";
-import type { Kysely } from "kysely";
 import { MAX_USER_CODE_FAILURES, recordUserCodeFailure, userCodeFailures } from "../../agents/approvals/approval-code-failures.js";
 import { normalizeUserCode, userCodeMatches } from "../../agents/approvals/user-code.js";
 import { codeLookupsExhausted, recordCodeLookupFailure } from "../../agents/approvals/user-code-lookups.js";
-import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
 import { pinOrganization } from "../../agents/plugin/organization-pin.js";
-import type { Auth } from "../../auth/create-auth.js";
 import { hasPasskey } from "../../auth/user-passkeys.js";
-import type { Database } from "../../db/schema.js";
+import type { AgentPageDependencies } from "../agent-page-dependencies.js";
 import { connectedAgents } from "../agents/connected-agents.js";
 import { PASSKEY_SCRIPTS } from "../assets/asset-routes.js";
-import type { CsrfGuard } from "../csrf.js";
 import { sendPage } from "../layout.js";
 import { limitsFromForm, limitsView, storeWithoutChoice, writeApprovalLimits } from "../limits-context.js";
 import { type PageUser, pageUser } from "../page-session.js";
@@ -25,12 +21,7 @@ import { agentForUserCode, findPendingApproval } from "./pending-approval.js";
 const TITLE = "Approve an agent";
 const RESULT_TITLE = "Your decision";
 
-export interface DevicePageOptions {
-  readonly auth: Auth;
-  readonly db: Kysely<Database>;
-  readonly csrf: CsrfGuard;
-  /** Told when an approval sets the agent's limits, so agent caches forget. */
-  readonly agentStateChanges: ChangeSignal;
+export interface DevicePageOptions extends AgentPageDependencies {
   /** Where the page is served (AGENT_DEVICE_AUTH_PAGE when it is a path). */
   readonly path: string;
 }
