@@ -79,7 +79,7 @@ export function apiKeysRoutes({
         body: { name, metadata: { organizationId: store.organizationId, scopes } },
         headers: fromNodeHeaders(req.headers),
       });
-      reveal.remember(res, user.id, { keyId: created.id, name, secret: created.key });
+      await reveal.remember(res, user.id, { keyId: created.id, name, secret: created.key });
       res.redirect(303, accountNoticeLocation(API_KEYS_PAGE_PATH, "key-created"));
     } catch (failure) {
       next(failure);
@@ -143,7 +143,7 @@ export function apiKeysRoutes({
     const store = user.activeStore;
     if (!store) return sendPage(res, TITLE, apiKeysNotice("You are not a member of any store, so you have no API keys to manage."), status);
     const keys = await ownKeys(req);
-    const revealed = reveal.take(req, res, user.id);
+    const revealed = await reveal.take(req, res, user.id);
     sendPage(
       res,
       TITLE,
