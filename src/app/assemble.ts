@@ -11,6 +11,7 @@ import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
 import { type Auth, createAuth } from "../auth/create-auth.js";
 import type { RateLimitOverrides } from "../auth/rate-limits.js";
+import { redisRateLimitStorage } from "../auth/redis-rate-limit-storage.js";
 import { type Origins, originsOf } from "../config/origins.js";
 import { APPROVALS_INBOX_PATH, DEFAULT_DEVICE_AUTH_PAGE } from "../config/page-paths.js";
 import type { DatabaseHandle } from "../db/create-database.js";
@@ -97,6 +98,9 @@ export function createServices(options: AssemblyOptions): Services {
   const redis = options.redis ? createRedisClient(options.redis.url, options.logger) : undefined;
   const replayIds: ReplayStore =
     redis && options.redis ? new RedisReplayStore(redis.client, `${options.redis.keyPrefix}jti:`) : new MemoryReplayStore();
+  // Better Auth's per-address counters; without Redis they stay in PostgreSQL (see auth/rate-limits.ts).
+  const rateLimitStorage =
+    redis && options.redis ? redisRateLimitStorage(redis.client, `${options.redis.keyPrefix}rl:`, options.logger) : undefined;
   const agentStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
   const runner = new CapabilityRunner(
@@ -120,6 +124,7 @@ export function createServices(options: AssemblyOptions): Services {
     origins,
     secret: options.secret,
     rateLimits: options.rateLimits,
+    rateLimitStorage,
     agentStateChanges,
     agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
   });

@@ -4,15 +4,17 @@ import { Redis } from "ioredis";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectedAgent, connectTestAgent, decide } from "../agents/agent-test-kit.js";
+import { captureLog } from "../support/capture-log.js";
 import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 /*
  * Two instances of the app on one database and one Redis (REDIS_URL), as
  * behind a load balancer: both are configured with instance 1's URL, so a
  * token is addressed to both. A JWT spent on one is refused on the other,
- * whichever verifier (our fast path, the agent-auth plugin) saw it first.
- * A third instance points REDIS_URL at a closed port: agent calls fail
- * closed, quickly; everything else works.
+ * whichever verifier (our fast path, the agent-auth plugin) saw it first,
+ * and the per-address rate limits count requests to both. A third instance
+ * points REDIS_URL at a closed port: agent calls fail closed, quickly;
+ * everything else works, rate limits fail open with a log line.
  */
 const REDIS_URL = "redis://127.0.0.1:6379";
 /** One per run of this file: parallel files and earlier runs share the Redis. */
@@ -96,11 +98,16 @@ describe("a JWT spent on one instance", () => {
 
 describe("with Redis unreachable", () => {
   let down: TestApp;
+  const log = captureLog();
   let apiKey: string;
   let agent: ConnectedAgent;
 
   beforeAll(async () => {
-    down = await startTestApp({ database: one.database, redis: { url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: KEY_PREFIX } });
+    down = await startTestApp({
+      database: one.database,
+      redis: { url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: KEY_PREFIX },
+      logger: log.logger,
+    });
     apiKey = await issueApiKey(down.auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
     // An agent of this instance's audience, approved through the healthy one (same database).
     agent = await connectTestAgent(one, ["listProducts"]);
@@ -125,6 +132,10 @@ describe("with Redis unreachable", () => {
     const plugin = await get(down, "/api/auth/agent/session", await token(agent, `${down.baseUrl}/api/auth`));
     expect(Date.now() - pluginStarted).toBeLessThan(1_000);
     expect(plugin).toEqual({ status: 503, code: "replay_store_unavailable" });
+    // A host JWT's id is checked (by hostJwtReplayGuard) before anything else reads it: refused the same way.
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const hostJwt = `${part({ alg: "EdDSA", typ: "host+jwt" })}.${part({ iss: "some-host", jti: randomUUID(), iat: Math.floor(Date.now() / 1000) })}.c2ln`;
+    expect(await get(down, "/api/auth/agent/list", hostJwt)).toEqual({ status: 503, code: "replay_store_unavailable" });
   });
 
   it("still serves API keys and sign-in", async () => {
@@ -136,6 +147,29 @@ describe("with Redis unreachable", () => {
       body: JSON.stringify({ email: owner.email, password: owner.password }),
     });
     expect(signIn.status).toBe(200);
+    const notEnforced = log.lines.filter((line) => line.msg === "rate limits not enforced: redis unreachable");
+    expect(notEnforced).toHaveLength(1);
+    expect(notEnforced[0]).toMatchObject({ level: 40 });
+  });
+});
+
+// Last: it spends this address's sign-in budget (5 a minute) in this file's key prefix.
+describe("the per-address rate limits", () => {
+  it("count requests to every instance", async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      // Alternating: alone, each instance would see at most 3 attempts and let all of them through.
+      const response = await fetch(`${(attempt % 2 === 0 ? one : two).baseUrl}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: one.baseUrl },
+        body: JSON.stringify({ email: owner.email, password: owner.password }),
+      });
+      statuses.push(response.status);
+    }
+    // The approvals above signed in through instance one too: at most 5 in the minute, in all.
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(4);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
   });
 });
 
