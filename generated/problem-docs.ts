@@ -112,6 +112,13 @@ export const problemCodeDocs: Readonly<Partial<Record<ProblemCode, ProblemCodeDo
     "meaning": "The readiness check (`/readyz`) cannot reach the database.",
     "action": "Route traffic to another instance; this one answers again once the database is back."
   },
+  "replay_store_unavailable": {
+    "statuses": [
+      503
+    ],
+    "meaning": "The store of spent agent JWT ids (`jti`) cannot be reached, so the token cannot be checked for replay and is refused unspent; nothing was done.",
+    "action": "Wait `Retry-After` seconds and retry with a new JWT (the SDK signs one per request)."
+  },
   "api_unreachable": {
     "statuses": [
       502

@@ -52,6 +52,7 @@ export const problemCodes = [
   "shutting_down",
   "not_ready",
   "api_unreachable",
+  "replay_store_unavailable",
   "product_not_found",
   "cart_not_found",
   "cart_item_not_found",

@@ -4,11 +4,14 @@ import { approvalNotifier } from "../agents/approvals/approval-notifier.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/execute/capability-executor.js";
 import { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { AgentResolver } from "../agents/principal/agent-resolver.js";
-import { JtiCache } from "../agents/principal/jti-cache.js";
+import { MemoryReplayStore } from "../agents/principal/jti-cache.js";
+import { RedisReplayStore } from "../agents/principal/redis-replay-store.js";
+import type { ReplayStore } from "../agents/principal/replay-store.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
 import { type Auth, createAuth } from "../auth/create-auth.js";
 import type { RateLimitOverrides } from "../auth/rate-limits.js";
+import { redisRateLimitStorage } from "../auth/redis-rate-limit-storage.js";
 import { type Origins, originsOf } from "../config/origins.js";
 import { APPROVALS_INBOX_PATH, DEFAULT_DEVICE_AUTH_PAGE } from "../config/page-paths.js";
 import type { DatabaseHandle } from "../db/create-database.js";
@@ -18,6 +21,7 @@ import { createApp } from "../http/app.js";
 import { problemOfError } from "../http/error-problems.js";
 import type { Logger } from "../logging/logger.js";
 import { principalSources } from "./principal-sources.js";
+import { createRedisClient, type RedisHandle } from "./redis-client.js";
 
 /** What the server is built from: the configuration's values (see optionsFromConfig) and an open database. */
 export interface AssemblyOptions {
@@ -40,6 +44,12 @@ export interface AssemblyOptions {
   readonly rateLimits?: RateLimitOverrides;
   /** CIBA approval notices: logged (by `logger` unless another is given) and posted to the webhook. Absent: none. */
   readonly approvalNotices?: { readonly logger?: Logger; readonly webhookUrl?: string | undefined };
+  /**
+   * REDIS_URL (and REDIS_KEY_PREFIX, which starts every key): the shared store
+   * of spent JWT ids for every instance. Absent: the replay store is this
+   * process's memory.
+   */
+  readonly redis?: { readonly url: string; readonly keyPrefix: string } | undefined;
   /** Tests only: check every /v1 answer and in-process execute result against the contract. */
   readonly validateResponses?: ResponseValidation;
 }
@@ -55,15 +65,17 @@ export interface Services {
   /** Every operation's handler, shared by the /v1 router and the capability runner's dispatcher. */
   readonly handlers: Handlers<AppContext>;
   readonly runner: CapabilityRunner;
-  /** The process's one replay cache: the plugin, the host JWT guard and the fast verifier spend ids in it. */
-  readonly replayIds: JtiCache;
+  /** The process's one replay store: the plugin, the host JWT guard and the fast verifier spend ids in it. */
+  readonly replayIds: ReplayStore;
+  /** The Redis client when `options.redis` is set: connected by createHttpApp, closed by its close(). */
+  readonly redis: RedisHandle | undefined;
   /** Fired in-process after every mutating agent/host/organization endpoint and merchant limits change. */
   readonly agentStateChanges: ChangeSignal;
 }
 
 export interface AssembledApp {
   readonly app: Express;
-  /** Stops the auth-change LISTEN and the in-process signal; call before closing the database. */
+  /** Stops the auth-change LISTEN and the in-process signal, closes the Redis client; call before closing the database. */
   close(): Promise<void>;
 }
 
@@ -82,7 +94,13 @@ export function createServices(options: AssemblyOptions): Services {
   const origins = originsOf(options.authUrl, options.publicUrl);
   const trustProxy = options.trustProxy ?? false;
   const deviceAuthorizationPage = options.deviceAuthorizationPage ?? DEFAULT_DEVICE_AUTH_PAGE;
-  const replayIds = new JtiCache();
+  // No I/O yet: the client connects in createHttpApp (the db scripts never open it).
+  const redis = options.redis ? createRedisClient(options.redis.url, options.logger) : undefined;
+  const replayIds: ReplayStore =
+    redis && options.redis ? new RedisReplayStore(redis.client, `${options.redis.keyPrefix}jti:`) : new MemoryReplayStore();
+  // Better Auth's per-address counters; without Redis they stay in PostgreSQL (see auth/rate-limits.ts).
+  const rateLimitStorage =
+    redis && options.redis ? redisRateLimitStorage(redis.client, `${options.redis.keyPrefix}rl:`, options.logger) : undefined;
   const agentStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
   const runner = new CapabilityRunner(
@@ -106,10 +124,11 @@ export function createServices(options: AssemblyOptions): Services {
     origins,
     secret: options.secret,
     rateLimits: options.rateLimits,
+    rateLimitStorage,
     agentStateChanges,
     agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
   });
-  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, agentStateChanges };
+  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, redis, agentStateChanges };
 }
 
 /**
@@ -121,6 +140,8 @@ export function createServices(options: AssemblyOptions): Services {
 export async function createHttpApp(services: Services): Promise<AssembledApp> {
   const { options, origins, auth, trustProxy } = services;
   const { database } = options;
+  // Waits at most the client's connect timeout: a Redis that is down does not stop the start (see redis-client.ts).
+  await services.redis?.connect();
   const apiKeys = new ApiKeyResolver(auth, database.db);
   const agents = new AgentResolver(database.db, {
     publicOrigin: origins.publicOrigin,
@@ -148,6 +169,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     async close() {
       stopSignal();
       await authChanges.close();
+      await services.redis?.close();
     },
   };
 }

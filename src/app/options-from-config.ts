@@ -16,5 +16,6 @@ export function optionsFromConfig(config: AppConfig, database: DatabaseHandle, l
     proxyApiKey: config.agentProxyApiKey,
     execution: config.agentExecution,
     approvalNotices: { webhookUrl: config.agentApprovalWebhookUrl },
+    redis: config.redis,
   };
 }

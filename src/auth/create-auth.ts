@@ -25,6 +25,8 @@ export interface AuthOptions {
   readonly agentStateChanges: ChangeSignal;
   /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
   readonly rateLimits?: RateLimitOverrides;
+  /** Where the per-address counters live instead of PostgreSQL (Redis with REDIS_URL, see redis-rate-limit-storage.ts). */
+  readonly rateLimitStorage?: Parameters<typeof betterAuthRateLimit>[1];
 }
 
 /**
@@ -46,7 +48,7 @@ export function createAuth(options: AuthOptions) {
     database: { db: options.db, type: "postgres" },
     emailAndPassword: { enabled: true },
     // Limits in every environment, per client address as our HTTP layer writes it (see client-address-header.ts).
-    rateLimit: betterAuthRateLimit(rateLimits),
+    rateLimit: betterAuthRateLimit(rateLimits, options.rateLimitStorage),
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     plugins: [
       // First: its hooks run before any other plugin's (deny by default, one audience per token).

@@ -67,18 +67,25 @@ export interface RateLimitOverrides {
   readonly account?: Partial<AccountLockoutRule>;
 }
 
+type RateLimitStorage = NonNullable<NonNullable<BetterAuthOptions["rateLimit"]>["customStorage"]>;
+
 /**
  * Better Auth's per-address limiter, on in every environment (its default is
  * production only, so development and tests never ran it). Counters live in
- * PostgreSQL (its `rateLimit` table, created by getMigrations in app/migrate-all.ts):
- * every process behind the load balancer shares them, where "memory" would
- * give each process its own budget. Our route rules override the plugins'
- * (Better Auth applies custom rules last).
+ * Redis when REDIS_URL is set (`redisStorage`, see redis-rate-limit-storage.ts),
+ * else in PostgreSQL (its `rateLimit` table, created by getMigrations in
+ * app/migrate-all.ts): either way every process behind the load balancer
+ * shares them, where "memory" would give each process its own budget. Our
+ * route rules override the plugins' (Better Auth applies custom rules last).
  */
-export function betterAuthRateLimit(settings: RateLimitSettings): NonNullable<BetterAuthOptions["rateLimit"]> {
+export function betterAuthRateLimit(
+  settings: RateLimitSettings,
+  redisStorage?: RateLimitStorage,
+): NonNullable<BetterAuthOptions["rateLimit"]> {
   return {
     enabled: true,
     storage: "database",
+    ...(redisStorage ? { customStorage: redisStorage } : {}),
     window: settings.general.window,
     max: settings.general.max,
     customRules: { ...settings.routes },

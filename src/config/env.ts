@@ -48,6 +48,15 @@ const EnvSchema = z.object({
     .default(DEFAULT_DEVICE_AUTH_PAGE),
   AGENT_PROXY_API_KEY: z.string().min(16, "must be an API key").optional(),
   AGENT_APPROVAL_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+  // Unset: one process's memory holds the replay ids, the database the rate limits (see docs/SECURITY.md "State: where it lives").
+  REDIS_URL: z
+    .url({ error: "must be a redis:// or rediss:// URL" })
+    .refine((value) => /^rediss?:\/\//.test(value), "must be a redis:// or rediss:// URL")
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1-64 letters, digits or : _ . -")
+    .default("commerce:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be a pino level" }).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: "must be a number of milliseconds" })
@@ -91,6 +100,11 @@ export interface AppConfig {
   readonly agentExecution: { readonly kind: "in-process" } | { readonly kind: "proxy"; readonly apiUrl: string; readonly apiKey: string };
   /** Also POST each CIBA approval notice here (JSON); unset: notices are only logged. */
   readonly agentApprovalWebhookUrl: string | undefined;
+  /**
+   * REDIS_URL and REDIS_KEY_PREFIX: when set, spent JWT ids and Better Auth's
+   * rate limits live in this Redis, shared by every instance; unset: none.
+   */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
   readonly logLevel: string;
   /** How long SIGTERM/SIGINT waits for in-flight requests before cutting them (SHUTDOWN_TIMEOUT_MS). */
   readonly shutdownTimeoutMs: number;
@@ -147,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     agentExecution: apiElsewhere ? { kind: "proxy", apiUrl: apiPublicUrl, apiKey: values.AGENT_PROXY_API_KEY! } : { kind: "in-process" },
     agentProxyApiKey: values.AGENT_PROXY_API_KEY,
     agentApprovalWebhookUrl: values.AGENT_APPROVAL_WEBHOOK_URL,
+    redis: values.REDIS_URL ? { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX } : undefined,
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   };

@@ -24,6 +24,7 @@ export const problemTitles: Readonly<Record<ProblemCode, string>> = {
   shutting_down: "Server is shutting down",
   not_ready: "Database unavailable",
   api_unreachable: "API unreachable",
+  replay_store_unavailable: "Service unavailable",
   product_not_found: "Product not found",
   cart_not_found: "Cart not found",
   cart_item_not_found: "Cart item not found",

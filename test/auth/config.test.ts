@@ -103,6 +103,25 @@ describe("loadConfig", () => {
     expect(problemsOf({ AGENT_DEVICE_AUTH_PAGE: "approve" })).toEqual([expect.stringMatching(/^AGENT_DEVICE_AUTH_PAGE: must be a path/)]);
   });
 
+  it("takes REDIS_URL (redis:// or rediss://) with a key prefix, off by default", () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2" }).redis).toEqual({
+      url: "redis://127.0.0.1:6379/2",
+      keyPrefix: "commerce:",
+    });
+    expect(loadConfig({ REDIS_URL: "rediss://cache.internal:6380", REDIS_KEY_PREFIX: "shop-eu:" }).redis).toEqual({
+      url: "rediss://cache.internal:6380",
+      keyPrefix: "shop-eu:",
+    });
+    expect(problemsOf({ REDIS_URL: "http://127.0.0.1:6379" })).toEqual([expect.stringMatching(/^REDIS_URL: must be a redis/)]);
+    expect(problemsOf({ REDIS_URL: "redis://127.0.0.1", REDIS_KEY_PREFIX: "bad prefix*" })).toEqual([
+      expect.stringMatching(/^REDIS_KEY_PREFIX: /),
+    ]);
+    // A bad URL is shown without its password.
+    const [line] = problemsOf({ REDIS_URL: "memcache://user:hunter2@cache:6379" });
+    expect(line).not.toContain("hunter2");
+  });
+
   it("takes an optional http(s) webhook for approval notices", () => {
     expect(loadConfig({}).agentApprovalWebhookUrl).toBeUndefined();
     expect(loadConfig({ AGENT_APPROVAL_WEBHOOK_URL: "https://hooks.shop.test/approvals" }).agentApprovalWebhookUrl).toBe(

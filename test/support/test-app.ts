@@ -60,6 +60,13 @@ export interface TestAppOptions {
    * against the contract (see contract-check.ts). Default: on.
    */
   readonly validateResponses?: boolean;
+  /** REDIS_URL and key prefix (use one per test file: parallel files share the Redis); default: none (memory). */
+  readonly redis?: { readonly url: string; readonly keyPrefix: string };
+  /**
+   * BETTER_AUTH_URL, when clients reach this server under another URL (a
+   * sibling instance's, as behind a load balancer); default: this server's own.
+   */
+  readonly authUrl?: string;
 }
 
 /**
@@ -93,6 +100,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const outboundGuard = installOutboundGuard({
     allowedOrigins: [
       baseUrl,
+      ...(options.authUrl ? [options.authUrl] : []),
       ...operatorOrigins({ approvalWebhookUrl: options.approvalNotifications?.webhookUrl, execution: options.execution }),
     ],
   });
@@ -101,7 +109,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const services = createServices({
     database,
     logger: options.logger ?? createLogger("silent"),
-    authUrl: baseUrl,
+    authUrl: options.authUrl ?? baseUrl,
     secret: "test-secret-test-secret-test-secret-0000",
     trustProxy,
     proxyApiKey: options.proxyApiKey,
@@ -112,6 +120,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       webhookUrl: options.approvalNotifications?.webhookUrl,
     },
     validateResponses: contract?.validation,
+    redis: options.redis,
   });
   const { auth } = services;
   await migrateAll(database.db, auth);

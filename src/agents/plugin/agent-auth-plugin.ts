@@ -5,7 +5,7 @@ import { scopesOfRole } from "../../auth/membership.js";
 import type { Database } from "../../db/schema.js";
 import { type CapabilityRunner, pluginExecuteHandler } from "../execute/capability-executor.js";
 import { grantTtlFromLimits } from "../limits/grant-expiry.js";
-import type { JtiCache } from "../principal/jti-cache.js";
+import type { ReplayStore } from "../principal/replay-store.js";
 import { pinnedOrganization } from "../principal/store-of-agent.js";
 import { batchRefusalStatuses } from "./batch-refusals.js";
 import { hostRotationLookup } from "./guards/host-rotation-lookup.js";
@@ -21,8 +21,8 @@ export interface AgentAuthSettings {
   readonly onEvent?: (event: AgentAuthEvent) => void | Promise<void>;
   /** Runs `capability/execute` calls (in-process unless the API lives elsewhere). */
   readonly runner: CapabilityRunner;
-  /** The process's one replay cache, shared with our fast verifier (see plugin-replay-storage.ts). */
-  readonly replayIds: JtiCache;
+  /** The process's one replay store, shared with our fast verifier (see plugin-replay-storage.ts). */
+  readonly replayIds: ReplayStore;
 }
 
 /**
@@ -52,7 +52,7 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
     trustProxy: settings.trustProxy,
     onEvent: settings.onEvent,
     onExecute: pluginExecuteHandler(db, settings.runner),
-    // Both caches go to the storage handed to init below: replay ids into the shared JtiCache, JWKS documents into a TTL map.
+    // Both caches go to the storage handed to init below: replay ids into the shared replay store, JWKS documents into a TTL map.
     jtiCacheStorage: "secondary-storage",
     jwksCacheStorage: "secondary-storage",
     // A merchant's grant expiry (agent limits) also ends grants activated after it was set.
@@ -64,7 +64,7 @@ export function createAgentAuthPlugin(db: Kysely<Database>, settings: AgentAuthS
   const own = (plugin.hooks as { after?: (typeof batchRefusalStatuses)[] }).after ?? [];
   // host/rotate-key by thumbprint: must run before the plugin's own before hook, which resolves `iss` by id or kid only.
   const ownBefore = plugin.hooks.before ?? [];
-  // The plugin takes its caches' storage from init's context; only it sees ours (Better Auth keeps none, see plugin-replay-storage.ts).
+  // The plugin takes its caches' storage from init's context; only it sees ours, whatever Better Auth's own is (see plugin-replay-storage.ts).
   const storage = new PluginReplayStorage(settings.replayIds);
   const init = (ctx: Parameters<NonNullable<typeof plugin.init>>[0]) => plugin.init?.({ ...ctx, secondaryStorage: storage });
   return {

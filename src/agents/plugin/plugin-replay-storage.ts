@@ -1,4 +1,4 @@
-import type { JtiCache } from "../principal/jti-cache.js";
+import type { ReplayStore } from "../principal/replay-store.js";
 
 /** The plugin's key prefixes in its secondary storage (agent-auth 0.6.2, src/utils/jti-cache.ts and jwks-cache). */
 const JTI_PREFIX = "agent-auth:jti:";
@@ -11,28 +11,31 @@ const MAX_OTHER_ENTRIES = 10_000;
  * The agent-auth plugin's replay cache is private; the only way in is the
  * "secondary storage" it is handed at init (`jtiCacheStorage:
  * "secondary-storage"`). This object is that storage, backed by the process's
- * one JtiCache, so a `jti` the plugin saw is spent for our fast path and vice
- * versa. It is given to the plugin alone: Better Auth itself gets no secondary
- * storage, so sessions and rate limits stay where they are.
+ * one replay store (memory, or Redis with REDIS_URL), so a `jti` the plugin
+ * saw is spent for our fast path and vice versa. It is given to the plugin
+ * alone, in place of Better Auth's own secondary storage when there is one
+ * (see agent-auth-plugin.ts).
  *
  * The plugin checks an id with `get` and, when unseen, records it with `set`
  * in the next statement; between the two it awaits, so two concurrent
  * requests could both read "unseen". Here `get` of a replay key claims the id
- * at once (check-and-set in one synchronous step): a second reader sees it
- * taken. Should a later plugin version `get` without `set`, the id is merely
- * spent (a false refusal, never a replay).
+ * at once (the store's atomic check-and-set): a second reader sees it taken.
+ * Should a later plugin version `get` without `set`, the id is merely spent
+ * (a false refusal, never a replay). A store that cannot answer throws
+ * ReplayStoreUnavailable out of the plugin's check: 503, never an unchecked pass.
  *
  * Any other key (the JWKS cache, which shares the storage) is kept in a plain
- * TTL map: the same lifetime the plugin's memory cache gives it.
+ * TTL map in this process: the same lifetime the plugin's memory cache gives
+ * it (a public document, refetched by a sibling at worst).
  */
 export class PluginReplayStorage {
   private readonly other = new Map<string, { value: string; expiresAt: number }>();
 
-  constructor(private readonly jtis: JtiCache) {}
+  constructor(private readonly jtis: ReplayStore) {}
 
-  get(key: string): string | null {
+  async get(key: string): Promise<string | null> {
     if (key.startsWith(JTI_PREFIX)) {
-      return this.jtis.claim(key.slice(JTI_PREFIX.length), Date.now() + PLUGIN_REMEMBER_MS) ? null : "1";
+      return (await this.jtis.claim(key.slice(JTI_PREFIX.length), Date.now() + PLUGIN_REMEMBER_MS)) ? null : "1";
     }
     const entry = this.other.get(key);
     if (!entry) return null;
@@ -43,27 +46,27 @@ export class PluginReplayStorage {
     return entry.value;
   }
 
-  set(key: string, value: string, ttlSeconds?: number): void {
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     const expiresAt = Date.now() + (ttlSeconds ?? PLUGIN_REMEMBER_MS / 1000) * 1000;
     if (key.startsWith(JTI_PREFIX)) {
       // Normally already claimed by get; claim covers a set without get, extend a longer TTL.
       const id = key.slice(JTI_PREFIX.length);
-      if (this.jtis.claim(id, expiresAt)) return;
-      this.jtis.extend(id, expiresAt);
+      if (await this.jtis.claim(id, expiresAt)) return;
+      await this.jtis.extend(id, expiresAt);
       return;
     }
     if (this.other.size >= MAX_OTHER_ENTRIES) this.other.delete(this.other.keys().next().value!);
     this.other.set(key, { value, expiresAt });
   }
 
-  delete(key: string): void {
+  async delete(key: string): Promise<void> {
     // Spent ids are never un-spent; only cached documents can be dropped.
     this.other.delete(key);
   }
 
-  getAndDelete(key: string): string | null {
-    const value = this.get(key);
-    this.delete(key);
+  async getAndDelete(key: string): Promise<string | null> {
+    const value = await this.get(key);
+    await this.delete(key);
     return value;
   }
 

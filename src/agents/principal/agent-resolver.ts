@@ -9,7 +9,7 @@ import { discoveryChallenge } from "../discovery/discovery-challenge.js";
 import { grantFromHostDefaults, mayGrantFromHostDefaults } from "../execute/host-default-grant.js";
 import { accessFields, principalOfAgentSession } from "./agent-principal.js";
 import { type AgentState, loadAgentState } from "./agent-state.js";
-import type { JtiCache } from "./jti-cache.js";
+import type { ReplayStore } from "./replay-store.js";
 import { assertRequestBinding, type RequestFacts } from "./request-binding.js";
 import { acceptedAudience, apiAudiences, protocolAudiences } from "./token-audiences.js";
 
@@ -31,8 +31,8 @@ export interface AgentResolverOptions {
   readonly publicOrigin: string;
   /** Better Auth's base URL (the issuer, `<origin>/api/auth`): the protocol audiences derive from it. */
   readonly authBaseUrl: string;
-  /** The process's one replay cache, which the plugin and the host JWT guard use too (see jti-cache.ts). */
-  readonly jtis: JtiCache;
+  /** The process's one replay store, which the plugin and the host JWT guard use too (see replay-store.ts). */
+  readonly jtis: ReplayStore;
 }
 
 interface CachedAgent {
@@ -164,10 +164,11 @@ export class AgentResolver {
     }
     const payload = await verifyToken(token, entry, this.accepted(request.extraOrigins));
     assertRequestBinding(payload, request);
-    // The plugin's key and lifetime for the id, in the cache it reads too: spent here, spent there.
+    // The plugin's key and lifetime for the id, in the store it reads too: spent here, spent there.
+    // A store that cannot answer throws ReplayStoreUnavailable: 503, the token is not accepted unchecked.
     if (
       !payload.jti ||
-      !this.options.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000)
+      !(await this.options.jtis.claim(`${agentId}:${payload.jti}`, ((payload.iat ?? 0) + JWT_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000))
     ) {
       throw unauthorized(payload.jti ? "jti_replay" : "invalid_jwt", payload.jti ? "JWT has already been used" : "JWT has no jti");
     }

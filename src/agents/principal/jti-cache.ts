@@ -1,15 +1,15 @@
+import type { ReplayStore } from "./replay-store.js";
+
 /**
- * Token ids seen in the last few minutes, to refuse a replayed JWT. ONE
- * instance per process serves every verifier: our fast path (/v1 and
- * capability/execute), the agent-auth plugin (through plugin-replay-storage.ts)
- * and the host JWT guard. Both sides accept the protocol audiences (issuer,
- * execute URL, origin), so a token spent on one must be spent for the other.
- * Keys: `<agentId>:<jti>` for agent JWTs, `host:<hostId>:<jti>` for host JWTs
- * (the plugin's own key shapes). In memory: with several processes a token
- * could be replayed once against a sibling within its 60 s life (the plugin's
- * default cache has the same limit; a Redis store is the scale-out work).
+ * Token ids seen in the last few minutes, to refuse a replayed JWT: the
+ * replay store without REDIS_URL (see replay-store.ts). ONE instance per
+ * process serves every verifier. Both sides accept the protocol audiences
+ * (issuer, execute URL, origin), so a token spent on one must be spent for
+ * the other. In memory: with several processes a token could be replayed
+ * once against a sibling within its 60 s life; set REDIS_URL for those
+ * deployments (redis-replay-store.ts).
  */
-export class JtiCache {
+export class MemoryReplayStore implements ReplayStore {
   private readonly seen = new Map<string, number>();
   private lastSweep = Date.now();
 
@@ -20,7 +20,16 @@ export class JtiCache {
    * Check and record are one synchronous step, so two concurrent requests
    * with the same token cannot both pass.
    */
-  claim(id: string, expiresAtMs: number): boolean {
+  async claim(id: string, expiresAtMs: number): Promise<boolean> {
+    return this.claimNow(id, expiresAtMs);
+  }
+
+  async extend(id: string, expiresAtMs: number): Promise<void> {
+    const known = this.seen.get(id);
+    if (known !== undefined && known < expiresAtMs) this.seen.set(id, expiresAtMs);
+  }
+
+  private claimNow(id: string, expiresAtMs: number): boolean {
     const now = Date.now();
     this.sweep(now);
     const known = this.seen.get(id);
@@ -31,12 +40,6 @@ export class JtiCache {
     }
     this.seen.set(id, expiresAtMs);
     return true;
-  }
-
-  /** Keeps a claimed id at least until `expiresAtMs` (never shortens). */
-  extend(id: string, expiresAtMs: number): void {
-    const known = this.seen.get(id);
-    if (known !== undefined && known < expiresAtMs) this.seen.set(id, expiresAtMs);
   }
 
   private sweep(now: number): void {

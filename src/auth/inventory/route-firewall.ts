@@ -3,7 +3,7 @@ import { createAuthMiddleware } from "better-auth/api";
 import { hostJwtReplayGuard } from "../../agents/plugin/guards/host-jwt-replay.js";
 import { refusal } from "../../agents/plugin/guards/refusal.js";
 import { singleAudienceGuard } from "../../agents/plugin/guards/single-audience.js";
-import type { JtiCache } from "../../agents/principal/jti-cache.js";
+import type { ReplayStore } from "../../agents/principal/replay-store.js";
 import { authRouteOf } from "./auth-routes.js";
 
 /**
@@ -14,7 +14,7 @@ import { authRouteOf } from "./auth-routes.js";
  * its `jti`, and a host JWT is usable once. Endpoints without a path are
  * server-only and pass.
  */
-export function routeFirewall(replayIds: JtiCache): BetterAuthPlugin {
+export function routeFirewall(replayIds: ReplayStore): BetterAuthPlugin {
   return {
     id: "commerce-route-firewall",
     hooks: {

@@ -1,6 +1,6 @@
 import { createAuthMiddleware } from "better-auth/api";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { JtiCache } from "../../principal/jti-cache.js";
+import type { ReplayStore } from "../../principal/replay-store.js";
 import { isAgentAuthPath } from "../truthful-status.js";
 import { refusal } from "./refusal.js";
 
@@ -14,12 +14,12 @@ const CHECKED_BY_PLUGIN = new Set(["/agent/register", "/agent/claim", "/host/rot
  * The plugin's before-hook accepts a host JWT on every agent route without
  * remembering its `jti`, so a captured token could be replayed for its whole
  * minute (another CIBA request, another device code, a revoke). Here each
- * host JWT id is usable once per process; a host JWT without one is refused.
- * The ids go to the process's shared cache under the plugin's own key
+ * host JWT id is usable once (per process, or per Redis with REDIS_URL); a
+ * host JWT without one is refused. The ids go to the shared replay store under the plugin's own key
  * (`host:<host id>:<jti>`), so a host JWT spent at registration or key
  * rotation is spent here too.
  */
-export function hostJwtReplayGuard(seen: JtiCache) {
+export function hostJwtReplayGuard(seen: ReplayStore) {
   return {
     matcher: (ctx: { path?: string; headers?: Headers }) =>
       isAgentAuthPath(ctx.path) &&
@@ -38,7 +38,8 @@ export function hostJwtReplayGuard(seen: JtiCache) {
       if (typ !== "host+jwt") return;
       if (typeof claims.jti !== "string" || claims.jti.length === 0)
         throw refusal("invalid_jwt", "A host JWT needs a jti.", "UNAUTHORIZED");
-      if (!seen.claim(`host:${String(claims.iss)}:${claims.jti}`, Date.now() + REMEMBER_MS)) {
+      // A store that cannot answer throws ReplayStoreUnavailable: 503 (auth-handler.ts), never an unchecked pass.
+      if (!(await seen.claim(`host:${String(claims.iss)}:${claims.jti}`, Date.now() + REMEMBER_MS))) {
         throw refusal("jwt_replay", "This host JWT was already used.", "UNAUTHORIZED");
       }
     }),
