@@ -16,7 +16,8 @@ import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type Test
  * points REDIS_URL at a closed port: agent calls fail closed, quickly;
  * everything else works, rate limits fail open with a log line.
  */
-const REDIS_URL = "redis://127.0.0.1:6379";
+/** A real Redis: the machine's (TEST_REDIS_URL to use another; `.ci/run` starts one when it is down). */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** One per run of this file: parallel files and earlier runs share the Redis. */
 const KEY_PREFIX = `test:${randomUUID()}:`;
 
