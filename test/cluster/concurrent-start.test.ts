@@ -192,7 +192,11 @@ if (postgresUrl) {
     });
 
     it("all three stop cleanly on SIGTERM", async () => {
-      const exits = instances.map(({ child }) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))));
+      const exits = instances.map(({ child }) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? Promise.resolve(`already exited (${child.exitCode ?? child.signalCode})`)
+          : new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))),
+      );
       for (const { child } of instances) child.kill("SIGTERM");
       expect(await Promise.all(exits)).toEqual([0, 0, 0]);
     });
