@@ -2,7 +2,8 @@
  * `npm start`: validates the environment, checks the port, opens the database
  * (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR)
  * and checks it answers, then loads the application, runs pending
- * migrations, seeds an empty database outside production, and serves the API
+ * migrations, seeds an empty database outside production (both under a
+ * database lock, so instances starting together do it once), and serves the API
  * with outgoing fetches to non-public addresses refused (see
  * app/outbound-connections.ts). The pieces are built once, in app/assemble.ts.
  *
@@ -12,6 +13,7 @@
  * second. The banner is printed only once the server listens.
  * SIGTERM/SIGINT: drain (see graceful-server.ts, shutdown-on-signals.ts).
  */
+import { lockTarget, withStartUpLock } from "./app/startup-lock.js";
 import { assertPortAvailable, listen } from "./lifecycle/listen.js";
 import { openDatabase, readConfigOrExit, startUpStep } from "./lifecycle/start-up.js";
 import { createLogger } from "./logging/logger.js";
@@ -49,12 +51,17 @@ guardOutboundConnections(config, logger);
 const services = createServices(optionsFromConfig(config, database, logger));
 const { auth } = services;
 
-await startUpStep("migrating the database", logger, () => migrateAll(database.db, auth));
-if (config.env !== "production") {
-  await startUpStep("seeding the demo store", logger, async () => {
-    if (await seed.isEmpty(database.db)) console.log(seed.describeSeed(await seed.seedDemo(auth, database.db)));
-  });
-}
+// One instance at a time (see app/startup-lock.ts): instances starting together migrate and seed once.
+await startUpStep("taking the start-up lock", logger, () =>
+  withStartUpLock(lockTarget(config, database), logger, async () => {
+    await startUpStep("migrating the database", logger, () => migrateAll(database.db, auth));
+    if (config.env !== "production") {
+      await startUpStep("seeding the demo store", logger, async () => {
+        if (await seed.isEmpty(database.db)) console.log(seed.describeSeed(await seed.seedDemo(auth, database.db)));
+      });
+    }
+  }),
+);
 
 const assembled = await startUpStep("assembling the app", logger, () => createHttpApp(services));
 const http = createGracefulServer(assembled.app);
