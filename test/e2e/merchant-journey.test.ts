@@ -33,9 +33,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** Follows a link or button the way a person would, and waits for the page it leads to. */
-async function follow(action: Promise<void>): Promise<void> {
-  await Promise.all([page.waitForLoadState("load"), action]);
+/** Follows a link or button the way a person would: waits until the page it leads to has loaded. */
+async function follow(action: () => Promise<unknown>): Promise<void> {
+  const navigated = page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame());
+  await action();
+  await navigated;
+  await page.waitForLoadState("load");
 }
 
 describe("a merchant's first session, by the console's own links", () => {
@@ -43,19 +46,19 @@ describe("a merchant's first session, by the console's own links", () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByLabel("Email").fill(owner.email);
     await page.getByLabel("Password").fill(owner.password);
-    await follow(page.getByRole("button", { name: "Sign in" }).click());
+    await follow(() => page.getByRole("button", { name: "Sign in" }).click());
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Commerce console");
 
     const outlet = await app.db.selectFrom("organization").select("id").where("name", "=", SECOND_STORE).executeTakeFirstOrThrow();
     await page.getByLabel("Switch to another of your stores").selectOption(outlet.id);
-    await follow(page.getByRole("button", { name: "Switch store" }).click());
+    await follow(() => page.getByRole("button", { name: "Switch store" }).click());
     expect(await page.locator(".store").textContent()).toContain(SECOND_STORE);
   });
 
   it("creates an API key for that store from the navigation, and the key works on /v1", async () => {
-    await follow(page.getByRole("link", { name: "API keys" }).first().click());
+    await follow(() => page.getByRole("link", { name: "API keys" }).first().click());
     await page.getByLabel(/^Name/).fill("Journey key");
-    await follow(page.getByRole("button", { name: "Create key" }).click());
+    await follow(() => page.getByRole("button", { name: "Create key" }).click());
     const secret = await page.getByLabel("Secret of “Journey key”").inputValue();
     const products = await fetch(`${app.baseUrl}/v1/products`, { headers: { "x-api-key": secret } });
     expect(products.status).toBe(200);
@@ -67,28 +70,27 @@ describe("a merchant's first session, by the console's own links", () => {
   });
 
   it("reads the API reference from the navigation", async () => {
-    await follow(page.getByRole("link", { name: "Docs" }).first().click());
+    await follow(() => page.getByRole("link", { name: "Docs" }).first().click());
     expect(new URL(page.url()).pathname).toBe("/docs");
     await expect.poll(() => page.getByText("For AI agents").count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await follow(page.goBack().then(() => undefined));
   });
 
   it("approves an agent on the device page the agent pointed to, then revokes it from Agents after confirming", async () => {
     const connected = await connectTestAgent(app, ["listProducts", "createCart"], new MemoryIdentityStorage());
     const link = connected.approval?.verification_uri_complete;
     expect(link).toBeDefined();
-    await follow(page.goto(String(link)).then(() => undefined));
+    await page.goto(String(link));
     const outlet = await app.db.selectFrom("organization").select("id").where("name", "=", SECOND_STORE).executeTakeFirstOrThrow();
     await page.getByLabel("Store the agent will act for").selectOption(outlet.id);
-    await follow(page.getByRole("button", { name: "Approve selected" }).click());
+    await follow(() => page.getByRole("button", { name: "Approve selected" }).click());
     await connected.agent.waitForApproval();
     expect((await connected.agent.client.GET("/v1/products")).response.status).toBe(200);
 
-    await follow(page.getByRole("link", { name: "Agents" }).first().click());
+    await follow(() => page.getByRole("link", { name: "Agents" }).first().click());
     const section = page.getByRole("region").filter({ hasText: "Test agent" });
-    await follow(section.getByRole("button", { name: /^Revoke agent/ }).click());
+    await follow(() => section.getByRole("button", { name: /^Revoke agent/ }).click());
     expect(await page.getByRole("button", { name: /^Yes, revoke/ }).count()).toBe(1);
-    await follow(page.getByRole("button", { name: /^Yes, revoke/ }).click());
+    await follow(() => page.getByRole("button", { name: /^Yes, revoke/ }).click());
     expect(await page.getByRole("status").textContent()).toMatch(/revoked/i);
 
     const after = (await connected.agent.client.GET("/v1/products")).response.status;
