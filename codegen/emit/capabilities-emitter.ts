@@ -20,10 +20,9 @@ export const emitCapabilities: Emitter = ({ model, converter }) => {
   const writer = createWriter();
   writer.write(GENERATED_HEADER).newLine();
 
-  writer.writeLine("/** Every capability, named after its operationId. */");
-  writer
-    .writeLine(`export type CapabilityName = ${operations.map((operation) => quote(operation.operationId)).join(" | ") || "never"};`)
-    .blankLine();
+  // The names an agent needs too live in the SDK package (sdk/capabilities.ts); the registry re-exports them.
+  writer.writeLine('import type { CapabilityName } from "./sdk/capabilities.js";');
+  writer.writeLine('export { autoGrantedCapabilities, type CapabilityName, capabilityNames } from "./sdk/capabilities.js";').blankLine();
   writer.writeLine("/** Scopes of the contract (`x-agent-scope`). */");
   writer.writeLine(`export type CapabilityScope = ${scopes.map(quote).join(" | ") || "never"};`).blankLine();
   writeTypes(writer);
@@ -39,16 +38,6 @@ export const emitCapabilities: Emitter = ({ model, converter }) => {
   );
   writer.blankLine();
 
-  writer.writeLine("/** Every capability name, in contract order. */");
-  writeNameList(writer, "capabilityNames", operations, "as const satisfies readonly CapabilityName[]");
-  writer.writeLine("/** Granted to an agent at registration, without a merchant's approval. */");
-  writeNameList(
-    writer,
-    "autoGrantedCapabilities",
-    operations.filter((operation) => operation.agent.autoGrant),
-    "",
-    "readonly CapabilityName[]",
-  );
   writer.writeLine("/** Need a merchant's approval before an agent may use them. */");
   writeNameList(
     writer,
