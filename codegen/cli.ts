@@ -137,7 +137,8 @@ async function runOnce(args: CliArgs, log: (line: string) => void): Promise<RunO
     if (error instanceof SpecErrors || error instanceof SpecError) {
       // One line per problem, nothing else (editors and CI annotators read `file:line:column:` and `file#pointer:`).
       console.error(error instanceof SpecErrors ? error.message : error.format());
-      return { code: 2, changed: [], specFiles: [] };
+      // The files read so far stay watched: fixing a broken `$ref`'d file is what triggers the next run.
+      return { code: 2, changed: [], specFiles: error instanceof SpecErrors ? error.specFiles : [] };
     }
     throw error;
   }

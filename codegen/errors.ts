@@ -38,7 +38,11 @@ export class SpecError extends Error {
 
 /** Several spec problems reported together, so one run shows all of them. */
 export class SpecErrors extends Error {
-  constructor(readonly problems: readonly SpecError[]) {
+  constructor(
+    readonly problems: readonly SpecError[],
+    /** The files the spec was read from (root and every `$ref`'d one), when it got that far: what --watch keeps watching. */
+    readonly specFiles: readonly string[] = [],
+  ) {
     super(problems.map((problem) => problem.format()).join("\n"));
     this.name = "SpecErrors";
   }

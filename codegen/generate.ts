@@ -49,7 +49,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // A document the linter already refused can trip the model builder on its way; the linter's findings explain it.
     else if (errors.length === 0) throw error;
   }
-  if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors));
+  if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors), spec.files);
   const files = await emitAll({
     model,
     document: spec.document,

@@ -80,4 +80,33 @@ describe("generate --watch (CLI)", () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/watch: stopped\n$/);
   }, 120_000);
+
+  it("started on a spec whose $ref'd file is broken, regenerates once that file is fixed", async () => {
+    const dir = outDir("watch-cli-broken", "spec");
+    await rm(outDir("watch-cli-broken"), { recursive: true, force: true });
+    await cp(fixtureSpec("multi-file"), dir, { recursive: true });
+    const bookPath = path.join(dir, "schemas/book.yaml");
+    const book = await readFile(bookPath, "utf8");
+    await writeFile(bookPath, `${book}\n  broken: [\n`);
+    const watcher = spawnCli(["--spec", path.join(dir, "openapi.yaml"), "--out", outDir("watch-cli-broken", "generated"), "--watch"]);
+    child.current = watcher;
+    let output = "";
+    for (const stream of [watcher.stdout!, watcher.stderr!]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const waitFor = async (pattern: RegExp): Promise<void> => {
+      for (let waited = 0; waited < 30_000; waited += 50) {
+        if (pattern.test(output)) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`timed out waiting for ${pattern}; output so far:\n${output}`);
+    };
+    await waitFor(/Ctrl-C to stop\n/);
+    expect(output).toMatch(/schemas\/book\.yaml:\d+:\d+: syntax error: /);
+
+    // The fix is a save of the $ref'd file only: the watcher must be watching it although the first run failed.
+    await writeFile(bookPath, book);
+    await waitFor(/book\.yaml changed → [^\n]*\n/);
+    watcher.kill("SIGINT");
+    const [code] = await once(watcher, "exit");
+    expect(code, output).toBe(0);
+  }, 120_000);
 });
