@@ -94,8 +94,8 @@ export function capabilityList(items: readonly CapabilityDescription[], labelled
  * (`x-agent-auto-grant`) and whether each changes data: never a fixed sentence
  * that an edit of the contract could make untrue.
  */
-export function autoGrantedWording(names: readonly string[] = autoGrantedCapabilities): SafeHtml {
-  const described = names.map(describeCapability);
+export function autoGrantedWording(): SafeHtml {
+  const described = autoGrantedCapabilities.map(describeCapability);
   const reads = described.filter((capability) => !capability.changesData);
   const writes = described.filter((capability) => capability.changesData);
   if (described.length === 0) return html`Its new agents get nothing without asking you: every capability needs your approval.`;

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { parseLimitsForm } from "../agents/limits/limits-form.js";
 import { requestedLimitsOf } from "../agents/limits/requested-limits.js";
 import { setAgentLimits } from "../agents/limits/set-agent-limits.js";
+import { agentMembership } from "../agents/principal/store-of-agent.js";
 import type { Database } from "../db/schema.js";
 import { tenantOf } from "../db/tenant.js";
 import { TenantScope } from "../db/tenant-scope.js";
@@ -51,6 +52,5 @@ export async function writeApprovalLimits(
 
 /** The store an approval will be for when the form offers no choice: the agent's pin among the user's stores, or the user's only store. */
 export function storeWithoutChoice(user: PageUser, pinned: string | null): string | null {
-  if (pinned) return user.stores.some((store) => store.organizationId === pinned) ? pinned : null;
-  return user.stores.length === 1 ? user.stores[0]!.organizationId : null;
+  return agentMembership(user.stores, pinned)?.organizationId ?? null;
 }

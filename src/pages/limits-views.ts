@@ -1,7 +1,7 @@
 import { BUDGET_WINDOWS, LIMIT_FIELDS } from "../agents/limits/limits-form.js";
 import type { RequestedLimits } from "../agents/limits/requested-limits.js";
 import type { AgentLimits } from "../services/agent-limits/agent-limits.js";
-import { budgetWords } from "../services/agent-limits/limit-refusals.js";
+import { budgetWords, windowWords } from "../services/agent-limits/limit-refusals.js";
 import { formatMoney, moneyInputValue } from "../services/money.js";
 import { html, type SafeHtml } from "./html.js";
 import { timeTag } from "./time-view.js";
@@ -16,13 +16,6 @@ export interface LimitsView {
   readonly requested: RequestedLimits;
   readonly storeCurrencies: readonly string[];
 }
-
-const WINDOW_LABELS: Readonly<Record<string, string>> = {
-  "24h": "per 24 hours",
-  "7d": "per 7 days",
-  "30d": "per 30 days",
-  total: "in total",
-};
 
 /**
  * The limits part of an approval or /agents form: what the agent asked for
@@ -56,7 +49,7 @@ export function limitsFieldset({ current, requested, storeCurrencies }: LimitsVi
   <input type="text" id="${id("limit-budget")}" name="${LIMIT_FIELDS.budget}" value="${value(LIMIT_FIELDS.budget, amountValue(current?.budgetAmount))}" inputmode="decimal" placeholder="e.g. 200.00">
   <label for="${id("limit-budget-window")}">Budget period</label>
   <select id="${id("limit-budget-window")}" name="${LIMIT_FIELDS.budgetWindow}">
-    ${Object.keys(BUDGET_WINDOWS).map((key) => html`<option value="${key}"${key === windowChoice ? " selected" : ""}>${WINDOW_LABELS[key]}</option>`)}
+    ${Object.keys(BUDGET_WINDOWS).map((key) => html`<option value="${key}"${key === windowChoice ? " selected" : ""}>${windowWords(BUDGET_WINDOWS[key] ?? null)}</option>`)}
   </select>
   <label for="${id("limit-expires")}">Grants expire at (UTC)</label>
   <input id="${id("limit-expires")}" name="${LIMIT_FIELDS.expiresAt}" type="datetime-local" value="${value(LIMIT_FIELDS.expiresAt, current?.grantsExpireAt ? current.grantsExpireAt.toISOString().slice(0, 16) : "")}">

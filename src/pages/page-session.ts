@@ -29,8 +29,13 @@ export interface PageUser {
 /** Who each page request turned out to be, for the layout's header (read by `knownPageUser`). */
 const usersOfRequests = new WeakMap<Request, PageUser | null>();
 
-/** The signed-in user of a page request (Better Auth session cookie) with their stores; null when signed out. */
+/**
+ * The signed-in user of a page request (Better Auth session cookie) with their stores; null when signed out.
+ * Read once per request: the session and memberships come from the request's cookie, which a handler cannot change.
+ */
 export async function pageUser(auth: Auth, db: Kysely<Database>, req: Request): Promise<PageUser | null> {
+  const known = usersOfRequests.get(req);
+  if (known !== undefined) return known;
   const session = await auth.api
     .getSession({ headers: fromNodeHeaders(req.headers), query: { disableCookieCache: true } })
     .catch(fallbackUnlessDatabaseDown(null));

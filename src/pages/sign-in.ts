@@ -11,8 +11,6 @@ import { alertBox, sendPage } from "./layout.js";
 import { pageUser } from "./page-session.js";
 import { pluginRefusal } from "./plugin-refusal.js";
 
-export { SIGN_IN_PATH };
-
 const PROBE_ORIGIN = "http://return-to.invalid";
 
 /**

@@ -5,6 +5,8 @@ import { authorityOverAgentLimits } from "../../agents/limits/limits-authority.j
 import { loosens } from "../../agents/limits/loosening.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
 import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
+// Approvals need a sign-in this recent (the plugin's freshSessionWindow); so does loosening limits.
+import { FRESH_SESSION_SECONDS } from "../../agents/plugin/guards/grant-guard.js";
 import { isFreshSession } from "../../agents/plugin/guards/store-access.js";
 import { pinOrganization } from "../../agents/plugin/organization-pin.js";
 import type { Auth } from "../../auth/create-auth.js";
@@ -19,9 +21,6 @@ import { limitsFromForm } from "../limits-context.js";
 import { noticeLocation } from "../page-notice.js";
 import { type PageUser, pageUser } from "../page-session.js";
 import { signInForm } from "../sign-in.js";
-
-/** Approvals need a sign-in this recent (the plugin's freshSessionWindow); so does loosening limits. */
-const FRESH_SESSION_SECONDS = 300;
 
 type Message = { readonly text: string; readonly kind: "ok" | "error" };
 type ShowAgents = (req: Request, res: Response, user: PageUser, message?: Message, status?: number) => Promise<void>;
