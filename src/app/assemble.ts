@@ -4,7 +4,7 @@ import { approvalNotifier } from "../agents/approvals/approval-notifier.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/execute/capability-executor.js";
 import { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { AgentResolver } from "../agents/principal/agent-resolver.js";
-import { MemoryReplayStore } from "../agents/principal/jti-cache.js";
+import { MemoryReplayStore } from "../agents/principal/memory-replay-store.js";
 import { RedisReplayStore } from "../agents/principal/redis-replay-store.js";
 import type { ReplayStore } from "../agents/principal/replay-store.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";

@@ -15,8 +15,9 @@ export interface RedisHandle {
 }
 
 /**
- * The process's one Redis client (REDIS_URL): the replay store, Better
- * Auth's secondary storage and its rate limiter share it. Commands never
+ * The process's one Redis client (REDIS_URL): the replay store and Better
+ * Auth's rate limiter share it (Better Auth gets no secondary storage:
+ * sessions stay in PostgreSQL, see auth/redis-rate-limit-storage.ts). Commands never
  * queue while disconnected (enableOfflineQueue false) and never retry
  * (maxRetriesPerRequest 0): each fails at once or within COMMAND_TIMEOUT_MS,
  * and each use decides what a failure means (see docs/SECURITY.md "State:

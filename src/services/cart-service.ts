@@ -13,8 +13,8 @@ import { DomainError } from "./domain-error.js";
 type CartItemCreate = components["schemas"]["CartItemCreate"];
 type CartItemUpdate = components["schemas"]["CartItemUpdate"];
 
-/** The contract's ceiling for one cart line. */
-const MAX_LINE_QUANTITY = 999;
+/** The contract's ceiling for one cart line (its `maximum`); merchant limits cannot exceed it either. */
+export const MAX_LINE_QUANTITY = 999;
 
 /**
  * Carts: created empty in one currency, changed only while `open`. Each

@@ -1,4 +1,5 @@
 import { type AgentLimits, NO_LIMITS } from "../../services/agent-limits/agent-limits.js";
+import { MAX_LINE_QUANTITY } from "../../services/cart-service.js";
 import { formatMoney, parseMoney } from "../../services/money.js";
 import type { RequestedLimits } from "./requested-limits.js";
 
@@ -16,9 +17,6 @@ export const LIMIT_FIELDS = {
 
 /** The budget windows offered; `total` counts every order. */
 export const BUDGET_WINDOWS: Readonly<Record<string, number | null>> = { "24h": 86_400, "7d": 604_800, "30d": 2_592_000, total: null };
-
-/** The contract's ceiling for one cart line: a larger limit would mean nothing. */
-const MAX_LINE_QUANTITY = 999;
 
 export type LimitsInput =
   | { readonly kind: "absent" }

@@ -49,10 +49,11 @@ export class PluginReplayStorage {
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     const expiresAt = Date.now() + (ttlSeconds ?? PLUGIN_REMEMBER_MS / 1000) * 1000;
     if (key.startsWith(JTI_PREFIX)) {
-      // Normally already claimed by get; claim covers a set without get, extend a longer TTL.
+      // Normally already claimed by get (for PLUGIN_REMEMBER_MS); claim covers a set without get,
+      // extend only a longer TTL than get's (the plugin's 90 s equals it: no third round trip to a shared store).
       const id = key.slice(JTI_PREFIX.length);
       if (await this.jtis.claim(id, expiresAt)) return;
-      await this.jtis.extend(id, expiresAt);
+      if ((ttlSeconds ?? 0) * 1000 > PLUGIN_REMEMBER_MS) await this.jtis.extend(id, expiresAt);
       return;
     }
     if (this.other.size >= MAX_OTHER_ENTRIES) this.other.delete(this.other.keys().next().value!);

@@ -4,7 +4,7 @@
  * ONE store per process serves every verifier: our fast path (/v1 and
  * capability/execute), the plugin (through plugin-replay-storage.ts) and the
  * host JWT guard, so a token spent on one is spent for all. In memory
- * (jti-cache.ts) it covers one process; on Redis (redis-replay-store.ts,
+ * (memory-replay-store.ts) it covers one process; on Redis (redis-replay-store.ts,
  * REDIS_URL) every instance sharing that Redis.
  */
 export interface ReplayStore {

@@ -9,6 +9,7 @@ import { hostKeyRotation } from "./0007-host-key-rotation.js";
 import { signInFailures } from "./0008-sign-in-failures.js";
 import { unloggedRateLimits } from "./0009-unlogged-rate-limits.js";
 import { agentLimits } from "./0010-agent-limits.js";
+import { budgetEntriesByOrder } from "./0011-budget-entries-by-order.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -25,4 +26,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0008-sign-in-failures": signInFailures,
   "0009-unlogged-rate-limits": unloggedRateLimits,
   "0010-agent-limits": agentLimits,
+  "0011-budget-entries-by-order": budgetEntriesByOrder,
 };
