@@ -1,6 +1,9 @@
 import { type FSWatcher, watch } from "node:fs";
 import path from "node:path";
 
+/** Ends the line printed once the first run is over and the watcher is up (scripts/dev.ts starts the server on it). */
+export const WATCH_READY = "; Ctrl-C to stop";
+
 export interface WatchSpecOptions {
   /** The root document. */
   readonly specPath: string;
@@ -86,7 +89,7 @@ export function watchSpec(options: WatchSpecOptions): Promise<void> {
   watchDirectoriesOf(files);
   const others = files.size - 1;
   options.log(
-    `watch: ${path.relative(process.cwd(), root) || root}${others > 0 ? ` and the ${others} file(s) it $refs` : ""}; Ctrl-C to stop`,
+    `watch: ${path.relative(process.cwd(), root) || root}${others > 0 ? ` and the ${others} file(s) it $refs` : ""}${WATCH_READY}`,
   );
 
   return new Promise((resolve) => {

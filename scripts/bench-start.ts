@@ -11,31 +11,30 @@
  * and the medians.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { freePort } from "./support/free-port.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" }, node: { type: "string", multiple: true } } });
 const rounds = Number(values.rounds);
 const root = path.resolve(import.meta.dirname, "..");
 const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
-const binaries = values.node ?? ["/usr/bin/node", path.join(root, "node_modules/.bin/node")];
+const binaries = values.node ?? [systemNode(), path.join(root, "node_modules/.bin/node")];
+
+/** The first `node` on PATH that is not the project's pinned one (npm puts node_modules/.bin first). */
+function systemNode(): string {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir.includes("node_modules")) continue;
+    const candidate = path.join(dir, "node");
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error("no node on PATH outside node_modules: name the binaries with --node");
+}
 
 function versionOf(binary: string): string {
   return execFileSync(binary, ["--version"], { encoding: "utf8" }).trim();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -13,11 +13,13 @@
  * (`generate --scaffold`), so a new route answers `not_implemented` at once.
  * Ctrl-C stops both (the server drains as on SIGINT in production).
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { WATCH_READY } from "../codegen/watch.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { scaffold: { type: "boolean", default: false } }, strict: true });
@@ -68,7 +70,7 @@ let serverStarted = false;
 start([path.join(root, "codegen/bin/generate.mjs"), "--watch", ...(values.scaffold ? ["--scaffold"] : [])], (line) => {
   console.log(`[generate] ${line}`);
   // The watcher is up once the first run is over (written, or refused): the server starts on what generated/ holds.
-  if (!serverStarted && line.includes("Ctrl-C to stop")) {
+  if (!serverStarted && line.startsWith("watch: ") && line.endsWith(WATCH_READY)) {
     serverStarted = true;
     start([path.join(root, "node_modules/tsx/dist/cli.mjs"), "watch", "--clear-screen=false", "src/main.ts"]);
   }
