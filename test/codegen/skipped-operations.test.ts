@@ -19,7 +19,9 @@ describe("an operation without operationId", () => {
     const { files } = await generate({ specPath: SPEC });
     const byPath = new Map(files.map((file) => [file.path, file.contents]));
     expect(byPath.get("routes.ts")).toContain('export type OperationId = "listWidgets";');
-    expect(byPath.get("capabilities.ts")).toContain('export type CapabilityName = "listWidgets";');
+    // The capability names live in the SDK package; the server's registry re-exports them.
+    expect(byPath.get("sdk/capabilities.ts")).toContain('export type CapabilityName = "listWidgets";');
+    expect(byPath.get("capabilities.ts")).not.toMatch(/method: "POST"/);
     expect(byPath.get("routes.ts")).not.toMatch(/method: "post"/);
     expect(byPath.get("sdk/operations.ts")).not.toContain('method: "POST"');
   });
