@@ -110,9 +110,11 @@ backend api
     # tried again, and no turn-around delay applies.
     option redispatch 1
 
-    # Which instance answered (the server's name): for following a request to its instance's log, and for
-    # the tests. Drop it if instance names are not for clients to see.
+    # Which instance answered (the server's name) and how often the balancer retried the request ("+N":
+    # redispatched to another instance): for following a request to its instance's log, and for the tests.
+    # Drop them if instance names are not for clients to see.
     http-response set-header X-Served-By %s
+    http-response set-header X-Retries %rc
 
     default-server maxconn 256
 ${servers.join("\n")}
