@@ -17,9 +17,11 @@ import { decideOverHttp, signInCookie } from "../support/merchant.js";
  * run) and the machine's PostgreSQL (a database of this file, dropped after),
  * whatever DATABASE_URL says: PGlite cannot be shared by processes.
  *
- * Measured here (2 cores, three instances and the test on one machine):
- * a revocation through instance 1 is refused by instance 3 after 2–10 ms
- * (the NOTIFY reaching instance 3's agent cache); the test allows 1 s.
+ * Measured here (2 cores, three instances, HAProxy, PostgreSQL and the test
+ * on one machine): a revocation through instance 1 is refused by instance 3
+ * 5–13 ms after instance 1 answered (the NOTIFY reaching instance 3's agent
+ * cache; the first call after the answer was refused in every run); the test
+ * allows 1 s. The file takes 13–28 s, 5–14 s of it starting the cluster.
  */
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -122,7 +124,7 @@ describe("agent JWTs across processes", () => {
     for (const replay of replays) expect(replay).toMatchObject({ status: 401, code: "jti_replay" });
   });
 
-  it("an agent revoked through instance 1 is refused by instance 3 within 1 s (measured: a few ms, the NOTIFY's trip)", async () => {
+  it("an agent revoked through instance 1 is refused by instance 3 within 1 s (measured 5–13 ms: the NOTIFY's trip)", async () => {
     const one = cluster.instances[0]!;
     const three = cluster.instances[2]!;
     const audience = `${cluster.url}/v1`;
