@@ -163,6 +163,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     runner: services.runner,
     agentStateChanges: services.agentStateChanges,
     validateResponses: options.validateResponses,
+    redis: services.redis,
   });
   return {
     app,

@@ -11,6 +11,8 @@ export interface RedisHandle {
   readonly client: Redis;
   /** Connects (or gives up after CONNECT_TIMEOUT_MS: the app starts without Redis and reconnects in the background). */
   connect(): Promise<void>;
+  /** Whether Redis answers a PING now (within COMMAND_TIMEOUT_MS); false at once while disconnected. For /readyz. */
+  reachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,13 @@ export function createRedisClient(url: string, logger: Logger): RedisHandle {
     async connect() {
       // A connect failure is already logged by the error event; reconnection goes on in the background.
       await client.connect().catch(() => undefined);
+    },
+    async reachable() {
+      if (client.status !== "ready") return false;
+      return client.ping().then(
+        (answer) => answer === "PONG",
+        () => false,
+      );
     },
     async close() {
       if (closed) return;

@@ -7,6 +7,7 @@ import type { CapabilityRunner } from "../agents/execute/capability-executor.js"
 import { fastExecuteRoute } from "../agents/execute/fast-execute-route.js";
 import type { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import type { AgentResolver } from "../agents/principal/agent-resolver.js";
+import type { RedisHandle } from "../app/redis-client.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import type { PrincipalSource } from "../auth/sources/principal-source.js";
@@ -50,6 +51,8 @@ export interface AppDependencies {
    * the compiled response validators are never loaded.
    */
   readonly validateResponses?: ResponseValidation;
+  /** The Redis client when REDIS_URL is set: /readyz reports whether it answers (see the route). */
+  readonly redis?: Pick<RedisHandle, "reachable">;
 }
 
 /**
@@ -103,14 +106,25 @@ export function createApp(deps: AppDependencies): Express {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // Readiness, for a load balancer's health checks: 503 only when this instance's database does not answer
+  // (nothing works then). Redis, when configured, is reported in the body but never makes the instance unready:
+  // it is one Redis shared by every instance, so taking instances out of rotation would not route around the
+  // outage, only widen it from agent JWTs (503 replay_store_unavailable) to everything else (API keys, sessions,
+  // pages), which still works without Redis. See README "Production shape".
   app.get("/readyz", async (_req, res) => {
-    try {
-      await sql`select 1`.execute(db);
-      res.json({ status: "ready" });
-    } catch (error) {
-      logger.warn({ err: error }, "readiness check failed");
+    const [database, redis] = await Promise.all([
+      sql`select 1`.execute(db).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      deps.redis?.reachable(),
+    ]);
+    if (database !== undefined) {
+      logger.warn({ err: database }, "readiness check failed");
       sendPlainProblem(res, 503, "not_ready");
+      return;
     }
+    res.json(redis === undefined ? { status: "ready" } : { status: "ready", redis: redis ? "up" : "down" });
   });
 
   app.use((req, res) => {

@@ -18,7 +18,7 @@ export interface ConnectedAgent {
 
 /** Connects an agent with the SDK without waiting for approval (a fresh host unless `storage` is reused). */
 export async function connectTestAgent(
-  app: TestApp,
+  app: Pick<TestApp, "baseUrl">,
   capabilities: readonly CapabilityName[],
   storage: IdentityStorage = new MemoryIdentityStorage(),
 ): Promise<ConnectedAgent> {
@@ -39,7 +39,7 @@ export async function connectTestAgent(
 
 /** The merchant approves (or denies) the agent's pending request over HTTP, as the device page would. */
 export async function decide(
-  app: TestApp,
+  app: Pick<TestApp, "baseUrl">,
   merchant: StoreOwner,
   connected: ConnectedAgent,
   action: "approve" | "deny",

@@ -139,6 +139,14 @@ describe("with Redis unreachable", () => {
     expect(await get(down, "/api/auth/agent/list", hostJwt)).toEqual({ status: 503, code: "replay_store_unavailable" });
   });
 
+  it("stays ready (/readyz 200) and reports Redis down in the body; a healthy instance reports it up", async () => {
+    const readiness = await fetch(`${down.baseUrl}/readyz`);
+    expect(readiness.status).toBe(200);
+    expect(await readiness.json()).toEqual({ status: "ready", redis: "down" });
+    const up = await fetch(`${one.baseUrl}/readyz`);
+    expect(await up.json()).toEqual({ status: "ready", redis: "up" });
+  });
+
   it("still serves API keys and sign-in", async () => {
     const products = await fetch(`${down.baseUrl}/v1/products`, { headers: { "x-api-key": apiKey } });
     expect(products.status).toBe(200);

@@ -1,7 +1,7 @@
 import type { TestApp } from "./test-app.js";
 
 /** A signed-in merchant's session cookie, from Better Auth's own sign-in endpoint over HTTP. */
-export async function signInCookie(app: TestApp, email: string, password: string): Promise<string> {
+export async function signInCookie(app: Pick<TestApp, "baseUrl">, email: string, password: string): Promise<string> {
   const response = await fetch(`${app.baseUrl}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: app.baseUrl },
@@ -20,7 +20,7 @@ export async function signInCookie(app: TestApp, email: string, password: string
 
 /** Calls the plugin's approval endpoint as the merchant (what the device page does, minus the page). */
 export async function decideOverHttp(
-  app: TestApp,
+  app: Pick<TestApp, "baseUrl">,
   cookie: string,
   body: { agent_id: string; action: "approve" | "deny"; user_code?: string; capabilities?: string[] },
 ): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -81,5 +81,5 @@ export const appRoutes: readonly AppRoute[] = [
   { method: "GET", path: "/problems", callers: "anyone", effect: "list of problem codes", guard: "none needed; CSP: no script" },
   { method: "GET", path: "/problems/:code", callers: "anyone", effect: "page of a problem code (its `type` URL); unknown code 404", guard: "none needed; code checked against the contract's set" },
   { method: "GET", path: "/healthz", callers: "anyone", effect: "liveness", guard: "none needed" },
-  { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness (database)", guard: "none needed" },
+  { method: "GET", path: "/readyz", callers: "anyone", effect: "readiness: 503 when the database does not answer; reports Redis (up/down) without failing on it", guard: "none needed" },
 ];
