@@ -306,6 +306,13 @@ async function insertOrders(
         from bulk_lines group by o
       ) as priced
     `.execute(tx);
+    // The carts keep their lines, as a placed order's cart does (two lines naming one product merge).
+    await sql`
+      insert into cart_items (organization_id, id, cart_id, product_id, quantity, created_at)
+      select ${store}, md5(${store} || ':i:' || o || ':' || line)::uuid, ${cartId}, product_id, quantity, ${at}
+      from bulk_lines
+      on conflict (organization_id, cart_id, product_id) do nothing
+    `.execute(tx);
     await sql`
       insert into order_items (organization_id, id, order_id, product_id, sku, name, unit_price_amount, quantity, line_total_amount, position)
       select ${store}, md5(${store} || ':l:' || o || ':' || line)::uuid, ${orderId}, product_id, sku, name, price, quantity, price * quantity, line - 1
