@@ -7,9 +7,10 @@
  * query-plans.test.ts checks, on small tables with seq scans disabled, that
  * the lists read in index order.)
  *
- * Shown to bite: without migration 0012's `products_currency_list_idx` and
- * trigram indexes the q= and currency reads still avoid a Seq Scan, but with
- * `drop index products_list_idx` the first-page read becomes one.
+ * Shown to bite: with migration 0012's trigram indexes dropped, the
+ * selective-q and SKU searches fail here (Seq Scan on products). It checks
+ * scans, not index choice: without `orders_caller_list_idx` the caller's
+ * list walks `orders_list_idx` and filters, which passes here.
  */
 import { randomUUID } from "node:crypto";
 import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from "kysely";
