@@ -9,10 +9,10 @@ import type { Migration } from "kysely/migration";
  *   index. A selective term becomes a BitmapOr over the two, a few hundred
  *   rows at most, sorted for the page; a common term is cheaper to find by
  *   walking `products_list_idx` newest first, and the planner picks between
- *   the two from pg_trgm's statistics. The GIN indexes do not lead with
- *   `organization_id` (that would take `btree_gin`, measured slower for a
- *   large store: it intersects the whole store's posting list on every
- *   search); under Citus each shard holds its own stores' rows anyway.
+ *   the two from the column statistics. The GIN indexes do not lead with
+ *   `organization_id` (that takes `btree_gin`, and for one large store it
+ *   adds the store's whole posting list to every search); under Citus each
+ *   shard holds only its own stores' rows (docs/SCALING.md).
  * - Both GIN indexes have `fastupdate = off`. With it on, new rows wait in
  *   the index's pending list (up to 4 MB) until a VACUUM; the planner
  *   prices every search by that list, and measured at 20 000 products
