@@ -14,6 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
@@ -37,7 +38,8 @@ const perSlice = Number(values["per-slice"]);
 let statements = 0;
 const dialect = process.env.DATABASE_URL
   ? new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) })
-  : new PGliteDialect({ pglite: new PGlite() });
+  : // pg_trgm: migration 0012 creates it (as db/create-database.ts loads it).
+    new PGliteDialect({ pglite: new PGlite({ extensions: { pg_trgm } }) });
 const db = new Kysely<Database>({
   dialect,
   log: () => {

@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type ListenHandlers, listenPglite, listenPostgres, type Subscription } from "./notifications.js";
@@ -55,7 +56,9 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     const url = options.url;
     return { db, kind: "postgres", listen: (channel, handlers) => listenPostgres(url, channel, handlers), close: () => db.destroy() };
   }
-  const pglite = new PGlite(options.dataDir);
+  // pg_trgm: the catalog search indexes (migration 0012); PGlite ships it as a loadable extension.
+  // (Options as one object: with `new PGlite(undefined, { extensions })` CREATE EXTENSION finds nothing.)
+  const pglite = new PGlite({ dataDir: options.dataDir, extensions: { pg_trgm } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

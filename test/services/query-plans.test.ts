@@ -91,15 +91,17 @@ function expectIndexOrder(plan: string, index: string, withCursor: boolean): voi
 
 describe("storefront product list", () => {
   it.each([
-    { name: "first page", query: { limit: 20 } },
+    { name: "first page", query: { limit: 20 }, index: "products_list_idx" },
     {
       name: "next page",
       query: { limit: 20, cursor: encodeCursor("products", { createdAt: "2025-01-01T02:00:00.000000Z", id: randomUUID() }) },
+      index: "products_list_idx",
     },
-    { name: "currency filter", query: { limit: 20, currency: "EUR" } },
-    { name: "text search", query: { limit: 20, q: "duct 1" } },
-  ])("$name uses products_list_idx", async ({ query }) => {
-    expectIndexOrder(await planOf((db) => new ProductCatalogService(db, tenant).list(query)), "products_list_idx", "cursor" in query);
+    // Migration 0012: a currency reads its own keyset index, not every currency's rows.
+    { name: "currency filter", query: { limit: 20, currency: "EUR" }, index: "products_currency_list_idx" },
+    { name: "text search", query: { limit: 20, q: "duct 1" }, index: "products_list_idx" },
+  ])("$name uses $index", async ({ query, index }) => {
+    expectIndexOrder(await planOf((db) => new ProductCatalogService(db, tenant).list(query)), index, "cursor" in query);
   });
 });
 

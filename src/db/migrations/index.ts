@@ -10,6 +10,7 @@ import { signInFailures } from "./0008-sign-in-failures.js";
 import { unloggedRateLimits } from "./0009-unlogged-rate-limits.js";
 import { agentLimits } from "./0010-agent-limits.js";
 import { budgetEntriesByOrder } from "./0011-budget-entries-by-order.js";
+import { searchIndexes } from "./0012-search-indexes.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -27,4 +28,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0009-unlogged-rate-limits": unloggedRateLimits,
   "0010-agent-limits": agentLimits,
   "0011-budget-entries-by-order": budgetEntriesByOrder,
+  "0012-search-indexes": searchIndexes,
 };
