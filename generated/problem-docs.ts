@@ -242,8 +242,8 @@ export const problemCodeDocs: Readonly<Partial<Record<ProblemCode, ProblemCodeDo
     "statuses": [
       409
     ],
-    "meaning": "A request with the same `Idempotency-Key` is still running.",
-    "action": "Wait a moment and send the same request again: it then replays the first answer."
+    "meaning": "A request with the same `Idempotency-Key` was still running after this one had waited 3 seconds for it.",
+    "action": "Wait `Retry-After` seconds and send the same request again: it then returns the first request's answer."
   },
   "idempotency_key_reused": {
     "statuses": [

@@ -203,7 +203,7 @@ export interface paths {
          *     - `409 quantity_limit_exceeded`: the order's total would exceed the
          *       largest amount the API represents (2^53 - 1 minor units).
          *     - `409 idempotency_request_in_progress`: a request with this key is
-         *       still running.
+         *       still running (see `Idempotency-Key`).
          *     - `422 idempotency_key_reused`: the key was used with a different body.
          */
         post: operations["placeOrder"];
@@ -1138,8 +1138,10 @@ export interface components {
          *     well). Keys are remembered per store and caller for 24 hours. A retry
          *     with the same key and the same body returns the first response again
          *     instead of repeating the operation; the same key with a different body
-         *     answers `422 idempotency_key_reused`; a retry while the first request
-         *     is still running answers `409 idempotency_request_in_progress`. Only
+         *     answers `422 idempotency_key_reused`. A retry while the first request
+         *     is still running waits for it and returns its response (or, if it
+         *     failed, runs again); one still waiting after 3 seconds answers
+         *     `409 idempotency_request_in_progress` with a `Retry-After` header. Only
          *     successful responses are remembered: after an error, a retry with the
          *     same key runs the operation again. 1 to 255 visible ASCII characters
          *     (`!` to `~`: no spaces, no control characters).
@@ -1427,8 +1429,10 @@ export interface operations {
                  *     well). Keys are remembered per store and caller for 24 hours. A retry
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
-                 *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     answers `422 idempotency_key_reused`. A retry while the first request
+                 *     is still running waits for it and returns its response (or, if it
+                 *     failed, runs again); one still waiting after 3 seconds answers
+                 *     `409 idempotency_request_in_progress` with a `Retry-After` header. Only
                  *     successful responses are remembered: after an error, a retry with the
                  *     same key runs the operation again. 1 to 255 visible ASCII characters
                  *     (`!` to `~`: no spaces, no control characters).
@@ -1504,8 +1508,10 @@ export interface operations {
                  *     well). Keys are remembered per store and caller for 24 hours. A retry
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
-                 *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     answers `422 idempotency_key_reused`. A retry while the first request
+                 *     is still running waits for it and returns its response (or, if it
+                 *     failed, runs again); one still waiting after 3 seconds answers
+                 *     `409 idempotency_request_in_progress` with a `Retry-After` header. Only
                  *     successful responses are remembered: after an error, a retry with the
                  *     same key runs the operation again. 1 to 255 visible ASCII characters
                  *     (`!` to `~`: no spaces, no control characters).
@@ -1716,8 +1722,10 @@ export interface operations {
                  *     well). Keys are remembered per store and caller for 24 hours. A retry
                  *     with the same key and the same body returns the first response again
                  *     instead of repeating the operation; the same key with a different body
-                 *     answers `422 idempotency_key_reused`; a retry while the first request
-                 *     is still running answers `409 idempotency_request_in_progress`. Only
+                 *     answers `422 idempotency_key_reused`. A retry while the first request
+                 *     is still running waits for it and returns its response (or, if it
+                 *     failed, runs again); one still waiting after 3 seconds answers
+                 *     `409 idempotency_request_in_progress` with a `Retry-After` header. Only
                  *     successful responses are remembered: after an error, a retry with the
                  *     same key runs the operation again. 1 to 255 visible ASCII characters
                  *     (`!` to `~`: no spaces, no control characters).

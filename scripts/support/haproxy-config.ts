@@ -99,7 +99,7 @@ backend api
     # (empty-response), did not answer in time (response-timeout), or answered 503 (draining on
     # SIGTERM: not run; database unavailable: rolled back). Repeating it is harmless only for
     # idempotent methods and for requests carrying an Idempotency-Key (the API replays the stored answer
-    # or runs the write once; a key still held by a crashed instance answers 409 until it is abandoned).
+    # or runs the write once; a crashed instance's claim on a key dies with its database transaction).
     retries ${RETRIES}
     retry-on ${RETRY_ON}
     acl idempotent_method method ${IDEMPOTENT_METHODS.join(" ")}

@@ -26,6 +26,18 @@ export interface DatabaseOptions {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1_500;
 /** Idle connections are closed after this long: a burst's extra connections do not linger on the server. */
 const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * PostgreSQL ends a session of ours that sits inside a transaction without
+ * running a statement for this long (`idle_in_transaction_session_timeout`).
+ * Our transactions run their statements back to back (no outside calls in
+ * between), so a gap this long means the client is gone without closing its
+ * connection: its machine died or the network was cut (a killed process's
+ * connection is closed by its OS at once). Until then that transaction holds
+ * its locks: an `Idempotency-Key`'s claim (duplicates answer 409 in progress
+ * meanwhile), product and cart rows. 10 s is far above any pause of a live
+ * process (garbage collection, a busy event loop) and bounds that.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -50,6 +62,8 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
       idleTimeoutMillis: IDLE_TIMEOUT_MS,
       // TCP keepalive: a peer that vanished without closing (failover, cut network) is noticed.
       keepAlive: true,
+      // Sent as a start-up parameter of every pooled connection (the LISTEN and start-up lock sessions are not pooled).
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     });
     watchConnectionErrors(pool, options.onConnectionError ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

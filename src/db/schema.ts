@@ -136,7 +136,7 @@ export interface IdempotencyKeyTable {
   operation_id: string;
   /** SHA-256 of the operation and its canonical input: same key + different request → 422. */
   request_hash: string;
-  /** Null while the first request is still running. */
+  /** Null only inside the claiming request's transaction, before its response is stored (and in claims of the earlier, two-transaction version). */
   response_status: number | null;
   /** The JSON text first sent (text, not jsonb, so a replay keeps its key order). */
   response_body: string | null;

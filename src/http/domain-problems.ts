@@ -49,5 +49,13 @@ export function statusOfDomainCode(code: DomainErrorCode): number {
  */
 export function problemOfDomainError(error: unknown): HttpProblem | undefined {
   if (!(error instanceof DomainError)) return undefined;
-  return httpProblem(DOMAIN_STATUSES[error.code], error.code, error.detail, error.fieldErrors && [...error.fieldErrors], {}, error.members);
+  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  return httpProblem(
+    DOMAIN_STATUSES[error.code],
+    error.code,
+    error.detail,
+    error.fieldErrors && [...error.fieldErrors],
+    headers,
+    error.members,
+  );
 }

@@ -40,6 +40,8 @@ export interface DomainErrorOptions {
   readonly fieldErrors?: readonly FieldError[];
   /** Facts a client can act on, beside the detail (e.g. the budget `remaining`). */
   readonly members?: Readonly<Record<string, unknown>>;
+  /** Seconds after which the same call may succeed (answered as `Retry-After`). */
+  readonly retryAfterSeconds?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export interface DomainErrorOptions {
 export class DomainError extends Error {
   readonly fieldErrors: readonly FieldError[] | undefined;
   readonly members: Readonly<Record<string, unknown>>;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: DomainErrorCode,
@@ -63,6 +66,7 @@ export class DomainError extends Error {
     this.name = "DomainError";
     this.fieldErrors = options.fieldErrors;
     this.members = options.members ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { isConnectionError } from "../db/connection-errors.js";
 import type { Db, Tenant } from "../db/tenant.js";
 import { TenantScope } from "../db/tenant-scope.js";
 import { inTransaction } from "../db/transaction.js";
 import { requestHash } from "./canonical-json.js";
+import { isLockTimeout } from "./database-errors.js";
 import { DomainError } from "./domain-error.js";
 
 /** A response worth replaying: the status and JSON body first sent. */
@@ -21,82 +21,101 @@ export interface IdempotentRequest {
   readonly input: unknown;
 }
 
+export interface IdempotencyOptions {
+  /** Longest wait for a duplicate's first request to end before answering 409 in progress, ms. */
+  readonly claimWaitMs?: number;
+}
+
 /** Keys are remembered for 24 hours; after that the same key is a new request. */
 const KEY_LIFETIME = sql`interval '24 hours'`;
-/**
- * A claim with no response after this long belongs to a request that died
- * (process crash) before storing or releasing it; another request may take
- * it over. Safe because the response is stored in the work's transaction
- * only while the claim token still matches (see `run`).
- */
-const ABANDONED_AFTER = sql`interval '5 minutes'`;
 
-/** Background attempts to release a claim after an outage: 0.5+1+2+4+8+16+16 s ≈ 47 s. */
-const RELEASE_RETRIES = 7;
+/**
+ * How long a duplicate waits (PostgreSQL `lock_timeout` on the claim) for the
+ * transaction of the first request with its key to end. A placement takes
+ * milliseconds, under load well under a second, so a wait this long means the
+ * first is stuck, most likely its client machine vanished mid-transaction
+ * (PostgreSQL ends that after `IDLE_IN_TRANSACTION_TIMEOUT_MS`, see
+ * create-database.ts). It stays far below HAProxy's 30 s `timeout server` and
+ * common client timeouts, and a waiting duplicate holds a pooled connection,
+ * so it is short: the duplicate answers 409 with `Retry-After` instead.
+ * The contract states it (openapi/commerce.yaml, `Idempotency-Key`).
+ */
+export const CLAIM_WAIT_MS = 3_000;
+/** What the 409 in progress tells the client to wait before sending the same request again. */
+export const IN_PROGRESS_RETRY_AFTER_SECONDS = 2;
 
 type Claim = { readonly token: string } | { readonly replay: StoredResponse };
 
 /**
- * `Idempotency-Key` handling, per store and caller:
+ * `Idempotency-Key` handling, per store and caller. Claim, work and response
+ * are ONE transaction:
  *
- * 1. claim the key with one INSERT … ON CONFLICT (its own statement, so
- *    concurrent duplicates see the claim at once); an existing live key is
- *    either replayed (same request, response stored), refused with 422 (other
- *    request) or 409 (still running);
- * 2. run the work in a transaction that also stores the response, so either
- *    both commit or neither does;
- * 3. on failure, delete the claim: failed requests are not remembered and a
- *    retry with the same key runs again.
+ * 1. claim the key, the transaction's first statement: an INSERT … ON
+ *    CONFLICT DO UPDATE that takes over only an expired key. A duplicate
+ *    arriving meanwhile blocks on the uncommitted row until the first
+ *    request's transaction ends: committed, it finds the stored response and
+ *    replays it (or answers 422 for another request under the key); rolled
+ *    back, its own INSERT goes through and it runs the work. After
+ *    `CLAIM_WAIT_MS` it gives up: 409 in progress;
+ * 2. run the work in the same transaction and store the response with it.
+ *
+ * So a key is never held by a request that is not running: a failure rolls
+ * the claim back with the work (failed requests are not remembered; a retry
+ * runs again), and a process killed mid-request loses its connection, so
+ * PostgreSQL aborts its transaction and the lock goes with it. A COMMIT whose
+ * answer was lost with the connection needs nothing either: it stored the
+ * response with the work, so the client's retry replays it.
+ *
+ * On PGlite (one connection) Kysely runs transactions one at a time, so a
+ * duplicate never waits on a lock: it starts once the first has committed or
+ * rolled back, then replays or runs.
+ *
+ * `run` must open the transaction (a Kysely instance, not a transaction):
+ * joined into a caller's transaction, the claim would not come first and
+ * a duplicate could wait while holding that transaction's locks.
  */
 export class IdempotencyService {
-  private readonly scope: TenantScope;
+  private readonly claimWaitMs: number;
 
   constructor(
     private readonly db: Db,
-    tenant: Tenant,
+    private readonly tenant: Tenant,
     private readonly caller: string,
+    options: IdempotencyOptions = {},
   ) {
-    this.scope = new TenantScope(db, tenant);
+    this.claimWaitMs = options.claimWaitMs ?? CLAIM_WAIT_MS;
   }
 
   /** `work` gets the transaction to run its services in. */
   async run<R extends StoredResponse>(request: IdempotentRequest, work: (tx: Db) => Promise<R>): Promise<R> {
     const hash = requestHash(request.operationId, request.input);
-    const claim = await this.claim(request, hash);
-    // The hash covers the operation, so a replay has the shape this operation's work returns.
-    if ("replay" in claim) return claim.replay as R;
-    try {
-      return await inTransaction(this.db, async (tx) => {
-        const result = await work(tx);
-        const stored = await new TenantScope(tx, this.scope.tenant)
-          .updateTable("idempotency_keys")
-          .set({ response_status: result.status, response_body: JSON.stringify(result.body) })
-          .where("caller", "=", this.caller)
-          .where("key", "=", request.key)
-          .where("claim_token", "=", claim.token)
-          .executeTakeFirst();
-        // Our claim was taken over as abandoned: roll the work back rather than do it twice.
-        if (stored.numUpdatedRows === 0n) throw inProgress();
-        return result;
-      });
-    } catch (error) {
-      // The database is gone: releasing now would wait for a connection again before the 503 goes out.
-      if (isConnectionError(error)) {
-        this.releaseWhenBack(request.key, claim.token);
-        throw error;
-      }
-      await this.release(request.key, claim.token).catch((releaseError: unknown) => {
-        if (isConnectionError(releaseError)) this.releaseWhenBack(request.key, claim.token);
-      });
-      throw error;
-    }
+    return inTransaction(this.db, async (tx) => {
+      const scope = new TenantScope(tx, this.tenant);
+      const claim = await this.claim(tx, scope, request, hash);
+      // The hash covers the operation, so a replay has the shape this operation's work returns.
+      if ("replay" in claim) return claim.replay as R;
+      const result = await work(tx);
+      const stored = await scope
+        .updateTable("idempotency_keys")
+        .set({ response_status: result.status, response_body: JSON.stringify(result.body) })
+        .where("caller", "=", this.caller)
+        .where("key", "=", request.key)
+        .where("claim_token", "=", claim.token)
+        .executeTakeFirst();
+      // Cannot happen while this transaction holds the row; kept so the work can never commit without its response.
+      if (stored.numUpdatedRows === 0n) throw inProgress();
+      return result;
+    });
   }
 
-  private async claim(request: IdempotentRequest, hash: string): Promise<Claim> {
-    // A claim released between our INSERT and SELECT leaves nothing to read: claim again.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const token = randomUUID();
-      const claimed = await this.scope
+  private async claim(tx: Db, scope: TenantScope, request: IdempotentRequest, hash: string): Promise<Claim> {
+    const token = randomUUID();
+    // Only the claim may wait this little: the work's own lock waits (a busy product row) keep the usual limit.
+    const { rows } = await sql<{ previous: string }>`select current_setting('lock_timeout') as previous,
+      set_config('lock_timeout', ${`${this.claimWaitMs}ms`}, true) as applied`.execute(tx);
+    let claimed: unknown;
+    try {
+      claimed = await scope
         .insertInto("idempotency_keys", {
           caller: this.caller,
           key: request.key,
@@ -116,62 +135,44 @@ export class IdempotencyService {
               response_status: null,
               response_body: null,
             }))
-            .where(
-              sql<boolean>`idempotency_keys.expires_at <= now()
-                or (idempotency_keys.response_status is null and idempotency_keys.expires_at < now() + ${KEY_LIFETIME} - ${ABANDONED_AFTER})`,
-            ),
+            // Expired keys are new. A committed row without a response is a claim left by a version that
+            // claimed in a transaction of its own (before this one): not running here, and that version
+            // stores its response only while its claim token matches, so taking it over is safe.
+            .where(sql<boolean>`idempotency_keys.expires_at <= now() or idempotency_keys.response_status is null`),
         )
         .returning("claim_token")
         .executeTakeFirst();
-      if (claimed) return { token };
-
-      const existing = await this.scope
-        .selectFrom("idempotency_keys")
-        .select(["request_hash", "response_status", "response_body"])
-        .where("caller", "=", this.caller)
-        .where("key", "=", request.key)
-        .executeTakeFirst();
-      if (!existing) continue;
-      if (existing.request_hash !== hash) {
-        throw new DomainError("idempotency_key_reused", "This key was first used with a different request.", {
-          fieldErrors: [{ pointer: "/header/idempotency-key", detail: "This key was first used with a different body." }],
-        });
-      }
-      if (existing.response_status === null || existing.response_body === null) throw inProgress();
-      return { replay: { status: existing.response_status, body: JSON.parse(existing.response_body) } };
+    } catch (error) {
+      // The first request's transaction is still open after the wait (the transaction is aborted; it rolls back).
+      if (isLockTimeout(error)) throw inProgress();
+      throw error;
     }
-    throw inProgress();
-  }
+    if (claimed) {
+      await sql`select set_config('lock_timeout', ${rows[0]!.previous}, true)`.execute(tx);
+      return { token };
+    }
 
-  /**
-   * The database went away mid-request, so the claim could not be deleted:
-   * without this, a client retrying with the same key (as the 503 tells it
-   * to) would get 409 "in progress" until the claim counts as abandoned
-   * (5 minutes). Retried in the background for about 45 s. Safe however
-   * late: it deletes only a claim with no stored response, so a transaction
-   * whose COMMIT did land (its answer lost with the connection) keeps it.
-   */
-  private releaseWhenBack(key: string, token: string, attempt = 0): void {
-    if (attempt >= RELEASE_RETRIES) return;
-    setTimeout(
-      () => {
-        this.release(key, token).catch(() => this.releaseWhenBack(key, token, attempt + 1));
-      },
-      Math.min(500 * 2 ** attempt, 16_000),
-    ).unref();
-  }
-
-  private async release(key: string, token: string): Promise<void> {
-    await this.scope
-      .deleteFrom("idempotency_keys")
+    // Not claimed: a live key with a response, committed (ON CONFLICT waited for it) and now locked by us.
+    const existing = await scope
+      .selectFrom("idempotency_keys")
+      .select(["request_hash", "response_status", "response_body"])
       .where("caller", "=", this.caller)
-      .where("key", "=", key)
-      .where("claim_token", "=", token)
-      .where("response_status", "is", null)
-      .execute();
+      .where("key", "=", request.key)
+      .executeTakeFirst();
+    if (!existing || existing.response_status === null || existing.response_body === null) throw inProgress();
+    if (existing.request_hash !== hash) {
+      throw new DomainError("idempotency_key_reused", "This key was first used with a different request.", {
+        fieldErrors: [{ pointer: "/header/idempotency-key", detail: "This key was first used with a different body." }],
+      });
+    }
+    return { replay: { status: existing.response_status, body: JSON.parse(existing.response_body) } };
   }
 }
 
 function inProgress() {
-  return new DomainError("idempotency_request_in_progress", "A request with this Idempotency-Key is still running; retry later.");
+  return new DomainError(
+    "idempotency_request_in_progress",
+    "A request with this Idempotency-Key is still running; send the same request again after Retry-After seconds to get its response.",
+    { retryAfterSeconds: IN_PROGRESS_RETRY_AFTER_SECONDS },
+  );
 }

@@ -27,6 +27,12 @@ describe("a service's DomainError on the wire", () => {
     expect(problemOfDomainError(given)?.toJSON()).toMatchObject({ ...want, type: `/problems/${want.code}`, error: want.code });
   });
 
+  it("carries a refusal's retryAfterSeconds as Retry-After, and no header without one", () => {
+    const inProgress = new DomainError("idempotency_request_in_progress", "Still running.", { retryAfterSeconds: 2 });
+    expect(problemOfDomainError(inProgress)).toMatchObject({ status: 409, headers: { "Retry-After": "2" } });
+    expect(problemOfDomainError(new DomainError("cart_empty", "Add items first."))!.headers).toEqual({});
+  });
+
   it("every domain code has a 4xx status, but a scaffolded handler's not_implemented (501)", () => {
     expect(problemOfDomainError(new DomainError("not_implemented", "x"))!.status).toBe(501);
     for (const code of domainErrorCodes.filter((code) => code !== "not_implemented")) {
