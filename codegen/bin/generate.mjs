@@ -15,7 +15,9 @@ const codegenDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(codegenDir, ".build");
 
 const { outputFiles } = buildSync({
-  entryPoints: { cli: path.join(codegenDir, "cli.ts"), "validators-worker": path.join(codegenDir, "emit/validators-worker.ts") },
+  entryPoints: { cli: path.join(codegenDir, "cli.ts"), "validators-worker": path.join(codegenDir, "emit/validators-worker.ts"),
+    "response-validators-worker": path.join(codegenDir, "emit/response-validators-worker.ts"),
+  },
   outdir,
   bundle: true,
   platform: "node",
