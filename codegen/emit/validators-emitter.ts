@@ -1,4 +1,3 @@
-import { Worker } from "node:worker_threads";
 import type { OperationModel } from "../model/operation-model.js";
 import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
 import type { JsonSchema } from "../schema/json-schema.js";
@@ -6,6 +5,7 @@ import { parametersSchema } from "../schema/operation-schemas.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import { compileValidators, type ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, EmittedFile, Emitter } from "./emitter.js";
+import { runInWorker } from "./run-worker.js";
 import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type ValidatorRole } from "./validator-plan.js";
 
 /** Shared component schemas live in one schema with this id; operation schemas point into it. */
@@ -30,7 +30,7 @@ export const emitValidators: Emitter = async (context: EmitContext) => {
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
   if (count <= WORKER_THRESHOLD) return compileValidators(sources);
   const largest = largestModule(sources);
-  const offloaded = compileInWorker(sources, [largest]);
+  const offloaded = runInWorker<EmittedFile[]>("validators-worker", { sources, modules: [largest] });
   // Yield once so the other emitters run on this thread while the worker starts and compiles;
   // the remaining modules are compiled afterwards.
   await Promise.resolve();
@@ -117,27 +117,4 @@ function bodySchema(
   const converted = converter.convert(media.schema, refPrefix);
   for (const name of converted.components) components.add(name);
   return converted.schema;
-}
-
-/**
- * Runs `compileValidators` in a worker thread. When the generator itself runs
- * from TypeScript sources (tsx), the worker registers tsx before loading its
- * entry, since Node 20 workers do not inherit the parent's module hooks.
- */
-function compileInWorker(sources: ValidatorSources, modules: readonly ValidatorModule[]): Promise<EmittedFile[]> {
-  const entry = new URL(import.meta.url.endsWith(".ts") ? "./validators-worker.ts" : "./validators-worker.js", import.meta.url).href;
-  const boot = entry.endsWith(".ts")
-    ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
-    : `import(${JSON.stringify(entry)});`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: { sources, modules } });
-    worker.once("message", (files: EmittedFile[]) => {
-      resolve(files);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`validator compilation worker exited with code ${code}`));
-    });
-  });
 }
