@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 /** The worker entries under `codegen/emit/` (each also an entry point of `codegen/bin/generate.mjs`'s bundle). */
-export type WorkerEntry = "validators-worker" | "response-validators-worker";
+export type WorkerEntry = "validators-worker" | "response-validators-worker" | "types-worker" | "contract-yaml-worker";
 
 /**
  * Runs a worker entry in a thread and resolves with the one message it posts.

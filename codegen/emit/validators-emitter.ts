@@ -12,40 +12,25 @@ import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type Vali
 const COMPONENTS_ID = "components";
 const BODY_KIND_BY_ROLE = { jsonBody: "json", formBody: "form", textBody: "text" } as const;
 /**
- * Above this many validators, compiling the largest module in a worker thread
- * (in parallel with everything else) beats the worker's start-up cost
- * (~0.2 s); below it, everything compiles inline.
+ * Above this many validators, compiling them in a worker thread (in parallel
+ * with the other emitters) beats the worker's start-up cost (~0.1 s); below
+ * it, everything compiles inline.
  */
 const WORKER_THRESHOLD = 100;
 
 /**
  * `validators/*.js`: request validators compiled ahead of time with Ajv's
  * standalone code generation, so the server never compiles a schema at start.
- * Schemas are converted here. On large specs the largest module compiles in a
- * worker while this thread compiles the others and runs the other emitters
- * (Stripe: ~1.3 s of Ajv work, 70% of it in one module).
+ * Schemas are converted here. On large specs every module compiles in a
+ * worker thread, leaving this one to the other emitters (GitHub: ~1.5 s of
+ * Ajv work; Stripe: ~2 s).
  */
 export const emitValidators: Emitter = async (context: EmitContext) => {
   const sources = prepareSources(context.model.operations, context.converter, context.validatorPlan);
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
   if (count <= WORKER_THRESHOLD) return compileValidators(sources);
-  const largest = largestModule(sources);
-  const offloaded = runInWorker<EmittedFile[]>("validators-worker", { sources, modules: [largest] });
-  // Yield once so the other emitters run on this thread while the worker starts and compiles;
-  // the remaining modules are compiled afterwards.
-  await Promise.resolve();
-  const inline = compileValidators(
-    sources,
-    VALIDATOR_MODULES.filter((module) => module !== largest),
-  );
-  return [...(await offloaded), ...inline];
+  return runInWorker<EmittedFile[]>("validators-worker", { sources, modules: VALIDATOR_MODULES });
 };
-
-/** The module with the most schema text: the one worth a thread of its own. */
-function largestModule(sources: ValidatorSources): ValidatorModule {
-  const size = (module: ValidatorModule) => sources.modules[module].reduce((sum, [, schema]) => sum + JSON.stringify(schema).length, 0);
-  return VALIDATOR_MODULES.reduce((largest, module) => (size(module) > size(largest) ? module : largest));
-}
 
 function prepareSources(
   operations: readonly OperationModel[],
