@@ -20,8 +20,6 @@ const entryPoints = {
   cli: path.join(codegenDir, "cli.ts"),
   "validators-worker": path.join(codegenDir, "emit/validators-worker.ts"),
   "response-validators-worker": path.join(codegenDir, "emit/response-validators-worker.ts"),
-  "types-worker": path.join(codegenDir, "emit/types-worker.ts"),
-  "contract-yaml-worker": path.join(codegenDir, "emit/contract-yaml-worker.ts"),
 };
 
 // Node ≥ 22.1: V8's compiled code of the generator and its libraries (TypeScript's 9 MB among them) is kept

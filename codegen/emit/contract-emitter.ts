@@ -1,11 +1,10 @@
-import { contractYaml } from "./contract-yaml.js";
+import { stringifyYaml } from "@redocly/openapi-core";
 import type { Emitter } from "./emitter.js";
 import { writeJsonValue } from "./json-text.js";
-import { runInWorker } from "./run-worker.js";
 import { createWriter, GENERATED_HEADER } from "./ts-text.js";
 
-/** Above this many operations `openapi.yaml` is written in a worker thread (GitHub's: ~0.7 s of YAML dumping). */
-const WORKER_THRESHOLD = 100;
+/** The generated-file header as YAML comments (JSON has no comments: `openapi.json` goes without). */
+export const GENERATED_YAML_HEADER = GENERATED_HEADER.replace(/^\/\//gm, "#");
 
 /**
  * What the server publishes about the contract:
@@ -18,8 +17,7 @@ const WORKER_THRESHOLD = 100;
  * - `problem-docs.ts`: each problem code's statuses, meaning and advice from
  *   `ProblemCode`'s `x-enumDescriptions`, for the `/problems/{code}` pages.
  */
-export const emitContract: Emitter = async ({ document, model }) => {
-  const yaml = model.operations.length > WORKER_THRESHOLD ? runInWorker<string>("contract-yaml-worker", document) : undefined;
+export const emitContract: Emitter = ({ document, model }) => {
   const writer = createWriter();
   writer.write(GENERATED_HEADER);
   writer.writeLine('import type { ProblemCode } from "./runtime.js";').blankLine();
@@ -38,7 +36,8 @@ export const emitContract: Emitter = async ({ document, model }) => {
   writer.write(";").newLine();
   return [
     { path: "openapi.json", contents: `${JSON.stringify(document, null, 2)}\n` },
-    { path: "openapi.yaml", contents: (await yaml) ?? contractYaml(document) },
+    // noRefs: a node reached twice is written twice, never as a YAML anchor some tools refuse; lineWidth -1: no folding.
+    { path: "openapi.yaml", contents: `${GENERATED_YAML_HEADER}${stringifyYaml(document, { noRefs: true, lineWidth: -1 })}` },
     { path: "problem-docs.ts", contents: writer.toString() },
   ];
 };

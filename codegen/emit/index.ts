@@ -10,24 +10,23 @@ import { emitValidators } from "./validators-emitter.js";
 
 /** One emitter per concept; a concept without an emitter does not compile. */
 const EMITTERS: Record<EmittedConcept, Emitter> = {
-  // First the emitters that hand large specs to worker threads, so those start before the synchronous
-  // emitters occupy this thread: validators, then test-time response validation (nothing in the routes
-  // imports its output), the types and the bundled contract the server publishes.
+  // First, so its worker starts before the synchronous emitters occupy this thread.
   validators: emitValidators,
-  responseValidators: emitResponseValidators,
   types: emitTypes,
-  contract: emitContract,
   runtime: emitRuntime,
   routes: emitRoutes,
+  // Test-time response validation; nothing in the routes imports its output.
+  responseValidators: emitResponseValidators,
   capabilities: emitCapabilities,
   sdk: emitSdk,
+  // The bundled contract the server publishes.
+  contract: emitContract,
 };
 
 /**
  * Runs every emitter and returns all files, sorted by path. Emitters are
- * started together: the asynchronous ones (on large specs: validators, types,
- * `openapi.yaml`, each in a worker thread) overlap with the synchronous ones
- * running on this thread.
+ * started together: an asynchronous one (validators, compiled in a worker on
+ * large specs) overlaps with the synchronous ones running on this thread.
  */
 export async function emitAll(context: EmitContext): Promise<EmittedFile[]> {
   const results = await Promise.all(Object.values(EMITTERS).map((emitter) => emitter(context)));

@@ -4,7 +4,6 @@ import type { JsonSchema } from "../schema/json-schema.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import { compileResponseValidators, type ResponseValidatorSources } from "./compile-response-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
-import { runInWorker } from "./run-worker.js";
 import { createWriter, GENERATED_HEADER, IdentifierPool, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 const TEMPLATE = new URL("../templates/response-validation.ts", import.meta.url);
@@ -41,7 +40,7 @@ interface ResponseBody {
  * import { responseValidators } from "./generated/validators/responses.js";
  * createRouter(handlers, { context, validateResponses: { validators: responseValidators, onViolation: report } });
  */
-export const emitResponseValidators: Emitter = async ({ model, responseConverter }: EmitContext) => {
+export const emitResponseValidators: Emitter = async ({ model, responseConverter, runInWorker }: EmitContext) => {
   const { bodies, sources } = collectBodies(model.operations, responseConverter);
   const code =
     sources.schemas.length > WORKER_THRESHOLD

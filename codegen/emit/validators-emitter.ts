@@ -5,7 +5,6 @@ import { parametersSchema } from "../schema/operation-schemas.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import { compileValidators, type ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, EmittedFile, Emitter } from "./emitter.js";
-import { runInWorker } from "./run-worker.js";
 import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type ValidatorRole } from "./validator-plan.js";
 
 /** Shared component schemas live in one schema with this id; operation schemas point into it. */
@@ -29,7 +28,7 @@ export const emitValidators: Emitter = async (context: EmitContext) => {
   const sources = prepareSources(context.model.operations, context.converter, context.validatorPlan);
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
   if (count <= WORKER_THRESHOLD) return compileValidators(sources);
-  return runInWorker<EmittedFile[]>("validators-worker", { sources, modules: VALIDATOR_MODULES });
+  return context.runInWorker<EmittedFile[]>("validators-worker", { sources, modules: VALIDATOR_MODULES });
 };
 
 function prepareSources(

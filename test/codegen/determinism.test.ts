@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { GENERATED_YAML_HEADER } from "../../codegen/emit/contract-yaml.js";
+import { GENERATED_YAML_HEADER } from "../../codegen/emit/contract-emitter.js";
 import { GENERATED_HEADER } from "../../codegen/emit/ts-text.js";
 import { generate } from "../../codegen/generate.js";
 import { snapshotDir } from "./support/dir-snapshot.js";
