@@ -11,7 +11,6 @@ export type WorkerEntry = "validators-worker" | "response-validators-worker";
  * (Ajv's modules start faster). From TypeScript sources (tsx: tests), it
  * registers tsx before loading its entry, since workers do not inherit the
  * parent's module hooks.
- *
  */
 function runInWorker<T>(entryName: WorkerEntry, workerData: unknown): Promise<T> {
   const fromSources = import.meta.url.endsWith(".ts");
