@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { sourcesHash } from "./sources-hash.mjs";
 
 /**
  * Entry point of `npm run generate`. Runs the generator from an esbuild bundle
@@ -27,7 +27,7 @@ const entryPoints = {
 module.enableCompileCache?.(path.join(outdir, "compile-cache"));
 
 const stampFile = path.join(outdir, "stamp");
-const stamp = sourcesHash();
+const stamp = sourcesHash(codegenDir, [fileURLToPath(import.meta.url), fileURLToPath(new URL("./sources-hash.mjs", import.meta.url))]);
 const fresh =
   existsSync(stampFile) &&
   readFileSync(stampFile, "utf8") === stamp &&
@@ -54,14 +54,3 @@ if (!fresh) {
   }
 }
 await import(pathToFileURL(path.join(outdir, "cli.js")).href);
-
-/** Hash of every TypeScript source under codegen/ (paths and contents) and of this file. */
-function sourcesHash() {
-  const hash = createHash("sha256");
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
-  const files = readdirSync(codegenDir, { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".ts") && !file.startsWith(".build"))
-    .sort();
-  for (const file of files) hash.update(`\0${file}\0`).update(readFileSync(path.join(codegenDir, file)));
-  return hash.digest("hex");
-}
