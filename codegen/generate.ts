@@ -1,5 +1,6 @@
 import type { EmittedFile } from "./emit/emitter.js";
 import { emitAll } from "./emit/index.js";
+import { createWorkerQueue } from "./emit/run-worker.js";
 import { defaultSdkPackageName } from "./emit/sdk-package.js";
 import { planValidators } from "./emit/validator-plan.js";
 import { type SpecError, SpecErrors } from "./errors.js";
@@ -58,6 +59,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     converter: new SchemaConverter(model),
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
+    runInWorker: createWorkerQueue(),
   });
   return { files, warnings: model.warnings, operationCount: model.operations.length, operations: model.operations, specFiles: spec.files };
 }

@@ -1,45 +1,83 @@
 /**
- * `npm run bench:codegen [-- --runs 3]`
+ * `npm run bench:codegen [-- --runs 3 --node /usr/bin/node --skip-tsc]`
  *
  * Side by side, in child processes of this one: our full `generate` (types,
  * routes, validators, capabilities, SDK) and openapi-typescript alone (types
- * only: the step we include, so our floor), on commerce.yaml and on Stripe's
- * spec. Prints median wall time, peak RSS and the ratio; then type-checks the
- * generated Stripe output with `tsc --noEmit` (0 errors required).
+ * only: the step we include, so our floor), on commerce.yaml, Stripe's spec and
+ * GitHub's REST description. The two tools alternate run by run (which goes
+ * first alternates too), so a neighbour's load falls on both alike; each is
+ * warmed up once first (our bundle, both tools' compile cache). Prints median
+ * wall time and peak RSS, the ratios, issue #15's targets with PASS/FAIL, then
+ * type-checks the generated Stripe and GitHub output with `tsc --noEmit`
+ * (0 errors required).
  *
- * Peak memory comes from GNU time (`/usr/bin/time -f %M`) when installed.
+ * GitHub's description is `api.github.com.json` (from the npm package
+ * `@octokit/openapi`, `generated/api.github.com.json`) in the shared specs
+ * directory, or wherever `GITHUB_SPEC` points; without it that row is skipped
+ * and its targets FAIL.
+ *
+ * Peak memory: GNU time (`/usr/bin/time -f %M`) when installed, otherwise the
+ * child reports `process.resourceUsage().maxRSS` (worker threads included) at exit.
+ * `--node` runs both tools on another Node binary (default: this one, which
+ * `npm run` takes from the `node` devDependency).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sharedSpec } from "./support/shared-specs.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const workDir = path.join(root, ".bench");
-const specs = [
-  { name: "commerce.yaml", file: path.join(root, "openapi/commerce.yaml") },
-  { name: "stripe (468 ops)", file: sharedSpec("stripe-spec3-2023-09-12.yaml") },
-];
-const { runs } = parseArgs({ options: { runs: { type: "string", default: "3" } } }).values;
-const runCount = Number(runs);
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    node: { type: "string", default: process.execPath },
+    "skip-tsc": { type: "boolean", default: false },
+  },
+});
+const runCount = Number(values.runs);
+const node = values.node;
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const githubSpec = process.env.GITHUB_SPEC ?? sharedSpec("api.github.com.json");
+
+interface Spec {
+  readonly key: "commerce" | "stripe" | "github";
+  readonly name: string;
+  readonly file: string;
+}
+const specs: Spec[] = [
+  { key: "commerce", name: "commerce.yaml", file: path.join(root, "openapi/commerce.yaml") },
+  { key: "stripe", name: "stripe (468 ops)", file: sharedSpec("stripe-spec3-2023-09-12.yaml") },
+  { key: "github", name: "github (api.github.com)", file: githubSpec },
+];
 
 interface Sample {
   seconds: number;
+  /** User + system CPU time of the child, all its threads: less sensitive to a busy machine than wall time. */
+  cpuSeconds: number | undefined;
   peakMb: number | undefined;
 }
 
-/** Runs a command once; wall time measured around the child, peak RSS from GNU time. */
-function measure(command: string, args: string[], cwd = root): Sample {
+/** When GNU time is missing, the child prints its own peak RSS (kB on Linux) and CPU time on exit. */
+const PEAK_PRELOAD = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("__peak_kb="+u.maxRSS+" __cpu_s="+(u.userCPUTime+u.systemCPUTime)/1e6+"\\n")})`;
+
+/** Runs `node args` once; wall time measured around the child, peak RSS from GNU time or the child itself. */
+function measure(args: string[], cwd = root): Sample {
   const started = performance.now();
   const result = gnuTime
-    ? spawnSync(gnuTime, ["-f", "__peak_kb=%M", command, ...args], { cwd, encoding: "utf8" })
-    : spawnSync(command, args, { cwd, encoding: "utf8" });
+    ? spawnSync(gnuTime, ["-f", "__peak_kb=%M __cpu_s=%U+%S", node, ...args], { cwd, encoding: "utf8" })
+    : spawnSync(node, ["--import", PEAK_PRELOAD, ...args], { cwd, encoding: "utf8" });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${node} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   const peak = /__peak_kb=(\d+)/.exec(result.stderr ?? "");
-  return { seconds, peakMb: peak ? Number(peak[1]) / 1024 : undefined };
+  const cpu = /__cpu_s=([\d.]+)(?:\+([\d.]+))?/.exec(result.stderr ?? "");
+  return {
+    seconds,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2] ?? 0) : undefined,
+    peakMb: peak ? Number(peak[1]) / 1024 : undefined,
+  };
 }
 
 function median(values: number[]): number {
@@ -47,63 +85,164 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function summarize(samples: Sample[]): { seconds: number; peakMb: number | undefined } {
-  const peaks = samples.map((sample) => sample.peakMb).filter((value): value is number => value !== undefined);
-  return { seconds: median(samples.map((sample) => sample.seconds)), peakMb: peaks.length > 0 ? Math.max(...peaks) : undefined };
+function summarize(samples: Sample[]): Sample {
+  const medianOf = (values: (number | undefined)[]) => {
+    const known = values.filter((value): value is number => value !== undefined);
+    return known.length > 0 ? median(known) : undefined;
+  };
+  return {
+    seconds: median(samples.map((sample) => sample.seconds)),
+    cpuSeconds: medianOf(samples.map((sample) => sample.cpuSeconds)),
+    peakMb: medianOf(samples.map((sample) => sample.peakMb)),
+  };
 }
+
+const ots = path.join(root, "node_modules/openapi-typescript/bin/cli.js");
+const ours = (spec: Spec, out: string) => ["codegen/bin/generate.mjs", "--quiet", "--spec", spec.file, "--out", out];
+// Run from .bench/: openapi-typescript would otherwise lint with our redocly.yaml (our rules, not its defaults).
+const floor = (spec: Spec) => [ots, spec.file, "-o", path.join(workDir, "ots.ts")];
+const outDir = (spec: Spec) => path.join(workDir, `out-${spec.key}`);
 
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
+const nodeVersion = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+console.log(
+  `Node ${nodeVersion} (${node}); ${runCount} interleaved runs per tool and spec; peak RSS from ${gnuTime ? "GNU time" : "maxRSS"}`,
+);
+const loadBefore = loadavg()[0]!;
+
+// Warm-up, not timed: builds our bundle if a source changed and fills both tools' compile cache.
+measure(ours(specs[0]!, path.join(workDir, "warm-up")));
+measure(floor(specs[0]!), workDir);
+
+const results = new Map<Spec["key"], { ours: Sample; floor: Sample }>();
 const rows: string[][] = [];
+const mb = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
 for (const spec of specs) {
-  const ours: Sample[] = [];
-  const floor: Sample[] = [];
+  if (!existsSync(spec.file)) {
+    console.log(`${spec.name}: ${spec.file} not found, skipped (set GITHUB_SPEC)`);
+    continue;
+  }
+  const ourSamples: Sample[] = [];
+  const floorSamples: Sample[] = [];
   for (let run = 0; run < runCount; run++) {
     // A fresh output directory each run: every file is generated and written.
-    const out = path.join(workDir, `out-${run}`);
-    rmSync(out, { recursive: true, force: true });
-    // The same entry point as `npm run generate`.
-    ours.push(measure(process.execPath, ["codegen/bin/generate.mjs", "--quiet", "--spec", spec.file, "--out", out]));
-    // Run from .bench/: openapi-typescript would otherwise lint with our redocly.yaml (our rules, not its defaults).
-    const cli = path.join(root, "node_modules/openapi-typescript/bin/cli.js");
-    floor.push(measure(process.execPath, [cli, spec.file, "-o", path.join(workDir, "ots.ts")], workDir));
+    const runOurs = () => {
+      rmSync(outDir(spec), { recursive: true, force: true });
+      ourSamples.push(measure(ours(spec, outDir(spec))));
+    };
+    const runFloor = () => floorSamples.push(measure(floor(spec), workDir));
+    if (run % 2 === 0) {
+      runOurs();
+      runFloor();
+    } else {
+      runFloor();
+      runOurs();
+    }
   }
-  const a = summarize(ours);
-  const b = summarize(floor);
-  const mb = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
-  rows.push([spec.name, "full generate", `${a.seconds.toFixed(2)} s`, mb(a.peakMb), `${(a.seconds / b.seconds).toFixed(2)}x`]);
-  rows.push([spec.name, "openapi-typescript", `${b.seconds.toFixed(2)} s`, mb(b.peakMb), "1.00x"]);
+  const a = summarize(ourSamples);
+  const b = summarize(floorSamples);
+  results.set(spec.key, { ours: a, floor: b });
+  const times = (x: number | undefined, y: number | undefined) => (x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}x` : "n/a");
+  const cpu = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(2)} s`);
+  const all = (samples: Sample[]) => samples.map((sample) => sample.seconds.toFixed(2)).join(" ");
+  rows.push([
+    spec.name,
+    "full generate",
+    `${a.seconds.toFixed(2)} s`,
+    all(ourSamples),
+    times(a.seconds, b.seconds),
+    cpu(a.cpuSeconds),
+    times(a.cpuSeconds, b.cpuSeconds),
+    mb(a.peakMb),
+    times(a.peakMb, b.peakMb),
+  ]);
+  rows.push([
+    spec.name,
+    "openapi-typescript",
+    `${b.seconds.toFixed(2)} s`,
+    all(floorSamples),
+    "1.00x",
+    cpu(b.cpuSeconds),
+    "1.00x",
+    mb(b.peakMb),
+    "1.00x",
+  ]);
 }
 
-const header = ["spec", "tool", `median wall (${runCount} runs)`, "peak RSS", "ratio"];
-const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
-console.log(line(header));
-console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
-for (const row of rows) console.log(line(row));
-
-// Type-check the generated Stripe output (the last run of the Stripe spec is in out-<last>).
-const stripeOut = path.join(workDir, `out-${runCount - 1}`);
-writeFileSync(
-  path.join(stripeOut, "tsconfig.json"),
-  JSON.stringify({
-    compilerOptions: {
-      strict: true,
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      target: "ES2022",
-      skipLibCheck: true,
-      noEmit: true,
-      types: ["node"],
-    },
-    include: ["./**/*.ts"],
-  }),
+const header = ["spec", "tool", "median wall", "runs (s)", "wall ratio", "CPU (median)", "CPU ratio", "peak RSS (median)", "RSS ratio"];
+printTable(header, rows);
+const loadAfter = loadavg()[0]!;
+console.log(
+  `\nLoad average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${navigator.hardwareConcurrency} cores: other processes share this machine, so single runs are noisy; compare medians.`,
 );
-const started = performance.now();
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", stripeOut], { cwd: root, encoding: "utf8" });
-const errors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
-console.log(`\ntsc --noEmit on generated Stripe output: ${errors} errors in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-if (errors > 0) {
-  console.log(tsc.stdout.split("\n").slice(0, 20).join("\n"));
-  process.exitCode = 1;
+
+// Issue #15's targets.
+const ratio = (key: Spec["key"], of: (sample: Sample) => number | undefined) => {
+  const result = results.get(key);
+  const a = result && of(result.ours);
+  const b = result && of(result.floor);
+  return a !== undefined && b !== undefined ? a / b : undefined;
+};
+const cpuNote = (key: Spec["key"]) => {
+  const value = ratio(key, (s) => s.cpuSeconds);
+  return value === undefined ? "" : `; CPU time ratio ${value.toFixed(2)}x`;
+};
+const targets: [name: string, value: number | undefined, limit: number, unit: string, note: string][] = [
+  ["stripe: full generate / openapi-typescript (wall)", ratio("stripe", (s) => s.seconds), 1.5, "x", cpuNote("stripe")],
+  ["github: full generate / openapi-typescript (wall)", ratio("github", (s) => s.seconds), 1.0, "x", cpuNote("github")],
+  ["commerce.yaml: full generate (wall)", results.get("commerce")?.ours.seconds, 1.0, " s", ""],
+  ["github: peak RSS, full generate / openapi-typescript", ratio("github", (s) => s.peakMb), 1.5, "x", ""],
+];
+console.log("\nTargets (issue #15):");
+let failed = false;
+for (const [name, value, limit, unit, note] of targets) {
+  const pass = value !== undefined && value <= limit;
+  failed ||= !pass;
+  const shown = value === undefined ? "n/a" : `${value.toFixed(2)}${unit}`;
+  console.log(`  ${pass ? "PASS" : "FAIL"}  ${name}: ${shown} (target ≤ ${limit.toFixed(1)}${unit}${note})`);
+}
+
+// Type-check the generated output of the large specs (the last run's output of each).
+if (!values["skip-tsc"]) {
+  console.log("");
+  for (const key of ["stripe", "github"] as const) {
+    const spec = specs.find((candidate) => candidate.key === key)!;
+    if (!results.has(key)) continue;
+    const errors = typecheck(outDir(spec), spec.name);
+    failed ||= errors > 0;
+  }
+}
+if (failed) process.exitCode = 1;
+
+function typecheck(dir: string, name: string): number {
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        skipLibCheck: true,
+        noEmit: true,
+        types: ["node"],
+      },
+      include: ["./**/*.ts"],
+    }),
+  );
+  const started = performance.now();
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", dir], { cwd: root, encoding: "utf8" });
+  const errors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
+  console.log(`tsc --noEmit on generated ${name} output: ${errors} errors in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (errors > 0 || tsc.status !== 0) console.log(`${tsc.stdout}${tsc.stderr}`.split("\n").slice(0, 20).join("\n"));
+  return errors > 0 || tsc.status !== 0 ? Math.max(errors, 1) : 0;
+}
+
+function printTable(head: string[], body: string[][]): void {
+  const widths = head.map((title, column) => Math.max(title.length, ...body.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
+  for (const row of body) console.log(line(row));
 }

@@ -28,6 +28,10 @@ const AJV_OPTIONS: Options = {
   strict: false,
   // The spec was checked by Redocly already.
   validateSchema: false,
+  // Each component schema becomes one function that every body calls, instead of a copy inlined at each `$ref`
+  // (Ajv inlines every component without `$ref`s of its own): GitHub's responses 19.5 MB → 11 MB of code, ~25% less
+  // Ajv time. Only the errors' `schemaPath` differs, which nothing reads.
+  inlineRefs: false,
   code: { source: true, esm: true, lines: true, optimize: false },
 };
 

@@ -1,6 +1,7 @@
 import type { OpenApiDocument } from "../load/openapi-document.js";
 import type { ApiModel } from "../model/operation-model.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
+import type { WorkerQueue } from "./run-worker.js";
 import type { ValidatorNames } from "./validator-plan.js";
 
 /** One file of output, its path relative to the output directory (POSIX separators). */
@@ -23,6 +24,8 @@ export interface EmitContext {
   readonly responseConverter: SchemaConverter;
   /** Validator export names by operationId: validators emit them, routes import them. */
   readonly validatorPlan: ReadonlyMap<string, ValidatorNames>;
+  /** Worker threads of this run, one at a time (large specs compile their validators there). */
+  readonly runInWorker: WorkerQueue;
 }
 
 export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
@@ -41,9 +40,12 @@ interface ResponseBody {
  * import { responseValidators } from "./generated/validators/responses.js";
  * createRouter(handlers, { context, validateResponses: { validators: responseValidators, onViolation: report } });
  */
-export const emitResponseValidators: Emitter = async ({ model, responseConverter }: EmitContext) => {
+export const emitResponseValidators: Emitter = async ({ model, responseConverter, runInWorker }: EmitContext) => {
   const { bodies, sources } = collectBodies(model.operations, responseConverter);
-  const code = sources.schemas.length > WORKER_THRESHOLD ? await compileInWorker(sources) : compileResponseValidators(sources);
+  const code =
+    sources.schemas.length > WORKER_THRESHOLD
+      ? await runInWorker<string>("response-validators-worker", sources)
+      : compileResponseValidators(sources);
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
     { path: "validators/responses.d.ts", contents: declarations(sources.schemas.map(([name]) => name)) },
@@ -96,31 +98,6 @@ function componentName(schema: JsonSchema, refPrefix: string): string | undefine
   return schema.$ref.startsWith(refPrefix) && !schema.$ref.slice(refPrefix.length).includes("/")
     ? schema.$ref.slice(refPrefix.length)
     : undefined;
-}
-
-/**
- * compileResponseValidators in a worker thread. When the generator runs from
- * TypeScript sources (tsx), the worker registers tsx before loading its entry.
- */
-function compileInWorker(sources: ResponseValidatorSources): Promise<string> {
-  const entry = new URL(
-    import.meta.url.endsWith(".ts") ? "./response-validators-worker.ts" : "./response-validators-worker.js",
-    import.meta.url,
-  ).href;
-  const boot = entry.endsWith(".ts")
-    ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
-    : `import(${JSON.stringify(entry)});`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: sources });
-    worker.once("message", (code: string) => {
-      resolve(code);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (exitCode) => {
-      if (exitCode !== 0) reject(new Error(`response validator compilation worker exited with code ${exitCode}`));
-    });
-  });
 }
 
 /** `export const responseValidators = { operationId: { status: { contentType: validator } } }`. */

@@ -38,13 +38,27 @@ export function writeJsDoc(writer: CodeBlockWriter, lines: readonly (string | un
   writer.writeLine(" */");
 }
 
-/** Makes unique JavaScript identifiers out of arbitrary names (operationIds may contain `-`, `.`, spaces). */
+/** Names that cannot be an exported binding (`export const import` does not parse): reserved words in strict ES modules. */
+const RESERVED_WORDS = new Set(
+  (
+    "await break case catch class const continue debugger default delete do else enum export extends false finally for function " +
+    "if implements import in instanceof interface let new null package private protected public return static super switch this " +
+    "throw true try typeof var void while with yield arguments eval"
+  ).split(" "),
+);
+
+/**
+ * Makes unique JavaScript identifiers out of arbitrary names (operationIds may
+ * contain `-`, `.`, spaces; a component may be called `import`, as one of
+ * GitHub's is: it becomes `import_`).
+ */
 export class IdentifierPool {
   private readonly used = new Set<string>();
 
   take(name: string): string {
     let base = name.replace(/[^A-Za-z0-9_$]+/g, "_");
     if (!/^[A-Za-z_$]/.test(base)) base = `_${base}`;
+    if (RESERVED_WORDS.has(base)) base = `${base}_`;
     let candidate = base;
     for (let suffix = 2; this.used.has(candidate); suffix++) candidate = `${base}_${suffix}`;
     this.used.add(candidate);

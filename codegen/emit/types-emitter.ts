@@ -21,7 +21,10 @@ import { GENERATED_HEADER } from "./ts-text.js";
  * server side (one copy: a large spec's types are type-checked once).
  */
 export const emitTypes: Emitter = ({ document }) => {
-  const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3));
+  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property):
+  // it gets a copy, so the published contract (openapi.json, openapi.yaml) stays the bundled source.
+  const copy = structuredClone(document) as OpenAPI3;
+  const ast = transformSchema(copy, createTransformContext(copy));
   return [
     { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${astToString(ast)}` },
     {

@@ -1,4 +1,3 @@
-import { Worker } from "node:worker_threads";
 import type { OperationModel } from "../model/operation-model.js";
 import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
 import type { JsonSchema } from "../schema/json-schema.js";
@@ -12,40 +11,25 @@ import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type Vali
 const COMPONENTS_ID = "components";
 const BODY_KIND_BY_ROLE = { jsonBody: "json", formBody: "form", textBody: "text" } as const;
 /**
- * Above this many validators, compiling the largest module in a worker thread
- * (in parallel with everything else) beats the worker's start-up cost
- * (~0.2 s); below it, everything compiles inline.
+ * Above this many validators, compiling them in a worker thread (in parallel
+ * with the other emitters) beats the worker's start-up cost (~0.1 s); below
+ * it, everything compiles inline.
  */
 const WORKER_THRESHOLD = 100;
 
 /**
  * `validators/*.js`: request validators compiled ahead of time with Ajv's
  * standalone code generation, so the server never compiles a schema at start.
- * Schemas are converted here. On large specs the largest module compiles in a
- * worker while this thread compiles the others and runs the other emitters
- * (Stripe: ~1.3 s of Ajv work, 70% of it in one module).
+ * Schemas are converted here. On large specs every module compiles in a
+ * worker thread, leaving this one to the other emitters (GitHub: ~1.5 s of
+ * Ajv work; Stripe: ~2 s).
  */
 export const emitValidators: Emitter = async (context: EmitContext) => {
   const sources = prepareSources(context.model.operations, context.converter, context.validatorPlan);
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
   if (count <= WORKER_THRESHOLD) return compileValidators(sources);
-  const largest = largestModule(sources);
-  const offloaded = compileInWorker(sources, [largest]);
-  // Yield once so the other emitters run on this thread while the worker starts and compiles;
-  // the remaining modules are compiled afterwards.
-  await Promise.resolve();
-  const inline = compileValidators(
-    sources,
-    VALIDATOR_MODULES.filter((module) => module !== largest),
-  );
-  return [...(await offloaded), ...inline];
+  return context.runInWorker<EmittedFile[]>("validators-worker", { sources, modules: VALIDATOR_MODULES });
 };
-
-/** The module with the most schema text: the one worth a thread of its own. */
-function largestModule(sources: ValidatorSources): ValidatorModule {
-  const size = (module: ValidatorModule) => sources.modules[module].reduce((sum, [, schema]) => sum + JSON.stringify(schema).length, 0);
-  return VALIDATOR_MODULES.reduce((largest, module) => (size(module) > size(largest) ? module : largest));
-}
 
 function prepareSources(
   operations: readonly OperationModel[],
@@ -117,27 +101,4 @@ function bodySchema(
   const converted = converter.convert(media.schema, refPrefix);
   for (const name of converted.components) components.add(name);
   return converted.schema;
-}
-
-/**
- * Runs `compileValidators` in a worker thread. When the generator itself runs
- * from TypeScript sources (tsx), the worker registers tsx before loading its
- * entry, since Node 20 workers do not inherit the parent's module hooks.
- */
-function compileInWorker(sources: ValidatorSources, modules: readonly ValidatorModule[]): Promise<EmittedFile[]> {
-  const entry = new URL(import.meta.url.endsWith(".ts") ? "./validators-worker.ts" : "./validators-worker.js", import.meta.url).href;
-  const boot = entry.endsWith(".ts")
-    ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
-    : `import(${JSON.stringify(entry)});`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: { sources, modules } });
-    worker.once("message", (files: EmittedFile[]) => {
-      resolve(files);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`validator compilation worker exited with code ${code}`));
-    });
-  });
 }

@@ -7,20 +7,136 @@ const schema0 = {"$ref":"components#/$defs/ProductList"};
 const schema2 = {"type":"object","description":"One page of products.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Product"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
 const schema3 = {"type":"object","description":"A product of the store's catalog.","required":["id","sku","name","description","price","inventory","status","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"Display name."},"description":{"type":["string","null"],"description":"Longer text for the product page, or null."},"price":{"$ref":"#/$defs/Money"},"inventory":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Units in stock."},"status":{"$ref":"#/$defs/ProductStatus"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","description":"A 350 ml enamel mug that survives camp fires.","price":{"amount":1500,"currency":"EUR"},"inventory":42,"status":"active","created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z"}],"unevaluatedProperties":false};
 const schema4 = {"type":"string","format":"uuid","description":"A resource ID.","examples":["3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"]};
-const schema5 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n","examples":["MUG-BLUE"]};
-const schema8 = {"type":"string","enum":["active","archived"],"description":"`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"};
-const schema9 = {"type":"string","format":"date-time","description":"An RFC 3339 date-time in UTC.","examples":["2025-03-14T09:26:53Z"]};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
-const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-const schema6 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
-const schema7 = {"type":"string","pattern":"^[A-Z]{3}$","description":"An ISO 4217 currency code in upper case.","examples":["EUR"]};
-const pattern1 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate4.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+}
+if(typeof data === "string"){
+if(!(formats0.test(data))){
+const err0 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+validate4.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema5 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n","examples":["MUG-BLUE"]};
+const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate6.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(typeof data === "string"){
+if(!pattern0.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate6.errors = vErrors;
+return errors === 0;
+}
+validate6.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema6 = {"type":"object","description":"An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Amount in minor units."},"currency":{"$ref":"#/$defs/Currency"}},"examples":[{"amount":1999,"currency":"EUR"}]};
+const schema7 = {"type":"string","pattern":"^[A-Z]{3}$","description":"An ISO 4217 currency code in upper case.","examples":["EUR"]};
+const pattern1 = new RegExp("^[A-Z]{3}$", "u");
+
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate9.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(typeof data === "string"){
+if(!pattern1.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate9.errors = vErrors;
+return errors === 0;
+}
+validate9.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate8.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -103,11 +219,17 @@ var valid0 = _errs2 === errors;
 if(data.currency !== undefined){
 let data1 = data.currency;
 const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!(validate9(data1, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -116,35 +238,92 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid1 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-validate4.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
-validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema8 = {"type":"string","enum":["active","archived"],"description":"`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate12.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema8.enum;
+if(!((data === "active") || (data === "archived"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+validate12.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema9 = {"type":"string","format":"date-time","description":"An RFC 3339 date-time in UTC.","examples":["2025-03-14T09:26:53Z"]};
+const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate14.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+}
+if(typeof data === "string"){
+if(!(formats2.validate(data))){
+const err0 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+validate14.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -252,13 +431,30 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.sku !== undefined){
+let data1 = data.sku;
+const _errs2 = errors;
+if(!(validate6(data1, {instancePath:instancePath+"/sku",parentData:data,parentDataProperty:"sku",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs3 = errors;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -267,9 +463,14 @@ vErrors.push(err9);
 }
 errors++;
 }
+const _errs4 = errors;
+var valid0 = _errs3 === errors;
 }
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.description !== undefined){
+let data3 = data.description;
+const _errs5 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -278,17 +479,25 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
-}
-if(data.sku !== undefined){
-let data1 = data.sku;
-const _errs4 = errors;
-const _errs5 = errors;
 const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err11 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+var valid0 = _errs5 === errors;
+}
+if(data.price !== undefined){
+let data4 = data.price;
+const _errs7 = errors;
+if(!(validate8(data4, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.inventory !== undefined){
+let data5 = data.inventory;
+const _errs8 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err11 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -297,9 +506,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs9 = errors;
+if(typeof data5 == "number"){
+if(data5 > 2147483647 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -308,14 +518,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.name !== undefined){
-let data2 = data.name;
-const _errs7 = errors;
-if(typeof data2 !== "string"){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5 < 0 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -324,14 +528,46 @@ vErrors.push(err13);
 }
 errors++;
 }
-const _errs8 = errors;
-var valid0 = _errs7 === errors;
 }
-if(data.description !== undefined){
-let data3 = data.description;
-const _errs9 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
+var valid0 = _errs8 === errors;
+}
+if(data.status !== undefined){
+let data6 = data.status;
+const _errs10 = errors;
+if(!(validate12(data6, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs10 === errors;
+}
+if(data.created_at !== undefined){
+let data7 = data.created_at;
+const _errs11 = errors;
+if(!(validate14(data7, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.updated_at !== undefined){
+let data8 = data.updated_at;
+const _errs12 = errors;
+if(!(validate14(data8, {instancePath:instancePath+"/updated_at",parentData:data,parentDataProperty:"updated_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs12 === errors;
+}
+const _errs13 = errors;
+for(const key0 in data){
+if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -340,172 +576,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs10 = errors;
-var valid0 = _errs9 === errors;
 }
-if(data.price !== undefined){
-let data4 = data.price;
-const _errs11 = errors;
-if(!(validate4(data4, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid0 = _errs11 === errors;
-}
-if(data.inventory !== undefined){
-let data5 = data.inventory;
-const _errs12 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err15 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
-}
-errors++;
-}
-const _errs13 = errors;
-if(typeof data5 == "number"){
-if(data5 > 2147483647 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid0 = _errs12 === errors;
-}
-if(data.status !== undefined){
-let data6 = data.status;
-const _errs14 = errors;
-const _errs15 = errors;
-if(typeof data6 !== "string"){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-const _errs16 = errors;
-const vSchema0 = schema8.enum;
-if(!((data6 === "active") || (data6 === "archived"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-var valid3 = _errs15 === errors;
-var valid0 = _errs14 === errors;
-}
-if(data.created_at !== undefined){
-let data7 = data.created_at;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(typeof data7 == "number"){
-}
-if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var valid4 = _errs18 === errors;
-var valid0 = _errs17 === errors;
-}
-if(data.updated_at !== undefined){
-let data8 = data.updated_at;
-const _errs20 = errors;
-const _errs21 = errors;
-const _errs22 = errors;
-if(typeof data8 == "number"){
-}
-if(typeof data8 === "string"){
-if(!(formats2.validate(data8))){
-const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid5 = _errs21 === errors;
-var valid0 = _errs20 === errors;
-}
-const _errs23 = errors;
-for(const key0 in data){
-if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
 }
 errors++;
 }
@@ -648,18 +727,166 @@ return errors === 0;
 }
 validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Problem = validate8;
-const schema11 = {"$ref":"components#/$defs/Problem"};
-const schema12 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"$ref":"#/$defs/ProblemCode"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"$ref":"#/$defs/ProblemCode"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"},"remaining":{"description":"`budget_exceeded` only: what the agent's budget still allows in\nits window (or in total), in the budget's currency.\n","$ref":"#/$defs/Money"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
-const schema13 = {"type":"string","description":"Stable machine-readable problem code (snake_case). Branch on this. The\nset is closed: every problem this API writes, on `/v1`, on the agent\nroutes (`/api/auth/agent/*`, `/capability/*`, `/host/*`, refusals of\nBetter Auth and the Agent Auth plugin included) and in batch items,\ncarries one of these. The generator turns it into the `ProblemCode`\nunion shared by the server and the SDK.\n\nEach code's `type` URL, `/problems/{code}`, is a page explaining it;\n`/problems` lists them all. `x-enumDescriptions` describes every code\nas `<statuses>: <what it means> What to do: <what a client should do>`;\nthe generator checks that form and builds those pages from it.\n","enum":["validation_failed","malformed_body","body_too_large","unsupported_media_type","method_not_allowed","bad_request","invalid_json","invalid_characters","not_found","internal_error","not_implemented","database_unavailable","shutting_down","not_ready","api_unreachable","replay_store_unavailable","product_not_found","cart_not_found","cart_item_not_found","order_not_found","cart_not_open","cart_empty","currency_mismatch","insufficient_inventory","inventory_limit_exceeded","quantity_limit_exceeded","product_unavailable","product_archived","sku_taken","order_not_refundable","order_not_cancellable","refund_exceeds_remaining","idempotency_request_in_progress","idempotency_key_reused","unauthenticated","invalid_api_key","unauthorized","forbidden","insufficient_scope","no_membership","no_active_organization","organization_required","organization_membership_ended","proxy_key_required","proxy_key_wrong_store","unknown_capability","unknown_operation","invalid_jwt","invalid_public_key","jti_replay","request_binding_mismatch","request_binding_unsupported","authentication_required","agent_not_found","agent_not_active","agent_without_user","agent_expired","agent_pending","agent_revoked","agent_rejected","agent_claimed","agent_not_expired","absolute_lifetime_exceeded","host_revoked","host_pending","host_expired","host_not_found","capability_not_granted","capability_not_found","capability_blocked","capability_denied","constraint_violated","unknown_constraint_operator","grant_revoked","order_total_limit_exceeded","line_quantity_limit_exceeded","budget_exceeded","invalid_request","validation_error","rate_limited","slow_down","unsupported_mode","unsupported_algorithm","invalid_capabilities","unknown_capabilities","agent_exists","already_granted","limit_exceeded","agent_limit_reached","autonomous_owner_required","host_already_linked","host_not_pending_enrollment","dynamic_host_registration_disabled","enrollment_token_invalid","enrollment_token_expired","capability_request_not_found","capability_request_already_resolved","capability_request_owner_mismatch","ciba_not_found","ciba_expired","ciba_already_resolved","execute_not_configured","batch_unsupported_result_type","approval_expired","invalid_user_code","grant_not_allowed","default_capability_not_allowed","ciba_user_not_linked","webauthn_approval_only","fresh_session_required","webauthn_not_enrolled","webauthn_required","webauthn_verification_failed","admin_approval_requires_admin","agent_not_of_host","approval_mismatch","approval_not_found","approval_not_pending","capability_not_requested","host_not_yours","jwt_replay","not_a_member","not_the_addressee","store_pin_fixed","user_code_attempts_exceeded"]};
-const schema14 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
-const formats6 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-const func0 = require("ajv/dist/runtime/ucs2length").default;
+export const Problem = validate19;
+const schema10 = {"$ref":"components#/$defs/Problem"};
+const schema11 = {"type":"object","description":"An RFC 9457 problem details document. `type` and `code` identify the\nkind of problem and never change; `title` and `detail` are for humans.\nEvery problem also carries the Agent Auth protocol's `error` (the same\nvalue as `code`) and `message` (`detail`, or `title` when there is no\ndetail), the fields protocol clients read.\n","required":["type","title","status","code","error","message"],"properties":{"type":{"type":"string","format":"uri-reference","description":"URI reference naming the problem type, `/problems/{code}`.\n"},"title":{"type":"string","description":"Short, human-readable summary of the problem type."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"The HTTP status code of the response."},"detail":{"type":"string","description":"Human-readable explanation of this occurrence."},"instance":{"type":"string","format":"uri-reference","description":"URI reference of this occurrence, usually the request path."},"code":{"$ref":"#/$defs/ProblemCode"},"errors":{"type":"array","description":"The fields at fault, for validation and some conflict problems.","items":{"$ref":"#/$defs/ProblemFieldError"}},"error":{"$ref":"#/$defs/ProblemCode"},"message":{"type":"string","minLength":1,"description":"The Agent Auth protocol's human-readable message: `detail`, or\n`title` when the problem has no detail.\n"},"remaining":{"description":"`budget_exceeded` only: what the agent's budget still allows in\nits window (or in total), in the budget's currency.\n","$ref":"#/$defs/Money"}},"examples":[{"type":"/problems/validation_failed","title":"Request validation failed","status":400,"code":"validation_failed","error":"validation_failed","message":"The request has 1 invalid field.","detail":"The request has 1 invalid field.","errors":[{"pointer":"/query/limit","detail":"must be <= 100","code":"maximum"}]}],"unevaluatedProperties":false};
+const formats4 = /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+const schema12 = {"type":"string","description":"Stable machine-readable problem code (snake_case). Branch on this. The\nset is closed: every problem this API writes, on `/v1`, on the agent\nroutes (`/api/auth/agent/*`, `/capability/*`, `/host/*`, refusals of\nBetter Auth and the Agent Auth plugin included) and in batch items,\ncarries one of these. The generator turns it into the `ProblemCode`\nunion shared by the server and the SDK.\n\nEach code's `type` URL, `/problems/{code}`, is a page explaining it;\n`/problems` lists them all. `x-enumDescriptions` describes every code\nas `<statuses>: <what it means> What to do: <what a client should do>`;\nthe generator checks that form and builds those pages from it.\n","enum":["validation_failed","malformed_body","body_too_large","unsupported_media_type","method_not_allowed","bad_request","invalid_json","invalid_characters","not_found","internal_error","not_implemented","database_unavailable","shutting_down","not_ready","api_unreachable","replay_store_unavailable","product_not_found","cart_not_found","cart_item_not_found","order_not_found","cart_not_open","cart_empty","currency_mismatch","insufficient_inventory","inventory_limit_exceeded","quantity_limit_exceeded","product_unavailable","product_archived","sku_taken","order_not_refundable","order_not_cancellable","refund_exceeds_remaining","idempotency_request_in_progress","idempotency_key_reused","unauthenticated","invalid_api_key","unauthorized","forbidden","insufficient_scope","no_membership","no_active_organization","organization_required","organization_membership_ended","proxy_key_required","proxy_key_wrong_store","unknown_capability","unknown_operation","invalid_jwt","invalid_public_key","jti_replay","request_binding_mismatch","request_binding_unsupported","authentication_required","agent_not_found","agent_not_active","agent_without_user","agent_expired","agent_pending","agent_revoked","agent_rejected","agent_claimed","agent_not_expired","absolute_lifetime_exceeded","host_revoked","host_pending","host_expired","host_not_found","capability_not_granted","capability_not_found","capability_blocked","capability_denied","constraint_violated","unknown_constraint_operator","grant_revoked","order_total_limit_exceeded","line_quantity_limit_exceeded","budget_exceeded","invalid_request","validation_error","rate_limited","slow_down","unsupported_mode","unsupported_algorithm","invalid_capabilities","unknown_capabilities","agent_exists","already_granted","limit_exceeded","agent_limit_reached","autonomous_owner_required","host_already_linked","host_not_pending_enrollment","dynamic_host_registration_disabled","enrollment_token_invalid","enrollment_token_expired","capability_request_not_found","capability_request_already_resolved","capability_request_owner_mismatch","ciba_not_found","ciba_expired","ciba_already_resolved","execute_not_configured","batch_unsupported_result_type","approval_expired","invalid_user_code","grant_not_allowed","default_capability_not_allowed","ciba_user_not_linked","webauthn_approval_only","fresh_session_required","webauthn_not_enrolled","webauthn_required","webauthn_verification_failed","admin_approval_requires_admin","agent_not_of_host","approval_mismatch","approval_not_found","approval_not_pending","capability_not_requested","host_not_yours","jwt_replay","not_a_member","not_the_addressee","store_pin_fixed","user_code_attempts_exceeded"]};
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate9.evaluated;
+const evaluated0 = validate21.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema12.enum;
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "validation_failed") || (data === "malformed_body")) || (data === "body_too_large")) || (data === "unsupported_media_type")) || (data === "method_not_allowed")) || (data === "bad_request")) || (data === "invalid_json")) || (data === "invalid_characters")) || (data === "not_found")) || (data === "internal_error")) || (data === "not_implemented")) || (data === "database_unavailable")) || (data === "shutting_down")) || (data === "not_ready")) || (data === "api_unreachable")) || (data === "replay_store_unavailable")) || (data === "product_not_found")) || (data === "cart_not_found")) || (data === "cart_item_not_found")) || (data === "order_not_found")) || (data === "cart_not_open")) || (data === "cart_empty")) || (data === "currency_mismatch")) || (data === "insufficient_inventory")) || (data === "inventory_limit_exceeded")) || (data === "quantity_limit_exceeded")) || (data === "product_unavailable")) || (data === "product_archived")) || (data === "sku_taken")) || (data === "order_not_refundable")) || (data === "order_not_cancellable")) || (data === "refund_exceeds_remaining")) || (data === "idempotency_request_in_progress")) || (data === "idempotency_key_reused")) || (data === "unauthenticated")) || (data === "invalid_api_key")) || (data === "unauthorized")) || (data === "forbidden")) || (data === "insufficient_scope")) || (data === "no_membership")) || (data === "no_active_organization")) || (data === "organization_required")) || (data === "organization_membership_ended")) || (data === "proxy_key_required")) || (data === "proxy_key_wrong_store")) || (data === "unknown_capability")) || (data === "unknown_operation")) || (data === "invalid_jwt")) || (data === "invalid_public_key")) || (data === "jti_replay")) || (data === "request_binding_mismatch")) || (data === "request_binding_unsupported")) || (data === "authentication_required")) || (data === "agent_not_found")) || (data === "agent_not_active")) || (data === "agent_without_user")) || (data === "agent_expired")) || (data === "agent_pending")) || (data === "agent_revoked")) || (data === "agent_rejected")) || (data === "agent_claimed")) || (data === "agent_not_expired")) || (data === "absolute_lifetime_exceeded")) || (data === "host_revoked")) || (data === "host_pending")) || (data === "host_expired")) || (data === "host_not_found")) || (data === "capability_not_granted")) || (data === "capability_not_found")) || (data === "capability_blocked")) || (data === "capability_denied")) || (data === "constraint_violated")) || (data === "unknown_constraint_operator")) || (data === "grant_revoked")) || (data === "order_total_limit_exceeded")) || (data === "line_quantity_limit_exceeded")) || (data === "budget_exceeded")) || (data === "invalid_request")) || (data === "validation_error")) || (data === "rate_limited")) || (data === "slow_down")) || (data === "unsupported_mode")) || (data === "unsupported_algorithm")) || (data === "invalid_capabilities")) || (data === "unknown_capabilities")) || (data === "agent_exists")) || (data === "already_granted")) || (data === "limit_exceeded")) || (data === "agent_limit_reached")) || (data === "autonomous_owner_required")) || (data === "host_already_linked")) || (data === "host_not_pending_enrollment")) || (data === "dynamic_host_registration_disabled")) || (data === "enrollment_token_invalid")) || (data === "enrollment_token_expired")) || (data === "capability_request_not_found")) || (data === "capability_request_already_resolved")) || (data === "capability_request_owner_mismatch")) || (data === "ciba_not_found")) || (data === "ciba_expired")) || (data === "ciba_already_resolved")) || (data === "execute_not_configured")) || (data === "batch_unsupported_result_type")) || (data === "approval_expired")) || (data === "invalid_user_code")) || (data === "grant_not_allowed")) || (data === "default_capability_not_allowed")) || (data === "ciba_user_not_linked")) || (data === "webauthn_approval_only")) || (data === "fresh_session_required")) || (data === "webauthn_not_enrolled")) || (data === "webauthn_required")) || (data === "webauthn_verification_failed")) || (data === "admin_approval_requires_admin")) || (data === "agent_not_of_host")) || (data === "approval_mismatch")) || (data === "approval_not_found")) || (data === "approval_not_pending")) || (data === "capability_not_requested")) || (data === "host_not_yours")) || (data === "jwt_replay")) || (data === "not_a_member")) || (data === "not_the_addressee")) || (data === "store_pin_fixed")) || (data === "user_code_attempts_exceeded"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema12.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+validate21.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema13 = {"type":"object","description":"One invalid field of the request.","required":["pointer","detail"],"properties":{"pointer":{"type":"string","description":"JSON pointer to the field, prefixed with the part of the request it\nis in: `/body/...`, `/query/...`, `/path/...` or `/header/...`\n(header names in lower case).\n","examples":["/body/quantity"]},"detail":{"type":"string","description":"What is wrong with the field."},"code":{"type":"string","description":"Machine-readable reason, such as the JSON Schema keyword that failed.","examples":["maximum"]}},"unevaluatedProperties":false};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.pointer === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.detail === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.pointer !== undefined){
+let data0 = data.pointer;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/pointer",schemaPath:"#/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs2 = errors;
+var valid0 = _errs1 === errors;
+}
+if(data.detail !== undefined){
+let data1 = data.detail;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs4 = errors;
+var valid0 = _errs3 === errors;
+}
+if(data.code !== undefined){
+let data2 = data.code;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs6 = errors;
+var valid0 = _errs5 === errors;
+}
+const _errs7 = errors;
+for(const key0 in data){
+if(((key0 !== "pointer") && (key0 !== "detail")) && (key0 !== "code")){
+const err5 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const func0 = require("ajv/dist/runtime/ucs2length").default;
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -735,7 +962,7 @@ const _errs2 = errors;
 if(typeof data0 == "number"){
 }
 if(typeof data0 === "string"){
-if(!(formats6.test(data0))){
+if(!(formats4.test(data0))){
 const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -835,7 +1062,7 @@ const _errs10 = errors;
 if(typeof data4 == "number"){
 }
 if(typeof data4 === "string"){
-if(!(formats6.test(data4))){
+if(!(formats4.test(data4))){
 const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/format",keyword:"format",params:{format: "uri-reference"},message:"must match format \""+"uri-reference"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -861,9 +1088,38 @@ var valid0 = _errs9 === errors;
 if(data.code !== undefined){
 let data5 = data.code;
 const _errs11 = errors;
+if(!(validate21(data5, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.errors !== undefined){
+let data6 = data.errors;
 const _errs12 = errors;
-if(typeof data5 !== "string"){
-const err15 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/ProblemCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs13 = errors;
+if(Array.isArray(data6)){
+let valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs14 = errors;
+if(!(validate23(data7, {instancePath:instancePath+"/errors/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs14 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -872,10 +1128,26 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs13 = errors;
-const vSchema0 = schema13.enum;
-if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data5 === "validation_failed") || (data5 === "malformed_body")) || (data5 === "body_too_large")) || (data5 === "unsupported_media_type")) || (data5 === "method_not_allowed")) || (data5 === "bad_request")) || (data5 === "invalid_json")) || (data5 === "invalid_characters")) || (data5 === "not_found")) || (data5 === "internal_error")) || (data5 === "not_implemented")) || (data5 === "database_unavailable")) || (data5 === "shutting_down")) || (data5 === "not_ready")) || (data5 === "api_unreachable")) || (data5 === "replay_store_unavailable")) || (data5 === "product_not_found")) || (data5 === "cart_not_found")) || (data5 === "cart_item_not_found")) || (data5 === "order_not_found")) || (data5 === "cart_not_open")) || (data5 === "cart_empty")) || (data5 === "currency_mismatch")) || (data5 === "insufficient_inventory")) || (data5 === "inventory_limit_exceeded")) || (data5 === "quantity_limit_exceeded")) || (data5 === "product_unavailable")) || (data5 === "product_archived")) || (data5 === "sku_taken")) || (data5 === "order_not_refundable")) || (data5 === "order_not_cancellable")) || (data5 === "refund_exceeds_remaining")) || (data5 === "idempotency_request_in_progress")) || (data5 === "idempotency_key_reused")) || (data5 === "unauthenticated")) || (data5 === "invalid_api_key")) || (data5 === "unauthorized")) || (data5 === "forbidden")) || (data5 === "insufficient_scope")) || (data5 === "no_membership")) || (data5 === "no_active_organization")) || (data5 === "organization_required")) || (data5 === "organization_membership_ended")) || (data5 === "proxy_key_required")) || (data5 === "proxy_key_wrong_store")) || (data5 === "unknown_capability")) || (data5 === "unknown_operation")) || (data5 === "invalid_jwt")) || (data5 === "invalid_public_key")) || (data5 === "jti_replay")) || (data5 === "request_binding_mismatch")) || (data5 === "request_binding_unsupported")) || (data5 === "authentication_required")) || (data5 === "agent_not_found")) || (data5 === "agent_not_active")) || (data5 === "agent_without_user")) || (data5 === "agent_expired")) || (data5 === "agent_pending")) || (data5 === "agent_revoked")) || (data5 === "agent_rejected")) || (data5 === "agent_claimed")) || (data5 === "agent_not_expired")) || (data5 === "absolute_lifetime_exceeded")) || (data5 === "host_revoked")) || (data5 === "host_pending")) || (data5 === "host_expired")) || (data5 === "host_not_found")) || (data5 === "capability_not_granted")) || (data5 === "capability_not_found")) || (data5 === "capability_blocked")) || (data5 === "capability_denied")) || (data5 === "constraint_violated")) || (data5 === "unknown_constraint_operator")) || (data5 === "grant_revoked")) || (data5 === "order_total_limit_exceeded")) || (data5 === "line_quantity_limit_exceeded")) || (data5 === "budget_exceeded")) || (data5 === "invalid_request")) || (data5 === "validation_error")) || (data5 === "rate_limited")) || (data5 === "slow_down")) || (data5 === "unsupported_mode")) || (data5 === "unsupported_algorithm")) || (data5 === "invalid_capabilities")) || (data5 === "unknown_capabilities")) || (data5 === "agent_exists")) || (data5 === "already_granted")) || (data5 === "limit_exceeded")) || (data5 === "agent_limit_reached")) || (data5 === "autonomous_owner_required")) || (data5 === "host_already_linked")) || (data5 === "host_not_pending_enrollment")) || (data5 === "dynamic_host_registration_disabled")) || (data5 === "enrollment_token_invalid")) || (data5 === "enrollment_token_expired")) || (data5 === "capability_request_not_found")) || (data5 === "capability_request_already_resolved")) || (data5 === "capability_request_owner_mismatch")) || (data5 === "ciba_not_found")) || (data5 === "ciba_expired")) || (data5 === "ciba_already_resolved")) || (data5 === "execute_not_configured")) || (data5 === "batch_unsupported_result_type")) || (data5 === "approval_expired")) || (data5 === "invalid_user_code")) || (data5 === "grant_not_allowed")) || (data5 === "default_capability_not_allowed")) || (data5 === "ciba_user_not_linked")) || (data5 === "webauthn_approval_only")) || (data5 === "fresh_session_required")) || (data5 === "webauthn_not_enrolled")) || (data5 === "webauthn_required")) || (data5 === "webauthn_verification_failed")) || (data5 === "admin_approval_requires_admin")) || (data5 === "agent_not_of_host")) || (data5 === "approval_mismatch")) || (data5 === "approval_not_found")) || (data5 === "approval_not_pending")) || (data5 === "capability_not_requested")) || (data5 === "host_not_yours")) || (data5 === "jwt_replay")) || (data5 === "not_a_member")) || (data5 === "not_the_addressee")) || (data5 === "store_pin_fixed")) || (data5 === "user_code_attempts_exceeded"))){
-const err16 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/ProblemCode/enum",keyword:"enum",params:{allowedValues: schema13.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs12 === errors;
+}
+if(data.error !== undefined){
+let data8 = data.error;
+const _errs15 = errors;
+if(!(validate21(data8, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs15 === errors;
+}
+if(data.message !== undefined){
+let data9 = data.message;
+const _errs16 = errors;
+const _errs17 = errors;
+if(typeof data9 === "string"){
+if(func0(data9) < 1){
+const err16 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -884,24 +1156,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid1 = _errs12 === errors;
-var valid0 = _errs11 === errors;
 }
-if(data.errors !== undefined){
-let data6 = data.errors;
-const _errs14 = errors;
-const _errs15 = errors;
-if(Array.isArray(data6)){
-let valid3 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.pointer === undefined){
-const err17 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "pointer"},message:"must have required property '"+"pointer"+"'"};
+else {
+const err17 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -910,8 +1167,23 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.detail === undefined){
-const err18 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+var valid0 = _errs16 === errors;
+}
+if(data.remaining !== undefined){
+let data10 = data.remaining;
+const _errs18 = errors;
+if(!(validate8(data10, {instancePath:instancePath+"/remaining",parentData:data,parentDataProperty:"remaining",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs18 === errors;
+}
+const _errs19 = errors;
+for(const key0 in data){
+if((((((((((key0 !== "type") && (key0 !== "title")) && (key0 !== "status")) && (key0 !== "detail")) && (key0 !== "instance")) && (key0 !== "code")) && (key0 !== "errors")) && (key0 !== "error")) && (key0 !== "message")) && (key0 !== "remaining")){
+const err18 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -920,11 +1192,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data7.pointer !== undefined){
-let data8 = data7.pointer;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/errors/" + i0+"/pointer",schemaPath:"#/$defs/ProblemFieldError/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -933,210 +1204,40 @@ vErrors.push(err19);
 }
 errors++;
 }
-const _errs20 = errors;
-var valid5 = _errs19 === errors;
-}
-if(data7.detail !== undefined){
-let data9 = data7.detail;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-const err20 = {instancePath:instancePath+"/errors/" + i0+"/detail",schemaPath:"#/$defs/ProblemFieldError/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-const _errs22 = errors;
-var valid5 = _errs21 === errors;
-}
-if(data7.code !== undefined){
-let data10 = data7.code;
-const _errs23 = errors;
-if(typeof data10 !== "string"){
-const err21 = {instancePath:instancePath+"/errors/" + i0+"/code",schemaPath:"#/$defs/ProblemFieldError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-const _errs24 = errors;
-var valid5 = _errs23 === errors;
-}
-const _errs25 = errors;
-for(const key0 in data7){
-if(((key0 !== "pointer") && (key0 !== "detail")) && (key0 !== "code")){
-const err22 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/errors/" + i0,schemaPath:"#/$defs/ProblemFieldError/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid4 = _errs17 === errors;
-var valid2 = _errs16 === errors;
-if(!valid2){
-valid3 = false;
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var valid0 = _errs14 === errors;
-}
-if(data.error !== undefined){
-let data11 = data.error;
-const _errs26 = errors;
-const _errs27 = errors;
-if(typeof data11 !== "string"){
-const err25 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/ProblemCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-const _errs28 = errors;
-const vSchema1 = schema13.enum;
-if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data11 === "validation_failed") || (data11 === "malformed_body")) || (data11 === "body_too_large")) || (data11 === "unsupported_media_type")) || (data11 === "method_not_allowed")) || (data11 === "bad_request")) || (data11 === "invalid_json")) || (data11 === "invalid_characters")) || (data11 === "not_found")) || (data11 === "internal_error")) || (data11 === "not_implemented")) || (data11 === "database_unavailable")) || (data11 === "shutting_down")) || (data11 === "not_ready")) || (data11 === "api_unreachable")) || (data11 === "replay_store_unavailable")) || (data11 === "product_not_found")) || (data11 === "cart_not_found")) || (data11 === "cart_item_not_found")) || (data11 === "order_not_found")) || (data11 === "cart_not_open")) || (data11 === "cart_empty")) || (data11 === "currency_mismatch")) || (data11 === "insufficient_inventory")) || (data11 === "inventory_limit_exceeded")) || (data11 === "quantity_limit_exceeded")) || (data11 === "product_unavailable")) || (data11 === "product_archived")) || (data11 === "sku_taken")) || (data11 === "order_not_refundable")) || (data11 === "order_not_cancellable")) || (data11 === "refund_exceeds_remaining")) || (data11 === "idempotency_request_in_progress")) || (data11 === "idempotency_key_reused")) || (data11 === "unauthenticated")) || (data11 === "invalid_api_key")) || (data11 === "unauthorized")) || (data11 === "forbidden")) || (data11 === "insufficient_scope")) || (data11 === "no_membership")) || (data11 === "no_active_organization")) || (data11 === "organization_required")) || (data11 === "organization_membership_ended")) || (data11 === "proxy_key_required")) || (data11 === "proxy_key_wrong_store")) || (data11 === "unknown_capability")) || (data11 === "unknown_operation")) || (data11 === "invalid_jwt")) || (data11 === "invalid_public_key")) || (data11 === "jti_replay")) || (data11 === "request_binding_mismatch")) || (data11 === "request_binding_unsupported")) || (data11 === "authentication_required")) || (data11 === "agent_not_found")) || (data11 === "agent_not_active")) || (data11 === "agent_without_user")) || (data11 === "agent_expired")) || (data11 === "agent_pending")) || (data11 === "agent_revoked")) || (data11 === "agent_rejected")) || (data11 === "agent_claimed")) || (data11 === "agent_not_expired")) || (data11 === "absolute_lifetime_exceeded")) || (data11 === "host_revoked")) || (data11 === "host_pending")) || (data11 === "host_expired")) || (data11 === "host_not_found")) || (data11 === "capability_not_granted")) || (data11 === "capability_not_found")) || (data11 === "capability_blocked")) || (data11 === "capability_denied")) || (data11 === "constraint_violated")) || (data11 === "unknown_constraint_operator")) || (data11 === "grant_revoked")) || (data11 === "order_total_limit_exceeded")) || (data11 === "line_quantity_limit_exceeded")) || (data11 === "budget_exceeded")) || (data11 === "invalid_request")) || (data11 === "validation_error")) || (data11 === "rate_limited")) || (data11 === "slow_down")) || (data11 === "unsupported_mode")) || (data11 === "unsupported_algorithm")) || (data11 === "invalid_capabilities")) || (data11 === "unknown_capabilities")) || (data11 === "agent_exists")) || (data11 === "already_granted")) || (data11 === "limit_exceeded")) || (data11 === "agent_limit_reached")) || (data11 === "autonomous_owner_required")) || (data11 === "host_already_linked")) || (data11 === "host_not_pending_enrollment")) || (data11 === "dynamic_host_registration_disabled")) || (data11 === "enrollment_token_invalid")) || (data11 === "enrollment_token_expired")) || (data11 === "capability_request_not_found")) || (data11 === "capability_request_already_resolved")) || (data11 === "capability_request_owner_mismatch")) || (data11 === "ciba_not_found")) || (data11 === "ciba_expired")) || (data11 === "ciba_already_resolved")) || (data11 === "execute_not_configured")) || (data11 === "batch_unsupported_result_type")) || (data11 === "approval_expired")) || (data11 === "invalid_user_code")) || (data11 === "grant_not_allowed")) || (data11 === "default_capability_not_allowed")) || (data11 === "ciba_user_not_linked")) || (data11 === "webauthn_approval_only")) || (data11 === "fresh_session_required")) || (data11 === "webauthn_not_enrolled")) || (data11 === "webauthn_required")) || (data11 === "webauthn_verification_failed")) || (data11 === "admin_approval_requires_admin")) || (data11 === "agent_not_of_host")) || (data11 === "approval_mismatch")) || (data11 === "approval_not_found")) || (data11 === "approval_not_pending")) || (data11 === "capability_not_requested")) || (data11 === "host_not_yours")) || (data11 === "jwt_replay")) || (data11 === "not_a_member")) || (data11 === "not_the_addressee")) || (data11 === "store_pin_fixed")) || (data11 === "user_code_attempts_exceeded"))){
-const err26 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/ProblemCode/enum",keyword:"enum",params:{allowedValues: schema13.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-var valid6 = _errs27 === errors;
-var valid0 = _errs26 === errors;
-}
-if(data.message !== undefined){
-let data12 = data.message;
-const _errs29 = errors;
-const _errs30 = errors;
-if(typeof data12 === "string"){
-if(func0(data12) < 1){
-const err27 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-var valid0 = _errs29 === errors;
-}
-if(data.remaining !== undefined){
-let data13 = data.remaining;
-const _errs31 = errors;
-if(!(validate4(data13, {instancePath:instancePath+"/remaining",parentData:data,parentDataProperty:"remaining",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs31 === errors;
-}
-const _errs32 = errors;
-for(const key1 in data){
-if((((((((((key1 !== "type") && (key1 !== "title")) && (key1 !== "status")) && (key1 !== "detail")) && (key1 !== "instance")) && (key1 !== "code")) && (key1 !== "errors")) && (key1 !== "error")) && (key1 !== "message")) && (key1 !== "remaining")){
-const err29 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-}
-else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-validate9.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate9.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate8.evaluated;
+const evaluated0 = validate19.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate9(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+if(!(validate20(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate8.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
-validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate19.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Product = validate12;
-const schema16 = {"$ref":"components#/$defs/Product"};
+export const Product = validate28;
+const schema14 = {"$ref":"components#/$defs/Product"};
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate13.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1238,13 +1339,30 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.sku !== undefined){
+let data1 = data.sku;
+const _errs2 = errors;
+if(!(validate6(data1, {instancePath:instancePath+"/sku",parentData:data,parentDataProperty:"sku",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs3 = errors;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1253,9 +1371,14 @@ vErrors.push(err9);
 }
 errors++;
 }
+const _errs4 = errors;
+var valid0 = _errs3 === errors;
 }
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.description !== undefined){
+let data3 = data.description;
+const _errs5 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1264,17 +1387,25 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
-}
-if(data.sku !== undefined){
-let data1 = data.sku;
-const _errs4 = errors;
-const _errs5 = errors;
 const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err11 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+var valid0 = _errs5 === errors;
+}
+if(data.price !== undefined){
+let data4 = data.price;
+const _errs7 = errors;
+if(!(validate8(data4, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.inventory !== undefined){
+let data5 = data.inventory;
+const _errs8 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err11 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1283,9 +1414,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs9 = errors;
+if(typeof data5 == "number"){
+if(data5 > 2147483647 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1294,14 +1426,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.name !== undefined){
-let data2 = data.name;
-const _errs7 = errors;
-if(typeof data2 !== "string"){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5 < 0 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1310,14 +1436,46 @@ vErrors.push(err13);
 }
 errors++;
 }
-const _errs8 = errors;
-var valid0 = _errs7 === errors;
 }
-if(data.description !== undefined){
-let data3 = data.description;
-const _errs9 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema3.properties.description.type},message:"must be string,null"};
+var valid0 = _errs8 === errors;
+}
+if(data.status !== undefined){
+let data6 = data.status;
+const _errs10 = errors;
+if(!(validate12(data6, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs10 === errors;
+}
+if(data.created_at !== undefined){
+let data7 = data.created_at;
+const _errs11 = errors;
+if(!(validate14(data7, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.updated_at !== undefined){
+let data8 = data.updated_at;
+const _errs12 = errors;
+if(!(validate14(data8, {instancePath:instancePath+"/updated_at",parentData:data,parentDataProperty:"updated_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs12 === errors;
+}
+const _errs13 = errors;
+for(const key0 in data){
+if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1326,25 +1484,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs10 = errors;
-var valid0 = _errs9 === errors;
 }
-if(data.price !== undefined){
-let data4 = data.price;
-const _errs11 = errors;
-if(!(validate4(data4, {instancePath:instancePath+"/price",parentData:data,parentDataProperty:"price",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid0 = _errs11 === errors;
-}
-if(data.inventory !== undefined){
-let data5 = data.inventory;
-const _errs12 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err15 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1353,185 +1496,81 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs13 = errors;
-if(typeof data5 == "number"){
-if(data5 > 2147483647 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/inventory",schemaPath:"#/properties/inventory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid0 = _errs12 === errors;
-}
-if(data.status !== undefined){
-let data6 = data.status;
-const _errs14 = errors;
-const _errs15 = errors;
-if(typeof data6 !== "string"){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-const _errs16 = errors;
-const vSchema0 = schema8.enum;
-if(!((data6 === "active") || (data6 === "archived"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/ProductStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-var valid3 = _errs15 === errors;
-var valid0 = _errs14 === errors;
-}
-if(data.created_at !== undefined){
-let data7 = data.created_at;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(typeof data7 == "number"){
-}
-if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var valid4 = _errs18 === errors;
-var valid0 = _errs17 === errors;
-}
-if(data.updated_at !== undefined){
-let data8 = data.updated_at;
-const _errs20 = errors;
-const _errs21 = errors;
-const _errs22 = errors;
-if(typeof data8 == "number"){
-}
-if(typeof data8 === "string"){
-if(!(formats2.validate(data8))){
-const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid5 = _errs21 === errors;
-var valid0 = _errs20 === errors;
-}
-const _errs23 = errors;
-for(const key0 in data){
-if(((((((((key0 !== "id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "description")) && (key0 !== "price")) && (key0 !== "inventory")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-validate13.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate12.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate12.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Cart = validate16;
-const schema23 = {"$ref":"components#/$defs/Cart"};
-const schema24 = {"type":"object","description":"A shopping cart in one currency.","required":["id","currency","status","items","subtotal","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"currency":{"$ref":"#/$defs/Currency"},"status":{"$ref":"#/$defs/CartStatus"},"items":{"type":"array","description":"The cart lines, in the order they were added.","items":{"$ref":"#/$defs/CartItem"}},"subtotal":{"description":"Sum of the line totals, in the cart's currency.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","currency":"EUR","status":"open","items":[{"id":"6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f","product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"created_at":"2025-03-14T10:02:11Z","updated_at":"2025-03-14T10:04:37Z"}],"unevaluatedProperties":false};
-const schema27 = {"type":"string","enum":["open","ordered"],"description":"`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"};
-const schema28 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+export const Cart = validate37;
+const schema16 = {"$ref":"components#/$defs/Cart"};
+const schema17 = {"type":"object","description":"A shopping cart in one currency.","required":["id","currency","status","items","subtotal","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"currency":{"$ref":"#/$defs/Currency"},"status":{"$ref":"#/$defs/CartStatus"},"items":{"type":"array","description":"The cart lines, in the order they were added.","items":{"$ref":"#/$defs/CartItem"}},"subtotal":{"description":"Sum of the line totals, in the cart's currency.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","currency":"EUR","status":"open","items":[{"id":"6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f","product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"created_at":"2025-03-14T10:02:11Z","updated_at":"2025-03-14T10:04:37Z"}],"unevaluatedProperties":false};
+const schema18 = {"type":"string","enum":["open","ordered"],"description":"`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate18.evaluated;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema18.enum;
+if(!((data === "open") || (data === "ordered"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema19 = {"type":"object","description":"One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n","required":["id","product_id","sku","name","unit_price","quantity","line_total"],"properties":{"id":{"$ref":"#/$defs/Id"},"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's display name."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units of the product."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1613,13 +1652,41 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.product_id !== undefined){
+let data1 = data.product_id;
+const _errs2 = errors;
+if(!(validate4(data1, {instancePath:instancePath+"/product_id",parentData:data,parentDataProperty:"product_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.sku !== undefined){
+let data2 = data.sku;
+const _errs3 = errors;
+if(!(validate6(data2, {instancePath:instancePath+"/sku",parentData:data,parentDataProperty:"sku",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.name !== undefined){
+let data3 = data.name;
+const _errs4 = errors;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1628,9 +1695,25 @@ vErrors.push(err7);
 }
 errors++;
 }
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.unit_price !== undefined){
+let data4 = data.unit_price;
+const _errs6 = errors;
+if(!(validate8(data4, {instancePath:instancePath+"/unit_price",parentData:data,parentDataProperty:"unit_price",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs6 === errors;
+}
+if(data.quantity !== undefined){
+let data5 = data.quantity;
+const _errs7 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err8 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1639,19 +1722,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
-}
-if(data.product_id !== undefined){
-let data1 = data.product_id;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 == "number"){
-}
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err9 = {instancePath:instancePath+"/product_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const _errs8 = errors;
+if(typeof data5 == "number"){
+if(data5 > 999 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1660,9 +1734,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/product_id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5 < 1 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1671,17 +1744,24 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
 }
-if(data.sku !== undefined){
-let data2 = data.sku;
-const _errs7 = errors;
-const _errs8 = errors;
+var valid0 = _errs7 === errors;
+}
+if(data.line_total !== undefined){
+let data6 = data.line_total;
 const _errs9 = errors;
-if(typeof data2 === "string"){
-if(!pattern0.test(data2)){
-const err11 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+if(!(validate8(data6, {instancePath:instancePath+"/line_total",parentData:data,parentDataProperty:"line_total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+const _errs10 = errors;
+for(const key0 in data){
+if(((((((key0 !== "id") && (key0 !== "product_id")) && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
+const err11 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1691,8 +1771,9 @@ vErrors.push(err11);
 errors++;
 }
 }
+}
 else {
-const err12 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1701,119 +1782,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid3 = _errs8 === errors;
-var valid0 = _errs7 === errors;
-}
-if(data.name !== undefined){
-let data3 = data.name;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-const _errs11 = errors;
-var valid0 = _errs10 === errors;
-}
-if(data.unit_price !== undefined){
-let data4 = data.unit_price;
-const _errs12 = errors;
-if(!(validate4(data4, {instancePath:instancePath+"/unit_price",parentData:data,parentDataProperty:"unit_price",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs12 === errors;
-}
-if(data.quantity !== undefined){
-let data5 = data.quantity;
-const _errs13 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err14 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-const _errs14 = errors;
-if(typeof data5 == "number"){
-if(data5 > 999 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data5 < 1 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid0 = _errs13 === errors;
-}
-if(data.line_total !== undefined){
-let data6 = data.line_total;
-const _errs15 = errors;
-if(!(validate4(data6, {instancePath:instancePath+"/line_total",parentData:data,parentDataProperty:"line_total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs15 === errors;
-}
-const _errs16 = errors;
-for(const key0 in data){
-if(((((((key0 !== "id") && (key0 !== "product_id")) && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
-const err17 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-validate18.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate17.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1895,13 +1873,60 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.currency !== undefined){
+let data1 = data.currency;
+const _errs2 = errors;
+if(!(validate9(data1, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs3 = errors;
+if(!(validate41(data2, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.items !== undefined){
+let data3 = data.items;
+const _errs4 = errors;
+const _errs5 = errors;
+if(Array.isArray(data3)){
+let valid2 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs6 = errors;
+if(!(validate43(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1910,9 +1935,45 @@ vErrors.push(err7);
 }
 errors++;
 }
+var valid0 = _errs4 === errors;
+}
+if(data.subtotal !== undefined){
+let data5 = data.subtotal;
+const _errs7 = errors;
+if(!(validate8(data5, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs7 === errors;
+}
+if(data.created_at !== undefined){
+let data6 = data.created_at;
+const _errs8 = errors;
+if(!(validate14(data6, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs8 === errors;
+}
+if(data.updated_at !== undefined){
+let data7 = data.updated_at;
+const _errs9 = errors;
+if(!(validate14(data7, {instancePath:instancePath+"/updated_at",parentData:data,parentDataProperty:"updated_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+const _errs10 = errors;
+for(const key0 in data){
+if(((((((key0 !== "id") && (key0 !== "currency")) && (key0 !== "status")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
+const err8 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1921,17 +1982,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
 }
-if(data.currency !== undefined){
-let data1 = data.currency;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err9 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1940,220 +1994,82 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.status !== undefined){
-let data2 = data.status;
-const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/CartStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-const _errs9 = errors;
-const vSchema0 = schema27.enum;
-if(!((data2 === "open") || (data2 === "ordered"))){
-const err12 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/CartStatus/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var valid3 = _errs8 === errors;
-var valid0 = _errs7 === errors;
-}
-if(data.items !== undefined){
-let data3 = data.items;
-const _errs10 = errors;
-const _errs11 = errors;
-if(Array.isArray(data3)){
-let valid5 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-const _errs12 = errors;
-if(!(validate18(data4, {instancePath:instancePath+"/items/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs12 === errors;
-if(!valid4){
-valid5 = false;
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var valid0 = _errs10 === errors;
-}
-if(data.subtotal !== undefined){
-let data5 = data.subtotal;
-const _errs13 = errors;
-if(!(validate4(data5, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs13 === errors;
-}
-if(data.created_at !== undefined){
-let data6 = data.created_at;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(typeof data6 == "number"){
-}
-if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
-const err14 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var valid6 = _errs15 === errors;
-var valid0 = _errs14 === errors;
-}
-if(data.updated_at !== undefined){
-let data7 = data.updated_at;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(typeof data7 == "number"){
-}
-if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
-const err16 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var valid7 = _errs18 === errors;
-var valid0 = _errs17 === errors;
-}
-const _errs20 = errors;
-for(const key0 in data){
-if(((((((key0 !== "id") && (key0 !== "currency")) && (key0 !== "status")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err18 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-validate17.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate17(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate16.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const OrderList = validate24;
-const schema34 = {"$ref":"components#/$defs/OrderList"};
-const schema35 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
-const schema36 = {"type":"object","description":"An order placed from a cart, with a price snapshot of every line.","required":["id","cart_id","status","currency","items","subtotal","total","refunded_amount","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"cart_id":{"$ref":"#/$defs/Id"},"status":{"$ref":"#/$defs/OrderStatus"},"currency":{"$ref":"#/$defs/Currency"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"subtotal":{"description":"Sum of the line totals.","$ref":"#/$defs/Money"},"total":{"description":"What the customer paid. Equals the subtotal until taxes or shipping exist.","$ref":"#/$defs/Money"},"refunded_amount":{"description":"Sum of all refunds so far; never more than `total`.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","cart_id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","status":"partially_refunded","currency":"EUR","items":[{"product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"total":{"amount":3000,"currency":"EUR"},"refunded_amount":{"amount":1500,"currency":"EUR"},"created_at":"2025-03-14T10:05:00Z","updated_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
-const schema39 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
-const schema41 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+export const OrderList = validate54;
+const schema20 = {"$ref":"components#/$defs/OrderList"};
+const schema21 = {"type":"object","description":"One page of orders.","required":["data","next_cursor"],"properties":{"data":{"type":"array","items":{"$ref":"#/$defs/Order"}},"next_cursor":{"type":["string","null"],"description":"Pass as `cursor` to get the next page; null on the last page."}},"unevaluatedProperties":false};
+const schema22 = {"type":"object","description":"An order placed from a cart, with a price snapshot of every line.","required":["id","cart_id","status","currency","items","subtotal","total","refunded_amount","created_at","updated_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"cart_id":{"$ref":"#/$defs/Id"},"status":{"$ref":"#/$defs/OrderStatus"},"currency":{"$ref":"#/$defs/Currency"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"subtotal":{"description":"Sum of the line totals.","$ref":"#/$defs/Money"},"total":{"description":"What the customer paid. Equals the subtotal until taxes or shipping exist.","$ref":"#/$defs/Money"},"refunded_amount":{"description":"Sum of all refunds so far; never more than `total`.","$ref":"#/$defs/Money"},"created_at":{"$ref":"#/$defs/Timestamp"},"updated_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","cart_id":"0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10","status":"partially_refunded","currency":"EUR","items":[{"product_id":"3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f","sku":"MUG-BLUE","name":"Blue enamel mug","unit_price":{"amount":1500,"currency":"EUR"},"quantity":2,"line_total":{"amount":3000,"currency":"EUR"}}],"subtotal":{"amount":3000,"currency":"EUR"},"total":{"amount":3000,"currency":"EUR"},"refunded_amount":{"amount":1500,"currency":"EUR"},"created_at":"2025-03-14T10:05:00Z","updated_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
+const schema23 = {"type":"string","enum":["paid","partially_refunded","refunded","cancelled"],"description":"`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema23.enum;
+if(!((((data === "paid") || (data === "partially_refunded")) || (data === "refunded")) || (data === "cancelled"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema24 = {"type":"object","description":"One line of an order, frozen when the order was placed.","required":["product_id","sku","name","unit_price","quantity","line_total"],"properties":{"product_id":{"$ref":"#/$defs/Id"},"sku":{"$ref":"#/$defs/Sku"},"name":{"type":"string","description":"The product's name when the order was placed."},"unit_price":{"$ref":"#/$defs/Money"},"quantity":{"type":"integer","minimum":1,"maximum":999,"description":"Units ordered."},"line_total":{"description":"unit_price times quantity.","$ref":"#/$defs/Money"}},"unevaluatedProperties":false};
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate62.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2225,13 +2141,30 @@ errors++;
 if(data.product_id !== undefined){
 let data0 = data.product_id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/product_id",parentData:data,parentDataProperty:"product_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/product_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.sku !== undefined){
+let data1 = data.sku;
+const _errs2 = errors;
+if(!(validate6(data1, {instancePath:instancePath+"/sku",parentData:data,parentDataProperty:"sku",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs3 = errors;
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2240,9 +2173,25 @@ vErrors.push(err6);
 }
 errors++;
 }
+const _errs4 = errors;
+var valid0 = _errs3 === errors;
+}
+if(data.unit_price !== undefined){
+let data3 = data.unit_price;
+const _errs5 = errors;
+if(!(validate8(data3, {instancePath:instancePath+"/unit_price",parentData:data,parentDataProperty:"unit_price",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-const err7 = {instancePath:instancePath+"/product_id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs5 === errors;
+}
+if(data.quantity !== undefined){
+let data4 = data.quantity;
+const _errs6 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2251,17 +2200,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
-}
-if(data.sku !== undefined){
-let data1 = data.sku;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err8 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+const _errs7 = errors;
+if(typeof data4 == "number"){
+if(data4 > 999 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2270,9 +2212,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/sku",schemaPath:"#/$defs/Sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4 < 1 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2281,14 +2222,24 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
 }
-if(data.name !== undefined){
-let data2 = data.name;
-const _errs7 = errors;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs6 === errors;
+}
+if(data.line_total !== undefined){
+let data5 = data.line_total;
+const _errs8 = errors;
+if(!(validate8(data5, {instancePath:instancePath+"/line_total",parentData:data,parentDataProperty:"line_total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs8 === errors;
+}
+const _errs9 = errors;
+for(const key0 in data){
+if((((((key0 !== "product_id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
+const err10 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2297,25 +2248,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-const _errs8 = errors;
-var valid0 = _errs7 === errors;
 }
-if(data.unit_price !== undefined){
-let data3 = data.unit_price;
-const _errs9 = errors;
-if(!(validate4(data3, {instancePath:instancePath+"/unit_price",parentData:data,parentDataProperty:"unit_price",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid0 = _errs9 === errors;
-}
-if(data.quantity !== undefined){
-let data4 = data.quantity;
-const _errs10 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err11 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2324,76 +2260,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-const _errs11 = errors;
-if(typeof data4 == "number"){
-if(data4 > 999 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(data4 < 1 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid0 = _errs10 === errors;
-}
-if(data.line_total !== undefined){
-let data5 = data.line_total;
-const _errs12 = errors;
-if(!(validate4(data5, {instancePath:instancePath+"/line_total",parentData:data,parentDataProperty:"line_total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs12 === errors;
-}
-const _errs13 = errors;
-for(const key0 in data){
-if((((((key0 !== "product_id") && (key0 !== "sku")) && (key0 !== "name")) && (key0 !== "unit_price")) && (key0 !== "quantity")) && (key0 !== "line_total")){
-const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-validate27.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2505,13 +2381,71 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.cart_id !== undefined){
+let data1 = data.cart_id;
+const _errs2 = errors;
+if(!(validate4(data1, {instancePath:instancePath+"/cart_id",parentData:data,parentDataProperty:"cart_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs3 = errors;
+if(!(validate59(data2, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.currency !== undefined){
+let data3 = data.currency;
+const _errs4 = errors;
+if(!(validate9(data3, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+if(data.items !== undefined){
+let data4 = data.items;
+const _errs5 = errors;
+const _errs6 = errors;
+if(Array.isArray(data4)){
+let valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs7 = errors;
+if(!(validate62(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs7 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2520,9 +2454,67 @@ vErrors.push(err10);
 }
 errors++;
 }
+var valid0 = _errs5 === errors;
+}
+if(data.subtotal !== undefined){
+let data6 = data.subtotal;
+const _errs8 = errors;
+if(!(validate8(data6, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs8 === errors;
+}
+if(data.total !== undefined){
+let data7 = data.total;
+const _errs9 = errors;
+if(!(validate8(data7, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+if(data.refunded_amount !== undefined){
+let data8 = data.refunded_amount;
+const _errs10 = errors;
+if(!(validate8(data8, {instancePath:instancePath+"/refunded_amount",parentData:data,parentDataProperty:"refunded_amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs10 === errors;
+}
+if(data.created_at !== undefined){
+let data9 = data.created_at;
+const _errs11 = errors;
+if(!(validate14(data9, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.updated_at !== undefined){
+let data10 = data.updated_at;
+const _errs12 = errors;
+if(!(validate14(data10, {instancePath:instancePath+"/updated_at",parentData:data,parentDataProperty:"updated_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs12 === errors;
+}
+const _errs13 = errors;
+for(const key0 in data){
+if((((((((((key0 !== "id") && (key0 !== "cart_id")) && (key0 !== "status")) && (key0 !== "currency")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "total")) && (key0 !== "refunded_amount")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
+const err11 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2531,19 +2523,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
 }
-if(data.cart_id !== undefined){
-let data1 = data.cart_id;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 == "number"){
 }
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err12 = {instancePath:instancePath+"/cart_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2552,244 +2535,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/cart_id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.status !== undefined){
-let data2 = data.status;
-const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/OrderStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-const _errs9 = errors;
-const vSchema0 = schema39.enum;
-if(!((((data2 === "paid") || (data2 === "partially_refunded")) || (data2 === "refunded")) || (data2 === "cancelled"))){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var valid3 = _errs8 === errors;
-var valid0 = _errs7 === errors;
-}
-if(data.currency !== undefined){
-let data3 = data.currency;
-const _errs10 = errors;
-const _errs11 = errors;
-const _errs12 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err16 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var valid4 = _errs11 === errors;
-var valid0 = _errs10 === errors;
-}
-if(data.items !== undefined){
-let data4 = data.items;
-const _errs13 = errors;
-const _errs14 = errors;
-if(Array.isArray(data4)){
-let valid6 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs15 = errors;
-if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid5 = _errs15 === errors;
-if(!valid5){
-valid6 = false;
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-var valid0 = _errs13 === errors;
-}
-if(data.subtotal !== undefined){
-let data6 = data.subtotal;
-const _errs16 = errors;
-if(!(validate4(data6, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs16 === errors;
-}
-if(data.total !== undefined){
-let data7 = data.total;
-const _errs17 = errors;
-if(!(validate4(data7, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs17 === errors;
-}
-if(data.refunded_amount !== undefined){
-let data8 = data.refunded_amount;
-const _errs18 = errors;
-if(!(validate4(data8, {instancePath:instancePath+"/refunded_amount",parentData:data,parentDataProperty:"refunded_amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs18 === errors;
-}
-if(data.created_at !== undefined){
-let data9 = data.created_at;
-const _errs19 = errors;
-const _errs20 = errors;
-const _errs21 = errors;
-if(typeof data9 == "number"){
-}
-if(typeof data9 === "string"){
-if(!(formats2.validate(data9))){
-const err19 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-var valid7 = _errs20 === errors;
-var valid0 = _errs19 === errors;
-}
-if(data.updated_at !== undefined){
-let data10 = data.updated_at;
-const _errs22 = errors;
-const _errs23 = errors;
-const _errs24 = errors;
-if(typeof data10 == "number"){
-}
-if(typeof data10 === "string"){
-if(!(formats2.validate(data10))){
-const err21 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var valid8 = _errs23 === errors;
-var valid0 = _errs22 === errors;
-}
-const _errs25 = errors;
-for(const key0 in data){
-if((((((((((key0 !== "id") && (key0 !== "cart_id")) && (key0 !== "status")) && (key0 !== "currency")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "total")) && (key0 !== "refunded_amount")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-validate26.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2828,8 +2583,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate26(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate56(data1, {instancePath:instancePath+"/data/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 else {
@@ -2856,7 +2611,7 @@ if(data.next_cursor !== undefined){
 let data2 = data.next_cursor;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/type",keyword:"type",params:{type: schema35.properties.next_cursor.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/type",keyword:"type",params:{type: schema21.properties.next_cursor.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2892,40 +2647,40 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate24.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Order = validate36;
-const schema46 = {"$ref":"components#/$defs/Order"};
+export const Order = validate75;
+const schema25 = {"$ref":"components#/$defs/Order"};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3037,13 +2792,71 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.cart_id !== undefined){
+let data1 = data.cart_id;
+const _errs2 = errors;
+if(!(validate4(data1, {instancePath:instancePath+"/cart_id",parentData:data,parentDataProperty:"cart_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs3 = errors;
+if(!(validate59(data2, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.currency !== undefined){
+let data3 = data.currency;
+const _errs4 = errors;
+if(!(validate9(data3, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+if(data.items !== undefined){
+let data4 = data.items;
+const _errs5 = errors;
+const _errs6 = errors;
+if(Array.isArray(data4)){
+let valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs7 = errors;
+if(!(validate62(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs7 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3052,9 +2865,67 @@ vErrors.push(err10);
 }
 errors++;
 }
+var valid0 = _errs5 === errors;
+}
+if(data.subtotal !== undefined){
+let data6 = data.subtotal;
+const _errs8 = errors;
+if(!(validate8(data6, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs8 === errors;
+}
+if(data.total !== undefined){
+let data7 = data.total;
+const _errs9 = errors;
+if(!(validate8(data7, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+if(data.refunded_amount !== undefined){
+let data8 = data.refunded_amount;
+const _errs10 = errors;
+if(!(validate8(data8, {instancePath:instancePath+"/refunded_amount",parentData:data,parentDataProperty:"refunded_amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs10 === errors;
+}
+if(data.created_at !== undefined){
+let data9 = data.created_at;
+const _errs11 = errors;
+if(!(validate14(data9, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.updated_at !== undefined){
+let data10 = data.updated_at;
+const _errs12 = errors;
+if(!(validate14(data10, {instancePath:instancePath+"/updated_at",parentData:data,parentDataProperty:"updated_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs12 === errors;
+}
+const _errs13 = errors;
+for(const key0 in data){
+if((((((((((key0 !== "id") && (key0 !== "cart_id")) && (key0 !== "status")) && (key0 !== "currency")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "total")) && (key0 !== "refunded_amount")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
+const err11 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3063,19 +2934,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
 }
-if(data.cart_id !== undefined){
-let data1 = data.cart_id;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 == "number"){
 }
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err12 = {instancePath:instancePath+"/cart_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3084,269 +2946,41 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/cart_id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.status !== undefined){
-let data2 = data.status;
-const _errs7 = errors;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/OrderStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-const _errs9 = errors;
-const vSchema0 = schema39.enum;
-if(!((((data2 === "paid") || (data2 === "partially_refunded")) || (data2 === "refunded")) || (data2 === "cancelled"))){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/$defs/OrderStatus/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var valid3 = _errs8 === errors;
-var valid0 = _errs7 === errors;
-}
-if(data.currency !== undefined){
-let data3 = data.currency;
-const _errs10 = errors;
-const _errs11 = errors;
-const _errs12 = errors;
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err16 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/currency",schemaPath:"#/$defs/Currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var valid4 = _errs11 === errors;
-var valid0 = _errs10 === errors;
-}
-if(data.items !== undefined){
-let data4 = data.items;
-const _errs13 = errors;
-const _errs14 = errors;
-if(Array.isArray(data4)){
-let valid6 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs15 = errors;
-if(!(validate27(data5, {instancePath:instancePath+"/items/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid5 = _errs15 === errors;
-if(!valid5){
-valid6 = false;
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-var valid0 = _errs13 === errors;
-}
-if(data.subtotal !== undefined){
-let data6 = data.subtotal;
-const _errs16 = errors;
-if(!(validate4(data6, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs16 === errors;
-}
-if(data.total !== undefined){
-let data7 = data.total;
-const _errs17 = errors;
-if(!(validate4(data7, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs17 === errors;
-}
-if(data.refunded_amount !== undefined){
-let data8 = data.refunded_amount;
-const _errs18 = errors;
-if(!(validate4(data8, {instancePath:instancePath+"/refunded_amount",parentData:data,parentDataProperty:"refunded_amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs18 === errors;
-}
-if(data.created_at !== undefined){
-let data9 = data.created_at;
-const _errs19 = errors;
-const _errs20 = errors;
-const _errs21 = errors;
-if(typeof data9 == "number"){
-}
-if(typeof data9 === "string"){
-if(!(formats2.validate(data9))){
-const err19 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-var valid7 = _errs20 === errors;
-var valid0 = _errs19 === errors;
-}
-if(data.updated_at !== undefined){
-let data10 = data.updated_at;
-const _errs22 = errors;
-const _errs23 = errors;
-const _errs24 = errors;
-if(typeof data10 == "number"){
-}
-if(typeof data10 === "string"){
-if(!(formats2.validate(data10))){
-const err21 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/updated_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var valid8 = _errs23 === errors;
-var valid0 = _errs22 === errors;
-}
-const _errs25 = errors;
-for(const key0 in data){
-if((((((((((key0 !== "id") && (key0 !== "cart_id")) && (key0 !== "status")) && (key0 !== "currency")) && (key0 !== "items")) && (key0 !== "subtotal")) && (key0 !== "total")) && (key0 !== "refunded_amount")) && (key0 !== "created_at")) && (key0 !== "updated_at")){
-const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-validate37.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate75.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate36.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Refund = validate43;
-const schema54 = {"$ref":"components#/$defs/Refund"};
-const schema55 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null."},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
+export const Refund = validate88;
+const schema27 = {"$ref":"components#/$defs/Refund"};
+const schema28 = {"type":"object","description":"Money returned to the customer for an order.","required":["id","order_id","amount","reason","created_at"],"properties":{"id":{"$ref":"#/$defs/Id"},"order_id":{"$ref":"#/$defs/Id"},"amount":{"$ref":"#/$defs/Money"},"reason":{"type":["string","null"],"description":"The reason given by the merchant, or null."},"created_at":{"$ref":"#/$defs/Timestamp"}},"examples":[{"id":"2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1","order_id":"9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69","amount":{"amount":1500,"currency":"EUR"},"reason":"One mug arrived chipped.","created_at":"2025-03-15T08:12:40Z"}],"unevaluatedProperties":false};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3408,13 +3042,41 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 == "number"){
+if(!(validate4(data0, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
 }
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+}
+var valid0 = _errs1 === errors;
+}
+if(data.order_id !== undefined){
+let data1 = data.order_id;
+const _errs2 = errors;
+if(!(validate4(data1, {instancePath:instancePath+"/order_id",parentData:data,parentDataProperty:"order_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.amount !== undefined){
+let data2 = data.amount;
+const _errs3 = errors;
+if(!(validate8(data2, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.reason !== undefined){
+let data3 = data.reason;
+const _errs4 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema28.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3423,9 +3085,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.created_at !== undefined){
+let data4 = data.created_at;
+const _errs6 = errors;
+if(!(validate14(data4, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
 }
 else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid0 = _errs6 === errors;
+}
+const _errs7 = errors;
+for(const key0 in data){
+if(((((key0 !== "id") && (key0 !== "order_id")) && (key0 !== "amount")) && (key0 !== "reason")) && (key0 !== "created_at")){
+const err6 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3434,19 +3111,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid1 = _errs2 === errors;
-var valid0 = _errs1 === errors;
 }
-if(data.order_id !== undefined){
-let data1 = data.order_id;
-const _errs4 = errors;
-const _errs5 = errors;
-const _errs6 = errors;
-if(typeof data1 == "number"){
 }
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/order_id",schemaPath:"#/$defs/Id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3455,129 +3123,32 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/order_id",schemaPath:"#/$defs/Id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-var valid0 = _errs4 === errors;
-}
-if(data.amount !== undefined){
-let data2 = data.amount;
-const _errs7 = errors;
-if(!(validate4(data2, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs7 === errors;
-}
-if(data.reason !== undefined){
-let data3 = data.reason;
-const _errs8 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema55.properties.reason.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-const _errs9 = errors;
-var valid0 = _errs8 === errors;
-}
-if(data.created_at !== undefined){
-let data4 = data.created_at;
-const _errs10 = errors;
-const _errs11 = errors;
-const _errs12 = errors;
-if(typeof data4 == "number"){
-}
-if(typeof data4 === "string"){
-if(!(formats2.validate(data4))){
-const err10 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/created_at",schemaPath:"#/$defs/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var valid3 = _errs11 === errors;
-var valid0 = _errs10 === errors;
-}
-const _errs13 = errors;
-for(const key0 in data){
-if(((((key0 !== "id") && (key0 !== "order_id")) && (key0 !== "amount")) && (key0 !== "reason")) && (key0 !== "created_at")){
-const err12 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate44.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate89(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 else {
 }
-validate43.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** Validators of the declared JSON response bodies, by operationId, status key and media type. */
 export const responseValidators = {
