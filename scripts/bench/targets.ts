@@ -19,7 +19,7 @@ export class TargetTable {
 
   /** `measured` at most `maximum`, both in `unit`. */
   atMost(target: string, measured: number, maximum: number, unit: string): void {
-    const format = (value: number) => `${unit === "×" ? value.toFixed(2) : value.toFixed(unit === "ms" ? 1 : 0)} ${unit}`;
+    const format = (value: number) => `${value.toFixed(unit === "×" ? 2 : unit === "ms" && value < 100 ? 1 : 0)} ${unit}`;
     this.checks.push({
       target,
       measured: format(measured),
