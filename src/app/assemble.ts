@@ -2,13 +2,13 @@ import type { Express } from "express";
 import { createDispatcher, type Handlers, type ResponseValidation } from "../../generated/routes.js";
 import { approvalNotifier } from "../agents/approvals/approval-notifier.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/execute/capability-executor.js";
-import { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { AgentResolver } from "../agents/principal/agent-resolver.js";
 import { MemoryReplayStore } from "../agents/principal/memory-replay-store.js";
 import { RedisReplayStore } from "../agents/principal/redis-replay-store.js";
 import type { ReplayStore } from "../agents/principal/replay-store.js";
 import { ApiKeyResolver } from "../auth/api-key-principal.js";
 import { startAuthChangeFeed } from "../auth/auth-change-feed.js";
+import { ChangeSignal } from "../auth/auth-state-signal.js";
 import { type Auth, createAuth } from "../auth/create-auth.js";
 import type { RateLimitOverrides } from "../auth/rate-limits.js";
 import { redisRateLimitStorage } from "../auth/redis-rate-limit-storage.js";
@@ -70,7 +70,7 @@ export interface Services {
   /** The Redis client when `options.redis` is set: connected by createHttpApp, closed by its close(). */
   readonly redis: RedisHandle | undefined;
   /** Fired in-process after every mutating agent/host/organization endpoint and merchant limits change. */
-  readonly agentStateChanges: ChangeSignal;
+  readonly authStateChanges: ChangeSignal;
 }
 
 export interface AssembledApp {
@@ -101,7 +101,7 @@ export function createServices(options: AssemblyOptions): Services {
   // Better Auth's per-address counters; without Redis they stay in PostgreSQL (see auth/rate-limits.ts).
   const rateLimitStorage =
     redis && options.redis ? redisRateLimitStorage(redis.client, `${options.redis.keyPrefix}rl:`, options.logger) : undefined;
-  const agentStateChanges = new ChangeSignal();
+  const authStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
   const runner = new CapabilityRunner(
     // Refusals the services throw become the problems the router answers with, before any contract check.
@@ -125,10 +125,10 @@ export function createServices(options: AssemblyOptions): Services {
     secret: options.secret,
     rateLimits: options.rateLimits,
     rateLimitStorage,
-    agentStateChanges,
+    authStateChanges,
     agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
   });
-  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, redis, agentStateChanges };
+  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, redis, authStateChanges };
 }
 
 /**
@@ -148,7 +148,10 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     authBaseUrl: origins.authBaseUrl,
     jtis: services.replayIds,
   });
-  const stopSignal = services.agentStateChanges.subscribe(() => agents.invalidateAll());
+  const stopSignal = services.authStateChanges.subscribe(() => {
+    agents.invalidateAll();
+    apiKeys.invalidateAll();
+  });
   const authChanges = await startAuthChangeFeed(database, [apiKeys, agents]);
   const app = createApp({
     auth,
@@ -161,7 +164,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     principalSources: principalSources({ auth, db: database.db, apiKeys, agents, origins, trustProxy, proxyApiKey: options.proxyApiKey }),
     agents,
     runner: services.runner,
-    agentStateChanges: services.agentStateChanges,
+    authStateChanges: services.authStateChanges,
     validateResponses: options.validateResponses,
     redis: services.redis,
   });

@@ -4,9 +4,9 @@ import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
 import { approvalPolicy } from "../agents/approvals/approval-policy.js";
 import { type AgentAuthSettings, createAgentAuthPlugin } from "../agents/plugin/agent-auth-plugin.js";
-import { agentStateSignal, type ChangeSignal } from "../agents/plugin/agent-state-signal.js";
 import { AUTH_BASE_PATH, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
+import { authStateSignal, type ChangeSignal } from "./auth-state-signal.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
@@ -21,8 +21,8 @@ export interface AuthOptions {
   readonly secret: string;
   /** Agent Auth settings: device page, trusted proxy, event sink, the runner of `capability/execute`, the replay cache. */
   readonly agents: AgentAuthSettings;
-  /** Told after every mutating agent/host/organization endpoint, so agent caches forget (see agent-state-signal.ts). */
-  readonly agentStateChanges: ChangeSignal;
+  /** Told after every mutating agent/host/organization/API-key endpoint, so principal caches forget (see auth-state-signal.ts). */
+  readonly authStateChanges: ChangeSignal;
   /** Per-address and per-account limits; default: PRODUCTION_RATE_LIMITS (see rate-limits.ts). */
   readonly rateLimits?: RateLimitOverrides;
   /** Where the per-address counters live instead of PostgreSQL (Redis with REDIS_URL, see redis-rate-limit-storage.ts). */
@@ -60,7 +60,7 @@ export function createAuth(options: AuthOptions) {
       // Who may decide, grant or change hosts first; then passkeys and the passkey gate on `webauthn` capabilities.
       approvalPolicy(options.db),
       ...passkeySupport(options.db, options.origins.authUrl),
-      agentStateSignal(options.agentStateChanges),
+      authStateSignal(options.authStateChanges),
       signInLockout(options.db, rateLimits.account),
     ],
     telemetry: { enabled: false },

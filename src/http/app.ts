@@ -5,7 +5,7 @@ import { createRouter, type Handlers, type ResponseValidation } from "../../gene
 import { agentDiscoveryRoutes } from "../agents/discovery/discovery-routes.js";
 import type { CapabilityRunner } from "../agents/execute/capability-executor.js";
 import { fastExecuteRoute } from "../agents/execute/fast-execute-route.js";
-import type { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
+import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { AgentResolver } from "../agents/principal/agent-resolver.js";
 import type { RedisHandle } from "../app/redis-client.js";
 import type { Auth } from "../auth/create-auth.js";
@@ -44,7 +44,7 @@ export interface AppDependencies {
   /** Runs `capability/execute` calls the fast verifier takes, as the plugin's endpoint does. */
   readonly runner: CapabilityRunner;
   /** Told when a merchant page changes an agent's limits, so agent caches forget. */
-  readonly agentStateChanges: ChangeSignal;
+  readonly authStateChanges: ChangeSignal;
   /**
    * Check every /v1 answer against the contract (tests turn it on; see
    * test/support/test-app.ts). Absent in production: nothing is checked and
@@ -98,7 +98,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.all("/api/auth/*splat", authHandler(auth, logger));
-  app.use(merchantPages({ auth, db, origins, deviceAuthorizationPage, agentStateChanges: deps.agentStateChanges }));
+  app.use(merchantPages({ auth, db, origins, deviceAuthorizationPage, authStateChanges: deps.authStateChanges }));
 
   // The bundled contract, the API reference and the problem pages (`type` URLs), all built ahead of time.
   app.use(apiDocsRoutes());

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
+import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { Database } from "../db/schema.js";
 import type { CsrfGuard } from "./csrf.js";
@@ -10,5 +10,5 @@ export interface AgentPageDependencies {
   readonly db: Kysely<Database>;
   readonly csrf: CsrfGuard;
   /** Told when a decision or a revocation changes an agent, so the agent caches forget it. */
-  readonly agentStateChanges: ChangeSignal;
+  readonly authStateChanges: ChangeSignal;
 }

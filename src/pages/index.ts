@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { Kysely } from "kysely";
-import type { ChangeSignal } from "../agents/plugin/agent-state-signal.js";
+import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
@@ -22,7 +22,7 @@ export interface PagesOptions {
   /** The pages live on Better Auth's origin: their CSRF check and sign-in requests use it. */
   readonly origins: Origins;
   /** Told when a merchant sets an agent's limits, so agent caches forget. */
-  readonly agentStateChanges: ChangeSignal;
+  readonly authStateChanges: ChangeSignal;
   /** AGENT_DEVICE_AUTH_PAGE: a path, or an absolute URL whose path we serve. */
   readonly deviceAuthorizationPage: string;
 }
@@ -33,16 +33,16 @@ export interface PagesOptions {
  * agents, passkeys and API keys, each with the layout's navigation. Server-rendered; the only client
  * script is the WebAuthn ceremony (assets/passkeys.js) on the pages that use passkeys.
  */
-export function merchantPages({ auth, db, origins, agentStateChanges, deviceAuthorizationPage }: PagesOptions): Router {
+export function merchantPages({ auth, db, origins, authStateChanges, deviceAuthorizationPage }: PagesOptions): Router {
   const csrf = new CsrfGuard(String(auth.options.secret), origins.authOrigin);
   const router = Router();
   router.use(pageLayout(csrf));
   router.use(signInRoutes(auth, db, csrf, origins.authBaseUrl));
   router.use(
-    deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }),
+    deviceAuthorizationRoutes({ auth, db, csrf, authStateChanges, path: new URL(deviceAuthorizationPage, origins.authOrigin).pathname }),
   );
-  router.use(approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }));
-  router.use(connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }));
+  router.use(approvalsInboxRoutes({ auth, db, csrf, authStateChanges }));
+  router.use(connectedAgentsRoutes({ auth, db, csrf, authStateChanges }));
   router.use(passkeysRoutes({ auth, db, csrf }));
   router.use(landingRoutes({ auth, db, csrf }));
   router.use(

@@ -4,7 +4,7 @@ import type { Express } from "express";
 import type { Kysely } from "kysely";
 import type { ResponseViolation } from "../../generated/routes.js";
 import type { ExecutionTarget } from "../../src/agents/execute/capability-executor.js";
-import type { ChangeSignal } from "../../src/agents/plugin/agent-state-signal.js";
+import type { ChangeSignal } from "../../src/auth/auth-state-signal.js";
 import { createHttpApp, createServices } from "../../src/app/assemble.js";
 import { migrateAll } from "../../src/app/migrate-all.js";
 import type { ApiKeyMetadata } from "../../src/auth/api-key-principal.js";
@@ -22,7 +22,7 @@ export interface TestApp {
   readonly baseUrl: string;
   readonly auth: Auth;
   /** The app's in-process "agent facts changed" signal (what the merchant pages fire after setting limits). */
-  readonly agentStateChanges: ChangeSignal;
+  readonly authStateChanges: ChangeSignal;
   readonly db: Kysely<Database>;
   /** The database handle, to start a second app on the same data (a split auth/API deployment). */
   readonly database: DatabaseHandle;
@@ -129,7 +129,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     baseUrl,
     auth,
-    agentStateChanges: services.agentStateChanges,
+    authStateChanges: services.authStateChanges,
     db: database.db,
     database,
     expressApp: assembled.app,

@@ -22,7 +22,7 @@ export interface LimitsChange {
  * the previous limits and expiry come back.
  *
  * @example
- * const undo = await setAgentLimits(db, agentStateChanges, { organizationId, agentId, limits, userId });
+ * const undo = await setAgentLimits(db, authStateChanges, { organizationId, agentId, limits, userId });
  */
 export async function setAgentLimits(db: Kysely<Database>, changed: { emit(): void }, change: LimitsChange): Promise<() => Promise<void>> {
   const scope = new TenantScope(db, tenantOf(change.organizationId));

@@ -35,7 +35,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * rule decides (the agent's user or its host's user); the plugin reads
  * grants on every agent request, so a revocation holds from the next call.
  */
-export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: AgentPageDependencies): Router {
+export function connectedAgentsRoutes({ auth, db, csrf, authStateChanges }: AgentPageDependencies): Router {
   const router = Router();
   const forms = urlencoded({ extended: false, limit: "8kb" });
 
@@ -92,7 +92,7 @@ export function connectedAgentsRoutes({ auth, db, csrf, agentStateChanges }: Age
   );
 
   router.post(AGENT_LIMITS_PATH, forms, (req, res, next) =>
-    agentLimitsHandler({ auth, db, csrf, agentStateChanges }, showAgents)(req, res).catch(next),
+    agentLimitsHandler({ auth, db, csrf, authStateChanges }, showAgents)(req, res).catch(next),
   );
 
   /** The shared shape of both forms: CSRF, sign-in, the plugin call, then 303 back with a notice (or the page with the refusal). */

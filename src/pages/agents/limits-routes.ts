@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { authorityOverAgentLimits } from "../../agents/limits/limits-authority.js";
 import { loosens } from "../../agents/limits/loosening.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
-import type { ChangeSignal } from "../../agents/plugin/agent-state-signal.js";
+import type { ChangeSignal } from "../../auth/auth-state-signal.js";
 // Approvals need a sign-in this recent (the plugin's freshSessionWindow); so does loosening limits.
 import { FRESH_SESSION_SECONDS } from "../../agents/plugin/guards/grant-guard.js";
 import { isFreshSession } from "../../agents/plugin/guards/store-access.js";
@@ -33,7 +33,7 @@ type ShowAgents = (req: Request, res: Response, user: PageUser, message?: Messag
  * later expiry) needs a sign-in from the last 5 minutes, like approving.
  */
 export function agentLimitsHandler(
-  { auth, db, csrf, agentStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; agentStateChanges: ChangeSignal },
+  { auth, db, csrf, authStateChanges }: { auth: Auth; db: Kysely<Database>; csrf: CsrfGuard; authStateChanges: ChangeSignal },
   showAgents: ShowAgents,
 ) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -64,7 +64,7 @@ export function agentLimitsHandler(
     }
     // The limits hold in the store the agent's calls resolve to; pin it so they cannot drift to another.
     await pinOrganization(db, agentId, authority.organizationId);
-    await setAgentLimits(db, agentStateChanges, {
+    await setAgentLimits(db, authStateChanges, {
       organizationId: authority.organizationId,
       agentId,
       limits: parsed.limits,

@@ -27,7 +27,7 @@ type Message = { readonly text: string; readonly kind: "ok" | "error" };
  * decision goes through the plugin's `approve-capability` with the user's
  * session, so the plugin's checks and our approval policy hooks apply.
  */
-export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: AgentPageDependencies): Router {
+export function approvalsInboxRoutes({ auth, db, csrf, authStateChanges }: AgentPageDependencies): Router {
   const router = Router();
 
   router.get(APPROVALS_INBOX_PATH, async (req, res, next) => {
@@ -95,7 +95,7 @@ export function approvalsInboxRoutes({ auth, db, csrf, agentStateChanges }: Agen
 
       const undoPin = await pinOrganization(db, request.agentId, store.organizationId);
       // The request is addressed to this user (pendingCibaRequests above): the proof an approval needs.
-      const undoLimits = await writeApprovalLimits(db, agentStateChanges, limits.limits, {
+      const undoLimits = await writeApprovalLimits(db, authStateChanges, limits.limits, {
         agentId: request.agentId,
         organizationId: store.organizationId,
         userId: user.id,

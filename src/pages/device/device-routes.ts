@@ -34,7 +34,7 @@ export interface DevicePageOptions extends AgentPageDependencies {
  * endpoint, so the approval policy hooks apply here too. Capabilities that
  * need a passkey are confirmed by passkeys.js, which adds the assertion.
  */
-export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, path }: DevicePageOptions): Router {
+export function deviceAuthorizationRoutes({ auth, db, csrf, authStateChanges, path }: DevicePageOptions): Router {
   const router = Router();
   const resultPath = `${path.replace(/\/$/, "")}/result`;
   const resultLocation = (agentId: string, decision: Decision) =>
@@ -140,7 +140,7 @@ export function deviceAuthorizationRoutes({ auth, db, csrf, agentStateChanges, p
       // Limits only with the request's proof (its code); without it the approval below is refused anyway.
       const proven = await userCodeMatches(db, agentId, code);
       const undoLimits = proven
-        ? await writeApprovalLimits(db, agentStateChanges, limits.limits, {
+        ? await writeApprovalLimits(db, authStateChanges, limits.limits, {
             agentId,
             organizationId: store.organizationId,
             userId: user.id,

@@ -91,7 +91,7 @@ describe("grant expiry", () => {
   it("after it, calls needing the agent's grants are refused on /v1, fast execute and the plugin's execute", async () => {
     const cartId = await agentCart(agent, product.id, 1);
     const expiresAt = new Date(Date.now() + 2_000);
-    await setAgentLimits(app.db, app.agentStateChanges, {
+    await setAgentLimits(app.db, app.authStateChanges, {
       organizationId: owner.organizationId,
       agentId: agent.session.agentId,
       limits: { ...NO_LIMITS, grantsExpireAt: expiresAt },
