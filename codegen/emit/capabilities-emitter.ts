@@ -76,6 +76,9 @@ function writeTypes(writer: CodeBlockWriter): void {
   writer.writeLine(`/** A JSON Schema (2020-12) object. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
+/** A JSON Schema (2020-12) whose instances are objects. */
+export type ObjectJsonSchema = JsonSchema & { readonly type: "object" };
+
 export type ApprovalStrength = "session" | "webauthn";
 
 export interface CapabilityDefinition {
@@ -97,7 +100,7 @@ export interface CapabilityDefinition {
    * or has a field named like a parameter, is the single argument \`body\` (\`_body\` when
    * a parameter is named \`body\`).
    */
-  readonly inputSchema: JsonSchema;
+  readonly inputSchema: ObjectJsonSchema;
   /** Where each parameter argument belongs on the HTTP request. */
   readonly parameters: readonly { readonly name: string; readonly in: "path" | "query" | "header" }[];
   /** How the arguments carry the request body. */

@@ -38,6 +38,7 @@ export const EMITTED_CONCEPTS = [
   "validators",
   "responseValidators",
   "capabilities",
+  "mcpTools",
   "sdk",
   "contract",
 ] as const;

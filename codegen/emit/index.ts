@@ -1,6 +1,7 @@
 import { emitCapabilities } from "./capabilities-emitter.js";
 import { emitContract } from "./contract-emitter.js";
 import type { EmitContext, EmittedConcept, EmittedFile, Emitter } from "./emitter.js";
+import { emitMcpTools } from "./mcp-tools-emitter.js";
 import { emitResponseValidators } from "./response-validators-emitter.js";
 import { emitRoutes } from "./routes-emitter.js";
 import { emitRuntime } from "./runtime-emitter.js";
@@ -18,6 +19,8 @@ const EMITTERS: Record<EmittedConcept, Emitter> = {
   // Test-time response validation; nothing in the routes imports its output.
   responseValidators: emitResponseValidators,
   capabilities: emitCapabilities,
+  // MCP tools: the capabilities' arguments by reference, success bodies as output schemas.
+  mcpTools: emitMcpTools,
   sdk: emitSdk,
   // The bundled contract the server publishes.
   contract: emitContract,

@@ -24,6 +24,11 @@ export function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : quote(name);
 }
 
+/** `base.key` when the key is an identifier, `base["key"]` otherwise: a readable property access expression. */
+export function memberAccess(base: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${base}.${key}` : `${base}[${quote(key)}]`;
+}
+
 /** `base["key"]` or `base.key`, for indexed access types and expressions. */
 export function indexAccess(base: string, key: string | number): string {
   return typeof key === "number" ? `${base}[${key}]` : `${base}[${quote(key)}]`;

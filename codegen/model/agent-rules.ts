@@ -23,16 +23,18 @@ export function isAdminPath(path: string): boolean {
 }
 
 /** Reads are safe to grant without a merchant's approval; anything that changes data is not. */
-const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]);
+export const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options"]);
 
 /**
- * Reads `x-agent-scope`, `x-agent-auto-grant` and `x-agent-approval-strength`
- * from an operation, applying the defaults of DESIGN.md: GET/HEAD are
- * auto-granted, every other method needs approval, approval strength is
- * `session`. Wrongly typed values are errors, not silently defaulted; all
- * of an operation's wrong values are reported together (SpecErrors). An
- * operation that states `x-agent-scope: admin` must live under `/v1/admin`
- * (a defaulted scope, `--default-scope admin` on a foreign spec, is not held to it).
+ * Reads `x-agent-scope`, `x-agent-auto-grant`, `x-agent-approval-strength`
+ * and `x-agent-destructive` from an operation, applying the defaults of
+ * DESIGN.md: GET/HEAD are auto-granted, every other method needs approval,
+ * approval strength is `session`, only DELETE is destructive. Wrongly typed
+ * values are errors, not silently defaulted; all of an operation's wrong
+ * values are reported together (SpecErrors). An operation that states
+ * `x-agent-scope: admin` must live under `/v1/admin` (a defaulted scope,
+ * `--default-scope admin` on a foreign spec, is not held to it). Rules that
+ * contradict each other are refused (see destructiveProblems).
  */
 export function readAgentRules(
   operation: Record<string, unknown>,
@@ -63,6 +65,48 @@ export function readAgentRules(
       ),
     );
   }
+  const destructive = operation["x-agent-destructive"] ?? method === "delete";
+  if (typeof destructive !== "boolean") {
+    errors.push(
+      new SpecError(`x-agent-destructive must be a boolean, got ${JSON.stringify(destructive)}`, `${pointer}/x-agent-destructive`),
+    );
+  } else if (typeof autoGrant === "boolean") {
+    errors.push(...destructiveProblems({ destructive, stated: "x-agent-destructive" in operation, autoGrant, method }, pointer));
+  }
   if (errors.length > 0) throw new SpecErrors(errors);
-  return { scope: scope as string, autoGrant: autoGrant as boolean, approvalStrength: approvalStrength as ApprovalStrength };
+  return {
+    scope: scope as string,
+    autoGrant: autoGrant as boolean,
+    approvalStrength: approvalStrength as ApprovalStrength,
+    destructive: destructive as boolean,
+  };
+}
+
+/**
+ * `x-agent-destructive` (an MCP tool's `destructiveHint`: the call may remove
+ * or irreversibly give away something, e.g. a refund, a cancellation, an
+ * archived product) refused where it contradicts the method or the grant:
+ * a read (GET/HEAD/OPTIONS) cannot destroy anything, a DELETE cannot be
+ * anything but destructive, and what destroys is never granted to an agent
+ * without a merchant's approval.
+ */
+function destructiveProblems(
+  rules: { readonly destructive: boolean; readonly stated: boolean; readonly autoGrant: boolean; readonly method: HttpMethod },
+  pointer: string,
+): SpecError[] {
+  const { destructive, stated, autoGrant, method } = rules;
+  const at = `${pointer}/x-agent-destructive`;
+  if (destructive && SAFE_METHODS.has(method))
+    return [new SpecError(`x-agent-destructive: true contradicts ${method.toUpperCase()}, which only reads`, at)];
+  if (!destructive && method === "delete") return [new SpecError("x-agent-destructive: false contradicts DELETE, which removes", at)];
+  if (destructive && autoGrant && stated)
+    return [new SpecError("x-agent-destructive: true contradicts x-agent-auto-grant: true; destructive operations need approval", at)];
+  if (destructive && autoGrant)
+    return [
+      new SpecError(
+        "x-agent-auto-grant: true on a DELETE, which is destructive (x-agent-destructive defaults to true); destructive operations need approval",
+        `${pointer}/x-agent-auto-grant`,
+      ),
+    ];
+  return [];
 }

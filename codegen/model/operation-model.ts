@@ -46,6 +46,8 @@ export interface AgentRules {
   readonly scope: string;
   readonly autoGrant: boolean;
   readonly approvalStrength: ApprovalStrength;
+  /** May remove or irreversibly give away something (`x-agent-destructive`; default: true for DELETE only). */
+  readonly destructive: boolean;
 }
 
 export interface OperationModel {

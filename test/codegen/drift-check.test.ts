@@ -50,8 +50,8 @@ describe("generate --check", () => {
     try {
       const run = await check();
       expect(run.code).toBe(1);
-      // The summary shows in the handler docs, the capability description and the types (in the SDK's package).
-      for (const file of ["routes.ts", "capabilities.ts", "sdk/openapi.ts"]) expect(run.stderr).toContain(`${out}/${file}`);
+      // The summary shows in the handler docs, the capability description, the MCP tool title and the types (in the SDK's package).
+      for (const file of ["routes.ts", "capabilities.ts", "mcp-tools.ts", "sdk/openapi.ts"]) expect(run.stderr).toContain(`${out}/${file}`);
       expect(run.stderr).not.toContain(`${out}/runtime`);
       expect(await snapshotDir(out)).toEqual(before);
     } finally {

@@ -18,6 +18,7 @@ const SPECS: Record<string, string> = {
   "odd-operation-ids": fixtureSpec("odd-operation-ids.yaml"),
   "no-extensions": fixtureSpec("no-extensions.yaml"),
   "typed-handlers": fixtureSpec("typed-handlers.yaml"),
+  "mcp-tools": fixtureSpec("mcp-tools.yaml"),
   commerce: COMMERCE_SPEC,
   petstore3: PETSTORE_SPEC,
 };

@@ -26,6 +26,18 @@ export const BROKEN_SPECS: readonly BrokenSpec[] = [
     ["x-agent-scope: admin", "/v1/admin", "/v1/administrators"],
   ),
   broken("auto-grant-string.yaml", ["/paths/~1things/get/x-agent-auto-grant"], ["x-agent-auto-grant", "boolean"]),
+  broken("destructive-read.yaml", ["/paths/~1things/get/x-agent-destructive"], ["x-agent-destructive: true", "GET"]),
+  broken(
+    "destructive-auto-granted.yaml",
+    ["/paths/~1things~1{thing_id}~1refunds/post/x-agent-destructive"],
+    ["x-agent-destructive: true", "x-agent-auto-grant: true"],
+  ),
+  broken("delete-auto-granted.yaml", ["/paths/~1things~1{thing_id}/delete/x-agent-auto-grant"], ["x-agent-auto-grant: true", "DELETE"]),
+  broken(
+    "delete-not-destructive.yaml",
+    ["/paths/~1things~1{thing_id}/delete/x-agent-destructive"],
+    ["x-agent-destructive: false", "DELETE"],
+  ),
   broken("parameter-name-clash.yaml", ["/paths/~1things~1{id}/get/parameters"], ["id", "share a name"]),
   broken("body-argument-names.yaml", ["/paths/~1things/post/parameters"], ["body", "_body"]),
   // Either the field that is missing or the one that is there names the problem well.
