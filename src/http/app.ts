@@ -5,9 +5,9 @@ import { createRouter, type Handlers, type ResponseValidation } from "../../gene
 import { agentDiscoveryRoutes } from "../agents/discovery/discovery-routes.js";
 import type { CapabilityRunner } from "../agents/execute/capability-executor.js";
 import { fastExecuteRoute } from "../agents/execute/fast-execute-route.js";
-import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { AgentResolver } from "../agents/principal/agent-resolver.js";
 import type { RedisHandle } from "../app/redis-client.js";
+import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import type { PrincipalSource } from "../auth/sources/principal-source.js";

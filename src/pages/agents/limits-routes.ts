@@ -4,11 +4,11 @@ import type { Kysely } from "kysely";
 import { authorityOverAgentLimits } from "../../agents/limits/limits-authority.js";
 import { loosens } from "../../agents/limits/loosening.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
-import type { ChangeSignal } from "../../auth/auth-state-signal.js";
 // Approvals need a sign-in this recent (the plugin's freshSessionWindow); so does loosening limits.
 import { FRESH_SESSION_SECONDS } from "../../agents/plugin/guards/grant-guard.js";
 import { isFreshSession } from "../../agents/plugin/guards/store-access.js";
 import { pinOrganization } from "../../agents/plugin/organization-pin.js";
+import type { ChangeSignal } from "../../auth/auth-state-signal.js";
 import type { Auth } from "../../auth/create-auth.js";
 import { CONNECTED_AGENTS_PATH } from "../../config/page-paths.js";
 import type { Database } from "../../db/schema.js";
