@@ -207,8 +207,8 @@ const SKU_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /**
  * Six base-36 characters, distinct for every `n` below 36⁶ (2 × 10⁹) and
- * scattered: neighbouring products share no prefix, as SKUs from different
- * suppliers and years do not.
+ * scattered: neighbouring products share at most the first character, and
+ * no prefix is common to the store, as with SKUs from many suppliers.
  */
 function skuCode(n: RawBuilder<number>): RawBuilder<string> {
   const x = sql`((${n}::bigint * ${sql.lit(SKU_STEP)} + 12345) % ${sql.lit(SKU_SPACE)})`;

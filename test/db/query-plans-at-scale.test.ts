@@ -1,16 +1,19 @@
 /*
  * Every read (and the order placement) at a size where the planner has a
- * real choice: a store of 20 000 bulk products and orders (src/app/bulk-seed.ts)
+ * real choice: a store of 8 000 bulk products and orders (src/app/bulk-seed.ts)
  * beside a small one, VACUUM ANALYZEd, planner settings untouched. The SQL is what
  * the services send (captured by a Kysely plugin while they run), EXPLAINed
  * in JSON; no plan may read a big table sequentially. (test/services/
  * query-plans.test.ts checks, on small tables with seq scans disabled, that
  * the lists read in index order.)
  *
- * Shown to bite: with migration 0012's trigram indexes dropped, the
- * selective-q and SKU searches fail here (Seq Scan on products). It checks
- * scans, not index choice: without `orders_caller_list_idx` the caller's
- * list walks `orders_list_idx` and filters, which passes here.
+ * 8 000 rather than a million: the plans are already index-based here, and
+ * the store grows in seconds (under 30 s for this file on PGlite). Shown to
+ * bite: with either trigram index dropped (products_name_trgm_idx,
+ * products_sku_chars_trgm_idx), the selective, rare-word and SKU searches
+ * fail (Seq Scan on products). It checks scans, not index choice: without
+ * `orders_caller_list_idx` the caller's list walks `orders_list_idx` and
+ * filters, which passes here.
  */
 import { randomUUID } from "node:crypto";
 import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from "kysely";
