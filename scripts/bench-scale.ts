@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import autocannon, { type Options } from "autocannon";
 import { sql } from "kysely";
 import pg from "pg";
-import { growStore, SYLLABLES } from "../src/app/bulk-seed.js";
+import { growStore, RARE_COUNT, RARE_WORD, SYLLABLES } from "../src/app/bulk-seed.js";
 import { createDatabase } from "../src/db/create-database.js";
 import { encodeCursor } from "../src/services/keyset-cursor.js";
 import { freePort } from "./support/free-port.js";
@@ -46,6 +46,8 @@ const TARGET = 1.5;
 const SELECTIVE = `${SYLLABLES[0]}${SYLLABLES[1]}${SYLLABLES[2]}`;
 /** An adjective: on ~1 in 30 products (common). */
 const COMMON = "organic";
+/** On RARE_COUNT products at every size: its matches do not grow with the store. */
+const RARE = RARE_WORD.toLowerCase();
 const children: ChildProcess[] = [];
 
 async function admin(statement: string): Promise<void> {
@@ -179,13 +181,26 @@ async function main(): Promise<void> {
         db,
       );
       const deepCursor = encodeCursor("products", { createdAt: half.rows[0]!.at, id: half.rows[0]!.id });
+      // One active bulk product's SKU (bulk product 4242, or the next active one), looked up by its id.
+      const skuRow = await sql<{ sku: string }>`
+        select sku from products where organization_id = ${store.id} and status = 'active'
+          and id in (select md5(${store.id} || ':p:' || n)::uuid from generate_series(4242, 4262) as n)
+        order by created_at limit 1`.execute(db);
+      const sku = skuRow.rows[0]!.sku;
       const sf = keys.storefront;
       const cases: Record<string, Options> = {
         "listProducts first page": { url: `${api}/v1/products?limit=20`, headers: sf },
         "listProducts deep cursor (middle of the set)": { url: `${api}/v1/products?limit=20&cursor=${deepCursor}`, headers: sf },
-        [`listProducts q=${SELECTIVE} (~1/8000)`]: { url: `${api}/v1/products?limit=20&q=${SELECTIVE}`, headers: sf },
-        [`listProducts q=${COMMON} (~1/30)`]: { url: `${api}/v1/products?limit=20&q=${COMMON}`, headers: sf },
-        "listProducts q=SKU (one row)": { url: `${api}/v1/products?limit=20&q=BULK-00004242`, headers: sf },
+        [`listProducts q=${RARE} (${RARE_COUNT} products at every size)`]: { url: `${api}/v1/products?limit=20&q=${RARE}`, headers: sf },
+        "listProducts q=a SKU (one product)": { url: `${api}/v1/products?limit=20&q=${sku}`, headers: sf },
+        [`listProducts q=${SELECTIVE} (1/8000 of the store: 1 → 125 matches)`]: {
+          url: `${api}/v1/products?limit=20&q=${SELECTIVE}`,
+          headers: sf,
+        },
+        [`listProducts q=${COMMON} (1/30 of the store: 330 → 33 000 matches)`]: {
+          url: `${api}/v1/products?limit=20&q=${COMMON}`,
+          headers: sf,
+        },
         "listProducts currency=CHF (~1/20)": { url: `${api}/v1/products?limit=20&currency=CHF`, headers: sf },
         "getProduct (500 ids)": { url: api, headers: sf, requests: rotating(productIds.map((id) => `/v1/products/${id}`)) },
         "listOrders (caller's own)": { url: `${api}/v1/orders?limit=20`, headers: sf },

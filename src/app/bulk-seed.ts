@@ -8,7 +8,8 @@ import type { Database } from "../db/schema.js";
  * `npm run bench:scale` and the query-plan test share it.
  *
  * Every field of bulk product `n` is a function of `n` (ids are
- * `md5(store:p:n)` as a uuid, SKU `BULK-0000000n`), so an order line can
+ * `md5(store:p:n)` as a uuid, SKU material-noun-code like `OAK-MUG-3K9ZQ1`
+ * with a scattered six-character code), so an order line can
  * reference product `n` and copy its SKU, name and price without reading it
  * back. Names come from a vocabulary: an adjective (1 in 30: a common `q=`
  * term), a material, a noun and a three-syllable collection word (1 in
@@ -182,6 +183,9 @@ const CURRENCIES = [
   "CHF",
 ] as const;
 
+/** Every bulk product's description starts so (then its number): how a store's bulk products are counted. */
+const BULK_DESCRIPTION = "Bulk catalog item ";
+
 /** Bulk products and orders start here and advance one minute per row. */
 const EPOCH = "2024-01-01T00:00:00Z";
 
@@ -196,13 +200,43 @@ function pick(values: readonly string[], n: RawBuilder<number>, salt: number): R
   return sql<string>`(${array})[1 + ${hash(n, salt)} % ${sql.lit(values.length)}]`;
 }
 
+/** `SKU_SPACE` = 36⁶ codes; `n × SKU_STEP mod SKU_SPACE` visits each once (the step is a prime, coprime with 36). */
+const SKU_SPACE = 36 ** 6;
+const SKU_STEP = 1_299_709;
+const SKU_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/**
+ * Six base-36 characters, distinct for every `n` below 36⁶ (2 × 10⁹) and
+ * scattered: neighbouring products share at most the first character, and
+ * no prefix is common to the store, as with SKUs from many suppliers.
+ */
+function skuCode(n: RawBuilder<number>): RawBuilder<string> {
+  const x = sql`((${n}::bigint * ${sql.lit(SKU_STEP)} + 12345) % ${sql.lit(SKU_SPACE)})`;
+  const digits = Array.from({ length: 6 }, (_, place) => {
+    const weight = 36 ** (5 - place);
+    return sql`substr(${sql.lit(SKU_DIGITS)}, (${x} / ${sql.lit(weight)} % 36)::int + 1, 1)`;
+  });
+  return sql<string>`(${sql.join(digits, sql` || `)})`;
+}
+
+/**
+ * A word only `RARE_COUNT` products carry, whatever the store's size
+ * (products 0, 500, …, 9500: all grown by the first 10 000): a `q=` term
+ * whose matches stay the same as the store grows.
+ */
+export const RARE_WORD = "Solstice";
+const RARE_EVERY = 500;
+export const RARE_COUNT = 20;
+
 /** Bulk product `n`'s fields, as SQL over `n`. */
 function product(store: string, n: RawBuilder<number>) {
   const syllable = (salt: number) => pick(SYLLABLES, n, salt);
+  const material = pick(MATERIALS, n, 2);
+  const noun = pick(NOUNS, n, 3);
   return {
     id: sql<string>`md5(${store} || ':p:' || ${n})::uuid`,
-    sku: sql<string>`'BULK-' || lpad(${n}::text, 8, '0')`,
-    name: sql<string>`${pick(ADJECTIVES, n, 1)} || ' ' || ${pick(MATERIALS, n, 2)} || ' ' || ${pick(NOUNS, n, 3)} || ' ' || initcap(${syllable(4)} || ${syllable(5)} || ${syllable(6)})`,
+    sku: sql<string>`upper(left(${material}, 3)) || '-' || upper(left(replace(${noun}, ' ', ''), 3)) || '-' || ${skuCode(n)}`,
+    name: sql<string>`${pick(ADJECTIVES, n, 1)} || ' ' || ${material} || ' ' || ${noun} || ' ' || initcap(${syllable(4)} || ${syllable(5)} || ${syllable(6)}) || case when ${n} % ${sql.lit(RARE_EVERY)} = 0 and ${n} < ${sql.lit(RARE_EVERY * RARE_COUNT)} then ${sql.lit(` ${RARE_WORD}`)} else '' end`,
     price: sql<number>`(199 + ${hash(n, 7)} % 49800)`,
     currency: pick(CURRENCIES, n, 8),
   };
@@ -228,7 +262,7 @@ export async function growStore(db: Kysely<Database>, options: BulkOptions): Pro
   const callers = options.callers ?? Array.from({ length: 10 }, (_, index) => `api_key:bulk-caller-${index}`);
   const haveProducts = await count(
     db,
-    sql`select count(*) as count from products where organization_id = ${store} and starts_with(sku, 'BULK-')`,
+    sql`select count(*) as count from products where organization_id = ${store} and starts_with(description, ${BULK_DESCRIPTION})`,
   );
   for (let from = haveProducts; from < options.products; from += batch) {
     const to = Math.min(from + batch, options.products) - 1;
@@ -251,7 +285,7 @@ async function insertProducts(db: Kysely<Database>, store: string, from: number,
   const p = product(store, n);
   await sql`
     insert into products (organization_id, id, sku, name, description, price_amount, currency, inventory, status, created_at, updated_at)
-    select ${store}, ${p.id}, ${p.sku}, ${p.name}, 'Bulk catalog item ' || n, ${p.price}, ${p.currency},
+    select ${store}, ${p.id}, ${p.sku}, ${p.name}, ${BULK_DESCRIPTION} || n, ${p.price}, ${p.currency},
       ${hash(n, 9)} % 500,
       case when ${hash(n, 10)} % 100 < 3 then 'archived' else 'active' end,
       ${EPOCH}::timestamptz + n * interval '1 minute' + (${hash(n, 11)} % 59000) * interval '1 millisecond',

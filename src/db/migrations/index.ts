@@ -11,6 +11,7 @@ import { unloggedRateLimits } from "./0009-unlogged-rate-limits.js";
 import { agentLimits } from "./0010-agent-limits.js";
 import { budgetEntriesByOrder } from "./0011-budget-entries-by-order.js";
 import { searchIndexes } from "./0012-search-indexes.js";
+import { skuSearchIndex } from "./0013-sku-search-index.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -29,4 +30,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0010-agent-limits": agentLimits,
   "0011-budget-entries-by-order": budgetEntriesByOrder,
   "0012-search-indexes": searchIndexes,
+  "0013-sku-search-index": skuSearchIndex,
 };
