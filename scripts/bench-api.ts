@@ -44,6 +44,7 @@ import { interleaved, type SideStats } from "./bench/interleaved.js";
 import { openLoop, printHistogram } from "./bench/open-loop.js";
 import { TargetTable } from "./bench/targets.js";
 import { freePort } from "./support/free-port.js";
+import { SERVER_ARGS } from "./support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -252,7 +253,7 @@ async function main(): Promise<void> {
   await admin(`create database ${databaseName}`);
   const apiPort = await freePort();
   const apiOutput = await start(
-    ["--import", "tsx", "src/main.ts"],
+    [...SERVER_ARGS],
     // The origin we call it at, so Better Auth's Origin checks (sign-in, approval) accept our requests.
     {
       DATABASE_URL: databaseUrl,

@@ -24,6 +24,7 @@ import { growStore, RARE_COUNT, RARE_WORD, SYLLABLES } from "../src/app/bulk-see
 import { createDatabase } from "../src/db/create-database.js";
 import { encodeCursor } from "../src/services/keyset-cursor.js";
 import { freePort } from "./support/free-port.js";
+import { SERVER_ARGS } from "./support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -70,7 +71,7 @@ function startApi(port: number): Promise<string> {
     LOG_LEVEL: "warn",
     NODE_ENV: "development",
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, SERVER_ARGS, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let output = "";
   return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { freePort } from "./free-port.js";
 import { haproxyConfig } from "./haproxy-config.js";
+import { buildServerIfStale, SERVER_ARGS } from "./server-command.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** What an instance prints once it listens (src/main.ts), and what the seeding one prints before. */
@@ -144,6 +145,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const runDir = mkdtempSync(path.join(tmpdir(), "commerce-cluster-"));
   const configPath = path.join(runDir, "haproxy.cfg");
 
+  // Compiled once here, so no instance spends its start compiling (see scripts/start.mjs).
+  buildServerIfStale();
   // Every instance the same: one database, one Redis, one secret, the balancer's URL, behind a proxy.
   const instances = ports.map((instancePort, index) =>
     spawnInstance(`api${index + 1}`, instancePort, {
@@ -217,7 +220,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 function spawnInstance(name: string, port: number, env: NodeJS.ProcessEnv): ClusterInstance {
   // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then stops each
   // instance once (a second SIGINT would make an instance skip its drain).
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

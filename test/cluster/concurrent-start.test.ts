@@ -4,6 +4,7 @@ import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/support/free-port.js";
+import { SERVER_ARGS } from "../../scripts/support/server-command.js";
 import { createServices } from "../../src/app/assemble.js";
 import { migrateAll } from "../../src/app/migrate-all.js";
 import { DEMO_EMAIL, isEmpty, seedDemo } from "../../src/app/seed-demo.js";
@@ -151,7 +152,7 @@ if (postgresUrl) {
         delete env.BETTER_AUTH_URL;
         delete env.API_PUBLIC_URL;
         delete env.BETTER_AUTH_SECRET;
-        const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, SERVER_ARGS, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
         const instance: Instance = { child, port, output: "" };
         child.stdout!.on("data", (chunk) => (instance.output += chunk));
         child.stderr!.on("data", (chunk) => (instance.output += chunk));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/support/free-port.js";
+import { SERVER_ARGS } from "../../scripts/support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let child: ChildProcess;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   delete env.DATABASE_URL;
   delete env.BETTER_AUTH_URL;
   delete env.API_PUBLIC_URL;
-  child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, SERVER_ARGS, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   // A first start migrates and seeds: ~30 s on a quiet 2-core machine, several times that under load.

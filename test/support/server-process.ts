@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../scripts/support/free-port.js";
+import { SERVER_ARGS } from "../../scripts/support/server-command.js";
 import { createTestDatabase } from "./test-database.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -24,9 +25,9 @@ export interface ServerProcess {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-/** Spawns `src/main.ts` with exactly `env` (plus PATH and HOME), run by this Node binary through tsx. */
+/** Spawns the server as `npm start` runs it (SERVER_ARGS) with exactly `env` (plus PATH and HOME), on this Node binary. */
 export function spawnServer(env: NodeJS.ProcessEnv): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { freePort } from "../../../scripts/support/free-port.js";
+import { SERVER_ARGS } from "../../../scripts/support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -20,7 +21,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port) };
   delete childEnv.BETTER_AUTH_URL;
   delete childEnv.API_PUBLIC_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: root,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
