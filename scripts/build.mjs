@@ -77,7 +77,7 @@ export function isFresh() {
 
 /** Compiles and copies into a temporary directory, then renames it to `.build/`. */
 export async function build() {
-  const { build: esbuild } = await import("esbuild");
+  const { build: esbuild, stop } = await import("esbuild");
   const files = inputFiles();
   const stamp = inputStamp(files);
   const temporary = `${BUILD_DIR}.tmp-${process.pid}-${Date.now()}`;
@@ -117,6 +117,8 @@ export async function build() {
     }
     rmSync(previous, { recursive: true, force: true });
   } finally {
+    // esbuild's service process would otherwise live as long as the server started after the build.
+    await stop();
     rmSync(temporary, { recursive: true, force: true });
   }
 }
