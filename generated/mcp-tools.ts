@@ -72,1034 +72,532 @@ export interface McpToolDefinition {
   readonly output: McpToolOutput;
 }
 
+/** The components the output schemas refer to (`#/$defs/<name>`), each once. */
+const outputDefinitions: { readonly [name: string]: unknown } = {
+  Cart: {
+    "type": "object",
+    "description": "A shopping cart in one currency.",
+    "required": [
+      "id",
+      "currency",
+      "status",
+      "items",
+      "subtotal",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "#/$defs/Id"
+      },
+      "currency": {
+        "$ref": "#/$defs/Currency"
+      },
+      "status": {
+        "$ref": "#/$defs/CartStatus"
+      },
+      "items": {
+        "type": "array",
+        "description": "The cart lines, in the order they were added.",
+        "items": {
+          "$ref": "#/$defs/CartItem"
+        }
+      },
+      "subtotal": {
+        "description": "Sum of the line totals, in the cart's currency.",
+        "$ref": "#/$defs/Money"
+      },
+      "created_at": {
+        "$ref": "#/$defs/Timestamp"
+      },
+      "updated_at": {
+        "$ref": "#/$defs/Timestamp"
+      }
+    },
+    "examples": [
+      {
+        "id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10",
+        "currency": "EUR",
+        "status": "open",
+        "items": [
+          {
+            "id": "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f",
+            "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
+            "sku": "MUG-BLUE",
+            "name": "Blue enamel mug",
+            "unit_price": {
+              "amount": 1500,
+              "currency": "EUR"
+            },
+            "quantity": 2,
+            "line_total": {
+              "amount": 3000,
+              "currency": "EUR"
+            }
+          }
+        ],
+        "subtotal": {
+          "amount": 3000,
+          "currency": "EUR"
+        },
+        "created_at": "2025-03-14T10:02:11Z",
+        "updated_at": "2025-03-14T10:04:37Z"
+      }
+    ],
+    "unevaluatedProperties": false
+  },
+  CartItem: {
+    "type": "object",
+    "description": "One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n",
+    "required": [
+      "id",
+      "product_id",
+      "sku",
+      "name",
+      "unit_price",
+      "quantity",
+      "line_total"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "#/$defs/Id"
+      },
+      "product_id": {
+        "$ref": "#/$defs/Id"
+      },
+      "sku": {
+        "$ref": "#/$defs/Sku"
+      },
+      "name": {
+        "type": "string",
+        "description": "The product's display name."
+      },
+      "unit_price": {
+        "$ref": "#/$defs/Money"
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 999,
+        "description": "Units of the product."
+      },
+      "line_total": {
+        "description": "unit_price times quantity.",
+        "$ref": "#/$defs/Money"
+      }
+    },
+    "unevaluatedProperties": false
+  },
+  CartStatus: {
+    "type": "string",
+    "enum": [
+      "open",
+      "ordered"
+    ],
+    "description": "`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"
+  },
+  Currency: {
+    "type": "string",
+    "pattern": "^[A-Z]{3}$",
+    "description": "An ISO 4217 currency code in upper case.",
+    "examples": [
+      "EUR"
+    ]
+  },
+  Id: {
+    "type": "string",
+    "format": "uuid",
+    "description": "A resource ID.",
+    "examples": [
+      "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
+    ]
+  },
+  Money: {
+    "type": "object",
+    "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
+    "required": [
+      "amount",
+      "currency"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "amount": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991,
+        "description": "Amount in minor units."
+      },
+      "currency": {
+        "$ref": "#/$defs/Currency"
+      }
+    },
+    "examples": [
+      {
+        "amount": 1999,
+        "currency": "EUR"
+      }
+    ]
+  },
+  Order: {
+    "type": "object",
+    "description": "An order placed from a cart, with a price snapshot of every line.",
+    "required": [
+      "id",
+      "cart_id",
+      "status",
+      "currency",
+      "items",
+      "subtotal",
+      "total",
+      "refunded_amount",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "#/$defs/Id"
+      },
+      "cart_id": {
+        "$ref": "#/$defs/Id"
+      },
+      "status": {
+        "$ref": "#/$defs/OrderStatus"
+      },
+      "currency": {
+        "$ref": "#/$defs/Currency"
+      },
+      "items": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/OrderItem"
+        }
+      },
+      "subtotal": {
+        "description": "Sum of the line totals.",
+        "$ref": "#/$defs/Money"
+      },
+      "total": {
+        "description": "What the customer paid. Equals the subtotal until taxes or shipping exist.",
+        "$ref": "#/$defs/Money"
+      },
+      "refunded_amount": {
+        "description": "Sum of all refunds so far; never more than `total`.",
+        "$ref": "#/$defs/Money"
+      },
+      "created_at": {
+        "$ref": "#/$defs/Timestamp"
+      },
+      "updated_at": {
+        "$ref": "#/$defs/Timestamp"
+      }
+    },
+    "examples": [
+      {
+        "id": "9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69",
+        "cart_id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10",
+        "status": "partially_refunded",
+        "currency": "EUR",
+        "items": [
+          {
+            "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
+            "sku": "MUG-BLUE",
+            "name": "Blue enamel mug",
+            "unit_price": {
+              "amount": 1500,
+              "currency": "EUR"
+            },
+            "quantity": 2,
+            "line_total": {
+              "amount": 3000,
+              "currency": "EUR"
+            }
+          }
+        ],
+        "subtotal": {
+          "amount": 3000,
+          "currency": "EUR"
+        },
+        "total": {
+          "amount": 3000,
+          "currency": "EUR"
+        },
+        "refunded_amount": {
+          "amount": 1500,
+          "currency": "EUR"
+        },
+        "created_at": "2025-03-14T10:05:00Z",
+        "updated_at": "2025-03-15T08:12:40Z"
+      }
+    ],
+    "unevaluatedProperties": false
+  },
+  OrderItem: {
+    "type": "object",
+    "description": "One line of an order, frozen when the order was placed.",
+    "required": [
+      "product_id",
+      "sku",
+      "name",
+      "unit_price",
+      "quantity",
+      "line_total"
+    ],
+    "properties": {
+      "product_id": {
+        "$ref": "#/$defs/Id"
+      },
+      "sku": {
+        "$ref": "#/$defs/Sku"
+      },
+      "name": {
+        "type": "string",
+        "description": "The product's name when the order was placed."
+      },
+      "unit_price": {
+        "$ref": "#/$defs/Money"
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 999,
+        "description": "Units ordered."
+      },
+      "line_total": {
+        "description": "unit_price times quantity.",
+        "$ref": "#/$defs/Money"
+      }
+    },
+    "unevaluatedProperties": false
+  },
+  OrderList: {
+    "type": "object",
+    "description": "One page of orders.",
+    "required": [
+      "data",
+      "next_cursor"
+    ],
+    "properties": {
+      "data": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Order"
+        }
+      },
+      "next_cursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Pass as `cursor` to get the next page; null on the last page."
+      }
+    },
+    "unevaluatedProperties": false
+  },
+  OrderStatus: {
+    "type": "string",
+    "enum": [
+      "paid",
+      "partially_refunded",
+      "refunded",
+      "cancelled"
+    ],
+    "description": "`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"
+  },
+  Product: {
+    "type": "object",
+    "description": "A product of the store's catalog.",
+    "required": [
+      "id",
+      "sku",
+      "name",
+      "description",
+      "price",
+      "inventory",
+      "status",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "#/$defs/Id"
+      },
+      "sku": {
+        "$ref": "#/$defs/Sku"
+      },
+      "name": {
+        "type": "string",
+        "description": "Display name."
+      },
+      "description": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Longer text for the product page, or null."
+      },
+      "price": {
+        "$ref": "#/$defs/Money"
+      },
+      "inventory": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "description": "Units in stock."
+      },
+      "status": {
+        "$ref": "#/$defs/ProductStatus"
+      },
+      "created_at": {
+        "$ref": "#/$defs/Timestamp"
+      },
+      "updated_at": {
+        "$ref": "#/$defs/Timestamp"
+      }
+    },
+    "examples": [
+      {
+        "id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
+        "sku": "MUG-BLUE",
+        "name": "Blue enamel mug",
+        "description": "A 350 ml enamel mug that survives camp fires.",
+        "price": {
+          "amount": 1500,
+          "currency": "EUR"
+        },
+        "inventory": 42,
+        "status": "active",
+        "created_at": "2025-03-14T09:26:53Z",
+        "updated_at": "2025-03-14T09:26:53Z"
+      }
+    ],
+    "unevaluatedProperties": false
+  },
+  ProductList: {
+    "type": "object",
+    "description": "One page of products.",
+    "required": [
+      "data",
+      "next_cursor"
+    ],
+    "properties": {
+      "data": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      },
+      "next_cursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Pass as `cursor` to get the next page; null on the last page."
+      }
+    },
+    "unevaluatedProperties": false
+  },
+  ProductStatus: {
+    "type": "string",
+    "enum": [
+      "active",
+      "archived"
+    ],
+    "description": "`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"
+  },
+  Refund: {
+    "type": "object",
+    "description": "Money returned to the customer for an order.",
+    "required": [
+      "id",
+      "order_id",
+      "amount",
+      "reason",
+      "created_at"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "#/$defs/Id"
+      },
+      "order_id": {
+        "$ref": "#/$defs/Id"
+      },
+      "amount": {
+        "$ref": "#/$defs/Money"
+      },
+      "reason": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The reason given by the merchant, or null."
+      },
+      "created_at": {
+        "$ref": "#/$defs/Timestamp"
+      }
+    },
+    "examples": [
+      {
+        "id": "2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1",
+        "order_id": "9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69",
+        "amount": {
+          "amount": 1500,
+          "currency": "EUR"
+        },
+        "reason": "One mug arrived chipped.",
+        "created_at": "2025-03-15T08:12:40Z"
+      }
+    ],
+    "unevaluatedProperties": false
+  },
+  Sku: {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
+    "examples": [
+      "MUG-BLUE"
+    ]
+  },
+  Timestamp: {
+    "type": "string",
+    "format": "date-time",
+    "description": "An RFC 3339 date-time in UTC.",
+    "examples": [
+      "2025-03-14T09:26:53Z"
+    ]
+  },
+};
+
 /** Output schemas of the tools, each distinct one once: by the component the success body is, else by the first tool's name. */
 const outputSchemas = {
   Cart: {
     "type": "object",
     "$ref": "#/$defs/Cart",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Sku": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-        "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
-        "examples": [
-          "MUG-BLUE"
-        ]
-      },
-      "CartStatus": {
-        "type": "string",
-        "enum": [
-          "open",
-          "ordered"
-        ],
-        "description": "`open` carts can be changed and ordered; `ordered` carts have become an\norder and are read-only.\n"
-      },
-      "Cart": {
-        "type": "object",
-        "description": "A shopping cart in one currency.",
-        "required": [
-          "id",
-          "currency",
-          "status",
-          "items",
-          "subtotal",
-          "created_at",
-          "updated_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          },
-          "status": {
-            "$ref": "#/$defs/CartStatus"
-          },
-          "items": {
-            "type": "array",
-            "description": "The cart lines, in the order they were added.",
-            "items": {
-              "$ref": "#/$defs/CartItem"
-            }
-          },
-          "subtotal": {
-            "description": "Sum of the line totals, in the cart's currency.",
-            "$ref": "#/$defs/Money"
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          },
-          "updated_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10",
-            "currency": "EUR",
-            "status": "open",
-            "items": [
-              {
-                "id": "6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f",
-                "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-                "sku": "MUG-BLUE",
-                "name": "Blue enamel mug",
-                "unit_price": {
-                  "amount": 1500,
-                  "currency": "EUR"
-                },
-                "quantity": 2,
-                "line_total": {
-                  "amount": 3000,
-                  "currency": "EUR"
-                }
-              }
-            ],
-            "subtotal": {
-              "amount": 3000,
-              "currency": "EUR"
-            },
-            "created_at": "2025-03-14T10:02:11Z",
-            "updated_at": "2025-03-14T10:04:37Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      },
-      "CartItem": {
-        "type": "object",
-        "description": "One line of a cart. `sku`, `name` and `unit_price` are the product's\ncurrent values; they are frozen only when the order is placed.\n",
-        "required": [
-          "id",
-          "product_id",
-          "sku",
-          "name",
-          "unit_price",
-          "quantity",
-          "line_total"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "product_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "sku": {
-            "$ref": "#/$defs/Sku"
-          },
-          "name": {
-            "type": "string",
-            "description": "The product's display name."
-          },
-          "unit_price": {
-            "$ref": "#/$defs/Money"
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 999,
-            "description": "Units of the product."
-          },
-          "line_total": {
-            "description": "unit_price times quantity.",
-            "$ref": "#/$defs/Money"
-          }
-        },
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Cart: outputDefinitions.Cart, CartItem: outputDefinitions.CartItem, CartStatus: outputDefinitions.CartStatus, Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Sku: outputDefinitions.Sku, Timestamp: outputDefinitions.Timestamp },
   },
   Product: {
     "type": "object",
     "$ref": "#/$defs/Product",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Sku": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-        "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
-        "examples": [
-          "MUG-BLUE"
-        ]
-      },
-      "ProductStatus": {
-        "type": "string",
-        "enum": [
-          "active",
-          "archived"
-        ],
-        "description": "`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"
-      },
-      "Product": {
-        "type": "object",
-        "description": "A product of the store's catalog.",
-        "required": [
-          "id",
-          "sku",
-          "name",
-          "description",
-          "price",
-          "inventory",
-          "status",
-          "created_at",
-          "updated_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "sku": {
-            "$ref": "#/$defs/Sku"
-          },
-          "name": {
-            "type": "string",
-            "description": "Display name."
-          },
-          "description": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "Longer text for the product page, or null."
-          },
-          "price": {
-            "$ref": "#/$defs/Money"
-          },
-          "inventory": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 2147483647,
-            "description": "Units in stock."
-          },
-          "status": {
-            "$ref": "#/$defs/ProductStatus"
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          },
-          "updated_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-            "sku": "MUG-BLUE",
-            "name": "Blue enamel mug",
-            "description": "A 350 ml enamel mug that survives camp fires.",
-            "price": {
-              "amount": 1500,
-              "currency": "EUR"
-            },
-            "inventory": 42,
-            "status": "active",
-            "created_at": "2025-03-14T09:26:53Z",
-            "updated_at": "2025-03-14T09:26:53Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Product: outputDefinitions.Product, ProductStatus: outputDefinitions.ProductStatus, Sku: outputDefinitions.Sku, Timestamp: outputDefinitions.Timestamp },
   },
   Order: {
     "type": "object",
     "$ref": "#/$defs/Order",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Sku": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-        "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
-        "examples": [
-          "MUG-BLUE"
-        ]
-      },
-      "OrderStatus": {
-        "type": "string",
-        "enum": [
-          "paid",
-          "partially_refunded",
-          "refunded",
-          "cancelled"
-        ],
-        "description": "`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"
-      },
-      "Order": {
-        "type": "object",
-        "description": "An order placed from a cart, with a price snapshot of every line.",
-        "required": [
-          "id",
-          "cart_id",
-          "status",
-          "currency",
-          "items",
-          "subtotal",
-          "total",
-          "refunded_amount",
-          "created_at",
-          "updated_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "cart_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "status": {
-            "$ref": "#/$defs/OrderStatus"
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          },
-          "items": {
-            "type": "array",
-            "items": {
-              "$ref": "#/$defs/OrderItem"
-            }
-          },
-          "subtotal": {
-            "description": "Sum of the line totals.",
-            "$ref": "#/$defs/Money"
-          },
-          "total": {
-            "description": "What the customer paid. Equals the subtotal until taxes or shipping exist.",
-            "$ref": "#/$defs/Money"
-          },
-          "refunded_amount": {
-            "description": "Sum of all refunds so far; never more than `total`.",
-            "$ref": "#/$defs/Money"
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          },
-          "updated_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69",
-            "cart_id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10",
-            "status": "partially_refunded",
-            "currency": "EUR",
-            "items": [
-              {
-                "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-                "sku": "MUG-BLUE",
-                "name": "Blue enamel mug",
-                "unit_price": {
-                  "amount": 1500,
-                  "currency": "EUR"
-                },
-                "quantity": 2,
-                "line_total": {
-                  "amount": 3000,
-                  "currency": "EUR"
-                }
-              }
-            ],
-            "subtotal": {
-              "amount": 3000,
-              "currency": "EUR"
-            },
-            "total": {
-              "amount": 3000,
-              "currency": "EUR"
-            },
-            "refunded_amount": {
-              "amount": 1500,
-              "currency": "EUR"
-            },
-            "created_at": "2025-03-14T10:05:00Z",
-            "updated_at": "2025-03-15T08:12:40Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      },
-      "OrderItem": {
-        "type": "object",
-        "description": "One line of an order, frozen when the order was placed.",
-        "required": [
-          "product_id",
-          "sku",
-          "name",
-          "unit_price",
-          "quantity",
-          "line_total"
-        ],
-        "properties": {
-          "product_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "sku": {
-            "$ref": "#/$defs/Sku"
-          },
-          "name": {
-            "type": "string",
-            "description": "The product's name when the order was placed."
-          },
-          "unit_price": {
-            "$ref": "#/$defs/Money"
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 999,
-            "description": "Units ordered."
-          },
-          "line_total": {
-            "description": "unit_price times quantity.",
-            "$ref": "#/$defs/Money"
-          }
-        },
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Order: outputDefinitions.Order, OrderItem: outputDefinitions.OrderItem, OrderStatus: outputDefinitions.OrderStatus, Sku: outputDefinitions.Sku, Timestamp: outputDefinitions.Timestamp },
   },
   OrderList: {
     "type": "object",
     "$ref": "#/$defs/OrderList",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Sku": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-        "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
-        "examples": [
-          "MUG-BLUE"
-        ]
-      },
-      "OrderStatus": {
-        "type": "string",
-        "enum": [
-          "paid",
-          "partially_refunded",
-          "refunded",
-          "cancelled"
-        ],
-        "description": "`paid`: placed (payment capture is outside this API). `partially_refunded`:\nsome of the total has been refunded. `refunded`: all of it has.\n`cancelled`: cancelled by the merchant; stock returned, total refunded.\n"
-      },
-      "Order": {
-        "type": "object",
-        "description": "An order placed from a cart, with a price snapshot of every line.",
-        "required": [
-          "id",
-          "cart_id",
-          "status",
-          "currency",
-          "items",
-          "subtotal",
-          "total",
-          "refunded_amount",
-          "created_at",
-          "updated_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "cart_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "status": {
-            "$ref": "#/$defs/OrderStatus"
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          },
-          "items": {
-            "type": "array",
-            "items": {
-              "$ref": "#/$defs/OrderItem"
-            }
-          },
-          "subtotal": {
-            "description": "Sum of the line totals.",
-            "$ref": "#/$defs/Money"
-          },
-          "total": {
-            "description": "What the customer paid. Equals the subtotal until taxes or shipping exist.",
-            "$ref": "#/$defs/Money"
-          },
-          "refunded_amount": {
-            "description": "Sum of all refunds so far; never more than `total`.",
-            "$ref": "#/$defs/Money"
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          },
-          "updated_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69",
-            "cart_id": "0b7e4c1a-3f2d-4a8e-9c55-2a1d7e6f4b10",
-            "status": "partially_refunded",
-            "currency": "EUR",
-            "items": [
-              {
-                "product_id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-                "sku": "MUG-BLUE",
-                "name": "Blue enamel mug",
-                "unit_price": {
-                  "amount": 1500,
-                  "currency": "EUR"
-                },
-                "quantity": 2,
-                "line_total": {
-                  "amount": 3000,
-                  "currency": "EUR"
-                }
-              }
-            ],
-            "subtotal": {
-              "amount": 3000,
-              "currency": "EUR"
-            },
-            "total": {
-              "amount": 3000,
-              "currency": "EUR"
-            },
-            "refunded_amount": {
-              "amount": 1500,
-              "currency": "EUR"
-            },
-            "created_at": "2025-03-14T10:05:00Z",
-            "updated_at": "2025-03-15T08:12:40Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      },
-      "OrderItem": {
-        "type": "object",
-        "description": "One line of an order, frozen when the order was placed.",
-        "required": [
-          "product_id",
-          "sku",
-          "name",
-          "unit_price",
-          "quantity",
-          "line_total"
-        ],
-        "properties": {
-          "product_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "sku": {
-            "$ref": "#/$defs/Sku"
-          },
-          "name": {
-            "type": "string",
-            "description": "The product's name when the order was placed."
-          },
-          "unit_price": {
-            "$ref": "#/$defs/Money"
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 999,
-            "description": "Units ordered."
-          },
-          "line_total": {
-            "description": "unit_price times quantity.",
-            "$ref": "#/$defs/Money"
-          }
-        },
-        "unevaluatedProperties": false
-      },
-      "OrderList": {
-        "type": "object",
-        "description": "One page of orders.",
-        "required": [
-          "data",
-          "next_cursor"
-        ],
-        "properties": {
-          "data": {
-            "type": "array",
-            "items": {
-              "$ref": "#/$defs/Order"
-            }
-          },
-          "next_cursor": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "Pass as `cursor` to get the next page; null on the last page."
-          }
-        },
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Order: outputDefinitions.Order, OrderItem: outputDefinitions.OrderItem, OrderList: outputDefinitions.OrderList, OrderStatus: outputDefinitions.OrderStatus, Sku: outputDefinitions.Sku, Timestamp: outputDefinitions.Timestamp },
   },
   Refund: {
     "type": "object",
     "$ref": "#/$defs/Refund",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Refund": {
-        "type": "object",
-        "description": "Money returned to the customer for an order.",
-        "required": [
-          "id",
-          "order_id",
-          "amount",
-          "reason",
-          "created_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "order_id": {
-            "$ref": "#/$defs/Id"
-          },
-          "amount": {
-            "$ref": "#/$defs/Money"
-          },
-          "reason": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "The reason given by the merchant, or null."
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "2e4f6a8c-1b3d-4e5f-a7b9-c1d3e5f7a9b1",
-            "order_id": "9a3c2b71-5d4e-4f60-8b1a-7c2e3d4f5a69",
-            "amount": {
-              "amount": 1500,
-              "currency": "EUR"
-            },
-            "reason": "One mug arrived chipped.",
-            "created_at": "2025-03-15T08:12:40Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Refund: outputDefinitions.Refund, Timestamp: outputDefinitions.Timestamp },
   },
   ProductList: {
     "type": "object",
     "$ref": "#/$defs/ProductList",
-    "$defs": {
-      "Id": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A resource ID.",
-        "examples": [
-          "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "An RFC 3339 date-time in UTC.",
-        "examples": [
-          "2025-03-14T09:26:53Z"
-        ]
-      },
-      "Currency": {
-        "type": "string",
-        "pattern": "^[A-Z]{3}$",
-        "description": "An ISO 4217 currency code in upper case.",
-        "examples": [
-          "EUR"
-        ]
-      },
-      "Money": {
-        "type": "object",
-        "description": "An amount of money in the currency's minor unit (cents for EUR and\nUSD, yen for JPY). Never a float.\n",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9007199254740991,
-            "description": "Amount in minor units."
-          },
-          "currency": {
-            "$ref": "#/$defs/Currency"
-          }
-        },
-        "examples": [
-          {
-            "amount": 1999,
-            "currency": "EUR"
-          }
-        ]
-      },
-      "Sku": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-        "description": "Stock keeping unit: the merchant's own product code, unique within the\nstore. Letters, digits, `.`, `_` and `-`, at most 64 characters.\n",
-        "examples": [
-          "MUG-BLUE"
-        ]
-      },
-      "ProductStatus": {
-        "type": "string",
-        "enum": [
-          "active",
-          "archived"
-        ],
-        "description": "`active` products are sold on the storefront; `archived` products are\nhidden from it and cannot be added to carts.\n"
-      },
-      "Product": {
-        "type": "object",
-        "description": "A product of the store's catalog.",
-        "required": [
-          "id",
-          "sku",
-          "name",
-          "description",
-          "price",
-          "inventory",
-          "status",
-          "created_at",
-          "updated_at"
-        ],
-        "properties": {
-          "id": {
-            "$ref": "#/$defs/Id"
-          },
-          "sku": {
-            "$ref": "#/$defs/Sku"
-          },
-          "name": {
-            "type": "string",
-            "description": "Display name."
-          },
-          "description": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "Longer text for the product page, or null."
-          },
-          "price": {
-            "$ref": "#/$defs/Money"
-          },
-          "inventory": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 2147483647,
-            "description": "Units in stock."
-          },
-          "status": {
-            "$ref": "#/$defs/ProductStatus"
-          },
-          "created_at": {
-            "$ref": "#/$defs/Timestamp"
-          },
-          "updated_at": {
-            "$ref": "#/$defs/Timestamp"
-          }
-        },
-        "examples": [
-          {
-            "id": "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-            "sku": "MUG-BLUE",
-            "name": "Blue enamel mug",
-            "description": "A 350 ml enamel mug that survives camp fires.",
-            "price": {
-              "amount": 1500,
-              "currency": "EUR"
-            },
-            "inventory": 42,
-            "status": "active",
-            "created_at": "2025-03-14T09:26:53Z",
-            "updated_at": "2025-03-14T09:26:53Z"
-          }
-        ],
-        "unevaluatedProperties": false
-      },
-      "ProductList": {
-        "type": "object",
-        "description": "One page of products.",
-        "required": [
-          "data",
-          "next_cursor"
-        ],
-        "properties": {
-          "data": {
-            "type": "array",
-            "items": {
-              "$ref": "#/$defs/Product"
-            }
-          },
-          "next_cursor": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "Pass as `cursor` to get the next page; null on the last page."
-          }
-        },
-        "unevaluatedProperties": false
-      }
-    }
+    "$defs": { Currency: outputDefinitions.Currency, Id: outputDefinitions.Id, Money: outputDefinitions.Money, Product: outputDefinitions.Product, ProductList: outputDefinitions.ProductList, ProductStatus: outputDefinitions.ProductStatus, Sku: outputDefinitions.Sku, Timestamp: outputDefinitions.Timestamp },
   },
 } satisfies { readonly [name: string]: McpObjectSchema };
 

@@ -1,7 +1,7 @@
 import type CodeBlockWriter from "code-block-writer";
 import type { OperationModel } from "../model/operation-model.js";
 import { toolHints } from "../model/tool-annotations.js";
-import type { JsonSchema } from "../schema/json-schema.js";
+import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { defsRefTarget } from "../schema/schema-converter.js";
 import { type ToolOutput, toolOutput, WRAPPED_RESULT_PROPERTY } from "../schema/tool-output.js";
 import type { Emitter } from "./emitter.js";
@@ -44,22 +44,7 @@ export const emitMcpTools: Emitter = ({ model, responseConverter }) => {
   writer.writeLine('import { type CapabilityName, type CapabilityScope, capabilities } from "./capabilities.js";').blankLine();
   writeTypes(writer);
 
-  writer.writeLine(
-    "/** Output schemas of the tools, each distinct one once: by the component the success body is, else by the first tool's name. */",
-  );
-  writeBraced(
-    writer,
-    "const outputSchemas =",
-    () => {
-      for (const [name, schema] of schemaNames.schemas) {
-        writer.write(`${propertyKey(name)}: `);
-        writeJsonValue(writer, schema);
-        writer.write(",").newLine();
-      }
-    },
-    " satisfies { readonly [name: string]: McpObjectSchema };",
-  );
-  writer.blankLine();
+  writeOutputSchemas(writer, schemaNames.schemas);
 
   writer.writeLine("/** Every operation of the contract as a tool, sorted by name. */");
   writer.writeLine("export const mcpTools: readonly McpToolDefinition[] = [");
@@ -77,6 +62,68 @@ export const emitMcpTools: Emitter = ({ model, responseConverter }) => {
   );
   return [{ path: "mcp-tools.ts", contents: writer.toString() }];
 };
+
+/**
+ * The output schemas, each distinct one once, and the components they use,
+ * each written once too: a schema's `$defs` lists references to
+ * `outputDefinitions` instead of copies, so a large contract (Stripe's: 468
+ * operations sharing hundreds of components) emits each component once
+ * rather than once per schema (133 MB of TypeScript before, too much for tsc).
+ * The objects `tools/list` sends are the same; only the source is smaller.
+ */
+function writeOutputSchemas(writer: CodeBlockWriter, schemas: ReadonlyMap<string, JsonSchema>): void {
+  const definitions = new Map<string, JsonValue>();
+  for (const schema of schemas.values()) {
+    for (const [name, definition] of Object.entries(defsOf(schema))) definitions.set(name, definition);
+  }
+  writer.writeLine("/** The components the output schemas refer to (`#/$defs/<name>`), each once. */");
+  writeBraced(
+    writer,
+    "const outputDefinitions: { readonly [name: string]: unknown } =",
+    () => {
+      for (const name of [...definitions.keys()].sort(compare)) {
+        writer.write(`${propertyKey(name)}: `);
+        writeJsonValue(writer, definitions.get(name));
+        writer.write(",").newLine();
+      }
+    },
+    ";",
+  );
+  writer.blankLine();
+  writer.writeLine(
+    "/** Output schemas of the tools, each distinct one once: by the component the success body is, else by the first tool's name. */",
+  );
+  writeBraced(
+    writer,
+    "const outputSchemas =",
+    () => {
+      for (const [name, schema] of schemas) {
+        writeBraced(writer, `${propertyKey(name)}:`, () => {
+          for (const [keyword, value] of Object.entries(schema as Record<string, JsonValue>)) {
+            if (keyword === "$defs") continue;
+            writer.write(`${quote(keyword)}: `);
+            writeJsonValue(writer, value);
+            writer.write(",").newLine();
+          }
+          const names = Object.keys(defsOf(schema)).sort(compare);
+          if (names.length > 0)
+            writer.writeLine(
+              `"$defs": { ${names.map((item) => `${propertyKey(item)}: ${memberAccess("outputDefinitions", item)}`).join(", ")} },`,
+            );
+        });
+      }
+    },
+    " satisfies { readonly [name: string]: McpObjectSchema };",
+  );
+  writer.blankLine();
+}
+
+/** The `$defs` of an output schema (empty when it uses no component). */
+function defsOf(schema: JsonSchema): Record<string, JsonValue> {
+  if (typeof schema !== "object" || schema === null) return {};
+  const defs = (schema as Record<string, JsonValue>).$defs;
+  return typeof defs === "object" && defs !== null && !Array.isArray(defs) ? (defs as Record<string, JsonValue>) : {};
+}
 
 function writeTypes(writer: CodeBlockWriter): void {
   writer.writeLine(`/** A JSON Schema (2020-12) whose instances are objects, as MCP requires of a tool's input and output schemas. */
