@@ -120,7 +120,9 @@ async function serve<TContext>(
   res: Response,
 ): Promise<void> {
   const { route } = served;
-  const context = await options.context(req, res, route.operation);
+  // A context built without I/O (a cached principal) is used as is: awaiting it would cost a microtask turn.
+  const pending = options.context(req, res, route.operation);
+  const context = pending instanceof Promise ? await pending : pending;
   for (const parser of served.bodyParsers) await runMiddleware(parser, req, res);
   const input: RawInput = {
     params: { ...req.params },

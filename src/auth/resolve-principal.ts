@@ -23,10 +23,16 @@ export interface PrincipalResolution {
  * the handler its tenant. Runs before request validation.
  */
 export function createContextFactory({ sources, publicOrigin, authBaseUrl }: PrincipalResolution) {
-  return async (req: Request, res: Response, operation: OperationMeta): Promise<AppContext> => {
-    const principal = await authenticate(sources, req, publicOrigin);
+  const contextOf = (principal: Principal, res: Response, operation: OperationMeta): AppContext => {
     assertMayCall(principal, operation.operationId, authBaseUrl);
     return { principal, tenant: tenantOf(principal.organizationId), requestId: String(res.locals.requestId ?? "") };
+  };
+  // A principal a source has at hand (a cached API key) is checked at once, with no promise in between.
+  return (req: Request, res: Response, operation: OperationMeta): AppContext | Promise<AppContext> => {
+    const principal = authenticate(sources, req, publicOrigin);
+    return principal instanceof Promise
+      ? principal.then((resolved) => contextOf(resolved, res, operation))
+      : contextOf(principal, res, operation);
   };
 }
 
@@ -35,7 +41,7 @@ export function createContextFactory({ sources, publicOrigin, authBaseUrl }: Pri
  * credential that does not hold up is that source's refusal, not a reason to
  * try the next. No credential at all: 401 `unauthenticated`, with a challenge.
  */
-export async function authenticate(sources: readonly PrincipalSource[], req: Request, publicOrigin: string): Promise<Principal> {
+export function authenticate(sources: readonly PrincipalSource[], req: Request, publicOrigin: string): Principal | Promise<Principal> {
   const source = sources.find((candidate) => candidate.matches(req));
   if (!source) throw noCredentials(publicOrigin);
   return source.resolve(req);

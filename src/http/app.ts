@@ -73,7 +73,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(logger));
   // The address Better Auth's rate limits key on: the socket's, or X-Forwarded-For's only under trust proxy.
   // Before /v1 too: it overwrites a client's forged copy before /v1's server-side Better Auth calls see the headers.
-  app.use(clientAddressHeader());
+  app.use(clientAddressHeader(trustProxy));
   app.use(pinnedHost(origins.authOrigin, trustProxy));
 
   // The API first, and only for /v1: its requests skip every other router's matching (auth, pages, discovery).

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP, type Socket } from "node:net";
 import type { Request, RequestHandler } from "express";
 import { CLIENT_ADDRESS_HEADER } from "../auth/client-address-header.js";
 
@@ -9,9 +9,21 @@ import { CLIENT_ADDRESS_HEADER } from "../auth/client-address-header.js";
  * every request, so the merchant pages that forward `req.headers` to
  * `auth.api.*` carry it too.
  */
-export function clientAddressHeader(): RequestHandler {
+export function clientAddressHeader(trustProxy: boolean): RequestHandler {
+  // Without a trusted proxy the address is the socket's peer, the same for every request of a
+  // keep-alive connection: found (and checked) once per connection rather than once per request.
+  const peers = new WeakMap<Socket, string>();
+  const addressOf = trustProxy
+    ? clientAddress
+    : (req: Request) => {
+        const known = peers.get(req.socket);
+        if (known !== undefined) return known;
+        const address = clientAddress(req);
+        if (address !== undefined) peers.set(req.socket, address);
+        return address;
+      };
   return (req, _res, next) => {
-    const address = clientAddress(req);
+    const address = addressOf(req);
     if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
     else delete req.headers[CLIENT_ADDRESS_HEADER];
     next();

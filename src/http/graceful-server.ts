@@ -81,7 +81,8 @@ export function createGracefulServer(handler: RequestListener, options: { idleGr
       return;
     }
     inFlight.add(res);
-    res.once("close", () => {
+    // `on`: a response closes once (`once` would add a wrapper and a removal to every request).
+    res.on("close", () => {
       inFlight.delete(res);
       if (!draining) return;
       answered += 1;

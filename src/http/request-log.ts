@@ -31,7 +31,8 @@ export function requestLog(logger: Logger): RequestHandler {
       logger[level](fields, aborted ? "request aborted" : "request completed");
     };
     // One listener: Node emits "close" after every response, finished or not; writableFinished tells which.
-    res.once("close", () => done(!res.writableFinished));
+    // `on`, not `once`: "close" comes once per response anyway, and `once` costs a wrapper and a removal per request.
+    res.on("close", () => done(!res.writableFinished));
     next();
   };
 }

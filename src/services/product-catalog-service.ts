@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { SKU_CHARS } from "../db/migrations/0013-sku-search-index.js";
 import type { Db, Tenant } from "../db/tenant.js";
-import { TenantScope } from "../db/tenant-scope.js";
+import { prepareRead, TenantScope } from "../db/tenant-scope.js";
 import { DomainError } from "./domain-error.js";
 import { afterPosition, cursorTimestamp, decodeCursor, type Page, toPage } from "./keyset-cursor.js";
 import { type Product, toProduct } from "./product-mapper.js";
@@ -26,46 +26,69 @@ export class ProductCatalogService {
     this.scope = new TenantScope(db, tenant);
   }
 
-  /**
-   * Newest first, keyset-paginated on `(created_at, id)`; the query matches
-   * the `products_list_idx (organization_id, status, created_at, id)` index.
-   */
+  /** Newest first, `query.limit` at most, after the cursor's position (see `activeProductsPage`). */
   async list(query: ProductListQuery): Promise<Page<Product>> {
-    let select = this.scope
-      .selectFrom("products")
-      .selectAll()
-      .select(cursorTimestamp("products").as("cursor_at"))
-      .where("status", "=", "active");
-    if (query.cursor !== undefined) select = select.where(afterPosition("products", decodeCursor("products", query.cursor)));
-    if (query.currency !== undefined) select = select.where("currency", "=", query.currency);
-    if (query.q !== undefined) {
-      const pattern = `%${escapeLike(query.q)}%`;
-      // The SKU's ILIKE decides (and runs first: it is cheap, the regexp is not); the LIKE on its
-      // letters and digits (a superset) is what its index serves (migration 0013).
-      const skuChars = sql<boolean>`${sql.raw(SKU_CHARS)} like '%' || regexp_replace(lower(${query.q}::text), '[^[:alnum:]]+', '', 'g') || '%'`;
-      select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb.and([eb("sku", "ilike", pattern), skuChars])]));
-    }
-    const rows = await select
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      .limit(query.limit + 1)
-      .execute();
+    const after = query.cursor === undefined ? undefined : decodeCursor("products", query.cursor);
+    const rows = await this.scope.run(activeProductsPage, {
+      afterCreatedAt: after?.createdAt,
+      afterId: after?.id,
+      currency: query.currency,
+      q: query.q,
+      pattern: query.q === undefined ? undefined : `%${escapeLike(query.q)}%`,
+      limit: query.limit + 1,
+    });
     const page = toPage("products", rows, query.limit);
     return { data: page.rows.map(toProduct), next_cursor: page.nextCursor };
   }
 
   /** An active product; archived or unknown → 404 `product_not_found`. */
   async get(productId: string): Promise<Product> {
-    const row = await this.scope
-      .selectFrom("products")
-      .selectAll()
-      .where("id", "=", productId)
-      .where("status", "=", "active")
-      .executeTakeFirst();
+    const [row] = await this.scope.run(activeProductById, { productId });
     if (!row) throw new DomainError("product_not_found", `No product ${productId} in this store.`);
     return toProduct(row);
   }
 }
+
+/**
+ * Newest first, keyset-paginated on `(created_at, id)`; the query matches
+ * the `products_list_idx (organization_id, status, created_at, id)` index.
+ * Each absent filter (no cursor, currency or search) is absent from the SQL.
+ */
+const activeProductsPage = prepareRead(
+  (
+    scope,
+    args: {
+      afterCreatedAt?: string | undefined;
+      afterId?: string | undefined;
+      currency?: string | undefined;
+      /** The search text as given, and as an ILIKE pattern (its wildcards escaped). */
+      q?: string | undefined;
+      pattern?: string | undefined;
+      limit: number;
+    },
+  ) => {
+    let select = scope
+      .selectFrom("products")
+      .selectAll()
+      .select(cursorTimestamp("products").as("cursor_at"))
+      .where("status", "=", "active");
+    if (args.afterCreatedAt !== undefined && args.afterId !== undefined)
+      select = select.where(afterPosition("products", { createdAt: args.afterCreatedAt, id: args.afterId }));
+    if (args.currency !== undefined) select = select.where("currency", "=", args.currency);
+    const { q, pattern } = args;
+    if (q !== undefined && pattern !== undefined) {
+      // The SKU's ILIKE decides (and runs first: it is cheap, the regexp is not); the LIKE on its
+      // letters and digits (a superset) is what its index serves (migration 0013).
+      const skuChars = sql<boolean>`${sql.raw(SKU_CHARS)} like '%' || regexp_replace(lower(${q}::text), '[^[:alnum:]]+', '', 'g') || '%'`;
+      select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb.and([eb("sku", "ilike", pattern), skuChars])]));
+    }
+    return select.orderBy("created_at", "desc").orderBy("id", "desc").limit(args.limit);
+  },
+);
+
+const activeProductById = prepareRead((scope, args: { productId: string }) =>
+  scope.selectFrom("products").selectAll().where("id", "=", args.productId).where("status", "=", "active"),
+);
 
 /** `q` is plain text: its `%`, `_` and `\` must not act as ILIKE wildcards. */
 function escapeLike(text: string): string {

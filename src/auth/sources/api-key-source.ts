@@ -18,8 +18,12 @@ export class ApiKeySource implements PrincipalSource {
     return req.get("x-api-key") !== undefined;
   }
 
-  async resolve(req: Request): Promise<Principal> {
-    const principal = await this.apiKeys.resolve(req.get("x-api-key") ?? "");
+  resolve(req: Request): Principal | Promise<Principal> {
+    const principal = this.apiKeys.resolveNow(req.get("x-api-key") ?? "");
+    return principal instanceof Promise ? principal.then((resolved) => this.accept(resolved)) : this.accept(principal);
+  }
+
+  private accept(principal: Principal | null): Principal {
     if (!principal)
       throw unauthorized(
         this.publicOrigin,

@@ -17,7 +17,8 @@ export interface PrincipalSource {
    * The caller the credential stands for. A credential that does not hold
    * up is refused here with this source's own problem (401 `invalid_api_key`,
    * 401 `invalid_jwt`, 403 `proxy_key_required`, ...), never by falling
-   * through to the next source.
+   * through to the next source. A principal known without I/O (a cached
+   * one) may come back as is rather than as a promise.
    */
-  resolve(req: Request): Promise<Principal>;
+  resolve(req: Request): Principal | Promise<Principal>;
 }
