@@ -601,9 +601,14 @@ const outputSchemas = {
   },
 } satisfies { readonly [name: string]: McpObjectSchema };
 
+/** One tool, checked against McpToolDefinition where it is written: an array of a thousand object literals is too complex a union for tsc (GitHub's description). */
+function defineTool(definition: McpToolDefinition): McpToolDefinition {
+  return definition;
+}
+
 /** Every operation of the contract as a tool, sorted by name. */
 export const mcpTools: readonly McpToolDefinition[] = [
-  {
+  defineTool({
     operationId: "addCartItem",
     scope: "storefront",
     changesData: true,
@@ -617,8 +622,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Cart,
       annotations: { title: "Add an item to a cart", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminAdjustInventory",
     scope: "admin",
     changesData: true,
@@ -632,8 +637,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Product,
       annotations: { title: "Adjust the stock of a product", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminArchiveProduct",
     scope: "admin",
     changesData: true,
@@ -647,8 +652,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Product,
       annotations: { title: "Archive a product", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminCancelOrder",
     scope: "admin",
     changesData: true,
@@ -662,8 +667,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Order,
       annotations: { title: "Cancel an order", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminCreateProduct",
     scope: "admin",
     changesData: true,
@@ -677,8 +682,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Product,
       annotations: { title: "Create a product", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminGetOrder",
     scope: "admin",
     changesData: false,
@@ -692,8 +697,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Order,
       annotations: { title: "Get any order", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminListOrders",
     scope: "admin",
     changesData: false,
@@ -707,8 +712,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.OrderList,
       annotations: { title: "List all orders", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminRefundOrder",
     scope: "admin",
     changesData: true,
@@ -722,8 +727,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Refund,
       annotations: { title: "Refund an order", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "adminUpdateProduct",
     scope: "admin",
     changesData: true,
@@ -737,8 +742,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Product,
       annotations: { title: "Update a product", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "createCart",
     scope: "storefront",
     changesData: true,
@@ -752,8 +757,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Cart,
       annotations: { title: "Create a cart", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "getCart",
     scope: "storefront",
     changesData: false,
@@ -767,8 +772,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Cart,
       annotations: { title: "Get a cart", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "getOrder",
     scope: "storefront",
     changesData: false,
@@ -782,8 +787,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Order,
       annotations: { title: "Get one of my orders", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "getProduct",
     scope: "storefront",
     changesData: false,
@@ -797,8 +802,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Product,
       annotations: { title: "Get a product", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "listOrders",
     scope: "storefront",
     changesData: false,
@@ -812,8 +817,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.OrderList,
       annotations: { title: "List my orders", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "listProducts",
     scope: "storefront",
     changesData: false,
@@ -827,8 +832,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.ProductList,
       annotations: { title: "List products", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "placeOrder",
     scope: "storefront",
     changesData: true,
@@ -842,8 +847,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Order,
       annotations: { title: "Place an order", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "removeCartItem",
     scope: "storefront",
     changesData: true,
@@ -857,8 +862,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Cart,
       annotations: { title: "Remove an item from a cart", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-  },
-  {
+  }),
+  defineTool({
     operationId: "updateCartItem",
     scope: "storefront",
     changesData: true,
@@ -872,7 +877,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       outputSchema: outputSchemas.Cart,
       annotations: { title: "Change the quantity of a cart item", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-  },
+  }),
 ];
 
 /** The tools by name, for `tools/call`. */
