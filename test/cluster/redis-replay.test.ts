@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { Redis } from "ioredis";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectedAgent, connectTestAgent, decide } from "../agents/agent-test-kit.js";
 import { captureLog } from "../support/capture-log.js";
+import { deleteRedisKeys, TEST_REDIS_URL } from "../support/redis-keys.js";
 import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
 
 /*
@@ -16,8 +16,7 @@ import { createStoreOwner, issueApiKey, type StoreOwner, startTestApp, type Test
  * points REDIS_URL at a closed port: agent calls fail closed, quickly;
  * everything else works, rate limits fail open with a log line.
  */
-/** A real Redis: the machine's (TEST_REDIS_URL to use another; `.ci/run` starts one when it is down). */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = TEST_REDIS_URL;
 /** One per run of this file: parallel files and earlier runs share the Redis. */
 const KEY_PREFIX = `test:${randomUUID()}:`;
 
@@ -37,20 +36,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await two?.close();
   await one?.close();
-  await deleteKeys(KEY_PREFIX);
+  await deleteRedisKeys(KEY_PREFIX);
 });
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
-  await redis.quit();
-}
 
 async function token(agent: ConnectedAgent, audience: string): Promise<string> {
   const record = await agent.storage.load();
