@@ -221,6 +221,39 @@ export interface AgentCapabilityGrantTable {
   updatedAt: Date;
 }
 
+/** An MCP client's connection for one user (migration 0014): the agent its OAuth tokens act as. */
+export interface McpConnectionTable {
+  client_id: string;
+  user_id: string;
+  agent_id: string;
+  created_at: CreatedAt;
+}
+
+/** The OAuth provider plugin's clients (it owns and migrates the table); the fields our pages read. */
+export interface OAuthClientTable {
+  id: string;
+  clientId: string;
+  name: string | null;
+  uri: string | null;
+  redirectUris: string[] | null;
+  disabled: boolean | null;
+}
+
+/** The OAuth provider plugin's remembered consents: ours are never remembered (see pages/consent). */
+export interface OAuthConsentTable {
+  id: string;
+  clientId: string;
+  userId: string | null;
+}
+
+/** The OAuth provider plugin's refresh tokens: revoked with the connection they were issued for. */
+export interface OAuthRefreshTokenTable {
+  id: string;
+  clientId: string;
+  userId: string;
+  revoked: Date | null;
+}
+
 export interface ApprovalRequestTable {
   id: string;
   method: string;
@@ -296,6 +329,10 @@ export interface Database {
   agentHost: AgentHostTable;
   agentCapabilityGrant: AgentCapabilityGrantTable;
   approvalRequest: ApprovalRequestTable;
+  mcp_connections: McpConnectionTable;
+  oauthClient: OAuthClientTable;
+  oauthConsent: OAuthConsentTable;
+  oauthRefreshToken: OAuthRefreshTokenTable;
   passkey: PasskeyTable;
   approval_code_failures: ApprovalCodeFailureTable;
   user_code_lookup_failures: UserCodeLookupFailureTable;

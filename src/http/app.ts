@@ -11,10 +11,11 @@ import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import type { PrincipalSource } from "../auth/sources/principal-source.js";
-import type { Origins } from "../config/origins.js";
+import { mcpResourceOf, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import type { AppContext } from "../handlers/app-context.js";
 import type { Logger } from "../logging/logger.js";
+import { oauthMetadataRoutes } from "../mcp/oauth-metadata.js";
 import { merchantPages } from "../pages/index.js";
 import { apiDocsRoutes } from "./api-docs/api-docs-routes.js";
 import { authHandler } from "./auth-handler.js";
@@ -87,6 +88,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
   app.use(agentDiscoveryRoutes({ auth, authOrigin: origins.authOrigin, deviceAuthorizationPage, trustProxy }));
+  // MCP clients' discovery: the /mcp resource's metadata (RFC 9728) and its authorization server's (RFC 8414).
+  app.use(oauthMetadataRoutes(auth, mcpResourceOf(origins), origins.authBaseUrl));
   app.use(
     fastExecuteRoute({
       agents: deps.agents,
