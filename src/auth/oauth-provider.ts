@@ -1,4 +1,6 @@
 import { oauthProvider } from "@better-auth/oauth-provider";
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins/jwt";
 import { OAUTH_CONSENT_PATH, OAUTH_SIGN_IN_PATH } from "../config/page-paths.js";
 
@@ -46,5 +48,44 @@ export function mcpAuthorizationServer(mcpResource: string) {
       loginPage: OAUTH_SIGN_IN_PATH,
       consentPage: OAUTH_CONSENT_PATH,
     }),
+    loopbackClientsAreNative(),
   ];
+}
+
+/** The loopback hosts RFC 8252 §7.3 lets a native app listen on with plain http. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * MCP clients on the user's machine (desktop assistants, CLIs, the official
+ * SDK's examples) register `http://localhost:<port>/callback` without an
+ * `application_type`; OpenID's default for that field is `web`, and the
+ * plugin refuses plain-http loopback redirects for web clients. Such a
+ * client is a native app by RFC 8252 (only a program on the user's machine
+ * can receive that redirect), so it is registered as one: a public client,
+ * PKCE required. A client that states its type keeps it.
+ */
+function loopbackClientsAreNative(): BetterAuthPlugin {
+  return {
+    id: "commerce-loopback-native-clients",
+    hooks: {
+      before: [
+        {
+          matcher: (ctx) => ctx.path === "/oauth2/register",
+          handler: createAuthMiddleware(async (ctx) => {
+            const body = ctx.body as { application_type?: unknown; redirect_uris?: unknown } | undefined;
+            if (!body || body.application_type !== undefined || !Array.isArray(body.redirect_uris) || body.redirect_uris.length === 0)
+              return;
+            if (!body.redirect_uris.every(isHttpLoopback)) return;
+            return { context: { body: { ...body, application_type: "native" } } };
+          }),
+        },
+      ],
+    },
+  };
+}
+
+function isHttpLoopback(uri: unknown): boolean {
+  if (typeof uri !== "string" || !URL.canParse(uri)) return false;
+  const url = new URL(uri);
+  return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
 }

@@ -188,6 +188,8 @@ export interface AgentTable {
   userId: string | null;
   hostId: string | null;
   status: string;
+  /** "delegated" (acts for its user) or "autonomous"; ours are all delegated. */
+  mode: string;
   publicKey: string;
   metadata: string | null;
   expiresAt: Date | null;
@@ -204,8 +206,11 @@ export interface AgentHostTable {
   status: string;
   /** JSON text: the capabilities its agents get without approval (the plugin's "host budget"). */
   defaultCapabilities: string | null;
+  /** JWK JSON of the host's key; null: the host cannot sign (an MCP client's host, see mcp/mcp-connections.ts). */
+  publicKey: string | null;
   lastUsedAt: Date | null;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface AgentCapabilityGrantTable {

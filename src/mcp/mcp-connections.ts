@@ -25,14 +25,16 @@ export interface McpAgentMetadata {
  * Records a consent as an agent: the MCP client's connection for this user
  * is an Agent Auth agent row (delegated to the user, pinned to the store,
  * one active grant per approved tool), so limits, budgets, the /agents
- * page, revocation and the principal caches treat it like any agent. It
- * has no host and a public key whose private half was never kept: no agent
- * JWT can ever be signed for it; only /mcp, from an OAuth token, acts as it.
+ * page, revocation and the principal caches treat it like any agent. Its
+ * host (the plugin requires one) has no key, and its own public key's
+ * private half was never kept: no host or agent JWT can ever be signed for
+ * them; only /mcp, from an OAuth token, acts as the agent.
  * A connection the same client already had for the user is revoked and
  * replaced (one per client and user). Returns the new agent's id.
  */
 export async function connectMcpClient(db: Kysely<Database>, approved: ApprovedConnection): Promise<string> {
   const agentId = randomUUID();
+  const hostId = randomUUID();
   const now = new Date();
   const metadata: McpAgentMetadata = { organizationId: approved.organizationId, mcpClientId: approved.clientId };
   await db.transaction().execute(async (trx) => {
@@ -45,13 +47,28 @@ export async function connectMcpClient(db: Kysely<Database>, approved: ApprovedC
       .executeTakeFirst();
     if (previous) await revokeAgent(trx, previous.agent_id, now);
     await trx
+      .insertInto("agentHost")
+      .values({
+        id: hostId,
+        name: approved.clientName,
+        userId: approved.userId,
+        status: "active",
+        defaultCapabilities: null,
+        publicKey: null,
+        lastUsedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
+    await trx
       .insertInto("agent")
       .values({
         id: agentId,
         name: approved.clientName,
         userId: approved.userId,
-        hostId: null,
+        hostId,
         status: "active",
+        mode: "delegated",
         publicKey: JSON.stringify(unusablePublicKey()),
         metadata: JSON.stringify(metadata),
         expiresAt: null,
@@ -110,8 +127,15 @@ export async function dropMcpConnection(db: Kysely<Database>, agentId: string): 
   });
 }
 
+/** The agent, its grants and its host (one per connection) end together. */
 async function revokeAgent(db: Kysely<Database>, agentId: string, now: Date): Promise<void> {
-  await db.updateTable("agent").set({ status: "revoked", updatedAt: now }).where("id", "=", agentId).execute();
+  const agent = await db
+    .updateTable("agent")
+    .set({ status: "revoked", updatedAt: now })
+    .where("id", "=", agentId)
+    .returning("hostId")
+    .executeTakeFirst();
+  if (agent?.hostId) await db.updateTable("agentHost").set({ status: "revoked", updatedAt: now }).where("id", "=", agent.hostId).execute();
   await db
     .updateTable("agentCapabilityGrant")
     .set({ status: "revoked", updatedAt: now })

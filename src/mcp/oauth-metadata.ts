@@ -1,5 +1,5 @@
 import { oauthProviderAuthServerMetadata } from "@better-auth/oauth-provider";
-import { type Router, Router as createRouter } from "express";
+import { Router as createRouter, type Router } from "express";
 import type { Auth } from "../auth/create-auth.js";
 import { MCP_SCOPE, OFFLINE_SCOPE } from "../auth/oauth-provider.js";
 

@@ -5,6 +5,7 @@ import { refusal } from "../../agents/plugin/guards/refusal.js";
 import { singleAudienceGuard } from "../../agents/plugin/guards/single-audience.js";
 import type { ReplayStore } from "../../agents/principal/replay-store.js";
 import { authRouteOf } from "./auth-routes.js";
+import { isInternalCall } from "./internal-call.js";
 
 /**
  * The front gate of /api/auth, listed first among the plugins so its hooks
@@ -20,7 +21,7 @@ export function routeFirewall(replayIds: ReplayStore): BetterAuthPlugin {
     hooks: {
       before: [
         {
-          matcher: (ctx) => typeof ctx.path === "string" && refusedHere(ctx.path, ctx.request !== undefined),
+          matcher: (ctx) => typeof ctx.path === "string" && refusedHere(ctx.path, isInternalCall(ctx.request)),
           handler: createAuthMiddleware(async () => {
             throw refusal("not_found", "No such endpoint.", "NOT_FOUND");
           }),
@@ -33,8 +34,8 @@ export function routeFirewall(replayIds: ReplayStore): BetterAuthPlugin {
 }
 
 /** Refused unless enabled, or `internal` and called from our own code rather than over HTTP. */
-function refusedHere(path: string, overHttp: boolean): boolean {
+function refusedHere(path: string, internalCall: boolean): boolean {
   const route = authRouteOf(path);
   if (route?.enabled === true) return false;
-  return !(route?.internal === true && !overHttp);
+  return !(route?.internal === true && internalCall);
 }

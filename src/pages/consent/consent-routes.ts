@@ -4,6 +4,7 @@ import { type CapabilityName, capabilities } from "../../../generated/capabiliti
 import { parseLimitsForm } from "../../agents/limits/limits-form.js";
 import { NOTHING_REQUESTED } from "../../agents/limits/requested-limits.js";
 import { setAgentLimits } from "../../agents/limits/set-agent-limits.js";
+import { internalCallHeaders } from "../../auth/inventory/internal-call.js";
 import { OAUTH_CONSENT_PATH, OAUTH_SIGN_IN_PATH } from "../../config/page-paths.js";
 import { tenantOf } from "../../db/tenant.js";
 import { TenantScope } from "../../db/tenant-scope.js";
@@ -31,7 +32,7 @@ const AUTHORIZE_PATH = "/api/auth/oauth2/authorize";
  * this page); the plugin's remembered consent is then forgotten, so each
  * new authorization of the client comes back here.
  */
-export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPageDependencies): Router {
+export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPageDependencies, authBaseUrl: string): Router {
   const router = Router();
   const forms = urlencoded({ extended: false, limit: "16kb" });
 
@@ -70,12 +71,13 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
       if (!client) return refuse(res, 400, "This authorization request names no registered client. Start again from your MCP client.");
       const headers = fromNodeHeaders(req.headers);
       if (form.decision !== "approve") {
-        return res.redirect(303, redirectOf(await auth.api.oauth2Consent({ body: { accept: false, oauth_query: oauthQuery }, headers })));
+        return res.redirect(303, redirectOf(await consent(false, oauthQuery, headers)));
       }
       const store = user.stores.find((item) => item.organizationId === form.organization_id);
       if (!store) return showForm(req, res, user, client, oauthQuery, form, "Choose one of your stores.", 400);
       const chosen = chosenTools(form.capabilities);
-      if (chosen.unknown.length > 0) return showForm(req, res, user, client, oauthQuery, form, `Not a tool: ${chosen.unknown.join(", ")}.`, 400);
+      if (chosen.unknown.length > 0)
+        return showForm(req, res, user, client, oauthQuery, form, `Not a tool: ${chosen.unknown.join(", ")}.`, 400);
       if (chosen.tools.some((name) => capabilities[name].scope === "admin") && !store.manages) {
         return showForm(req, res, user, client, oauthQuery, form, `Only an owner or admin of ${store.name} can grant admin tools.`, 403);
       }
@@ -93,12 +95,17 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
         organizationId: store.organizationId,
         capabilities: chosen.tools,
       });
-      let answer: unknown;
+      let answer: { url?: unknown; redirect_uri?: unknown };
       try {
         if (limits.kind === "valid") {
-          await setAgentLimits(db, authStateChanges, { organizationId: store.organizationId, agentId, limits: limits.limits, userId: user.id });
+          await setAgentLimits(db, authStateChanges, {
+            organizationId: store.organizationId,
+            agentId,
+            limits: limits.limits,
+            userId: user.id,
+          });
         }
-        answer = await auth.api.oauth2Consent({ body: { accept: true, oauth_query: oauthQuery }, headers });
+        answer = await consent(true, oauthQuery, headers);
       } catch (error) {
         // A forged or expired request (the plugin checks its signature): nothing of this consent may stay.
         await dropMcpConnection(db, agentId);
@@ -124,7 +131,8 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
     message?: string,
     status = 200,
   ): Promise<void> {
-    const store = user.stores.find((item) => item.organizationId === form.organization_id) ?? (user.stores.length === 1 ? user.stores[0] : undefined);
+    const store =
+      user.stores.find((item) => item.organizationId === form.organization_id) ?? (user.stores.length === 1 ? user.stores[0] : undefined);
     const currencies = store ? await storeCurrencies(new TenantScope(db, tenantOf(store.organizationId))) : [];
     const returning = form.decision !== undefined;
     sendPage(
@@ -145,12 +153,33 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
     );
   }
 
+  /**
+   * The plugin's consent endpoint, refused over HTTP (an `internal` route),
+   * called as our own code: it re-runs the authorization, which needs a
+   * Request; JSON is asked for, so it answers `{ url }` instead of redirecting.
+   */
+  async function consent(accept: boolean, oauthQuery: string, headers: Headers): Promise<{ url?: unknown; redirect_uri?: unknown }> {
+    const marked = internalCallHeaders(headers);
+    marked.set("accept", "application/json");
+    const request = new Request(`${authBaseUrl}/oauth2/consent`, { method: "POST", headers: marked });
+    // Given a Request, the endpoint answers with a Response.
+    const answer: unknown = await auth.api.oauth2Consent({ body: { accept, oauth_query: oauthQuery }, headers: marked, request });
+    const body = answer instanceof Response ? await answer.json() : answer;
+    if (answer instanceof Response && !answer.ok)
+      throw new Error(`the OAuth provider refused the consent: ${answer.status} ${JSON.stringify(body)}`);
+    return body as { url?: unknown; redirect_uri?: unknown };
+  }
+
   async function consentClient(oauthQuery: string): Promise<ConsentClient | undefined> {
     const query = new URLSearchParams(oauthQuery);
     const clientId = query.get("client_id");
     const redirectUri = query.get("redirect_uri");
     if (!clientId || !redirectUri || !URL.canParse(redirectUri)) return undefined;
-    const row = await db.selectFrom("oauthClient").select(["clientId", "name", "uri", "disabled"]).where("clientId", "=", clientId).executeTakeFirst();
+    const row = await db
+      .selectFrom("oauthClient")
+      .select(["clientId", "name", "uri", "disabled"])
+      .where("clientId", "=", clientId)
+      .executeTakeFirst();
     if (!row || row.disabled) return undefined;
     return { clientId: row.clientId, name: row.name ?? "An unnamed MCP client", uri: row.uri, redirectHost: new URL(redirectUri).host };
   }
@@ -172,9 +201,8 @@ function textFields(form: Record<string, unknown>): Record<string, string> {
 }
 
 /** Where the plugin's consent answer sends the browser: the client's redirect URI with a code, or with `error=access_denied`. */
-function redirectOf(answer: unknown): string {
-  const body = answer as { url?: unknown; redirect_uri?: unknown } | null;
-  const target = typeof body?.url === "string" ? body.url : body?.redirect_uri;
+function redirectOf(answer: { readonly url?: unknown; readonly redirect_uri?: unknown }): string {
+  const target = typeof answer.url === "string" ? answer.url : answer.redirect_uri;
   if (typeof target !== "string") throw new Error("the OAuth provider's consent answer names no redirect");
   return target;
 }
