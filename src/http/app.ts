@@ -87,7 +87,15 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
-  app.use(agentDiscoveryRoutes({ auth, authOrigin: origins.authOrigin, deviceAuthorizationPage, trustProxy, mcpEndpoint: mcpResourceOf(origins) }));
+  app.use(
+    agentDiscoveryRoutes({
+      auth,
+      authOrigin: origins.authOrigin,
+      deviceAuthorizationPage,
+      trustProxy,
+      mcpEndpoint: mcpResourceOf(origins),
+    }),
+  );
   // MCP clients' discovery: the /mcp resource's metadata (RFC 9728) and its authorization server's (RFC 8414).
   app.use(oauthMetadataRoutes(auth, mcpResourceOf(origins), origins.authBaseUrl));
   app.use(

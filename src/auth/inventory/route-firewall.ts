@@ -4,7 +4,7 @@ import { hostJwtReplayGuard } from "../../agents/plugin/guards/host-jwt-replay.j
 import { refusal } from "../../agents/plugin/guards/refusal.js";
 import { singleAudienceGuard } from "../../agents/plugin/guards/single-audience.js";
 import type { ReplayStore } from "../../agents/principal/replay-store.js";
-import { authRouteOf } from "./auth-routes.js";
+import { type AuthRoute, authRouteOf, authRoutes } from "./auth-routes.js";
 import { isInternalCall } from "./internal-call.js";
 
 /**
@@ -38,4 +38,31 @@ function refusedHere(path: string, internalCall: boolean): boolean {
   const route = authRouteOf(path);
   if (route?.enabled === true) return false;
   return !(route?.internal === true && internalCall);
+}
+
+/** Disabled and internal routes as patterns over request paths (`:param` = one segment), for the HTTP gate. */
+const refusedOverHttp: readonly RegExp[] = Object.entries(authRoutes as Record<string, AuthRoute>)
+  .filter(([, route]) => !route.enabled)
+  .map(
+    ([path]) =>
+      new RegExp(
+        `^${path
+          .split("/")
+          .map((segment) => (segment.startsWith(":") ? "[^/]+" : escapeRegExp(segment)))
+          .join("/")}/?$`,
+      ),
+  );
+
+/**
+ * The same refusal one step earlier, on the HTTP path below /api/auth,
+ * before Better Auth parses anything: an endpoint's own request checks
+ * (a form-only body answered 415, a schema's 400) run before plugin hooks,
+ * and would otherwise answer for a route this product does not serve.
+ */
+export function refusedHttpRoute(pathBelowAuth: string): boolean {
+  return refusedOverHttp.some((pattern) => pattern.test(pathBelowAuth));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
