@@ -94,7 +94,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
   // MCP, exactly at /mcp, before Better Auth and the pages: its own authentication, its own errors (JSON-RPC, tool errors).
   if (deps.mcp) {
-    app.use(mcpRoutes({ ...deps.mcp, dispatcher: deps.dispatcher, authBaseUrl: origins.authBaseUrl, logger }));
+    const ownOrigins = [origins.publicOrigin, origins.authOrigin];
+    app.use(mcpRoutes({ ...deps.mcp, dispatcher: deps.dispatcher, authBaseUrl: origins.authBaseUrl, ownOrigins, logger }));
   }
 
   app.use(agentDiscoveryRoutes({ auth, authOrigin: origins.authOrigin, deviceAuthorizationPage, trustProxy }));

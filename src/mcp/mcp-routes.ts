@@ -25,6 +25,8 @@ export interface McpRoutesOptions extends McpAccess {
   readonly dispatcher: OperationDispatcher<AppContext>;
   /** Better Auth's base URL: a refusal for a missing grant names where to ask for it. */
   readonly authBaseUrl: string;
+  /** This server's own origins (API and auth): the only `Origin` a request may carry. */
+  readonly ownOrigins: readonly string[];
   readonly logger: Logger;
 }
 
@@ -43,6 +45,13 @@ export function mcpRoutes(options: McpRoutesOptions): Router {
     if (req.method !== "POST") {
       res.set("Allow", "POST");
       sendPlainProblem(res, 405, "method_not_allowed", `${req.method} ${MCP_PATH} is not served: send MCP messages with POST.`);
+      return;
+    }
+    // MCP 2025-11-25, basic/transports, "Security Warning": servers MUST check Origin (DNS rebinding) and answer
+    // 403 to an invalid one. Non-browser clients send none; /mcp serves no CORS, so no other site's page could use it anyway.
+    const origin = req.get("origin");
+    if (origin !== undefined && !options.ownOrigins.includes(origin)) {
+      sendPlainProblem(res, 403, "forbidden", `Requests from ${origin} may not use ${MCP_PATH}.`);
       return;
     }
     let principal: Principal;

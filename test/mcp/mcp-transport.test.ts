@@ -103,6 +103,19 @@ describe("MCP endpoint over HTTP", () => {
     expect(response.status).toBe(413);
   });
 
+  it("refuses a request from another site's page (Origin) with 403, and serves its own origin", async () => {
+    const from = (origin: string) =>
+      fetch(`${app.baseUrl}/mcp`, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}`, origin },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      });
+    const foreign = await from("http://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ code: "forbidden" });
+    expect((await from(app.baseUrl)).status).toBe(200);
+  });
+
   it("serves exactly /mcp: another case or a trailing slash is not it", async () => {
     for (const path of ["/mcp/", "/MCP"]) {
       const response = await fetch(`${app.baseUrl}${path}`, {
