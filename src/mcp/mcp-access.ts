@@ -11,9 +11,11 @@ import type { Principal } from "../auth/principal.js";
 export type McpAuthenticate = (req: Request) => Promise<Principal>;
 
 /**
- * The `WWW-Authenticate` value sent with a 401, e.g. `Bearer
- * resource_metadata="…", error="invalid_token"` (RFC 6750, RFC 9728): it
- * tells an MCP client where to start OAuth.
+ * The `WWW-Authenticate` value sent with a 401 or 403 from `authenticate`:
+ * e.g. `Bearer resource_metadata="…", error="invalid_token"` for a 401 and
+ * `error="insufficient_scope"` for a 403 (RFC 6750 §3, RFC 9728 §5.1; MCP
+ * 2025-11-25 authorization asks for both), which tell an MCP client where to
+ * start or step up OAuth. The problem says which refusal it is.
  */
 export type McpChallenge = (req: Request, problem: HttpProblem) => string;
 

@@ -63,7 +63,7 @@ export function mcpRoutes(options: McpRoutesOptions): Router {
         next(error);
         return;
       }
-      if (problem.status === 401) res.set("WWW-Authenticate", options.challenge(req, problem));
+      if (problem.status === 401 || problem.status === 403) res.set("WWW-Authenticate", options.challenge(req, problem));
       sendProblem(res, problem);
       return;
     }

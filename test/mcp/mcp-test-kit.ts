@@ -9,6 +9,12 @@ import type { StoreOwner } from "../support/test-app.js";
 /** What the injected challenge answers with (the OAuth side's real one names its metadata URL the same way). */
 export const TEST_CHALLENGE = 'Bearer resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource/mcp", error="invalid_token"';
 
+/** What it answers a 403 with. */
+export const TEST_FORBIDDEN_CHALLENGE = 'Bearer error="insufficient_scope"';
+
+/** A token `authenticate` refuses with 403 (a credential that may no longer be used). */
+export const FORBIDDEN_TOKEN = "forbidden-token";
+
 /**
  * Bearer tokens of the test, each standing for a Principal: the injected
  * `authenticate` looks the token up (an unknown or missing one is a 401),
@@ -23,11 +29,12 @@ export class TestTokens {
     authenticate: async (req) => {
       this.calls += 1;
       const token = /^Bearer (\S+)$/.exec(req.get("authorization") ?? "")?.[1];
+      if (token === FORBIDDEN_TOKEN) throw httpProblem(403, "agent_revoked", "This connection was revoked.");
       const principal = token ? this.principals.get(token) : undefined;
       if (!principal) throw httpProblem(401, "unauthenticated", "Send a valid access token.");
       return principal;
     },
-    challenge: () => TEST_CHALLENGE,
+    challenge: (_req, problem) => (problem.status === 403 ? TEST_FORBIDDEN_CHALLENGE : TEST_CHALLENGE),
   };
 
   /** A token for an API-key-like caller of the owner's store with these scopes. */

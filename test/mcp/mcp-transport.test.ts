@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStoreOwner, type StoreOwner, startTestApp, type TestApp } from "../support/test-app.js";
-import { TEST_CHALLENGE, TestTokens } from "./mcp-test-kit.js";
+import { FORBIDDEN_TOKEN, TEST_CHALLENGE, TEST_FORBIDDEN_CHALLENGE, TestTokens } from "./mcp-test-kit.js";
 
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
@@ -54,6 +54,18 @@ describe("MCP endpoint over HTTP", () => {
     // Authentication does not wait for a valid message either.
     const garbage = await fetch(`${app.baseUrl}/mcp`, { method: "POST", headers: MCP_HEADERS, body: "{" });
     expect(garbage.status).toBe(401);
+  });
+
+  it("answers a refused credential 403 with the challenge for it", async () => {
+    const response = await fetch(`${app.baseUrl}/mcp`, {
+      method: "POST",
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${FORBIDDEN_TOKEN}` },
+      body: createCartMessage(),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("www-authenticate")).toBe(TEST_FORBIDDEN_CHALLENGE);
+    expect(await response.json()).toMatchObject({ status: 403, code: "agent_revoked" });
+    expect(await cartCount()).toBe(0);
   });
 
   it("runs the same call once authenticated", async () => {
