@@ -4,12 +4,13 @@ import { organization } from "better-auth/plugins/organization";
 import type { Kysely } from "kysely";
 import { approvalPolicy } from "../agents/approvals/approval-policy.js";
 import { type AgentAuthSettings, createAgentAuthPlugin } from "../agents/plugin/agent-auth-plugin.js";
-import { AUTH_BASE_PATH, type Origins } from "../config/origins.js";
+import { AUTH_BASE_PATH, mcpResourceOf, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import { authStateSignal, type ChangeSignal } from "./auth-state-signal.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
+import { mcpAuthorizationServer } from "./oauth-provider.js";
 import { passkeySupport } from "./passkey-support.js";
 import { betterAuthRateLimit, type RateLimitOverrides, resolveRateLimits } from "./rate-limits.js";
 import { signInLockout } from "./sign-in-lockout.js";
@@ -62,6 +63,8 @@ export function createAuth(options: AuthOptions) {
       ...passkeySupport(options.db, options.origins.authUrl),
       authStateSignal(options.authStateChanges),
       signInLockout(options.db, rateLimits.account),
+      // OAuth 2.1 for MCP clients: the /mcp endpoint's authorization server (see oauth-provider.ts).
+      ...mcpAuthorizationServer(mcpResourceOf(options.origins)),
     ],
     telemetry: { enabled: false },
     // Unexpected errors leave the handler raw instead of as a bare 500, so the HTTP

@@ -30,3 +30,11 @@ export function originsOf(authUrl: string, publicUrl: string = authUrl): Origins
     publicOrigin: new URL(publicUrl).origin,
   };
 }
+
+/** Where the MCP endpoint is served; `<publicOrigin>/mcp` is the resource its OAuth tokens are for (RFC 8707). */
+export const MCP_PATH = "/mcp";
+
+/** The MCP endpoint's resource identifier: the audience of its access tokens. */
+export function mcpResourceOf(origins: Origins): string {
+  return `${origins.publicOrigin}${MCP_PATH}`;
+}

@@ -32,3 +32,9 @@ export const SIGN_OUT_PATH = "/account/sign-out";
 
 /** Makes one of the user's stores the active one of their session (POST with the CSRF token). */
 export const ACTIVE_STORE_PATH = "/account/store";
+
+/** Where the OAuth provider sends a signed-out user (redirects to the sign-in page, then back to the authorization). */
+export const OAUTH_SIGN_IN_PATH = "/oauth/sign-in";
+
+/** The consent page of MCP clients: the merchant's approval of a client's tools and limits for one store. */
+export const OAUTH_CONSENT_PATH = "/oauth/consent";

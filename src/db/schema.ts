@@ -188,6 +188,8 @@ export interface AgentTable {
   userId: string | null;
   hostId: string | null;
   status: string;
+  /** "delegated" (acts for its user) or "autonomous"; ours are all delegated. */
+  mode: string;
   publicKey: string;
   metadata: string | null;
   expiresAt: Date | null;
@@ -204,8 +206,11 @@ export interface AgentHostTable {
   status: string;
   /** JSON text: the capabilities its agents get without approval (the plugin's "host budget"). */
   defaultCapabilities: string | null;
+  /** JWK JSON of the host's key; null: the host cannot sign (an MCP client's host, see mcp/mcp-connections.ts). */
+  publicKey: string | null;
   lastUsedAt: Date | null;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface AgentCapabilityGrantTable {
@@ -219,6 +224,39 @@ export interface AgentCapabilityGrantTable {
   grantedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** An MCP client's connection for one user (migration 0014): the agent its OAuth tokens act as. */
+export interface McpConnectionTable {
+  client_id: string;
+  user_id: string;
+  agent_id: string;
+  created_at: CreatedAt;
+}
+
+/** The OAuth provider plugin's clients (it owns and migrates the table); the fields our pages read. */
+export interface OAuthClientTable {
+  id: string;
+  clientId: string;
+  name: string | null;
+  uri: string | null;
+  redirectUris: string[] | null;
+  disabled: boolean | null;
+}
+
+/** The OAuth provider plugin's remembered consents: ours are never remembered (see pages/consent). */
+export interface OAuthConsentTable {
+  id: string;
+  clientId: string;
+  userId: string | null;
+}
+
+/** The OAuth provider plugin's refresh tokens: revoked with the connection they were issued for. */
+export interface OAuthRefreshTokenTable {
+  id: string;
+  clientId: string;
+  userId: string;
+  revoked: Date | null;
 }
 
 export interface ApprovalRequestTable {
@@ -296,6 +334,10 @@ export interface Database {
   agentHost: AgentHostTable;
   agentCapabilityGrant: AgentCapabilityGrantTable;
   approvalRequest: ApprovalRequestTable;
+  mcp_connections: McpConnectionTable;
+  oauthClient: OAuthClientTable;
+  oauthConsent: OAuthConsentTable;
+  oauthRefreshToken: OAuthRefreshTokenTable;
   passkey: PasskeyTable;
   approval_code_failures: ApprovalCodeFailureTable;
   user_code_lookup_failures: UserCodeLookupFailureTable;

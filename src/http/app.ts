@@ -11,12 +11,13 @@ import type { ChangeSignal } from "../auth/auth-state-signal.js";
 import type { Auth } from "../auth/create-auth.js";
 import { createContextFactory } from "../auth/resolve-principal.js";
 import type { PrincipalSource } from "../auth/sources/principal-source.js";
-import type { Origins } from "../config/origins.js";
+import { mcpResourceOf, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import type { AppContext } from "../handlers/app-context.js";
 import type { Logger } from "../logging/logger.js";
 import type { McpAccess } from "../mcp/mcp-access.js";
 import { mcpRoutes } from "../mcp/mcp-routes.js";
+import { oauthMetadataRoutes } from "../mcp/oauth-metadata.js";
 import { merchantPages } from "../pages/index.js";
 import { apiDocsRoutes } from "./api-docs/api-docs-routes.js";
 import { authHandler } from "./auth-handler.js";
@@ -98,7 +99,17 @@ export function createApp(deps: AppDependencies): Express {
     app.use(mcpRoutes({ ...deps.mcp, dispatcher: deps.dispatcher, authBaseUrl: origins.authBaseUrl, ownOrigins, logger }));
   }
 
-  app.use(agentDiscoveryRoutes({ auth, authOrigin: origins.authOrigin, deviceAuthorizationPage, trustProxy }));
+  app.use(
+    agentDiscoveryRoutes({
+      auth,
+      authOrigin: origins.authOrigin,
+      deviceAuthorizationPage,
+      trustProxy,
+      mcpEndpoint: mcpResourceOf(origins),
+    }),
+  );
+  // MCP clients' discovery: the /mcp resource's metadata (RFC 9728) and its authorization server's (RFC 8414).
+  app.use(oauthMetadataRoutes(auth, mcpResourceOf(origins), origins.authBaseUrl));
   app.use(
     fastExecuteRoute({
       agents: deps.agents,

@@ -2,15 +2,13 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { Router } from "express";
 import { HttpProblem, type OperationDispatcher } from "../../generated/routes.js";
 import type { Principal } from "../auth/principal.js";
+import { MCP_PATH } from "../config/origins.js";
 import type { AppContext } from "../handlers/app-context.js";
 import { problemOfError } from "../http/error-problems.js";
 import { sendPlainProblem, sendProblem } from "../http/problem-responses.js";
 import type { Logger } from "../logging/logger.js";
 import type { McpAccess } from "./mcp-access.js";
 import { createToolServer } from "./tool-server.js";
-
-/** Where the MCP endpoint is served: exactly this path (no trailing slash, this case). */
-export const MCP_PATH = "/mcp";
 
 /**
  * The largest JSON-RPC message accepted, as for `capability/execute`
@@ -40,6 +38,7 @@ export interface McpRoutesOptions extends McpAccess {
  * 2025-11-25, basic/transports, "Listening for Messages from the Server").
  */
 export function mcpRoutes(options: McpRoutesOptions): Router {
+  // Exactly MCP_PATH, the resource its tokens are for: no trailing slash, this case.
   const router = Router({ strict: true, caseSensitive: true });
   router.all(MCP_PATH, async (req, res, next) => {
     if (req.method !== "POST") {

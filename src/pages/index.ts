@@ -7,6 +7,7 @@ import type { Database } from "../db/schema.js";
 import { connectedAgentsRoutes } from "./agents/agents-routes.js";
 import { approvalsInboxRoutes } from "./approvals/inbox-routes.js";
 import { assetRoutes } from "./assets/asset-routes.js";
+import { oauthConsentRoutes } from "./consent/consent-routes.js";
 import { apiKeysRoutes } from "./console/api-keys-routes.js";
 import { KeyReveal } from "./console/key-reveal.js";
 import { landingRoutes } from "./console/landing-routes.js";
@@ -43,6 +44,7 @@ export function merchantPages({ auth, db, origins, authStateChanges, deviceAutho
   );
   router.use(approvalsInboxRoutes({ auth, db, csrf, authStateChanges }));
   router.use(connectedAgentsRoutes({ auth, db, csrf, authStateChanges }));
+  router.use(oauthConsentRoutes({ auth, db, csrf, authStateChanges }, origins.authBaseUrl));
   router.use(passkeysRoutes({ auth, db, csrf }));
   router.use(landingRoutes({ auth, db, csrf }));
   router.use(

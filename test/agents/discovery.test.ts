@@ -28,6 +28,7 @@ describe("GET /.well-known/agent-configuration", () => {
       authorization_endpoint: `${app.baseUrl}/device/capabilities`,
       token_endpoint: `${issuer}/agent/status`,
       default_location: `${issuer}/capability/execute`,
+      mcp_endpoint: `${app.baseUrl}/mcp`,
     });
     expect((document.endpoints as Record<string, string>).register).toBe(`${issuer}/agent/register`);
   });

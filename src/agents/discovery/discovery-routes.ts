@@ -19,6 +19,8 @@ export const DISCOVERY_FALLBACK_PATH = `${AUTH_BASE_PATH}/agent/agent-configurat
 
 export interface DiscoveryOptions {
   readonly auth: Auth;
+  /** The MCP endpoint (`<API_PUBLIC_URL origin>/mcp`): MCP clients connect there with OAuth instead of this protocol. */
+  readonly mcpEndpoint: string;
   /** BETTER_AUTH_URL's origin: the plugin's document names it; a trusted proxy's view replaces it. */
   readonly authOrigin: string;
   /** Where merchants approve agents (path on this server or absolute URL). */
@@ -45,6 +47,7 @@ export function agentDiscoveryRoutes({
   authOrigin: configuredOrigin,
   deviceAuthorizationPage,
   trustProxy,
+  mcpEndpoint,
 }: DiscoveryOptions): Router {
   const router = Router();
 
@@ -62,6 +65,8 @@ export function agentDiscoveryRoutes({
         capabilities_endpoint: `${issuer}/agent/capabilities`,
         authorization_endpoint: new URL(deviceAuthorizationPage, origin).href,
         token_endpoint: `${issuer}/agent/status`,
+        // The same operations as MCP tools, for clients that speak MCP (OAuth 2.1; see README "Connect from an MCP client").
+        mcp_endpoint: mcpEndpoint,
       });
     } catch (error) {
       next(error);

@@ -154,14 +154,7 @@ export class AgentResolver {
 
   private async verify(token: string, request: RequestFacts, { executing }: ResolveOptions): Promise<Principal> {
     const agentId = subjectOf(token);
-    let entry = await this.entryFor(agentId, false);
-    let refusal = stateRefusal(entry.state);
-    // A refusal from cached facts is rechecked fresh: the plugin may have reactivated or slid the agent since.
-    if (refusal) {
-      entry = await this.entryFor(agentId, true);
-      refusal = stateRefusal(entry.state);
-      if (refusal) throw refusal;
-    }
+    const entry = await this.usableEntry(agentId);
     const payload = await verifyToken(token, entry, this.accepted(request.extraOrigins));
     assertRequestBinding(payload, request);
     // The plugin's key and lifetime for the id, in the store it reads too: spent here, spent there.
@@ -185,6 +178,27 @@ export class AgentResolver {
     }
     // Not refused by its state, so its principal was built at loading.
     return { ...entry.principal!, ...accessFields(grants) };
+  }
+
+  /**
+   * The principal of an agent its caller authenticated another way (an MCP
+   * client's OAuth token names its connection's agent, see mcp/): refused
+   * as its state says, else its active grants, from the facts agent JWTs use.
+   */
+  async principalOfAgent(agentId: string): Promise<Principal> {
+    const entry = await this.usableEntry(agentId);
+    // Not refused by its state, so its principal was built at loading.
+    return { ...entry.principal!, ...accessFields(activeGrants(entry.state, undefined)) };
+  }
+
+  /** The agent's facts when its state lets it act; a refusal from cached facts is rechecked fresh (the plugin may have reactivated or slid it since). */
+  private async usableEntry(agentId: string): Promise<CachedAgent> {
+    const cached = await this.entryFor(agentId, false);
+    if (!stateRefusal(cached.state)) return cached;
+    const entry = await this.entryFor(agentId, true);
+    const refusal = stateRefusal(entry.state);
+    if (refusal) throw refusal;
+    return entry;
   }
 
   private async entryFor(agentId: string, fresh: boolean): Promise<CachedAgent> {

@@ -17,9 +17,24 @@ export interface AuthRoute {
   readonly effect: string;
   /** What enforces the rule: the plugin itself, or our guard (file under src/). */
   readonly guard: string;
-  /** False: the product does not need it; refused with 404. */
+  /** False: the product does not need it over HTTP; refused with 404. */
   readonly enabled: boolean;
+  /**
+   * Refused over HTTP but called by our own code (`auth.api.*`, no request):
+   * a step only one of our pages may take, after checks of its own.
+   */
+  readonly internal?: true;
 }
+
+/** Refused over HTTP; our page named in `caller` calls it server-side after its own checks. */
+const internal = (effect: string, caller: string): AuthRoute => ({
+  methods: ["POST"],
+  callers: `${caller} only (server-side call)`,
+  effect,
+  guard: `refused (404) over HTTP; called by ${caller} after its checks`,
+  enabled: false,
+  internal: true,
+});
 
 const off = (effect: string, why: string): AuthRoute => ({
   methods: ["GET", "POST"],
@@ -135,10 +150,42 @@ export const authRoutes = {
   "/passkey/generate-authenticate-options": off("passkey sign-in challenge", "passkeys do not sign anyone in"),
   "/passkey/verify-authentication": off("passkey sign-in", "passkeys do not sign anyone in"),
   "/host/switch-account": off("moves a host and its future agents to the caller", "no proof the caller holds the host's key"),
+  // OAuth 2.1 provider + JWT plugin: the authorization server of MCP clients (auth/oauth-provider.ts).
+  "/.well-known/oauth-authorization-server": { methods: ["GET"], callers: "anyone", credential: "none", effect: "authorization server metadata (RFC 8414; also served at the root, see app routes)", guard: "none needed", enabled: true },
+  "/.well-known/openid-configuration": off("OpenID Connect metadata", "not an OpenID provider (no openid scope)"),
+  "/jwks": { methods: ["GET"], callers: "anyone", credential: "none", effect: "public keys of access tokens", guard: "none needed", enabled: true },
+  "/token": off("a JWT for the caller's session", "sessions are never exchanged for bearer tokens"),
+  "/oauth2/register": { methods: ["POST"], callers: "anyone (MCP clients register themselves, RFC 7591)", credential: "none", effect: "a client that may ask for consent; it is granted nothing", guard: "plugin: redirect URI and metadata checks; public clients need PKCE; 5 a minute per address", enabled: true },
+  "/oauth2/authorize": { methods: ["GET", "POST"], callers: "anyone (the browser of a signed-in merchant for more)", credential: "none", effect: "redirects to sign-in or consent; with remembered consent, a code for that user", guard: "plugin: registered redirect URI, PKCE S256, resource linked to the client; consent remembered only while the connection lives (pages/consent)", enabled: true },
+  "/oauth2/consent": internal("records consent and issues the authorization code", "the consent page (pages/consent)"),
+  "/oauth2/continue": off("continues after account selection", "no account selection or post-login step"),
+  "/oauth2/token": { methods: ["POST"], callers: "a registered client with a code + PKCE verifier, or a refresh token", credential: "token", effect: "access token for /mcp (15 min), refresh token", guard: "plugin: code bound to client, redirect URI and verifier; audience = resource", enabled: true },
+  "/oauth2/revoke": { methods: ["POST"], callers: "the client that holds the token", credential: "token", effect: "revokes own token", guard: "plugin (client authentication)", enabled: true },
+  "/oauth2/introspect": off("token introspection", "/mcp verifies its JWTs itself; no other resource server"),
+  "/oauth2/userinfo": off("user claims", "not an OpenID provider"),
+  "/oauth2/end-session": off("OpenID logout", "not an OpenID provider"),
+  "/oauth2/end-session/confirm": off("OpenID logout", "not an OpenID provider"),
+  "/oauth2/public-client": off("reads a client's public fields", "the consent page reads them server-side from the database"),
+  "/oauth2/public-client-prelogin": off("reads a client's public fields before sign-in", "not needed"),
+  "/oauth2/create-client": off("creates a client for the caller", "clients register themselves; merchants grant on the consent page"),
+  "/oauth2/get-client": off("reads an own client", "no client management by merchants"),
+  "/oauth2/get-clients": off("reads own clients", "no client management by merchants"),
+  "/oauth2/update-client": off("an own client", "no client management by merchants"),
+  "/oauth2/delete-client": off("deletes an own client", "no client management by merchants"),
+  "/oauth2/client/rotate-secret": off("an own client's secret", "no client management by merchants"),
+  "/oauth2/get-consent": off("reads a consent", "connections are listed and revoked on /agents"),
+  "/oauth2/get-consents": off("reads consents", "connections are listed and revoked on /agents"),
+  "/oauth2/update-consent": off("widens or narrows a consent", "only the consent page grants"),
+  "/oauth2/delete-consent": off("deletes a consent", "revoked on /agents, which also ends the connection"),
+  "/admin/oauth2/create-client": off("creates any client", "no operator HTTP API"),
+  "/admin/oauth2/update-client": off("any client", "no operator HTTP API"),
+  "/admin/oauth2/resources": off("protected resources", "the one resource is configured in code"),
+  "/admin/oauth2/resources/:identifier": off("a protected resource", "the one resource is configured in code"),
+  "/admin/oauth2/resources/:identifier/clients/:client_id": off("links a client to a resource", "registration links clients to /mcp"),
 } as const satisfies Record<string, AuthRoute>;
 
 /** Better Auth endpoints without an HTTP path: callable only from our own code. */
-export const serverOnlyEndpoints = ["addMember", "setPassword", "verifyApiKey", "deleteAllExpiredApiKeys"] as const;
+export const serverOnlyEndpoints = ["addMember", "setPassword", "verifyApiKey", "deleteAllExpiredApiKeys", "signJWT", "verifyJWT"] as const;
 
 export type AuthRoutePath = keyof typeof authRoutes;
 

@@ -14,7 +14,7 @@ function cell(text: string): string {
 export function inventoryMarkdown(): string {
   const auth = Object.entries(authRoutes as Record<string, AuthRoute>).map(
     ([path, route]) =>
-      `| \`${route.methods.join(", ")}\` | \`/api/auth${path}\` | ${route.enabled ? cell(route.callers) : "**refused (404)**"} | ${cell(route.effect)} | ${cell(route.guard)} |`,
+      `| \`${route.methods.join(", ")}\` | \`/api/auth${path}\` | ${route.enabled ? cell(route.callers) : route.internal ? `**refused over HTTP**; ${cell(route.callers)}` : "**refused (404)**"} | ${cell(route.effect)} | ${cell(route.guard)} |`,
   );
   const app = appRoutes.map(
     (route) => `| \`${route.method}\` | \`${route.path}\` | ${cell(route.callers)} | ${cell(route.effect)} | ${cell(route.guard)} |`,

@@ -12,6 +12,7 @@ import { agentLimits } from "./0010-agent-limits.js";
 import { budgetEntriesByOrder } from "./0011-budget-entries-by-order.js";
 import { searchIndexes } from "./0012-search-indexes.js";
 import { skuSearchIndex } from "./0013-sku-search-index.js";
+import { mcpConnections } from "./0014-mcp-connections.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -31,4 +32,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0011-budget-entries-by-order": budgetEntriesByOrder,
   "0012-search-indexes": searchIndexes,
   "0013-sku-search-index": skuSearchIndex,
+  "0014-mcp-connections": mcpConnections,
 };
