@@ -1,5 +1,5 @@
 import type { Express } from "express";
-import { createDispatcher, type Handlers, type ResponseValidation } from "../../generated/routes.js";
+import { createDispatcher, type Handlers, type OperationDispatcher, type ResponseValidation } from "../../generated/routes.js";
 import { approvalNotifier } from "../agents/approvals/approval-notifier.js";
 import { CapabilityRunner, type ExecutionTarget } from "../agents/execute/capability-executor.js";
 import { AgentResolver } from "../agents/principal/agent-resolver.js";
@@ -20,6 +20,7 @@ import { createHandlers } from "../handlers/index.js";
 import { createApp } from "../http/app.js";
 import { problemOfError } from "../http/error-problems.js";
 import type { Logger } from "../logging/logger.js";
+import type { McpAccess } from "../mcp/mcp-access.js";
 import { principalSources } from "./principal-sources.js";
 import { createRedisClient, type RedisHandle } from "./redis-client.js";
 
@@ -52,6 +53,8 @@ export interface AssemblyOptions {
   readonly redis?: { readonly url: string; readonly keyPrefix: string } | undefined;
   /** Tests only: check every /v1 answer and in-process execute result against the contract. */
   readonly validateResponses?: ResponseValidation;
+  /** How /mcp authenticates its callers (MCP's OAuth tokens); absent: /mcp is not served. */
+  readonly mcp?: McpAccess;
 }
 
 /** Everything but HTTP, built once: what migrations and seeding need (Better Auth) and what the app is made of. */
@@ -64,6 +67,8 @@ export interface Services {
   readonly auth: Auth;
   /** Every operation's handler, shared by the /v1 router and the capability runner's dispatcher. */
   readonly handlers: Handlers<AppContext>;
+  /** The handlers run in-process: the capability runner's and MCP's tools/call. */
+  readonly dispatcher: OperationDispatcher<AppContext>;
   readonly runner: CapabilityRunner;
   /** The process's one replay store: the plugin, the host JWT guard and the fast verifier spend ids in it. */
   readonly replayIds: ReplayStore;
@@ -103,12 +108,9 @@ export function createServices(options: AssemblyOptions): Services {
     redis && options.redis ? redisRateLimitStorage(redis.client, `${options.redis.keyPrefix}rl:`, options.logger) : undefined;
   const authStateChanges = new ChangeSignal();
   const handlers = createHandlers(db);
-  const runner = new CapabilityRunner(
-    // Refusals the services throw become the problems the router answers with, before any contract check.
-    createDispatcher(handlers, { validateResponses: options.validateResponses, classifyError: problemOfError }),
-    options.execution ?? { kind: "in-process" },
-    origins.authBaseUrl,
-  );
+  // Refusals the services throw become the problems the router answers with, before any contract check.
+  const dispatcher = createDispatcher(handlers, { validateResponses: options.validateResponses, classifyError: problemOfError });
+  const runner = new CapabilityRunner(dispatcher, options.execution ?? { kind: "in-process" }, origins.authBaseUrl);
   // The plugin sends nothing for CIBA requests: tell the addressed user (log line, optional webhook).
   const notices = options.approvalNotices;
   const onEvent =
@@ -128,7 +130,7 @@ export function createServices(options: AssemblyOptions): Services {
     authStateChanges,
     agents: { deviceAuthorizationPage, trustProxy, onEvent, runner, replayIds },
   });
-  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, runner, replayIds, redis, authStateChanges };
+  return { options, origins, trustProxy, deviceAuthorizationPage, auth, handlers, dispatcher, runner, replayIds, redis, authStateChanges };
 }
 
 /**
@@ -164,6 +166,8 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     principalSources: principalSources({ auth, db: database.db, apiKeys, agents, origins, trustProxy, proxyApiKey: options.proxyApiKey }),
     agents,
     runner: services.runner,
+    dispatcher: services.dispatcher,
+    mcp: options.mcp,
     authStateChanges: services.authStateChanges,
     validateResponses: options.validateResponses,
     redis: services.redis,

@@ -1,7 +1,7 @@
 import express, { type Express } from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { createRouter, type Handlers, type ResponseValidation } from "../../generated/routes.js";
+import { createRouter, type Handlers, type OperationDispatcher, type ResponseValidation } from "../../generated/routes.js";
 import { agentDiscoveryRoutes } from "../agents/discovery/discovery-routes.js";
 import type { CapabilityRunner } from "../agents/execute/capability-executor.js";
 import { fastExecuteRoute } from "../agents/execute/fast-execute-route.js";
@@ -15,6 +15,8 @@ import { mcpResourceOf, type Origins } from "../config/origins.js";
 import type { Database } from "../db/schema.js";
 import type { AppContext } from "../handlers/app-context.js";
 import type { Logger } from "../logging/logger.js";
+import type { McpAccess } from "../mcp/mcp-access.js";
+import { mcpRoutes } from "../mcp/mcp-routes.js";
 import { oauthMetadataRoutes } from "../mcp/oauth-metadata.js";
 import { merchantPages } from "../pages/index.js";
 import { apiDocsRoutes } from "./api-docs/api-docs-routes.js";
@@ -44,6 +46,10 @@ export interface AppDependencies {
   readonly agents: AgentResolver;
   /** Runs `capability/execute` calls the fast verifier takes, as the plugin's endpoint does. */
   readonly runner: CapabilityRunner;
+  /** The handlers run in-process (no HTTP), as the runner does: MCP's tools/call runs operations through it. */
+  readonly dispatcher: OperationDispatcher<AppContext>;
+  /** How /mcp authenticates its callers; absent: /mcp is not mounted (it answers 404 like any unknown path). */
+  readonly mcp?: McpAccess;
   /** Told when a merchant page changes an agent's limits, so agent caches forget. */
   readonly authStateChanges: ChangeSignal;
   /**
@@ -58,7 +64,8 @@ export interface AppDependencies {
 
 /**
  * The HTTP application: request ids and logs, the generated router for /v1
- * with principal resolution as its context factory, agent discovery, Better
+ * with principal resolution as its context factory, MCP at /mcp (when its
+ * authentication is given), agent discovery, Better
  * Auth under /api/auth (mounted before any body parser, as it reads the raw
  * body itself), the merchant pages, health checks. Anything else is a
  * problem+json 404.
@@ -86,6 +93,11 @@ export function createApp(deps: AppDependencies): Express {
     validateResponses: deps.validateResponses,
   });
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
+  // MCP, exactly at /mcp, before Better Auth and the pages: its own authentication, its own errors (JSON-RPC, tool errors).
+  if (deps.mcp) {
+    const ownOrigins = [origins.publicOrigin, origins.authOrigin];
+    app.use(mcpRoutes({ ...deps.mcp, dispatcher: deps.dispatcher, authBaseUrl: origins.authBaseUrl, ownOrigins, logger }));
+  }
 
   app.use(
     agentDiscoveryRoutes({

@@ -13,6 +13,7 @@ import type { RateLimitOverrides } from "../../src/auth/rate-limits.js";
 import type { DatabaseHandle } from "../../src/db/create-database.js";
 import type { Database } from "../../src/db/schema.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
+import type { McpAccess } from "../../src/mcp/mcp-access.js";
 import { operatorOrigins } from "../../src/security/operator-origins.js";
 import { installOutboundGuard } from "../../src/security/outbound-guard.js";
 import { contractCheck } from "./contract-check.js";
@@ -67,6 +68,8 @@ export interface TestAppOptions {
    * sibling instance's, as behind a load balancer); default: this server's own.
    */
   readonly authUrl?: string;
+  /** Serve /mcp, its callers authenticated by these functions; default: /mcp is not mounted. */
+  readonly mcp?: McpAccess;
 }
 
 /**
@@ -121,6 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     validateResponses: contract?.validation,
     redis: options.redis,
+    mcp: options.mcp,
   });
   const { auth } = services;
   await migrateAll(database.db, auth);

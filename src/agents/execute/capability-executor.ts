@@ -4,10 +4,8 @@ import { APIError } from "better-auth/api";
 import type { Kysely } from "kysely";
 import { isCapabilityName } from "../../../generated/capabilities.js";
 import { type HandlerResult, HttpProblem, type OperationDispatcher } from "../../../generated/routes.js";
-import { assertMayCall } from "../../auth/operation-access.js";
 import type { Principal } from "../../auth/principal.js";
 import type { Database } from "../../db/schema.js";
-import { tenantOf } from "../../db/tenant.js";
 import type { AppContext } from "../../handlers/app-context.js";
 import { problemOfError } from "../../http/error-problems.js";
 import { httpProblem } from "../../http/problem-titles.js";
@@ -15,6 +13,7 @@ import { BATCH_EXECUTE_PATH, type ExecuteRefusal, rememberBatchRefusal } from ".
 import { protocolProblem } from "../plugin/protocol-problem.js";
 import { principalOfAgentSession } from "../principal/agent-principal.js";
 import { toOperationCall } from "./capability-arguments.js";
+import { dispatchAs } from "./dispatch-as.js";
 import { type ProxyTarget, proxyOperationCall } from "./proxy-call.js";
 
 /** Where `capability/execute` runs operations: here, or at the API over HTTP with the proxy key. */
@@ -52,13 +51,7 @@ export class CapabilityRunner {
     if (!isCapabilityName(capability)) throw httpProblem(404, "capability_not_found", `Capability "${capability}" does not exist.`);
     const call = toOperationCall(capability, args);
     if (this.target.kind === "proxy") return proxyOperationCall(this.target, capability, call, agentId);
-    const caller = await principal();
-    assertMayCall(caller, capability, this.authBaseUrl);
-    return this.dispatcher.dispatch(capability, call, {
-      principal: caller,
-      tenant: tenantOf(caller.organizationId),
-      requestId: randomUUID(),
-    });
+    return dispatchAs(this.dispatcher, await principal(), capability, call, { authBaseUrl: this.authBaseUrl, requestId: randomUUID() });
   }
 }
 

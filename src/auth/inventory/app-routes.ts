@@ -4,7 +4,8 @@
  * contract (see `v1Routes` in inventory-markdown.ts): every operation takes
  * an API key, an agent JWT or a session and needs its scope, and agents its
  * capability (auth/resolve-principal.ts). test/security/route-inventory.test.ts
- * walks the Express app and fails on any route missing here.
+ * walks the Express app (with every optional face mounted, e.g. /mcp) and
+ * fails on any route missing here.
  */
 export interface AppRoute {
   readonly method: "GET" | "POST" | "ALL";
@@ -26,6 +27,13 @@ export const appRoutes: readonly AppRoute[] = [
     callers: "agent JWT for <API origin>/v1, the issuer, the execute URL or the origin (lapsed agents, `ath`-bound and other tokens fall through to the plugin)",
     effect: "runs one operation in the agent's store",
     guard: "agents/execute/fast-execute-route.ts: our verifier (the plugin's checks and replay cache) + dispatcher (grants, constraints, scope, tenant)",
+  },
+  {
+    method: "ALL",
+    path: "/mcp",
+    callers: "an MCP client with a credential the injected authenticate accepts (MCP's OAuth access token); mounted only when the composition root gives one",
+    effect: "MCP tools = the contract's operations in the caller's store: tools/list by the caller's scopes, tools/call runs one operation",
+    guard: "mcp/mcp-routes.ts: a foreign Origin is 403; authenticate before any message is read (401/403 + WWW-Authenticate challenge); POST only (405); 100 KiB body; agents/execute/dispatch-as.ts (scope, grants, tenant) + dispatcher",
   },
   { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
   { method: "GET", path: "/", callers: "anyone; session for more", effect: "console landing: sign-in form, or own stores, pending approval count, links", guard: "pages/console: own stores and inbox only" },
