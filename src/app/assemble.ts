@@ -21,6 +21,7 @@ import { createApp } from "../http/app.js";
 import { problemOfError } from "../http/error-problems.js";
 import type { Logger } from "../logging/logger.js";
 import type { McpAccess } from "../mcp/mcp-access.js";
+import { oauthMcpAccess } from "./mcp-access.js";
 import { principalSources } from "./principal-sources.js";
 import { createRedisClient, type RedisHandle } from "./redis-client.js";
 
@@ -53,7 +54,7 @@ export interface AssemblyOptions {
   readonly redis?: { readonly url: string; readonly keyPrefix: string } | undefined;
   /** Tests only: check every /v1 answer and in-process execute result against the contract. */
   readonly validateResponses?: ResponseValidation;
-  /** How /mcp authenticates its callers (MCP's OAuth tokens); absent: /mcp is not served. */
+  /** Tests of the MCP transport only: who calls /mcp, instead of OAuth access tokens (see app/mcp-access.ts). */
   readonly mcp?: McpAccess;
 }
 
@@ -167,7 +168,7 @@ export async function createHttpApp(services: Services): Promise<AssembledApp> {
     agents,
     runner: services.runner,
     dispatcher: services.dispatcher,
-    mcp: options.mcp,
+    mcp: options.mcp ?? oauthMcpAccess(auth, database, agents, origins),
     authStateChanges: services.authStateChanges,
     validateResponses: options.validateResponses,
     redis: services.redis,

@@ -41,6 +41,20 @@ export interface PageOptions {
    * the CSP then allows scripts and fetches from our origin only, never inline.
    */
   readonly scripts?: readonly string[];
+  /**
+   * Where the page's forms may end up after our redirect, besides our origin
+   * (CSP `form-action` also governs redirects that follow a form post): the
+   * OAuth consent page sends the browser on to the client's redirect URI.
+   */
+  readonly formRedirects?: readonly string[];
+}
+
+/** A redirect URI as a CSP source: its origin, or its scheme for a native app's private-use URI (`com.example.app:`). */
+function formSource(uri: string): string | undefined {
+  if (!URL.canParse(uri)) return undefined;
+  const url = new URL(uri);
+  if (url.origin !== "null") return url.origin;
+  return /^[a-z][a-z0-9.+-]*:$/.test(url.protocol) ? url.protocol : undefined;
 }
 
 /** The CSRF guard of each page request, for the header's sign-out form (see `pageLayout`). */
@@ -61,10 +75,12 @@ export function pageLayout(csrf: CsrfGuard): RequestHandler {
 /** Sends a complete page: no external assets, no inline script, framing refused (clickjacking on approval buttons). */
 export function sendPage(res: Response, title: string, body: SafeHtml, status = 200, options: PageOptions = {}): void {
   const scripts = options.scripts ?? [];
+  const redirects = (options.formRedirects ?? []).flatMap((uri) => formSource(uri) ?? []);
+  const csp = redirects.length > 0 ? CSP.replace("form-action 'self'", `form-action 'self' ${redirects.join(" ")}`) : CSP;
   res.status(status).set({
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": scripts.length > 0 ? `${CSP}; script-src 'self'; connect-src 'self'` : CSP,
+    "Content-Security-Policy": scripts.length > 0 ? `${csp}; script-src 'self'; connect-src 'self'` : csp,
     "X-Frame-Options": "DENY",
     // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form posts.
     "Referrer-Policy": "same-origin",

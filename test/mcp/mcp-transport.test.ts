@@ -2,7 +2,8 @@
  * /mcp at the HTTP level: authentication comes first (a 401 carries the
  * injected WWW-Authenticate challenge and nothing runs), only POST is served
  * (stateless: no SSE stream, no session to delete), bad JSON is JSON-RPC's
- * parse error, and without its authentication the endpoint is not mounted.
+ * parse error; as the server runs it (OAuth access), a call without a token
+ * is told where the resource's metadata is.
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,12 +141,23 @@ describe("MCP endpoint over HTTP", () => {
   });
 });
 
-describe("MCP endpoint without its authentication", () => {
-  it("is not mounted", async () => {
+describe("MCP endpoint as the server runs it (OAuth access tokens)", () => {
+  it("answers a call without a token with 401 and the RFC 9728 challenge, and runs nothing", async () => {
     const app = await startTestApp();
     try {
       const response = await fetch(`${app.baseUrl}/mcp`, { method: "POST", headers: MCP_HEADERS, body: createCartMessage() });
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe(
+        `Bearer resource_metadata="${app.baseUrl}/.well-known/oauth-protected-resource/mcp", scope="commerce"`,
+      );
+      const withBadToken = await fetch(`${app.baseUrl}/mcp`, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, authorization: "Bearer not.a.token" },
+        body: createCartMessage(),
+      });
+      expect(withBadToken.status).toBe(401);
+      expect(withBadToken.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      expect(await app.db.selectFrom("carts").select("id").execute()).toEqual([]);
     } finally {
       await app.close();
     }

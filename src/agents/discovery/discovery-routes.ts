@@ -56,7 +56,8 @@ export function agentDiscoveryRoutes({
       const document = (await auth.api.getAgentConfiguration()) as Record<string, unknown>;
       const origin = trustProxy ? `${req.protocol}://${req.host}` : configuredOrigin;
       const issuer = `${origin}${AUTH_BASE_PATH}`;
-      const rebased = rebase(document, configuredOrigin, origin);
+      // The same operations as MCP tools, for clients that speak MCP (OAuth 2.1; see README "Connect from an MCP client").
+      const rebased = rebase({ ...document, mcp_endpoint: mcpEndpoint }, configuredOrigin, origin);
       res.set("Cache-Control", "public, max-age=300");
       res.json({
         ...rebased,
@@ -65,8 +66,6 @@ export function agentDiscoveryRoutes({
         capabilities_endpoint: `${issuer}/agent/capabilities`,
         authorization_endpoint: new URL(deviceAuthorizationPage, origin).href,
         token_endpoint: `${issuer}/agent/status`,
-        // The same operations as MCP tools, for clients that speak MCP (OAuth 2.1; see README "Connect from an MCP client").
-        mcp_endpoint: mcpEndpoint,
       });
     } catch (error) {
       next(error);

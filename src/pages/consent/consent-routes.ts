@@ -150,6 +150,8 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
         message,
       }),
       status,
+      // The form's answer redirects to the client; CSP form-action must allow it, or the browser stops there.
+      { formRedirects: [client.redirectUri] },
     );
   }
 
@@ -181,7 +183,13 @@ export function oauthConsentRoutes({ auth, db, csrf, authStateChanges }: AgentPa
       .where("clientId", "=", clientId)
       .executeTakeFirst();
     if (!row || row.disabled) return undefined;
-    return { clientId: row.clientId, name: row.name ?? "An unnamed MCP client", uri: row.uri, redirectHost: new URL(redirectUri).host };
+    return {
+      clientId: row.clientId,
+      name: row.name ?? "An unnamed MCP client",
+      uri: row.uri,
+      redirectHost: new URL(redirectUri).host,
+      redirectUri,
+    };
   }
 
   return router;

@@ -14,6 +14,8 @@ export interface ConsentClient {
   readonly uri: string | null;
   /** Where the browser goes back to: the host the code is handed to. */
   readonly redirectHost: string;
+  /** The redirect URI of this request (registered: the plugin checked it before sending the browser here). */
+  readonly redirectUri: string;
 }
 
 /** The tools an MCP client may be granted: every operation but those approved only with a passkey (no ceremony on this page yet). */
