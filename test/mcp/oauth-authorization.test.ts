@@ -21,6 +21,7 @@ describe("MCP authorization server", () => {
   let cookie: string;
   let resource: string;
   let authenticator: McpAuthenticator;
+  let pkceClient: Awaited<ReturnType<typeof registerClient>> | undefined;
 
   beforeAll(async () => {
     app = await startTestApp({ rateLimits: BUSY_MERCHANT });
@@ -121,7 +122,8 @@ describe("MCP authorization server", () => {
   });
 
   it("refuses a token exchange without the PKCE verifier, or with another one", async () => {
-    const client = await registerClient(app.baseUrl, "PKCE");
+    pkceClient = await registerClient(app.baseUrl, "PKCE");
+    const client = pkceClient;
     const { verifier, challenge } = pkce();
     const consentUrl = await authorize(authorizeUrl(app.baseUrl, client, challenge, resource), cookie);
     const answer = await submitConsent(consentUrl, cookie, {
@@ -142,7 +144,8 @@ describe("MCP authorization server", () => {
   });
 
   it("refuses an authorization without PKCE (no downgrade) and one with a redirect URI the client did not register", async () => {
-    const client = await registerClient(app.baseUrl, "Downgrade");
+    // The previous test's client (registration is limited to 5 a minute per address).
+    const client = pkceClient!;
     const noPkce = new URL(authorizeUrl(app.baseUrl, client, "x", resource));
     noPkce.searchParams.delete("code_challenge");
     noPkce.searchParams.delete("code_challenge_method");
@@ -156,6 +159,45 @@ describe("MCP authorization server", () => {
     const response = await navigate(wrongRedirect, cookie);
     // Never sent to the unregistered URI.
     expect(response.location ?? "").not.toContain("/elsewhere");
+  });
+
+  it("never grants admin tools on a plain member's consent, and a connection acts only in its own store", async () => {
+    const email = `member-${Date.now()}@example.com`;
+    const { user } = await app.auth.api.signUpEmail({ body: { email, password: owner.password, name: "Member" } });
+    await app.auth.api.addMember({ body: { userId: user.id, organizationId: owner.organizationId, role: "member" } });
+    const memberCookie = await signInCookie(app, email, owner.password);
+    const client = await registerClient(app.baseUrl, "Member's client");
+    const { verifier, challenge } = pkce();
+    const consentUrl = await authorize(authorizeUrl(app.baseUrl, client, challenge, resource), memberCookie);
+    // The page offers admin tools disabled; a hand-made form asking for one anyway is refused and grants nothing.
+    const page = await (await fetch(consentUrl, { headers: { cookie: memberCookie } })).text();
+    expect(page).toMatch(/value="adminCreateProduct"[^>]*disabled/);
+    const refused = await submitConsent(consentUrl, memberCookie, {
+      decision: "approve",
+      organizationId: owner.organizationId,
+      tools: ["listProducts", "adminCreateProduct"],
+    });
+    expect(refused.status).toBe(403);
+    expect(await app.db.selectFrom("mcp_connections").select("agent_id").where("client_id", "=", client.clientId).execute()).toEqual([]);
+    // Nor for a store the user is not a member of.
+    const otherStore = await createStoreOwner(app.auth, "Elm Store");
+    const foreign = await submitConsent(consentUrl, memberCookie, {
+      decision: "approve",
+      organizationId: otherStore.organizationId,
+      tools: ["listProducts"],
+    });
+    expect(foreign.status).toBe(400);
+
+    const approved = await submitConsent(consentUrl, memberCookie, {
+      decision: "approve",
+      organizationId: owner.organizationId,
+      tools: ["listProducts", "getProduct"],
+    });
+    const token = await exchangeCode(app.baseUrl, client, new URL(approved.location!).searchParams.get("code")!, verifier, resource);
+    const principal = await authenticator.authenticate(withToken(String(token.body.access_token)));
+    expect(principal.organizationId).toBe(owner.organizationId);
+    expect([...principal.scopes]).toEqual(["storefront"]);
+    expect(principal.grantedCapabilities?.has("adminCreateProduct")).toBe(false);
   });
 
   it("refuses the plugin's consent endpoint over HTTP: only the consent page grants", async () => {
