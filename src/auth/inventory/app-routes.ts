@@ -31,9 +31,9 @@ export const appRoutes: readonly AppRoute[] = [
   {
     method: "ALL",
     path: "/mcp",
-    callers: "an MCP client with a credential the injected authenticate accepts (MCP's OAuth access token); mounted only when the composition root gives one",
+    callers: "an MCP client with an OAuth access token for /mcp (audience-bound JWT) whose connection a merchant approved and has not revoked",
     effect: "MCP tools = the contract's operations in the caller's store: tools/list by the caller's scopes, tools/call runs one operation",
-    guard: "mcp/mcp-routes.ts: a foreign Origin is 403; authenticate before any message is read (401/403 + WWW-Authenticate challenge); POST only (405); 100 KiB body; agents/execute/dispatch-as.ts (scope, grants, tenant) + dispatcher",
+    guard: "mcp/mcp-routes.ts: a foreign Origin is 403; mcp/mcp-authenticator.ts before any message is read (401/403 + RFC 9728 challenge); POST only (405); 100 KiB body; the connection's agent principal; agents/execute/dispatch-as.ts (scope, grants, limits, tenant) + dispatcher",
   },
   { method: "ALL", path: "/api/auth/*splat", callers: "see the /api/auth inventory", effect: "Better Auth's handler", guard: "auth/inventory/route-firewall.ts" },
   { method: "GET", path: "/", callers: "anyone; session for more", effect: "console landing: sign-in form, or own stores, pending approval count, links", guard: "pages/console: own stores and inbox only" },
