@@ -8,6 +8,7 @@
  * not granted; the merchant revokes it on /agents and its next call fails.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_EMAIL, DEMO_PASSWORD, type DemoSeed, seedDemo } from "../../src/app/seed-demo.js";
@@ -145,5 +146,7 @@ describe("any MCP client can shop, within what the merchant approved", () => {
     shopper.proceed();
     expect(await shopper.exited).toBe(0);
     expect(shopper.steps().get("after revocation")).toEqual({ refused: "unauthorized" });
+    // MCP_TRANSCRIPT=<file>: keep what the client saw (for notes and docs).
+    if (process.env.MCP_TRANSCRIPT) writeFileSync(process.env.MCP_TRANSCRIPT, shopper.output);
   }, 180_000);
 });
