@@ -10,6 +10,7 @@ import { authStateSignal, type ChangeSignal } from "./auth-state-signal.js";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header.js";
 import { controlCharacterGuard } from "./control-character-guard.js";
 import { routeFirewall } from "./inventory/route-firewall.js";
+import { mcpConnectionRevocation } from "../mcp/connection-revocation.js";
 import { mcpAuthorizationServer } from "./oauth-provider.js";
 import { passkeySupport } from "./passkey-support.js";
 import { betterAuthRateLimit, type RateLimitOverrides, resolveRateLimits } from "./rate-limits.js";
@@ -65,6 +66,7 @@ export function createAuth(options: AuthOptions) {
       signInLockout(options.db, rateLimits.account),
       // OAuth 2.1 for MCP clients: the /mcp endpoint's authorization server (see oauth-provider.ts).
       ...mcpAuthorizationServer(mcpResourceOf(options.origins)),
+      mcpConnectionRevocation(options.db),
     ],
     telemetry: { enabled: false },
     // Unexpected errors leave the handler raw instead of as a bare 500, so the HTTP

@@ -48,6 +48,11 @@ export const PRODUCTION_RATE_LIMITS: RateLimitSettings = {
     "/verify-password": { window: MINUTE, max: 5 },
     "/agent/approve-capability": { window: MINUTE, max: 5 },
     "/agent/ciba/authorize": { window: MINUTE, max: 5 },
+    // MCP clients' OAuth (the provider plugin's own defaults, pinned here): anyone may register, so few per address.
+    "/oauth2/register": { window: MINUTE, max: 5 },
+    "/oauth2/authorize": { window: MINUTE, max: 30 },
+    "/oauth2/token": { window: MINUTE, max: 20 },
+    "/oauth2/revoke": { window: MINUTE, max: 30 },
   },
   account: { maxFailures: 5, windowSeconds: 15 * MINUTE, lockSeconds: 15 * MINUTE },
 };

@@ -24,7 +24,8 @@ describe("MCP authorization server", () => {
   let pkceClient: Awaited<ReturnType<typeof registerClient>> | undefined;
 
   beforeAll(async () => {
-    app = await startTestApp({ rateLimits: BUSY_MERCHANT });
+    // One address registers every client of this file: more than production's 5 a minute.
+    app = await startTestApp({ rateLimits: { routes: { ...BUSY_MERCHANT.routes, "/oauth2/register": { window: 60, max: 100 } } } });
     owner = await createStoreOwner(app.auth, "Oak Store");
     cookie = await signInCookie(app, owner.email, owner.password);
     resource = `${app.baseUrl}/mcp`;
@@ -144,7 +145,6 @@ describe("MCP authorization server", () => {
   });
 
   it("refuses an authorization without PKCE (no downgrade) and one with a redirect URI the client did not register", async () => {
-    // The previous test's client (registration is limited to 5 a minute per address).
     const client = pkceClient!;
     const noPkce = new URL(authorizeUrl(app.baseUrl, client, "x", resource));
     noPkce.searchParams.delete("code_challenge");
@@ -198,6 +198,46 @@ describe("MCP authorization server", () => {
     expect(principal.organizationId).toBe(owner.organizationId);
     expect([...principal.scopes]).toEqual(["storefront"]);
     expect(principal.grantedCapabilities?.has("adminCreateProduct")).toBe(false);
+  });
+
+  it("a revoke on /agents ends the connection: its tokens are refused at once and its refresh token is revoked", async () => {
+    const client = await registerClient(app.baseUrl, "Revoked client");
+    const { verifier, challenge } = pkce();
+    const consentUrl = await authorize(authorizeUrl(app.baseUrl, client, challenge, resource), cookie);
+    const approved = await submitConsent(consentUrl, cookie, {
+      decision: "approve",
+      organizationId: owner.organizationId,
+      tools: ["listProducts"],
+    });
+    const token = await exchangeCode(app.baseUrl, client, new URL(approved.location!).searchParams.get("code")!, verifier, resource);
+    const refresh = () =>
+      fetch(`${app.baseUrl}/api/auth/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: String(token.body.refresh_token),
+          client_id: client.clientId,
+          resource,
+        }),
+      });
+    const { agent_id: agentId } = await app.db
+      .selectFrom("mcp_connections")
+      .select("agent_id")
+      .where("client_id", "=", client.clientId)
+      .executeTakeFirstOrThrow();
+    await authenticator.authenticate(withToken(String(token.body.access_token)));
+
+    // What the /agents page's revoke does (the e2e test clicks it in Chromium): the plugin's revoke, as the merchant.
+    await app.auth.api.revokeAgent({ body: { agent_id: agentId }, headers: new Headers({ cookie }) });
+
+    await expect(authenticator.authenticate(withToken(String(token.body.access_token)))).rejects.toMatchObject({
+      status: 401,
+      code: "agent_revoked",
+    });
+    const refused = await refresh();
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(((await refused.json()) as Record<string, unknown>).access_token).toBeUndefined();
   });
 
   it("refuses the plugin's consent endpoint over HTTP: only the consent page grants", async () => {
