@@ -32,7 +32,6 @@
  */
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +39,7 @@ import autocannon, { type Options } from "autocannon";
 import pg from "pg";
 import { type AgentJwtSigner, createAgentJwtSigner } from "./bench/agent-jwt.js";
 import { approvedDemoAgent } from "./bench/approved-agent.js";
+import { benchDatabase } from "./bench/bench-database.js";
 import { interleaved, type SideStats } from "./bench/interleaved.js";
 import { openLoop, printHistogram } from "./bench/open-loop.js";
 import { TargetTable } from "./bench/targets.js";
@@ -69,22 +69,10 @@ if (values.scenario !== "all" && values.scenario !== "protocol-execute")
   throw new Error(`--scenario: all or protocol-execute, not ${values.scenario}`);
 const connections = Number(values.connections);
 const duration = Number(values.duration);
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseName = `commerce_bench_${randomBytes(4).toString("hex")}`;
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+const { name: databaseName, url: databaseUrl, admin } = benchDatabase();
 const children: ChildProcess[] = [];
 /** Each pair alternates this many times (A, B, A, B, …). */
 const SLICES = 4;
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Starts a child process and resolves with its output once `ready` appears in it. */
 function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<string> {

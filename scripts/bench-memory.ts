@@ -21,12 +21,11 @@
  * created and dropped.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import pg from "pg";
+import { benchDatabase } from "./bench/bench-database.js";
 import { freePort } from "./support/free-port.js";
 import { buildServerIfStale, SERVER_ARGS } from "./support/server-command.js";
 
@@ -66,19 +65,7 @@ const variants: Variant[] = (values.variant?.length ? values.variant : [""]).fla
   ...(baselineRoot ? [{ label: `baseline${flags ? ` ${flags}` : ""}`, root: baselineRoot, flags }] : []),
   { label: `${baselineRoot ? "this checkout" : "as shipped"}${flags ? ` ${flags}` : ""}`, root, flags },
 ]);
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseName = `commerce_bench_${randomBytes(4).toString("hex")}`;
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const { name: databaseName, url: databaseUrl, admin } = benchDatabase();
 
 function residentMegabytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

@@ -19,10 +19,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type Options } from "autocannon";
 import { sql } from "kysely";
-import pg from "pg";
 import { growStore, RARE_COUNT, RARE_WORD, SYLLABLES } from "../src/app/bulk-seed.js";
 import { createDatabase } from "../src/db/create-database.js";
 import { encodeCursor } from "../src/services/keyset-cursor.js";
+import { benchDatabase } from "./bench/bench-database.js";
 import { freePort } from "./support/free-port.js";
 import { SERVER_ARGS } from "./support/server-command.js";
 
@@ -38,9 +38,7 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(",").map(Number);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseName = "bench_scale";
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+const { name: databaseName, url: databaseUrl, admin } = benchDatabase("bench_scale");
 /** A read passes when its p50 at the largest size is at most this many times its p50 at the smallest. */
 const TARGET = 1.5;
 /** A three-syllable collection word: on ~1 in 8000 products (selective). */
@@ -50,16 +48,6 @@ const COMMON = "organic";
 /** On RARE_COUNT products at every size: its matches do not grow with the store. */
 const RARE = RARE_WORD.toLowerCase();
 const children: ChildProcess[] = [];
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Starts the API as `npm start` does and resolves with its output once it listens. */
 function startApi(port: number): Promise<string> {
