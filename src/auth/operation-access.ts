@@ -16,7 +16,7 @@ export function assertMayCall(principal: Principal, operationId: string, authBas
     throw httpProblem(403, "insufficient_scope", `${operationId} needs the "${scope}" scope.`);
   }
   if (principal.grantedCapabilities && !principal.grantedCapabilities.has(operationId)) {
-    throw capabilityNotGranted(operationId, authBaseUrl);
+    throw principal.via === "mcp" ? toolNotApproved(operationId) : capabilityNotGranted(operationId, authBaseUrl);
   }
 }
 
@@ -25,6 +25,14 @@ function capabilityNotGranted(capability: string, authBaseUrl: string): HttpProb
     403,
     "capability_not_granted",
     `This agent holds no active grant for "${capability}". Ask the merchant for it: POST ${authBaseUrl}/agent/request-capability with {"capabilities":["${capability}"]}, then wait for approval.`,
+  );
+}
+
+function toolNotApproved(tool: string): HttpProblem {
+  return httpProblem(
+    403,
+    "capability_not_granted",
+    `The merchant did not approve "${tool}" for this MCP connection. To use it, authorize again: the merchant can approve it on the consent page.`,
   );
 }
 

@@ -31,4 +31,10 @@ export interface Principal {
    * each call must satisfy (checked by the handlers once the input is valid).
    */
   readonly constraintGates?: ReadonlyMap<string, ConstraintGate>;
+  /**
+   * Agents only: "mcp" when the agent is an MCP client's connection (an
+   * OAuth token, see mcp/): it asks for more on the consent page, not through
+   * Agent Auth's request-capability, so refusals say so.
+   */
+  readonly via?: "mcp";
 }

@@ -59,7 +59,7 @@ export class McpAuthenticator {
     if (!agentId) {
       throw httpProblem(401, "agent_revoked", "This connection was revoked or replaced: authorize again to get the merchant's approval.");
     }
-    return this.agents.principalOfAgent(agentId);
+    return { ...(await this.agents.principalOfAgent(agentId)), via: "mcp" };
   }
 
   /** The WWW-Authenticate value of a refusal: where the protected resource's metadata is (RFC 9728 §5.1), and why (RFC 6750 §3). */

@@ -131,6 +131,7 @@ describe("any MCP client can shop, within what the merchant approved", () => {
     expect(overLimit.isError).toBe(true);
     expect(overLimit.structured).toMatchObject({ code: "order_total_limit_exceeded" });
     expect(steps.get("listOrders (not granted)")).toMatchObject({ isError: true, structured: { code: "capability_not_granted" } });
+    expect(steps.get("listOrders (not granted)")?.text).toContain("consent page");
     const placed = await app.db.selectFrom("orders").select("id").where("organization_id", "=", seed.organizationId).execute();
     expect(placed).toHaveLength(1);
 
