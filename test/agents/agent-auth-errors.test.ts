@@ -173,9 +173,11 @@ describe("the agent's store", () => {
       .execute();
     expect((await agent.agent.client.GET("/v1/products")).response.status).toBe(200);
 
-    // Leaving the pinned store ends the agent's access there.
+    // Leaving the pinned store ends the agent's access there. Written straight to the database, so this
+    // process learns it from the member table's NOTIFY (on PostgreSQL, a few milliseconds later: the window).
     await app.db.deleteFrom("member").where("organizationId", "=", second!.id).where("userId", "=", multi.userId).execute();
-    const left = await agent.agent.client.GET("/v1/products");
-    expect((left.error as { code?: string }).code).toBe("organization_membership_ended");
+    await expect
+      .poll(async () => ((await agent.agent.client.GET("/v1/products")).error as { code?: string } | undefined)?.code, { timeout: 2_000 })
+      .toBe("organization_membership_ended");
   });
 });
