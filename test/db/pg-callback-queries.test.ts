@@ -2,17 +2,19 @@
  * queryThroughCallbacks (src/db/create-database.ts): every form of
  * `client.query` answers as pg's own does, and the promise form reaches pg
  * as a callback call (the form whose results die young; see the function).
- * Needs PostgreSQL (DATABASE_URL): the PGlite path has no pg clients.
+ * Runs on a real PostgreSQL in both CI passes (DATABASE_URL, else the
+ * machine's server, as the cluster tests do): the PGlite path has no pg
+ * clients. Only reads; nothing is created.
  */
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { queryThroughCallbacks } from "../../src/db/create-database.js";
-import { createTestDatabase } from "../support/test-database.js";
+import { createDatabase, queryThroughCallbacks } from "../../src/db/create-database.js";
 
-const url = process.env.DATABASE_URL;
+const url =
+  process.env.DATABASE_URL ?? process.env.TEST_POSTGRES_URL ?? process.env.CI_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-describe.runIf(url)("pg clients query through callbacks", () => {
+describe("pg clients query through callbacks", () => {
   let client: pg.Client;
   let original: ReturnType<typeof vi.fn>;
 
@@ -69,7 +71,7 @@ describe.runIf(url)("pg clients query through callbacks", () => {
   it("is on every pooled connection of createDatabase", async () => {
     // Spied before the pool opens its first connection, so the wrapper that connection gets calls the spy.
     const spy = vi.spyOn(pg.Client.prototype, "query");
-    const database = await createTestDatabase();
+    const database = createDatabase({ url, poolSize: 2 });
     try {
       spy.mockClear();
       const { rows } = await sql<{ x: number }>`select ${7}::int as x`.execute(database.db);
@@ -79,7 +81,7 @@ describe.runIf(url)("pg clients query through callbacks", () => {
       expect((failed as pg.DatabaseError).code).toBe("42P01");
     } finally {
       spy.mockRestore();
-      await database.dispose();
+      await database.close();
     }
   });
 });
