@@ -2,6 +2,7 @@ import type { Request } from "express";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
 import type { Kysely } from "kysely";
 import type { HttpProblem } from "../../generated/routes.js";
+import { bearerJwtOf } from "../agents/principal/agent-request.js";
 import type { Principal } from "../auth/principal.js";
 import type { Database } from "../db/schema.js";
 import { httpProblem } from "../http/problem-titles.js";
@@ -52,7 +53,7 @@ export class McpAuthenticator {
   ) {}
 
   async authenticate(req: Request): Promise<Principal> {
-    const token = bearerToken(req.headers.authorization);
+    const token = bearerJwtOf(req);
     if (!token) throw httpProblem(401, "unauthenticated", "Connect with OAuth: this endpoint takes a Bearer access token for it.");
     const payload = await this.verify(token);
     const agentId = await connectionAgentOf(this.db, String(payload.azp), String(payload.sub));
@@ -98,9 +99,4 @@ export class McpAuthenticator {
     }
     return this.keys;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer ([A-Za-z0-9._~+/-]+=*)$/);
-  return match?.[1];
 }
