@@ -37,6 +37,8 @@ const EnvSchema = z.object({
     .min(100, "must be 100-120000")
     .max(120_000, "must be 100-120000")
     .default(5_000),
+  // false behind a pooler that moves sessions between server connections (PgBouncer in transaction mode before 1.21).
+  DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   BETTER_AUTH_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
@@ -78,6 +80,8 @@ export interface AppConfig {
   readonly databaseConnectTimeoutMs: number;
   /** How long start-up waits for PostgreSQL to answer `select 1` (DATABASE_STARTUP_TIMEOUT_MS). */
   readonly databaseStartupTimeoutMs: number;
+  /** Repeated statements run as named prepared statements (see db/statement-names.ts). */
+  readonly databasePreparedStatements: boolean;
   /** Where the embedded database lives when DATABASE_URL is unset. */
   readonly dataDir: string;
   readonly authSecret: string;
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolSize: values.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStartupTimeoutMs: values.DATABASE_STARTUP_TIMEOUT_MS,
+    databasePreparedStatements: values.DATABASE_PREPARED_STATEMENTS,
     dataDir: values.DATA_DIR,
     authSecret: values.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
     usingDevelopmentSecret: !values.BETTER_AUTH_SECRET,

@@ -5,8 +5,12 @@
  * Auth's routes), the idempotency service and the start-up probe.
  *
  * What counts is the connection, never the statement: a unique violation or
- * a syntax error means the database answered, so it stays a 4xx/500.
+ * a syntax error means the database answered, so it stays a 4xx/500. (One
+ * statement error counts: a prepared statement the connection must parse
+ * again, which a retry of the request does.)
  */
+
+import { isStaleStatement } from "./statement-names.js";
 
 /** Node socket errors of the driver's connection (refused while restarting, reset when the server dies, ...). */
 const SOCKET_CODES = new Set([
@@ -55,6 +59,9 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === "string" && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   if (typeof message === "string" && MESSAGES.test(message)) return true;
+  // A connection's prepared statement gone stale inside a transaction (a migration changed a table): the
+  // connection has forgotten its statement names (see queryThroughCallbacks), so the caller's retry runs.
+  if (isStaleStatement(error)) return true;
   // Node reports a refused dual-stack connect (localhost → ::1 and 127.0.0.1) as an AggregateError of both.
   if (Array.isArray(errors) && errors.some((inner) => isConnectionError(inner, depth + 1))) return true;
   return isConnectionError(cause, depth + 1);

@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type ListenHandlers, listenPglite, listenPostgres, type Subscription } from "./notifications.js";
 import type { Database } from "./schema.js";
+import { isStaleStatement, StatementNames } from "./statement-names.js";
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
@@ -16,6 +17,11 @@ export interface DatabaseOptions {
   readonly connectTimeoutMs?: number;
   /** Told about connections lost outside any query (server restarted, network cut); they are replaced on demand. */
   readonly onConnectionError?: (error: Error) => void;
+  /**
+   * Run repeated statements as named prepared statements (see statement-names.ts). Default true;
+   * false for a pooler that moves sessions between server connections (PgBouncer's transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -65,7 +71,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
       // Sent as a start-up parameter of every pooled connection (the LISTEN and start-up lock sessions are not pooled).
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     });
-    watchConnectionErrors(pool, options.onConnectionError ?? (() => undefined));
+    watchConnectionErrors(pool, options.onConnectionError ?? (() => undefined), options.preparedStatements ?? true);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = options.url;
     return { db, kind: "postgres", listen: (channel, handlers) => listenPostgres(url, channel, handlers), close: () => db.destroy() };
@@ -94,11 +100,11 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
  * request, and the statement that was running rejects, so its request
  * answers 503 (see http/database-unavailable.ts).
  */
-function watchConnectionErrors(pool: pg.Pool, report: (error: Error) => void): void {
+function watchConnectionErrors(pool: pg.Pool, report: (error: Error) => void, preparedStatements: boolean): void {
   // Every connection's own listener reports (idle or not); the pool re-emits an idle one's error here.
   pool.on("connect", (client) => {
     client.on("error", (error) => report(error));
-    queryThroughCallbacks(client);
+    queryThroughCallbacks(client, preparedStatements ? new StatementNames() : undefined);
   });
   pool.on("error", () => undefined);
 }
@@ -130,8 +136,15 @@ type QueryMethod = (config: unknown, values?: unknown, callback?: unknown) => un
  *
  * Query objects (`config.submit`: cursors, streams) and calls that pass a
  * callback go to pg unchanged.
+ *
+ * With `names`, a text with parameters runs as the named statement they give
+ * it (statement-names.ts). One that went stale (a migration changed its
+ * table's columns) makes the connection forget its names; outside a
+ * transaction the query then runs again at once, parsed afresh, so the caller
+ * never sees it. Inside one the transaction is already aborted: the error
+ * goes to the caller (a 503, see connection-errors.ts), whose retry finds the new names.
  */
-export function queryThroughCallbacks(client: pg.ClientBase): void {
+export function queryThroughCallbacks(client: pg.ClientBase, names?: StatementNames): void {
   const query = client.query as unknown as QueryMethod;
   const throughCallback: QueryMethod = function (this: pg.ClientBase, config, values, callback) {
     const withCallback = callback !== undefined || typeof values === "function";
@@ -141,9 +154,24 @@ export function queryThroughCallbacks(client: pg.ClientBase): void {
       (typeof (config as { submit?: unknown }).submit === "function" || (config as { callback?: unknown }).callback !== undefined);
     // A null config goes through too: pg throws its TypeError.
     if (withCallback || queryObject || config == null) return query.call(this, config, values, callback);
-    return new Promise((resolve, reject) => {
-      query.call(this, config, values, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)));
-    }).catch((error: unknown) => {
+    const name = names && typeof config === "string" && Array.isArray(values) && values.length > 0 ? names.nameOf(config) : undefined;
+    const run = (named: string | undefined) =>
+      new Promise((resolve, reject) => {
+        const callback = (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result));
+        if (named === undefined) query.call(this, config, values, callback);
+        else query.call(this, { name: named, text: config, values }, undefined, callback);
+      });
+    const ran =
+      name === undefined
+        ? run(undefined)
+        : run(name).catch((error: unknown) => {
+            if (!isStaleStatement(error)) throw error;
+            names!.forget();
+            // "I": idle, no transaction open (it would be "E", failed): nothing ran, so running it again is safe.
+            if ((this as pg.Client).getTransactionStatus?.() !== "I") throw error;
+            return run(names!.nameOf(config as string));
+          });
+    return ran.catch((error: unknown) => {
       // As pg does: a stack leading back to the caller rather than to TCP.onStreamRead.
       if (error instanceof Error) Error.captureStackTrace(error);
       throw error;

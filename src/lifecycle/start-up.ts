@@ -57,6 +57,7 @@ export async function openDatabase(config: AppConfig, logger?: Logger): Promise<
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
+    preparedStatements: config.databasePreparedStatements,
     onConnectionError: (error) => logger?.warn({ err: error }, "database connection lost; the pool opens a new one on demand"),
     dataDir: config.databaseUrl ? undefined : pgliteDir,
   });

@@ -19,16 +19,24 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       dataDir: ".data",
       trustProxy: false,
+      databasePreparedStatements: true,
       authUrl: "http://localhost:3005",
     });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "false" }).databasePreparedStatements).toBe(false);
     expect(config.apiPublicUrl).toBe(config.authUrl);
     expect(config.usingDevelopmentSecret).toBe(true);
   });
 
   it("reports every bad variable on a line of its own, naming it", () => {
-    const problems = problemsOf({ PORT: "abc", DATABASE_URL: "mysql://db/x", TRUST_PROXY: "yes", BETTER_AUTH_URL: "not a url" });
-    expect(problems).toHaveLength(4);
-    for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "BETTER_AUTH_URL"]) {
+    const problems = problemsOf({
+      PORT: "abc",
+      DATABASE_URL: "mysql://db/x",
+      TRUST_PROXY: "yes",
+      BETTER_AUTH_URL: "not a url",
+      DATABASE_PREPARED_STATEMENTS: "off",
+    });
+    expect(problems).toHaveLength(5);
+    for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "BETTER_AUTH_URL", "DATABASE_PREPARED_STATEMENTS"]) {
       expect(
         problems.some((line) => line.startsWith(`${name}:`)),
         name,
