@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api [-- --connections 50 --duration 20 --pool 10 --baseline --sql-cost --node <binary> --scenario all|protocol-execute]`
+ * `npm run bench:api [-- --connections 50 --duration 20 --pool 10 --baseline --sql-cost --node <binary> --only reads,flow,open-loop,agents,execute,memory]`
  * (`--help` prints this usage)
  *
  * autocannon against the API running on PostgreSQL, beside its reference:
@@ -16,14 +16,19 @@
  *      p99 ≤ 20 ms for list and get (histogram printed);
  *   3. protocol-client execute (token addressed to the execute URL) p50
  *      ≤ 1.5× a direct /v1 call's;
- *   4. the API's RSS after 60 s at `connections` ≤ 250 MB.
+ *   4. the RSS of a freshly started API after 60 s of listProducts at
+ *      `connections` ≤ 250 MB (its own server: the one measured above has
+ *      run every other load for minutes by then).
  *
  * Also printed: the agent cases beside the API-key list (agent JWT per
  * request; `capability/execute`). `--baseline` adds a bare `node:http` + pg
  * server beside the floor and the API (what the framework alone costs);
  * `--sql-cost` what one authenticated call costs in SQL, per kind of caller.
- * `--scenario protocol-execute` runs only target 3. `--node` runs the
- * servers on another Node binary (default: the one running the bench).
+ * `--only` runs some parts (comma-separated; default all): `reads` and `flow`
+ * (target 1), `open-loop` (target 2, after `reads`, whose floor rate it
+ * needs: alone it measures the floor first), `agents`, `execute` (target 3),
+ * `memory` (target 4). `--node` runs the servers on another Node binary
+ * (default: the one running the bench).
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL or DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a throwaway database is
@@ -47,6 +52,9 @@ import { freePort } from "./support/free-port.js";
 import { SERVER_ARGS } from "./support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "..");
+/** What `--only` can pick. */
+const PARTS = ["reads", "flow", "open-loop", "agents", "execute", "memory"] as const;
+type Part = (typeof PARTS)[number];
 const { values } = parseArgs({
   options: {
     connections: { type: "string", default: "50" },
@@ -55,18 +63,19 @@ const { values } = parseArgs({
     baseline: { type: "boolean", default: false },
     "sql-cost": { type: "boolean", default: false },
     node: { type: "string", default: process.execPath },
-    scenario: { type: "string", default: "all" },
+    only: { type: "string", default: PARTS.join(",") },
     help: { type: "boolean", default: false },
   },
 });
 if (values.help) {
   console.log(
-    "npm run bench:api -- [--connections 50] [--duration 20] [--pool 10] [--baseline] [--sql-cost] [--node <binary>] [--scenario all|protocol-execute]",
+    `npm run bench:api -- [--connections 50] [--duration 20] [--pool 10] [--baseline] [--sql-cost] [--node <binary>] [--only ${PARTS.join(",")}]`,
   );
   process.exit(0);
 }
-if (values.scenario !== "all" && values.scenario !== "protocol-execute")
-  throw new Error(`--scenario: all or protocol-execute, not ${values.scenario}`);
+const parts = new Set(values.only.split(",").map((part) => part.trim()));
+for (const part of parts) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: ${PARTS.join(", ")}; not ${part}`);
+const runs = (part: Part) => parts.has(part);
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const { name: databaseName, url: databaseUrl, admin } = benchDatabase();
@@ -237,23 +246,39 @@ function startReference(script: string, ready: string, organizationId: string): 
   });
 }
 
-async function main(): Promise<void> {
-  await admin(`create database ${databaseName}`);
-  const apiPort = await freePort();
-  const apiOutput = await start(
+/** Starts the API (`npm start`'s server) on the bench database; its URL, process id and start-up output. */
+async function startApi(): Promise<{ url: string; pid: number; output: string }> {
+  const port = await freePort();
+  const output = await start(
     [...SERVER_ARGS],
     // The origin we call it at, so Better Auth's Origin checks (sign-in, approval) accept our requests.
     {
       DATABASE_URL: databaseUrl,
-      PORT: String(apiPort),
-      BETTER_AUTH_URL: `http://127.0.0.1:${apiPort}`,
+      PORT: String(port),
+      BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: "warn",
       NODE_ENV: "development",
       DATABASE_POOL_SIZE: values.pool,
     },
     "Commerce API on",
   );
-  const apiPid = children.at(-1)!.pid!;
+  return { url: `http://127.0.0.1:${port}`, pid: children.at(-1)!.pid!, output };
+}
+
+/** Target 4: a new API process, a minute of the list at full load, then its resident set. */
+async function measureMemory(auth: Record<string, string>, path: string): Promise<number> {
+  const fresh = await startApi();
+  await new Promise<void>((resolve, reject) =>
+    autocannon({ url: `${fresh.url}${path}`, headers: auth, connections, duration: 60 }, (error) => (error ? reject(error) : resolve())),
+  );
+  const megabytes = residentMegabytes(fresh.pid);
+  console.log(`\nA fresh API after 60 s of GET ${path} at ${connections} connections: RSS ${megabytes.toFixed(0)} MB`);
+  return megabytes;
+}
+
+async function main(): Promise<void> {
+  await admin(`create database ${databaseName}`);
+  const { url: api, output: apiOutput } = await startApi();
   const apiKey = /storefront API key: (\S+)/.exec(apiOutput)![1]!;
   const serverNode = execFileSync(values.node, ["--version"], { encoding: "utf8" }).trim();
   const setting = `${connections} connections, ${duration} s per side in ${SLICES} alternating slices, pool ${values.pool}, PostgreSQL, servers on Node ${serverNode}, ${process.platform} ${process.arch}`;
@@ -268,56 +293,61 @@ async function main(): Promise<void> {
     "select organization_id, id from products order by created_at desc limit 1",
   );
   const { organization_id: organizationId, id: productId } = rows[0]!;
-  const api = `http://127.0.0.1:${apiPort}`;
   const targets = new TargetTable();
-  if (values.scenario === "protocol-execute") {
-    console.log(`\n${setting}`);
-    targets.atMost("3. protocol-client execute p50 / direct /v1 p50", await compareProtocolExecute(api, productId), 1.5, "×");
-    targets.print("Targets");
-    await db.end();
-    return;
-  }
-  const floor = await startReference("scripts/bench/express-floor-server.ts", "express floor listening", organizationId);
   const auth = { "x-api-key": apiKey };
   const paths = { list: "/v1/products?limit=20", get: `/v1/products/${productId}` };
   const cases = [
-    { name: `GET ${paths.list}`, path: paths.list, minimum: 0.85, target: "1. listProducts req/s, share of the floor's" },
-    { name: "GET /v1/products/{id}", path: paths.get, minimum: 0.85, target: "1. getProduct req/s, share of the floor's" },
+    { name: `GET ${paths.list}`, path: paths.list, operation: "listProducts" },
+    { name: "GET /v1/products/{id}", path: paths.get, operation: "getProduct" },
   ];
-  const readRows: Comparison[] = [];
-  for (const item of cases)
-    readRows.push(await compare(item.name, { url: `${api}${item.path}`, headers: auth }, { url: `${floor}${item.path}` }));
-  const flowRow = await compare(
-    "order flow (3 requests)",
-    { url: api, requests: orderFlow(productId, auth) },
-    { url: floor, requests: orderFlow(productId, {}) },
-  );
-  console.log(`\n${setting}`);
-  printTable("API (API key) vs bare Express 5 + pg, closed loop (targets: reads ≥ 85%, order flow ≥ 75%)", "floor", [...readRows, flowRow]);
-  for (const [index, item] of cases.entries())
-    targets.atLeastShare(
-      item.target,
-      readRows[index]!.result.requestsPerSecond / readRows[index]!.reference.requestsPerSecond,
-      item.minimum,
-    );
-  targets.atLeastShare(
-    "1. order flow req/s, share of the floor's",
-    flowRow.result.requestsPerSecond / flowRow.reference.requestsPerSecond,
-    0.75,
-  );
+  const floor =
+    runs("reads") || runs("flow") || runs("open-loop") || values.baseline
+      ? await startReference("scripts/bench/express-floor-server.ts", "express floor listening", organizationId)
+      : undefined;
 
-  // Open loop at half of what the floor managed closed loop: a busy but unsaturated server.
-  for (const [index, item] of cases.entries()) {
-    const rate = Math.round(readRows[index]!.reference.requestsPerSecond / 2);
-    const result = await openLoop({ url: `${api}${item.path}`, headers: auth, connections }, rate, duration);
-    printHistogram(`Open loop, API ${item.name} at 50% of the floor's maximum (${rate} req/s)`, result);
-    const operation = index === 0 ? "listProducts" : "getProduct";
-    targets.atMost(`2. ${operation} p50, open loop at ${rate} req/s`, result.p50, 5, "ms");
-    targets.atMost(`2. ${operation} p99, open loop at ${rate} req/s`, result.p99, 20, "ms");
-    if (result.failures > 0) throw new Error(`open loop ${item.name}: ${result.failures} failed requests`);
+  const closedLoop: Comparison[] = [];
+  const readRows = new Map<string, Comparison>();
+  if (floor && (runs("reads") || runs("open-loop"))) {
+    for (const item of cases) {
+      const row = await compare(item.name, { url: `${api}${item.path}`, headers: auth }, { url: `${floor}${item.path}` });
+      readRows.set(item.operation, row);
+      if (runs("reads")) {
+        closedLoop.push(row);
+        targets.atLeastShare(
+          `1. ${item.operation} req/s, share of the floor's`,
+          row.result.requestsPerSecond / row.reference.requestsPerSecond,
+          0.85,
+        );
+      }
+    }
+  }
+  if (floor && runs("flow")) {
+    const row = await compare(
+      "order flow (3 requests)",
+      { url: api, requests: orderFlow(productId, auth) },
+      { url: floor, requests: orderFlow(productId, {}) },
+    );
+    closedLoop.push(row);
+    targets.atLeastShare("1. order flow req/s, share of the floor's", row.result.requestsPerSecond / row.reference.requestsPerSecond, 0.75);
+  }
+  if (closedLoop.length > 0) {
+    console.log(`\n${setting}`);
+    printTable("API (API key) vs bare Express 5 + pg, closed loop (targets: reads ≥ 85%, order flow ≥ 75%)", "floor", closedLoop);
   }
 
-  if (values.baseline) {
+  // Open loop at half of what the floor managed closed loop: a busy but unsaturated server.
+  if (runs("open-loop")) {
+    for (const item of cases) {
+      const rate = Math.round(readRows.get(item.operation)!.reference.requestsPerSecond / 2);
+      const result = await openLoop({ url: `${api}${item.path}`, headers: auth, connections }, rate, duration);
+      printHistogram(`Open loop, API ${item.name} at 50% of the floor's maximum (${rate} req/s)`, result);
+      targets.atMost(`2. ${item.operation} p50, open loop at ${rate} req/s`, result.p50, 5, "ms");
+      targets.atMost(`2. ${item.operation} p99, open loop at ${rate} req/s`, result.p99, 20, "ms");
+      if (result.failures > 0) throw new Error(`open loop ${item.name}: ${result.failures} failed requests`);
+    }
+  }
+
+  if (floor && values.baseline) {
     const baseline = await startReference("scripts/bench/baseline-server.ts", "baseline listening", organizationId);
     printTable("Bare node:http + pg (the baseline) beside the floor and the API", "baseline", [
       await compare(`Express floor vs baseline, GET ${paths.list}`, { url: `${floor}${paths.list}` }, { url: `${baseline}${paths.list}` }),
@@ -340,35 +370,34 @@ async function main(): Promise<void> {
   }
 
   // Agents: the API-key list above is the reference for agent JWTs, the direct agent call for execute.
-  const agent = await approvedDemoAgent(api);
+  const agent = runs("agents") || values["sql-cost"] ? await approvedDemoAgent(api) : undefined;
   // As the SDK signs API calls: addressed to `<origin>/v1`; the issuer audience (protocol clients) is measured beside it.
-  const signer = createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/v1`);
-  const protocolSigner = createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
-  const protocolList: Options = { url: api, requests: withAgentJwt(protocolSigner, { method: "GET", path: paths.list }) };
-  const agentList: Options = { url: api, requests: withAgentJwt(signer, { method: "GET", path: paths.list }) };
-  const executeList: Options = {
-    url: api,
-    requests: withAgentJwt(signer, {
-      method: "POST",
-      path: "/api/auth/capability/execute",
-      body: JSON.stringify({ capability: "listProducts", arguments: { limit: 20 } }),
-    }),
-  };
-  const apiKeyList: Options = { url: `${api}${paths.list}`, headers: auth };
-  printTable("Agents (agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
-    await compare(`GET ${paths.list}, agent JWT vs API key`, agentList, apiKeyList),
-    await compare("capability/execute listProducts vs direct agent call", executeList, agentList),
-    await compare("same list, issuer-audience JWT (fast verifier) vs API key", protocolList, apiKeyList),
-  ]);
-  targets.atMost("3. protocol-client execute p50 / direct /v1 p50", await compareProtocolExecute(api, productId), 1.5, "×");
+  const signer = agent && createAgentJwtSigner(agent.privateJwk, agent.agentId, `${api}/v1`);
+  const protocolSigner = agent && createAgentJwtSigner(agent.privateJwk, agent.agentId, agent.audience);
+  if (runs("agents") && signer && protocolSigner) {
+    const protocolList: Options = { url: api, requests: withAgentJwt(protocolSigner, { method: "GET", path: paths.list }) };
+    const agentList: Options = { url: api, requests: withAgentJwt(signer, { method: "GET", path: paths.list }) };
+    const executeList: Options = {
+      url: api,
+      requests: withAgentJwt(signer, {
+        method: "POST",
+        path: "/api/auth/capability/execute",
+        body: JSON.stringify({ capability: "listProducts", arguments: { limit: 20 } }),
+      }),
+    };
+    const apiKeyList: Options = { url: `${api}${paths.list}`, headers: auth };
+    printTable("Agents (agent JWT ≥ 60% of API key; execute ≥ 80% of the direct agent call)", "reference", [
+      await compare(`GET ${paths.list}, agent JWT vs API key`, agentList, apiKeyList),
+      await compare("capability/execute listProducts vs direct agent call", executeList, agentList),
+      await compare("same list, issuer-audience JWT (fast verifier) vs API key", protocolList, apiKeyList),
+    ]);
+  }
+  if (runs("execute"))
+    targets.atMost("3. protocol-client execute p50 / direct /v1 p50", await compareProtocolExecute(api, productId), 1.5, "×");
+  if (runs("memory"))
+    targets.atMost(`4. RSS of a fresh API after 60 s at ${connections} connections`, await measureMemory(auth, paths.list), 250, "MB");
 
-  // Memory: a minute of the list at full load, then the API's resident set.
-  await new Promise<void>((resolve, reject) =>
-    autocannon({ ...apiKeyList, connections, duration: 60 }, (error) => (error ? reject(error) : resolve())),
-  );
-  targets.atMost(`4. API RSS after 60 s at ${connections} connections`, residentMegabytes(apiPid), 250, "MB");
-
-  if (values["sql-cost"])
+  if (values["sql-cost"] && signer && protocolSigner)
     await printSqlCost(db, [
       ["API-key call (GET /v1/products/{id}, auth and handler together)", () => fetch(`${api}${paths.get}`, { headers: auth })],
       [

@@ -9,24 +9,38 @@ import { DomainError } from "./domain-error.js";
  * or locked) and its lines joined with the products' current values.
  */
 
-/** The cart, or 404 `cart_not_found`; `lock` takes its row lock (`for update`). */
-export async function findCart(scope: TenantScope, cartId: string, lock = false): Promise<CartRow> {
-  let query = scope.selectFrom("carts").selectAll().where("id", "=", cartId);
-  if (lock) query = query.forUpdate();
-  const cart = await query.executeTakeFirst();
+/** The cart, or 404 `cart_not_found`. */
+export async function findCart(scope: TenantScope, cartId: string): Promise<CartRow> {
+  const cart = await scope.selectFrom("carts").selectAll().where("id", "=", cartId).executeTakeFirst();
   if (!cart) throw new DomainError("cart_not_found", `No cart ${cartId} in this store.`);
   return cart;
 }
 
 /**
- * Locks an open cart for a change: every cart mutation and order placement
- * takes this row lock first, so they run one at a time per cart, and a cart
- * being ordered cannot change under the order.
+ * Locks an open cart for a change and writes the change's stamp on it, in
+ * one statement: every cart mutation and order placement takes this row lock
+ * first, so they run one at a time per cart, and a cart being ordered cannot
+ * change under the order. `updated_at` becomes `now()` (the transaction's
+ * start, so the same stamp a write at its end would give), and `ordered`
+ * also sets the status an order placement ends with; a refusal later in the
+ * transaction rolls both back. Returns the row as updated.
+ *
+ * An UPDATE takes the row lock `for update` would, and a writer that waited
+ * for it re-checks `status = 'open'` on the row as the holder committed it,
+ * so the second of two placements finds no open cart. Only then (an error
+ * path) a second read tells "no such cart" (404) from "not open" (409).
  */
-export async function lockOpenCart(scope: TenantScope, cartId: string): Promise<CartRow> {
-  const cart = await findCart(scope, cartId, true);
-  if (cart.status !== "open") throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
-  return cart;
+export async function lockOpenCart(scope: TenantScope, cartId: string, change: { ordered?: true } = {}): Promise<CartRow> {
+  const cart = await scope
+    .updateTable("carts")
+    .set({ updated_at: sql<Date>`now()`, ...(change.ordered ? { status: "ordered" as const } : {}) })
+    .where("id", "=", cartId)
+    .where("status", "=", "open")
+    .returningAll()
+    .executeTakeFirst();
+  if (cart) return cart;
+  await findCart(scope, cartId);
+  throw new DomainError("cart_not_open", "This cart has already been turned into an order.");
 }
 
 /**

@@ -57,23 +57,40 @@ export class CartService {
           `Product ${product.sku} is priced in ${product.currency}; this cart is in ${cart.currency}.`,
         );
       }
-      const line = await scope
-        .selectFrom("cart_items")
-        .select(["id", "quantity"])
-        .where("cart_id", "=", cartId)
-        .where("product_id", "=", product.id)
-        .executeTakeFirst();
-      const quantity = (line?.quantity ?? 0) + input.quantity;
-      if (quantity > MAX_LINE_QUANTITY) {
-        throw new DomainError("quantity_limit_exceeded", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, {
-          fieldErrors: [{ pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - (line?.quantity ?? 0)}` }],
-        });
-      }
+      // Written first, checked after (a refusal rolls it back): one statement adds the line or grows it.
+      const quantity = await this.addToLine(scope, cartId, product.id, input.quantity);
+      const before = quantity - input.quantity;
       if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), quantity, "/body/quantity");
-      assertInStock(quantity, product.inventory, product.sku, line?.quantity ?? 0);
-      if (line) await scope.updateTable("cart_items").set({ quantity }).where("id", "=", line.id).execute();
-      else await scope.insertInto("cart_items", { id: randomUUID(), cart_id: cartId, product_id: product.id, quantity }).execute();
-      return this.touched(scope, cart, await this.grownLines(scope, cart));
+      assertInStock(quantity, product.inventory, product.sku, before);
+      return toCart(cart, await this.grownLines(scope, cart));
+    });
+  }
+
+  /**
+   * Inserts the product's line with `added` units, or adds them to its line
+   * (one per product: the unique (cart, product)); returns the line's new
+   * quantity. Past `MAX_LINE_QUANTITY` the line is left as it was: 422.
+   */
+  private async addToLine(scope: TenantScope, cartId: string, productId: string, added: number): Promise<number> {
+    const line = await scope
+      .insertInto("cart_items", { id: randomUUID(), cart_id: cartId, product_id: productId, quantity: added })
+      .onConflict((conflict) =>
+        conflict
+          .columns(["organization_id", "cart_id", "product_id"])
+          .doUpdateSet((eb) => ({ quantity: eb("cart_items.quantity", "+", eb.ref("excluded.quantity")) }))
+          .where(sql<boolean>`cart_items.quantity + excluded.quantity <= ${MAX_LINE_QUANTITY}`),
+      )
+      .returning("quantity")
+      .executeTakeFirst();
+    if (line) return line.quantity;
+    const held = await scope
+      .selectFrom("cart_items")
+      .select("quantity")
+      .where("cart_id", "=", cartId)
+      .where("product_id", "=", productId)
+      .executeTakeFirstOrThrow();
+    throw new DomainError("quantity_limit_exceeded", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, {
+      fieldErrors: [{ pointer: "/body/quantity", detail: `must be <= ${MAX_LINE_QUANTITY - held.quantity}` }],
     });
   }
 
@@ -91,7 +108,7 @@ export class CartService {
       if (agentId !== undefined) assertLineQuantity(await readAgentLimits(scope, agentId), input.quantity, "/body/quantity");
       assertInStock(input.quantity, line.inventory, line.sku, 0);
       await scope.updateTable("cart_items").set({ quantity: input.quantity }).where("id", "=", itemId).execute();
-      return this.touched(scope, cart, await this.grownLines(scope, cart));
+      return toCart(cart, await this.grownLines(scope, cart));
     });
   }
 
@@ -101,7 +118,7 @@ export class CartService {
       const cart = await lockOpenCart(scope, cartId);
       const removed = await scope.deleteFrom("cart_items").where("cart_id", "=", cartId).where("id", "=", itemId).executeTakeFirst();
       if (removed.numDeletedRows === 0n) throw new DomainError("cart_item_not_found", `No item ${itemId} in cart ${cartId}.`);
-      return this.touched(scope, cart, await cartLines(scope, cartId));
+      return toCart(cart, await cartLines(scope, cartId));
     });
   }
 
@@ -115,16 +132,6 @@ export class CartService {
     return lines;
   }
 
-  /** Bumps `updated_at` and answers with the cart as it now is (its `lines`). */
-  private async touched(scope: TenantScope, cart: CartRow, lines: readonly CartLineRow[]): Promise<Cart> {
-    const updated = await scope
-      .updateTable("carts")
-      .set({ updated_at: sql<Date>`now()` })
-      .where("id", "=", cart.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toCart(updated, lines);
-  }
 }
 
 /** Stock is checked, not reserved: placing the order decrements it (and checks again). */

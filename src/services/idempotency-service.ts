@@ -110,47 +110,37 @@ export class IdempotencyService {
 
   private async claim(tx: Db, scope: TenantScope, request: IdempotentRequest, hash: string): Promise<Claim> {
     const token = randomUUID();
-    // Only the claim may wait this little: the work's own lock waits (a busy product row) keep the usual limit.
-    const { rows } = await sql<{ previous: string }>`select current_setting('lock_timeout') as previous,
-      set_config('lock_timeout', ${`${this.claimWaitMs}ms`}, true) as applied`.execute(tx);
-    let claimed: unknown;
+    let claimed: { claim_token: string } | undefined;
     try {
-      claimed = await scope
-        .insertInto("idempotency_keys", {
-          caller: this.caller,
-          key: request.key,
-          operation_id: request.operationId,
-          request_hash: hash,
-          claim_token: token,
-          expires_at: sql<Date>`now() + ${KEY_LIFETIME}`,
-        })
-        .onConflict((conflict) =>
-          conflict
-            .columns(["organization_id", "caller", "key"])
-            .doUpdateSet((eb) => ({
-              operation_id: eb.ref("excluded.operation_id"),
-              request_hash: eb.ref("excluded.request_hash"),
-              claim_token: eb.ref("excluded.claim_token"),
-              expires_at: eb.ref("excluded.expires_at"),
-              response_status: null,
-              response_body: null,
-            }))
-            // Expired keys are new. A committed row without a response is a claim left by a version that
-            // claimed in a transaction of its own (before this one): not running here, and that version
-            // stores its response only while its claim token matches, so taking it over is safe.
-            .where(sql<boolean>`idempotency_keys.expires_at <= now() or idempotency_keys.response_status is null`),
-        )
-        .returning("claim_token")
-        .executeTakeFirst();
+      // One statement. Only the claim may wait this little: `claim_wait` sets the transaction's lock_timeout
+      // as the INSERT reads its row, before it can meet (and wait on) a duplicate's uncommitted key; RETURNING
+      // sets it back to the session's own (NULL: reset) once claimed, so the work's lock waits (a busy
+      // product row) keep the usual limit. Unclaimed, this transaction only reads the stored response and ends.
+      const { rows } = await sql<{ claim_token: string }>`
+        with claim_wait as (select set_config('lock_timeout', ${`${this.claimWaitMs}ms`}, true))
+        insert into idempotency_keys (organization_id, caller, key, operation_id, request_hash, claim_token, expires_at)
+        select ${this.tenant.organizationId}, ${this.caller}, ${request.key}, ${request.operationId}, ${hash}, ${token},
+          now() + ${KEY_LIFETIME}
+        from claim_wait
+        on conflict (organization_id, caller, key) do update set
+          operation_id = excluded.operation_id,
+          request_hash = excluded.request_hash,
+          claim_token = excluded.claim_token,
+          expires_at = excluded.expires_at,
+          response_status = null,
+          response_body = null
+        -- Expired keys are new. A committed row without a response is a claim left by a version that
+        -- claimed in a transaction of its own (before this one): not running here, and that version
+        -- stores its response only while its claim token matches, so taking it over is safe.
+        where idempotency_keys.expires_at <= now() or idempotency_keys.response_status is null
+        returning claim_token, set_config('lock_timeout', null, true)`.execute(tx);
+      claimed = rows[0];
     } catch (error) {
       // The first request's transaction is still open after the wait (the transaction is aborted; it rolls back).
       if (isLockTimeout(error)) throw inProgress();
       throw error;
     }
-    if (claimed) {
-      await sql`select set_config('lock_timeout', ${rows[0]!.previous}, true)`.execute(tx);
-      return { token };
-    }
+    if (claimed) return { token };
 
     // Not claimed: a live key with a response, committed (ON CONFLICT waited for it) and now locked by us.
     const existing = await scope

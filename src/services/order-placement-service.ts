@@ -12,14 +12,15 @@ import { type Order, toOrder } from "./order-mapper.js";
 /**
  * Turns an open cart into an order, all in one transaction:
  *
- * 1. lock the cart row (`for update`): concurrent placements of one cart
- *    queue here, and all but the first then see `ordered` (409);
+ * 1. lock the cart row and mark it `ordered` (see lockOpenCart): concurrent
+ *    placements of one cart queue here, and all but the first then find it
+ *    no longer open (409);
  * 2. per line, decrement stock with a conditional UPDATE
  *    (`inventory >= quantity`, product still active); no row → 409 and the
  *    whole transaction rolls back, restoring the stock already taken.
  *    Products are updated in product-id order so two orders sharing
  *    products lock them in the same order and cannot deadlock;
- * 3. snapshot name, SKU and price into order_items and mark the cart `ordered`;
+ * 3. snapshot name, SKU and price into order_items;
  * 4. for an agent, charge the order to the merchant's limits for it (locks the
  *    agent's limits row last, see spend-control.ts; a refusal rolls it all back).
  *
@@ -61,7 +62,7 @@ export class OrderPlacementService {
     approve?: (total: { amount: number; currency: string }) => void,
     agentId?: string,
   ): Promise<Order> {
-    const cart = await lockOpenCart(scope, cartId);
+    const cart = await lockOpenCart(scope, cartId, { ordered: true });
     const lines = await cartLines(scope, cartId);
     if (lines.length === 0) throw new DomainError("cart_empty", "Add items to the cart before ordering it.");
     for (const line of lines) {
@@ -128,7 +129,6 @@ export class OrderPlacementService {
       )
       .returningAll()
       .execute();
-    await scope.updateTable("carts").set({ status: "ordered", updated_at: sql<Date>`now()` }).where("id", "=", cartId).execute();
     return toOrder(
       order,
       items.sort((a, b) => a.position - b.position),

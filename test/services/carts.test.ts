@@ -83,9 +83,12 @@ describe("addCartItem", () => {
   it("refuses a merged quantity above 999 with 409 quantity_limit_exceeded", async () => {
     const product = await shop.createProduct({ inventory: 5000 });
     const cart = await shop.createCart();
-    await shop.addItem(cart.id, product.id, 999);
-    const response = await shop.request("POST", `/v1/carts/${cart.id}/items`, { product_id: product.id, quantity: 1 });
-    expectProblem(response, 409, "quantity_limit_exceeded");
+    const before = await shop.addItem(cart.id, product.id, 990);
+    const response = await shop.request("POST", `/v1/carts/${cart.id}/items`, { product_id: product.id, quantity: 10 });
+    expect(expectProblem(response, 409, "quantity_limit_exceeded").errors).toEqual([{ pointer: "/body/quantity", detail: "must be <= 9" }]);
+    // Nothing changed: the line keeps its 990, the cart its stamp.
+    expect(await shop.expectOk<Cart>(200, "GET", `/v1/carts/${cart.id}`)).toEqual(before);
+    expect((await shop.addItem(cart.id, product.id, 9)).items[0]).toMatchObject({ quantity: 999 });
   });
 });
 
