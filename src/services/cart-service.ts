@@ -131,7 +131,6 @@ export class CartService {
     assertCartTotalsRepresentable(cart, lines);
     return lines;
   }
-
 }
 
 /** Stock is checked, not reserved: placing the order decrements it (and checks again). */
