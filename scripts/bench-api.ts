@@ -341,6 +341,9 @@ async function main(): Promise<void> {
       const rate = Math.round(readRows.get(item.operation)!.reference.requestsPerSecond / 2);
       const result = await openLoop({ url: `${api}${item.path}`, headers: auth, connections }, rate, duration);
       printHistogram(`Open loop, API ${item.name} at 50% of the floor's maximum (${rate} req/s)`, result);
+      // The floor at the same rate: what this machine allows at all (load generator, server and PostgreSQL share its cores).
+      const reference = await openLoop({ url: `${floor}${item.path}`, connections }, rate, duration);
+      printHistogram(`Open loop, the floor's ${item.name} at the same rate (reference, not a target)`, reference);
       targets.atMost(`2. ${item.operation} p50, open loop at ${rate} req/s`, result.p50, 5, "ms");
       targets.atMost(`2. ${item.operation} p99, open loop at ${rate} req/s`, result.p99, 20, "ms");
       if (result.failures > 0) throw new Error(`open loop ${item.name}: ${result.failures} failed requests`);
