@@ -35,6 +35,9 @@ let stopping = false;
 function start(args: readonly string[], onLine?: (line: string) => void): ChildProcess {
   const child = spawn(process.execPath, args, {
     cwd: root,
+    // V8's compiled code of every module loaded (ours as tsx hands them over, and the libraries') is kept on
+    // disk between reloads, as npm start keeps it in .build/; the cache checks each source, so it is never stale.
+    env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(root, "node_modules/.cache/dev-compile-cache") },
     detached: true,
     stdio: ["ignore", onLine ? "pipe" : "inherit", "inherit"],
   });

@@ -315,6 +315,12 @@ export interface SignInFailureTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** What start-up last migrated to, per component whose schema is declared in code (see app/migrate-all.ts). */
+export interface SchemaFingerprintTable {
+  component: string;
+  fingerprint: string;
+}
+
 export interface Database {
   products: ProductTable;
   inventory_adjustments: InventoryAdjustmentTable;
@@ -342,6 +348,7 @@ export interface Database {
   approval_code_failures: ApprovalCodeFailureTable;
   user_code_lookup_failures: UserCodeLookupFailureTable;
   sign_in_failures: SignInFailureTable;
+  schema_fingerprints: SchemaFingerprintTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

@@ -13,6 +13,7 @@ import { budgetEntriesByOrder } from "./0011-budget-entries-by-order.js";
 import { searchIndexes } from "./0012-search-indexes.js";
 import { skuSearchIndex } from "./0013-sku-search-index.js";
 import { mcpConnections } from "./0014-mcp-connections.js";
+import { schemaFingerprints } from "./0015-schema-fingerprints.js";
 
 /**
  * Our migrations, by name in the order they run. Listed in code (not read
@@ -33,4 +34,5 @@ export const commerceMigrations: Record<string, Migration> = {
   "0012-search-indexes": searchIndexes,
   "0013-sku-search-index": skuSearchIndex,
   "0014-mcp-connections": mcpConnections,
+  "0015-schema-fingerprints": schemaFingerprints,
 };
