@@ -9,8 +9,8 @@
  *
  * Start-up failures an operator can fix (bad variable, port in use, unusable
  * DATA_DIR, unreachable database) print one line on stderr and exit 1; the
- * checks run before the application is even loaded, so they answer in about a
- * second. The banner is printed only once the server listens.
+ * checks never wait for the application to load (it loads beside them), so
+ * they answer in about a second. The banner is printed only once the server listens.
  * SIGTERM/SIGINT: drain (see graceful-server.ts, shutdown-on-signals.ts).
  */
 import { lockTarget, withStartUpLock } from "./app/startup-lock.js";
@@ -24,19 +24,10 @@ if (config.usingDevelopmentSecret) {
   logger.warn("BETTER_AUTH_SECRET is not set: using the DEVELOPMENT secret. Never run like this in production.");
 }
 await startUpStep("checking the port", logger, () => assertPortAvailable(config.port));
-const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
-
-// Only now the application: Better Auth, its plugins and the API take seconds to load on a busy machine.
-const [
-  { createServices, createHttpApp },
-  { optionsFromConfig },
-  { guardOutboundConnections },
-  { migrateAll },
-  seed,
-  { createGracefulServer },
-  { shutDownOnSignals },
-  { schedulePurge },
-] = await Promise.all([
+// The application (Better Auth, its plugins and the API: about a second to load, more on a busy machine) loads
+// while the database opens: both wait on files, so they overlap. A database check that fails still ends the
+// start at once (the process exits; nothing of the application has run).
+const loading = Promise.all([
   import("./app/assemble.js"),
   import("./app/options-from-config.js"),
   import("./app/outbound-connections.js"),
@@ -46,6 +37,19 @@ const [
   import("./lifecycle/shutdown-on-signals.js"),
   import("./services/idempotency-key-purge.js"),
 ]);
+// A load failure is reported where it is awaited, below; until then it must not count as unhandled.
+loading.catch(() => undefined);
+const database = await startUpStep("opening the database", logger, () => openDatabase(config, logger));
+const [
+  { createServices, createHttpApp },
+  { optionsFromConfig },
+  { guardOutboundConnections },
+  { migrateAll },
+  seed,
+  { createGracefulServer },
+  { shutDownOnSignals },
+  { schedulePurge },
+] = await loading;
 // Before anything can fetch: no outgoing connection to this machine or private networks but the configured ones.
 guardOutboundConnections(config, logger);
 const services = createServices(optionsFromConfig(config, database, logger));
