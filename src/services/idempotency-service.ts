@@ -110,12 +110,13 @@ export class IdempotencyService {
 
   private async claim(tx: Db, scope: TenantScope, request: IdempotentRequest, hash: string): Promise<Claim> {
     const token = randomUUID();
-    let claimed: { claim_token: string } | undefined;
+    let claimed: boolean;
     try {
       // One statement. Only the claim may wait this little: `claim_wait` sets the transaction's lock_timeout
       // as the INSERT reads its row, before it can meet (and wait on) a duplicate's uncommitted key; RETURNING
-      // sets it back to the session's own (NULL: reset) once claimed, so the work's lock waits (a busy
-      // product row) keep the usual limit. Unclaimed, this transaction only reads the stored response and ends.
+      // resets it once claimed (NULL: back to the server's, database's or role's setting; pooled sessions never
+      // set their own), so the work's lock waits (a busy product row) keep the usual limit. Unclaimed, this
+      // transaction only reads the stored response and ends.
       const { rows } = await sql<{ claim_token: string }>`
         with claim_wait as (select set_config('lock_timeout', ${`${this.claimWaitMs}ms`}, true))
         insert into idempotency_keys (organization_id, caller, key, operation_id, request_hash, claim_token, expires_at)
@@ -134,7 +135,7 @@ export class IdempotencyService {
         -- stores its response only while its claim token matches, so taking it over is safe.
         where idempotency_keys.expires_at <= now() or idempotency_keys.response_status is null
         returning claim_token, set_config('lock_timeout', null, true)`.execute(tx);
-      claimed = rows[0];
+      claimed = rows.length > 0;
     } catch (error) {
       // The first request's transaction is still open after the wait (the transaction is aborted; it rolls back).
       if (isLockTimeout(error)) throw inProgress();
