@@ -1,8 +1,8 @@
 import type { EmittedFile } from "./emit/emitter.js";
 import { emitAll } from "./emit/index.js";
-import { createWorkerQueue } from "./emit/run-worker.js";
 import { defaultSdkPackageName } from "./emit/sdk-package.js";
 import { planValidators } from "./emit/validator-plan.js";
+import { createWorkerPool } from "./emit/worker-pool.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { buildModel } from "./model/build-model.js";
@@ -51,6 +51,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     else if (errors.length === 0) throw error;
   }
   if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors), spec.files);
+  const jobs = createWorkerPool();
   const files = await emitAll({
     model,
     document: spec.document,
@@ -59,7 +60,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     converter: new SchemaConverter(model),
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
-    runInWorker: createWorkerQueue(),
-  });
+    jobs,
+  }).finally(() => jobs.close());
   return { files, warnings: model.warnings, operationCount: model.operations.length, operations: model.operations, specFiles: spec.files };
 }

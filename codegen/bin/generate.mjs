@@ -18,8 +18,7 @@ const codegenDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(codegenDir, ".build");
 const entryPoints = {
   cli: path.join(codegenDir, "cli.ts"),
-  "validators-worker": path.join(codegenDir, "emit/validators-worker.ts"),
-  "response-validators-worker": path.join(codegenDir, "emit/response-validators-worker.ts"),
+  "pool-worker": path.join(codegenDir, "emit/pool-worker.ts"),
 };
 
 // Node ≥ 22.1: V8's compiled code of the generator and its libraries (TypeScript's 9 MB among them) is kept
