@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { type JobCache, jobKey } from "./job-cache.js";
 import type { JobData, JobKind, JobResult } from "./worker-jobs.js";
 import { JOBS } from "./worker-jobs.js";
 
@@ -16,6 +17,9 @@ const CLAIMED_HERE = 2;
  * two cores both threads stay busy to the end. Who runs a job is settled by a
  * compare-and-swap on a shared slot, so each runs exactly once; the result is
  * the same function of the same data either way.
+ *
+ * With a cache (job-cache.ts), a job a former run already ran on the same
+ * input resolves from it and is never posted.
  *
  * Nothing waits on this thread's event loop to start work: the worker is
  * created by the first `run()` and each job is posted there and then (a job
@@ -43,7 +47,7 @@ interface PendingJob {
   readonly reject: (error: unknown) => void;
 }
 
-export function createWorkerPool(): WorkerPool {
+export function createWorkerPool(cache?: JobCache): WorkerPool {
   const claims = new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT));
   const pending = new Map<number, PendingJob>();
   let worker: Worker | undefined;
@@ -76,9 +80,16 @@ export function createWorkerPool(): WorkerPool {
 
   return {
     run<K extends JobKind>(kind: K, data: JobData<K>): Promise<JobResult<K>> {
+      const key = cache && jobKey(kind, data);
+      const cached = key === undefined ? undefined : cache?.get(key);
+      if (cached !== undefined) return Promise.resolve(cached as JobResult<K>);
       return new Promise<JobResult<K>>((resolve, reject) => {
         const index = posted++;
-        const job: PendingJob = { kind, data, resolve: resolve as (result: never) => void, reject };
+        const done = (result: never) => {
+          if (key !== undefined) cache?.set(key, result);
+          resolve(result);
+        };
+        const job: PendingJob = { kind, data, resolve: done, reject };
         pending.set(index, job);
         if (index >= MAX_JOBS) return runHere(index, job);
         worker ??= startWorker();
