@@ -32,7 +32,9 @@ const entryPoints = {
 module.enableCompileCache?.(path.join(outdir, "compile-cache"));
 
 const stampFile = path.join(outdir, "stamp");
-const installed = [path.join(codegenDir, "../node_modules/.package-lock.json"), path.join(codegenDir, "../package-lock.json")].find(existsSync);
+const installed = [path.join(codegenDir, "../node_modules/.package-lock.json"), path.join(codegenDir, "../package-lock.json")].find(
+  existsSync,
+);
 const stamp = sourcesHash(codegenDir, [
   fileURLToPath(import.meta.url),
   fileURLToPath(new URL("./sources-hash.mjs", import.meta.url)),
