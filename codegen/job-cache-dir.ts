@@ -72,9 +72,14 @@ export function openJobCache(outDir: string): { cache: JobCache; save(): Promise
   };
 }
 
-/** The running generator's code (the esbuild bundle holds all of codegen/; from sources, this file) and the libraries' versions. */
+/**
+ * The running generator's code and the libraries' versions: from the esbuild
+ * bundle, its stamp (generate.mjs's hash of every codegen/ source and of the
+ * installed packages); from sources (tests), this file's text.
+ */
 function codeAndLibraries(): string {
-  const hash = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url)));
+  const stamp = fileURLToPath(new URL("./stamp", import.meta.url));
+  const hash = createHash("sha256").update(readFileSync(existsSync(stamp) ? stamp : fileURLToPath(import.meta.url)));
   for (const name of LIBRARIES) hash.update(`\0${name}@${libraryVersion(name)}`);
   return hash.digest("hex");
 }
