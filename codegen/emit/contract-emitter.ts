@@ -1,5 +1,5 @@
 import type { Emitter } from "./emitter.js";
-import { writeJsonValue } from "./json-text.js";
+import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER } from "./ts-text.js";
 import { JOBS } from "./worker-jobs.js";
 
@@ -46,6 +46,6 @@ export const emitContract: Emitter = async ({ document, model, jobs }) => {
   return [
     { path: "openapi.json", contents: `${json}\n` },
     { path: "openapi.yaml", contents: `${GENERATED_YAML_HEADER}${await yaml}` },
-    { path: "problem-docs.ts", contents: writer.toString() },
+    { path: "problem-docs.ts", contents: jsonWriterText(writer) },
   ];
 };

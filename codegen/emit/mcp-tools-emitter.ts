@@ -5,7 +5,7 @@ import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { defsRefTarget } from "../schema/schema-converter.js";
 import { type ToolOutput, toolOutput, WRAPPED_RESULT_PROPERTY } from "../schema/tool-output.js";
 import type { Emitter } from "./emitter.js";
-import { writeJsonValue } from "./json-text.js";
+import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER, memberAccess, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 /**
@@ -66,7 +66,7 @@ export const emitMcpTools: Emitter = ({ model, responseConverter }) => {
   writer.writeLine(
     "export const mcpToolsByName: ReadonlyMap<string, McpToolDefinition> = new Map(mcpTools.map((definition) => [definition.tool.name, definition]));",
   );
-  return [{ path: "mcp-tools.ts", contents: writer.toString() }];
+  return [{ path: "mcp-tools.ts", contents: jsonWriterText(writer) }];
 };
 
 /**
