@@ -16,13 +16,14 @@ import { parseArgs } from "node:util";
 import { sdkPackageNameProblem } from "./emit/sdk-package.js";
 import { SpecError, SpecErrors } from "./errors.js";
 import { generate } from "./generate.js";
+import { openJobCache } from "./job-cache-dir.js";
 import { isScopeName } from "./model/agent-rules.js";
 import { biomeFormatter } from "./scaffold/biome-format.js";
 import { watchSpec } from "./watch.js";
 import { applyOutput, planOutput } from "./write-output.js";
 
 const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [--default-scope NAME] [--client-name NAME]
-       [--sdk-package-name NAME] [--quiet] [--scaffold [--handlers DIR]] [--watch]
+       [--sdk-package-name NAME] [--quiet] [--no-cache] [--scaffold [--handlers DIR]] [--watch]
   --spec              OpenAPI 3.0/3.1 document (default: openapi/commerce.yaml)
   --out               output directory (default: generated)
   --check             write nothing; exit 1 listing files that differ from the spec
@@ -31,6 +32,8 @@ const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [-
   --sdk-package-name  npm name of the SDK package, sdk/package.json (default: the spec's title
                       in kebab case + "-sdk", e.g. commerce-api-sdk)
   --quiet             print errors only
+  --no-cache          compile every validator again: ignore <out>/.codegen-cache/, the large specs' compiled
+                      validators and YAML of the last run by content hash (see codegen/job-cache-dir.ts)
   --scaffold          after generating, add a stub handler (501 not_implemented) for every operation
                       no handler provides, in <handlers>/<first tag>-handlers.ts (see codegen/scaffold/)
   --handlers          the hand-written handlers' directory for --scaffold (default: src/handlers)
@@ -46,6 +49,7 @@ function parseCliArgs() {
       "client-name": { type: "string" },
       "sdk-package-name": { type: "string" },
       quiet: { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
       scaffold: { type: "boolean", default: false },
       handlers: { type: "string", default: "src/handlers" },
       watch: { type: "boolean", default: false },
@@ -126,12 +130,14 @@ function clock(): string {
 async function runOnce(args: CliArgs, log: (line: string) => void): Promise<RunOutcome> {
   const started = performance.now();
   let result: Awaited<ReturnType<typeof generate>>;
+  const jobCache = args["no-cache"] ? undefined : openJobCache(args.out);
   try {
     result = await generate({
       specPath: args.spec,
       defaultScope: args["default-scope"],
       clientFactoryName: args["client-name"],
       sdkPackageName: args["sdk-package-name"],
+      jobCache: jobCache?.cache,
     });
   } catch (error) {
     if (error instanceof SpecErrors || error instanceof SpecError) {
@@ -157,6 +163,7 @@ async function runOnce(args: CliArgs, log: (line: string) => void): Promise<RunO
     return { code: 1, changed: stale, specFiles: result.specFiles };
   }
   await applyOutput(args.out, plan);
+  await jobCache?.save();
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   log(
     `generate: ${result.operationCount} operations → ${args.out}/ (${plan.changed.length} written, ${result.files.length - plan.changed.length} unchanged, ${plan.obsolete.length} removed) in ${seconds}s`,

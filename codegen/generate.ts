@@ -1,8 +1,9 @@
 import type { EmittedFile } from "./emit/emitter.js";
 import { emitAll } from "./emit/index.js";
-import { createWorkerQueue } from "./emit/run-worker.js";
+import type { JobCache } from "./emit/job-cache.js";
 import { defaultSdkPackageName } from "./emit/sdk-package.js";
 import { planValidators } from "./emit/validator-plan.js";
+import { createWorkerPool } from "./emit/worker-pool.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { buildModel } from "./model/build-model.js";
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   readonly clientFactoryName?: string;
   /** npm name of the SDK package; default from the spec's title (`Commerce API` → `commerce-api-sdk`). */
   readonly sdkPackageName?: string;
+  /** Results of former runs' worker jobs (large specs' validators, YAML); the CLI's lives in the output directory. */
+  readonly jobCache?: JobCache;
 }
 
 export interface GenerateResult {
@@ -51,6 +54,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     else if (errors.length === 0) throw error;
   }
   if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors), spec.files);
+  const jobs = createWorkerPool(options.jobCache);
   const files = await emitAll({
     model,
     document: spec.document,
@@ -59,7 +63,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     converter: new SchemaConverter(model),
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
-    runInWorker: createWorkerQueue(),
-  });
+    jobs,
+  }).finally(() => jobs.close());
   return { files, warnings: model.warnings, operationCount: model.operations.length, operations: model.operations, specFiles: spec.files };
 }

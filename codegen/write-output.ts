@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import type { EmittedFile } from "./emit/emitter.js";
 import { GENERATED_HEADER } from "./emit/ts-text.js";
+import { JOB_CACHE_DIR } from "./job-cache-dir.js";
 
 export interface OutputPlan {
   /** Files to create or overwrite (content differs or file is missing). */
@@ -49,6 +50,8 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    // The job cache is not output: never compared, never removed as obsolete.
+    if (relative === JOB_CACHE_DIR) continue;
     if (entry.isDirectory()) files.push(...(await listFiles(dir, relative)));
     else if (entry.isFile()) files.push(relative);
   }

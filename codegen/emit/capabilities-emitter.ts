@@ -3,7 +3,7 @@ import type { OperationModel } from "../model/operation-model.js";
 import { type BodyArguments, capabilityInput } from "../schema/capability-input.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { Emitter } from "./emitter.js";
-import { writeJsonValue } from "./json-text.js";
+import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 /**
@@ -69,7 +69,7 @@ export const emitCapabilities: Emitter = ({ model, converter }) => {
   writer.write("export function isCapabilityName(value: string): value is CapabilityName").block(() => {
     writer.writeLine("return Object.prototype.hasOwnProperty.call(capabilities, value);");
   });
-  return [{ path: "capabilities.ts", contents: writer.toString() }];
+  return [{ path: "capabilities.ts", contents: jsonWriterText(writer) }];
 };
 
 function writeTypes(writer: CodeBlockWriter): void {

@@ -2,6 +2,7 @@ import { Ajv2020, type Options } from "ajv/dist/2020.js";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import type { JsonSchema } from "../schema/json-schema.js";
+import { sourceOnly } from "./ajv-source-only.js";
 
 // Both packages are CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const standaloneCode = standaloneCodeModule.default;
@@ -32,7 +33,7 @@ const AJV_OPTIONS: Options = {
   // (Ajv inlines every component without `$ref`s of its own): GitHub's responses 19.5 MB → 11 MB of code, ~25% less
   // Ajv time. Only the errors' `schemaPath` differs, which nothing reads.
   inlineRefs: false,
-  code: { source: true, esm: true, lines: true, optimize: false },
+  code: { source: true, esm: true, lines: true, optimize: false, process: sourceOnly },
 };
 
 /** Ajv's ESM output still `require`s its runtime helpers and formats; give it a `require`. */

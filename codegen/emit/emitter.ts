@@ -1,8 +1,8 @@
 import type { OpenApiDocument } from "../load/openapi-document.js";
 import type { ApiModel } from "../model/operation-model.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
-import type { WorkerQueue } from "./run-worker.js";
 import type { ValidatorNames } from "./validator-plan.js";
+import type { WorkerPool } from "./worker-pool.js";
 
 /** One file of output, its path relative to the output directory (POSIX separators). */
 export interface EmittedFile {
@@ -24,8 +24,8 @@ export interface EmitContext {
   readonly responseConverter: SchemaConverter;
   /** Validator export names by operationId: validators emit them, routes import them. */
   readonly validatorPlan: ReadonlyMap<string, ValidatorNames>;
-  /** Worker threads of this run, one at a time (large specs compile their validators there). */
-  readonly runInWorker: WorkerQueue;
+  /** This run's worker thread: large specs compile their validators and write the YAML contract there. */
+  readonly jobs: WorkerPool;
 }
 
 export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;

@@ -11,27 +11,31 @@ import { emitValidators } from "./validators-emitter.js";
 
 /** One emitter per concept; a concept without an emitter does not compile. */
 const EMITTERS: Record<EmittedConcept, Emitter> = {
-  // First, so its worker starts before the synchronous emitters occupy this thread.
+  // The emitters that post jobs to the worker (worker-pool.ts) come first, the longest job first: the worker
+  // starts on it while the synchronous emitters occupy this thread. Test-time response validation: nothing in
+  // the routes imports its output.
+  responseValidators: emitResponseValidators,
   validators: emitValidators,
+  // The bundled contract the server publishes (its YAML is a job too, on large specs).
+  contract: emitContract,
   types: emitTypes,
   runtime: emitRuntime,
   routes: emitRoutes,
-  // Test-time response validation; nothing in the routes imports its output.
-  responseValidators: emitResponseValidators,
   capabilities: emitCapabilities,
   // MCP tools: the capabilities' arguments by reference, success bodies as output schemas.
   mcpTools: emitMcpTools,
   sdk: emitSdk,
-  // The bundled contract the server publishes.
-  contract: emitContract,
 };
 
 /**
  * Runs every emitter and returns all files, sorted by path. Emitters are
- * started together: an asynchronous one (validators, compiled in a worker on
- * large specs) overlaps with the synchronous ones running on this thread.
+ * started together: the jobs some post (validators compiled in the worker on
+ * large specs) overlap with the synchronous emitters running on this thread,
+ * which then takes the jobs the worker has not begun.
  */
 export async function emitAll(context: EmitContext): Promise<EmittedFile[]> {
-  const results = await Promise.all(Object.values(EMITTERS).map((emitter) => emitter(context)));
+  const started = Object.values(EMITTERS).map((emitter) => emitter(context));
+  context.jobs.drain();
+  const results = await Promise.all(started);
   return results.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

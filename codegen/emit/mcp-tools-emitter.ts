@@ -5,7 +5,7 @@ import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { defsRefTarget } from "../schema/schema-converter.js";
 import { type ToolOutput, toolOutput, WRAPPED_RESULT_PROPERTY } from "../schema/tool-output.js";
 import type { Emitter } from "./emitter.js";
-import { writeJsonValue } from "./json-text.js";
+import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER, memberAccess, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 /**
@@ -66,7 +66,7 @@ export const emitMcpTools: Emitter = ({ model, responseConverter }) => {
   writer.writeLine(
     "export const mcpToolsByName: ReadonlyMap<string, McpToolDefinition> = new Map(mcpTools.map((definition) => [definition.tool.name, definition]));",
   );
-  return [{ path: "mcp-tools.ts", contents: writer.toString() }];
+  return [{ path: "mcp-tools.ts", contents: jsonWriterText(writer) }];
 };
 
 /**
@@ -247,7 +247,7 @@ function nameOutputSchemas(
   for (const operation of operations) {
     const output = outputs.get(operation.operationId)!;
     if (output.mode === "none") continue;
-    const text = JSON.stringify(output.schema);
+    const text = JSON.stringify(withoutDefs(output.schema));
     let name = nameByText.get(text);
     if (name === undefined) {
       const base = (output.mode === "body" && componentOf(output.schema)) || operation.operationId;
@@ -259,6 +259,18 @@ function nameOutputSchemas(
     byOperation.set(operation.operationId, name);
   }
   return { schemas, byOperation };
+}
+
+/**
+ * The schema without its `$defs`: a key that tells output schemas apart. The
+ * `$defs` are the closure of the components the rest refers to (same
+ * converter), so they add nothing to tell apart, and writing them out for
+ * every tool cost ~1 s on Stripe's spec (each holds hundreds of components).
+ */
+function withoutDefs(schema: JsonSchema): JsonSchema {
+  if (typeof schema !== "object" || schema === null || !("$defs" in schema)) return schema;
+  const { $defs: _defs, ...rest } = schema as Record<string, JsonValue>;
+  return rest as JsonSchema;
 }
 
 /** `Product` for an output schema whose root is `$ref: "#/$defs/Product"`. */

@@ -40,12 +40,10 @@ interface ResponseBody {
  * import { responseValidators } from "./generated/validators/responses.js";
  * createRouter(handlers, { context, validateResponses: { validators: responseValidators, onViolation: report } });
  */
-export const emitResponseValidators: Emitter = async ({ model, responseConverter, runInWorker }: EmitContext) => {
+export const emitResponseValidators: Emitter = async ({ model, responseConverter, jobs }: EmitContext) => {
   const { bodies, sources } = collectBodies(model.operations, responseConverter);
   const code =
-    sources.schemas.length > WORKER_THRESHOLD
-      ? await runInWorker<string>("response-validators-worker", sources)
-      : compileResponseValidators(sources);
+    sources.schemas.length > WORKER_THRESHOLD ? await jobs.run("responseValidators", sources) : compileResponseValidators(sources);
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
     { path: "validators/responses.d.ts", contents: declarations(sources.schemas.map(([name]) => name)) },

@@ -1,0 +1,91 @@
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import type { JobCache } from "../../codegen/emit/job-cache.js";
+import { JOBS } from "../../codegen/emit/worker-jobs.js";
+import { createWorkerPool } from "../../codegen/emit/worker-pool.js";
+import { JOB_CACHE_DIR, openJobCache } from "../../codegen/job-cache-dir.js";
+import { planOutput } from "../../codegen/write-output.js";
+import { outDir } from "./support/paths.js";
+
+const json = JSON.stringify({ openapi: "3.1.0", info: { title: "T", version: "1" }, paths: { "/a": { get: {} } } }, null, 2);
+
+/** A JobCache in memory that counts what it was asked. */
+function memoryCache(): JobCache & { gets: number; sets: number } {
+  const entries = new Map<string, unknown>();
+  return {
+    gets: 0,
+    sets: 0,
+    get(key) {
+      this.gets++;
+      return entries.get(key);
+    },
+    set(key, result) {
+      this.sets++;
+      entries.set(key, result);
+    },
+  };
+}
+
+describe("worker pool", () => {
+  it("gives a job's result whichever thread runs it: the worker, or this thread when it drains first", async () => {
+    const expected = JOBS.contractYaml(json);
+    const pool = createWorkerPool();
+    try {
+      const inWorker = await pool.run("contractYaml", json);
+      const posted = pool.run("contractYaml", json);
+      pool.drain(); // this thread claims it unless the worker already did
+      expect([inWorker, await posted]).toEqual([expected, expected]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("resolves a job a cache holds without running it, and stores what it runs", async () => {
+    const cache = memoryCache();
+    const first = createWorkerPool(cache);
+    const computed = first.run("contractYaml", json);
+    first.drain();
+    expect(await computed).toBe(JOBS.contractYaml(json));
+    await first.close();
+    expect(cache.sets).toBe(1);
+
+    const second = createWorkerPool(cache);
+    expect(await second.run("contractYaml", json)).toBe(JOBS.contractYaml(json));
+    await second.close();
+    expect(cache.sets).toBe(1); // a hit: nothing ran, nothing stored
+    // Another input misses.
+    const third = createWorkerPool(cache);
+    const other = third.run("contractYaml", json.replace('"T"', '"U"'));
+    third.drain();
+    expect(await other).toContain("title: U");
+    await third.close();
+    expect(cache.sets).toBe(2);
+  });
+});
+
+describe("job cache in the output directory", () => {
+  it("keeps the last run's results, drops unused ones, and is neither output nor obsolete", async () => {
+    const dir = outDir("worker-pool", "cache");
+    await rm(dir, { recursive: true, force: true });
+    const run = async (input: string) => {
+      const jobCache = openJobCache(dir);
+      const pool = createWorkerPool(jobCache.cache);
+      const result = pool.run("contractYaml", input);
+      pool.drain();
+      await result;
+      await pool.close();
+      await jobCache.save();
+      return readdir(`${dir}/${JOB_CACHE_DIR}`);
+    };
+    const [entry] = await run(json);
+    expect(await run(json)).toEqual([entry]);
+    const replaced = await run(json.replace('"T"', '"U"'));
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]).not.toBe(entry);
+
+    // A generated file beside it: the cache is not listed as obsolete output.
+    await mkdir(dir, { recursive: true });
+    await writeFile(`${dir}/other.txt`, "not ours");
+    expect((await planOutput(dir, [])).obsolete).toEqual([]);
+  });
+});
