@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { benchDatabase } from "./bench/bench-database.js";
 import { freePort } from "./support/free-port.js";
-import { buildServerIfStale, SERVER_ARGS } from "./support/server-command.js";
+import { buildServerIfStale, SERVER_ARGS, SERVER_NODE_FLAGS } from "./support/server-command.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -84,9 +84,9 @@ async function startServer({ root: serverRoot, flags }: Variant): Promise<Server
   const extra = flags.split(/\s+/).filter(Boolean);
   if (values.probe) extra.push("--import", path.join(root, "scripts/bench/memory-probe.mjs"));
   if (values["trace-gc"]) extra.push("--trace-gc");
-  // SERVER_ARGS is this checkout's scripts/start.mjs; another checkout runs its own.
-  const serverArgs = serverRoot === root ? SERVER_ARGS : [path.join(serverRoot, "scripts/start.mjs")];
-  const child = spawn(values.node, [...extra, ...serverArgs], {
+  // npm start's flags first, so a variant's own come later and win; another checkout runs its own start.mjs.
+  const script = serverRoot === root ? SERVER_ARGS.at(-1)! : path.join(serverRoot, "scripts/start.mjs");
+  const child = spawn(values.node, [...SERVER_NODE_FLAGS, ...extra, script], {
     cwd: serverRoot,
     env: {
       ...process.env,

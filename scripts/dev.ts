@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import { WATCH_READY } from "../codegen/watch.js";
 // @ts-expect-error build.mjs is plain JavaScript without type declarations (it must run before anything is compiled).
 import { ensureBuilt } from "./build.mjs";
+import { SERVER_ARGS } from "./support/server-command.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { scaffold: { type: "boolean", default: false } }, strict: true });
@@ -97,7 +98,7 @@ let reloadAgain = false;
 const COMPILE_CACHE = path.join(root, "node_modules/.cache/dev-compile-cache");
 
 function startServer(): void {
-  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: root,
     env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE },
     detached: true,
