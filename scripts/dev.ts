@@ -13,8 +13,8 @@
  *
  * A reload compiles while the old server stops, and the new one starts with
  * V8's compiled code of every module kept between reloads (a compile cache
- * outside `.build/`, which each build replaces): save → 200 in ~1.5 s where
- * `tsx watch` took ~2.6 s (`npm run bench:start`, issue #15).
+ * outside `.build/`, which each build replaces): save → 200 in 1.79 s where
+ * `tsx watch` took 2.65 s (`npm run bench:start` medians, quiet machine, issue #15).
  *
  * `--scaffold` also adds a 501 stub for every new operation without a handler
  * (`generate --scaffold`), so a new route answers `not_implemented` at once.
@@ -40,8 +40,8 @@ let stopping = false;
 
 /**
  * Children run in their own process group: a Ctrl-C reaches this script
- * only, which passes it on once (tsx would otherwise get it twice, and force
- * the server down instead of letting it drain).
+ * only, which passes it on once (the server would otherwise get it twice and
+ * be forced down instead of draining).
  */
 function start(args: readonly string[], onLine?: (line: string) => void): ChildProcess {
   const child = spawn(process.execPath, args, {

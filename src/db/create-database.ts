@@ -161,20 +161,18 @@ export function queryThroughCallbacks(client: pg.ClientBase, names?: StatementNa
         if (named === undefined) query.call(this, config, values, callback);
         else query.call(this, { name: named, text: config, values }, undefined, callback);
       });
-    const ran =
-      name === undefined
-        ? run(undefined)
-        : run(name).catch((error: unknown) => {
-            if (!isStaleStatement(error)) throw error;
-            names!.forget();
-            // "I": idle, no transaction open (it would be "E", failed): nothing ran, so running it again is safe.
-            if ((this as pg.Client).getTransactionStatus?.() !== "I") throw error;
-            return run(names!.nameOf(config as string));
-          });
-    return ran.catch((error: unknown) => {
-      // As pg does: a stack leading back to the caller rather than to TCP.onStreamRead.
+    // As pg does: a stack leading back to the caller rather than to TCP.onStreamRead.
+    const rethrow = (error: unknown): never => {
       if (error instanceof Error) Error.captureStackTrace(error);
       throw error;
+    };
+    // One catch per query, the hot path's only extra promise; the stale-statement retry lives inside it.
+    return run(name).catch((error: unknown) => {
+      if (name === undefined || !isStaleStatement(error)) return rethrow(error);
+      names!.forget();
+      // "I": idle, no transaction open (it would be "E", failed): nothing ran, so running it again is safe.
+      if ((this as pg.Client).getTransactionStatus?.() !== "I") return rethrow(error);
+      return run(names!.nameOf(config as string)).catch(rethrow);
     });
   };
   (client as unknown as { query: QueryMethod }).query = throughCallback;
