@@ -58,6 +58,19 @@ class Shopper {
     return steps;
   }
 
+  /** Its exit code; fails naming everything it printed if it has not exited within the timeout. */
+  async exitCode(timeoutMs = 60_000): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the shopper did not exit within ${timeoutMs} ms; it printed:\n${this.output}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   proceed(): void {
     this.child.stdin!.write("go\n");
   }
@@ -142,10 +155,12 @@ describe("any MCP client can shop, within what the merchant approved", () => {
     const connection = await app.db.selectFrom("mcp_connections").select("agent_id").executeTakeFirstOrThrow();
     await agents.goto(`${app.baseUrl}/agents/revoke?agent_id=${connection.agent_id}`);
     await agents.getByRole("button", { name: /Yes, revoke/ }).click();
+    // Closing the page before the POST is answered could cancel the revoke: wait for the page it leads to.
+    await agents.getByText(/was revoked/).waitFor();
     await agents.close();
 
     shopper.proceed();
-    expect(await shopper.exited).toBe(0);
+    expect(await shopper.exitCode()).toBe(0);
     expect(shopper.steps().get("after revocation")).toEqual({ refused: "unauthorized" });
     // MCP_TRANSCRIPT=<file>: keep what the client saw (for notes and docs).
     if (process.env.MCP_TRANSCRIPT) writeFileSync(process.env.MCP_TRANSCRIPT, shopper.output);
