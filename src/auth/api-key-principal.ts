@@ -21,6 +21,8 @@ interface VerifiedKey {
   readonly userId: string;
   readonly metadata: ApiKeyMetadata;
   readonly verifiedAt: number;
+  /** False for a key whose every request Better Auth must count (a quota, its own rate limit): never reused. */
+  readonly cacheable: boolean;
   /** The principal as of the last recheck; reused only while change notifications flow. */
   principal?: Principal;
 }
@@ -55,12 +57,28 @@ export interface ApiKeyResolverOptions {
  * take the full path, so their counters stay exact. The price: `lastRequest`
  * is refreshed at most once per window.
  *
+ * Concurrent requests with the same key share work in flight. Without
+ * that, every request arriving while a key's window renewed ran its own
+ * `verifyApiKey`, all queueing on the key row's lock, and after each
+ * notification every request ran its own recheck. So:
+ * - one full verification per key at a time, whatever the feed's state,
+ *   except for keys whose every request is counted (quota, rate limit);
+ * - while the feed is healthy, one recheck per key at a time; without a
+ *   feed each request still runs its own recheck, as above;
+ * - a request that joins a full verification rechecks after it, and an
+ *   invalidation drops the rechecks in flight: what was read before a
+ *   change is never handed to a request that arrives after it.
+ *
  * Metadata is not trusted alone (users can write it when creating keys over
  * HTTP): effective scopes are those the metadata grants AND the owner's role
  * allows.
  */
 export class ApiKeyResolver {
   private readonly verified = new Map<string, VerifiedKey>();
+  /** Full verifications in progress, by key digest: later requests with the key await this one. */
+  private readonly verifying = new Map<string, Promise<VerifiedKey | null>>();
+  /** Rechecks in progress while the feed is healthy, by key digest. */
+  private readonly checking = new Map<string, Promise<Principal | null>>();
   private readonly reverifyAfterMs: number;
   private readonly maxEntries: number;
   private changes: ChangeFeed | undefined;
@@ -85,6 +103,9 @@ export class ApiKeyResolver {
   invalidateAll(): void {
     this.generation += 1;
     for (const entry of this.verified.values()) entry.principal = undefined;
+    // Rechecks already running may have read what just changed: later requests run their own.
+    // (A shared full verification needs no such care: each request that joins one rechecks after it.)
+    this.checking.clear();
   }
 
   /** The caller behind `key`, or null for an unknown, disabled or expired key, or an owner who left the store. */
@@ -101,23 +122,32 @@ export class ApiKeyResolver {
     // One-shot hash: about a quarter of createHash().update().digest() per call (measured, 0.5 µs vs 1.8 µs).
     const digest = hash("sha256", key, "base64url");
     const known = this.verified.get(digest);
-    if (known && Date.now() - known.verifiedAt < this.reverifyAfterMs) {
-      if (known.principal && this.changes?.healthy) return known.principal;
-      return this.recheck(digest, known);
-    }
-    return this.verifyFully(digest, key);
+    const current = known && Date.now() - known.verifiedAt < this.reverifyAfterMs ? known : undefined;
+    const healthy = this.changes?.healthy === true;
+    if (current?.principal && healthy) return current.principal;
+    if (!current) return this.verifyFully(digest, key);
+    return healthy ? shareInFlight(this.checking, digest, () => this.recheck(digest, current)) : this.recheck(digest, current);
   }
 
   private async verifyFully(digest: string, key: string): Promise<Principal | null> {
+    const joined = this.verifying.get(digest);
+    let entry = await (joined ?? shareInFlight(this.verifying, digest, () => this.verifyWithBetterAuth(digest, key)));
+    // A key with a quota or Better Auth's own rate limit counts every request: a shared verification would count one.
+    if (joined && entry && !entry.cacheable) entry = await this.verifyWithBetterAuth(digest, key);
+    return entry ? this.recheck(digest, entry) : null;
+  }
+
+  /** Better Auth's own verification (statements and UPDATEs, see above); the key's entry, or null if refused. */
+  private async verifyWithBetterAuth(digest: string, key: string): Promise<VerifiedKey | null> {
     this.verified.delete(digest);
     const result = await this.auth.api.verifyApiKey({ body: { key } }).catch(fallbackUnlessDatabaseDown(null));
     if (!result?.valid || !result.key) return null;
     const metadata = parseMetadata(result.key.metadata);
     if (!metadata) return null;
-    const entry: VerifiedKey = { keyId: result.key.id, userId: result.key.referenceId, metadata, verifiedAt: Date.now() };
     const cacheable = result.key.remaining === null && !result.key.rateLimitEnabled;
+    const entry: VerifiedKey = { keyId: result.key.id, userId: result.key.referenceId, metadata, verifiedAt: Date.now(), cacheable };
     if (cacheable) this.remember(digest, entry);
-    return this.recheck(digest, entry);
+    return entry;
   }
 
   /** One statement: key still usable, owner still a member (and in which role). */
@@ -167,4 +197,21 @@ export function parseMetadata(raw: unknown): ApiKeyMetadata | null {
   const { organizationId, scopes } = value as { organizationId?: unknown; scopes?: unknown };
   if (typeof organizationId !== "string" || !Array.isArray(scopes)) return null;
   return { organizationId, scopes: scopes.filter((scope): scope is Scope => KNOWN_SCOPES.includes(scope as Scope)) };
+}
+
+/**
+ * `start()`'s promise, shared by every caller until it settles: the one
+ * running under `key` in `running`, or a new one. An entry removed from
+ * `running` meanwhile (an invalidation) stays removed.
+ */
+function shareInFlight<T>(running: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  const existing = running.get(key);
+  if (existing) return existing;
+  const started = start();
+  running.set(key, started);
+  const settled = () => {
+    if (running.get(key) === started) running.delete(key);
+  };
+  started.then(settled, settled);
+  return started;
 }

@@ -94,6 +94,92 @@ describe("ApiKeyResolver with a healthy change feed", () => {
   });
 });
 
+/** `auth` whose `verifyApiKey` calls are counted (the resolver's full verifications). */
+function countingVerifications(): { auth: Auth; calls: () => number } {
+  let calls = 0;
+  const api = new Proxy(auth.api, {
+    get: (target, name, receiver) =>
+      name === "verifyApiKey"
+        ? (...args: Parameters<Auth["api"]["verifyApiKey"]>) => {
+            calls += 1;
+            return target.verifyApiKey(...args);
+          }
+        : Reflect.get(target, name, receiver),
+  });
+  return { auth: { ...auth, api } as Auth, calls: () => calls };
+}
+
+describe("ApiKeyResolver under concurrent requests with one key", () => {
+  it("runs one full verification for all of them, and one recheck after a notification", async () => {
+    const counted = countingVerifications();
+    const shared = new ApiKeyResolver(counted.auth, database.db.withPlugin(counting));
+    shared.useChangeFeed({ healthy: true });
+    const key = await issueApiKey(auth, owner.userId, { organizationId: owner.organizationId, scopes: ["storefront"] });
+    const first = await Promise.all(Array.from({ length: 20 }, () => shared.resolve(key)));
+    expect(first.every((principal) => principal?.organizationId === owner.organizationId)).toBe(true);
+    expect(counted.calls()).toBe(1);
+
+    shared.invalidateAll();
+    queries = 0;
+    const again = await Promise.all(Array.from({ length: 20 }, () => shared.resolve(key)));
+    expect(again.every((principal) => principal?.scopes.has("storefront"))).toBe(true);
+    expect(queries).toBe(1);
+    expect(counted.calls()).toBe(1);
+  });
+
+  it("still verifies each request of a key with a quota, so every one is counted", async () => {
+    const counted = countingVerifications();
+    const shared = new ApiKeyResolver(counted.auth, database.db);
+    shared.useChangeFeed({ healthy: true });
+    const { key, id } = await auth.api.createApiKey({
+      body: {
+        userId: owner.userId,
+        name: "quota",
+        remaining: 10,
+        metadata: { organizationId: owner.organizationId, scopes: ["storefront"] },
+      },
+    });
+    const principals = await Promise.all(Array.from({ length: 6 }, () => shared.resolve(key)));
+    expect(principals.every((principal) => principal !== null)).toBe(true);
+    expect(counted.calls()).toBe(6);
+    const row = await database.db.selectFrom("apikey").select("remaining").where("id", "=", id).executeTakeFirstOrThrow();
+    expect(row.remaining).toBe(4);
+  });
+
+  it.each([
+    ["its first verification", false],
+    ["a recheck after a notification", true],
+  ])("never hands a request %s begun before a change it arrived after", async (_, verifiedBefore) => {
+    // While the gate is closed, results wait: the check is still running when the membership changes.
+    let gate = Promise.resolve();
+    let open: () => void = () => {};
+    const gated: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        await gate;
+        return args.result;
+      },
+    };
+    const shared = new ApiKeyResolver(auth, database.db.withPlugin(gated));
+    shared.useChangeFeed({ healthy: true });
+    const leaving = await createStoreOwner(auth, "Leaving");
+    const key = await issueApiKey(auth, leaving.userId, { organizationId: leaving.organizationId, scopes: ["storefront"] });
+    if (verifiedBefore) {
+      expect(await shared.resolve(key)).not.toBeNull();
+      shared.invalidateAll();
+    }
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const before = shared.resolve(key);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await database.db.deleteFrom("member").where("userId", "=", leaving.userId).execute();
+    shared.invalidateAll();
+    const after = shared.resolve(key);
+    open();
+    expect(await before).not.toBeNull();
+    expect(await after).toBeNull();
+  });
+});
+
 describe("ApiKeyResolver without a change feed", () => {
   it("rechecks with one query per call", async () => {
     const plain = new ApiKeyResolver(auth, database.db.withPlugin(counting));
