@@ -62,7 +62,10 @@ class Shopper {
   async exitCode(timeoutMs = 60_000): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the shopper did not exit within ${timeoutMs} ms; it printed:\n${this.output}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the shopper did not exit within ${timeoutMs} ms; it printed:\n${this.output}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timedOut]);
