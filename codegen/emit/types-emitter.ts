@@ -7,6 +7,7 @@ import {
   scanDiscriminators,
   transformSchema,
 } from "openapi-typescript";
+import { noteDiscriminatorTargets } from "./discriminator-undo.js";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
@@ -21,12 +22,18 @@ import { GENERATED_HEADER } from "./ts-text.js";
  * server side (one copy: a large spec's types are type-checked once).
  */
 export const emitTypes: Emitter = ({ document }) => {
-  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property):
-  // it gets a copy, so the published contract (openapi.json, openapi.yaml) stays the bundled source.
-  const copy = structuredClone(document) as OpenAPI3;
-  const ast = transformSchema(copy, createTransformContext(copy));
+  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property): what
+  // it patches is put back once the types are printed, so every other output sees the bundled source.
+  const restore = noteDiscriminatorTargets(document);
+  let types: string;
+  try {
+    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3));
+    types = astToString(ast);
+  } finally {
+    restore();
+  }
   return [
-    { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${astToString(ast)}` },
+    { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${types}` },
     {
       path: "openapi.ts",
       contents: `${GENERATED_HEADER}\n/* The contract's types; the SDK package holds them (see sdk/package.json). */\nexport type * from "./sdk/openapi.js";\n`,
