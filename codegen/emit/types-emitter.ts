@@ -24,10 +24,10 @@ import { GENERATED_HEADER } from "./ts-text.js";
 export const emitTypes: Emitter = ({ document }) => {
   // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property): what
   // it patches is put back once the types are printed, so every other output sees the bundled source.
-  const restore = noteDiscriminatorTargets(document);
+  const { restore, scanned } = noteDiscriminatorTargets(document);
   let types: string;
   try {
-    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3));
+    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3, scanned));
     types = astToString(ast);
   } finally {
     restore();
@@ -45,7 +45,7 @@ export const emitTypes: Emitter = ({ document }) => {
  * openapi-typescript's defaults (as `openapiTS()` fills them in 7.13), with
  * the options we rely on stated explicitly.
  */
-function createTransformContext(document: OpenAPI3): GlobalContext {
+function createTransformContext(document: OpenAPI3, scanDiscriminatorsNeeded: boolean): GlobalContext {
   const options: OpenAPITSOptions = { silent: true };
   return {
     additionalProperties: false,
@@ -53,7 +53,8 @@ function createTransformContext(document: OpenAPI3): GlobalContext {
     arrayLength: false,
     // A schema `default` makes the property present after validation (Ajv `useDefaults`).
     defaultNonNullable: true,
-    discriminators: scanDiscriminators(document, options),
+    // What the scan returns for a document without discriminators, without walking it twice.
+    discriminators: scanDiscriminatorsNeeded ? scanDiscriminators(document, options) : { objects: {}, refsHandled: [] },
     emptyObjectsUnknown: false,
     enum: false,
     enumValues: false,
