@@ -28,29 +28,50 @@ import { createRef, resolveRef } from "openapi-typescript";
  * const { restore } = noteDiscriminatorTargets(document);
  * try { print(transformSchema(document, context)); } finally { restore(); }
  */
-export function noteDiscriminatorTargets(document: object): { restore: () => void; scanned: boolean } {
+export function noteDiscriminatorTargets(document: object): DiscriminatorTargets {
   const snapshots = new Map<Record<string, unknown>, SchemaSnapshot>();
   let scanned = false;
+  const acting: (string | number)[][] = [];
+  const refs: string[] = [];
   const note = (ref: unknown) => {
     if (typeof ref !== "string") return;
+    refs.push(ref);
     const target = resolveRef<unknown>(document, ref, { silent: true });
     if (isObject(target) && !snapshots.has(target)) snapshots.set(target, snapshot(target));
   };
   walkObjects(document, (node, path) => {
     const discriminator = node.discriminator;
+    const allOf = node.allOf;
     if (isObject(discriminator)) {
+      acting.push([...path]);
       if (discriminator.propertyName) scanned = true;
       if (Array.isArray(node.oneOf)) for (const item of node.oneOf) if (isObject(item)) note(item.$ref);
       if (isObject(discriminator.mapping)) for (const target of Object.values(discriminator.mapping)) note(target);
     }
-    if (Array.isArray(node.allOf) && node.allOf.some((item) => isObject(item) && "$ref" in item)) note(createRef(path));
+    if (Array.isArray(allOf) && allOf.some((item) => isObject(item) && ("$ref" in item || isObject(item.discriminator)))) {
+      if (!isObject(discriminator)) acting.push([...path]);
+      if (allOf.some((item) => isObject(item) && "$ref" in item)) note(createRef(path));
+    }
   });
   return {
     restore: () => {
       for (const [schema, before] of snapshots) restore(schema, before);
     },
     scanned,
+    acting,
+    refs,
   };
+}
+
+export interface DiscriminatorTargets {
+  /** Puts back every schema the scan may have patched. */
+  readonly restore: () => void;
+  /** Whether the document has a discriminator the scan would act on. */
+  readonly scanned: boolean;
+  /** Paths of the schemas the scan acts at: a `discriminator`, or an `allOf` with a `$ref` or a `discriminator`. */
+  readonly acting: readonly (readonly (string | number)[])[];
+  /** The `$ref`s it may patch through (oneOf items, mappings, those `allOf` schemas' own paths). */
+  readonly refs: readonly string[];
 }
 
 interface SchemaSnapshot {

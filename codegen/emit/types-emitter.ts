@@ -7,7 +7,8 @@ import {
   scanDiscriminators,
   transformSchema,
 } from "openapi-typescript";
-import { noteDiscriminatorTargets } from "./discriminator-undo.js";
+import { discriminatorScanView } from "./discriminator-scan-view.js";
+import { type DiscriminatorTargets, noteDiscriminatorTargets } from "./discriminator-undo.js";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
@@ -24,10 +25,11 @@ import { GENERATED_HEADER } from "./ts-text.js";
 export const emitTypes: Emitter = ({ document }) => {
   // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property): what
   // it patches is put back once the types are printed, so every other output sees the bundled source.
-  const { restore, scanned } = noteDiscriminatorTargets(document);
+  const targets = noteDiscriminatorTargets(document);
+  const { restore } = targets;
   let types: string;
   try {
-    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3, scanned));
+    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3, targets));
     types = astToString(ast);
   } finally {
     restore();
@@ -45,7 +47,7 @@ export const emitTypes: Emitter = ({ document }) => {
  * openapi-typescript's defaults (as `openapiTS()` fills them in 7.13), with
  * the options we rely on stated explicitly.
  */
-function createTransformContext(document: OpenAPI3, scanDiscriminatorsNeeded: boolean): GlobalContext {
+function createTransformContext(document: OpenAPI3, targets: DiscriminatorTargets): GlobalContext {
   const options: OpenAPITSOptions = { silent: true };
   return {
     additionalProperties: false,
@@ -53,8 +55,11 @@ function createTransformContext(document: OpenAPI3, scanDiscriminatorsNeeded: bo
     arrayLength: false,
     // A schema `default` makes the property present after validation (Ajv `useDefaults`).
     defaultNonNullable: true,
-    // What the scan returns for a document without discriminators, without walking it twice.
-    discriminators: scanDiscriminatorsNeeded ? scanDiscriminators(document, options) : { objects: {}, refsHandled: [] },
+    // Without discriminators, what the scan would return, without its two walks; with some, the scan walks only
+    // the way to them (discriminator-scan-view.ts).
+    discriminators: targets.scanned
+      ? scanDiscriminators((discriminatorScanView(document, targets.acting, targets.refs) ?? document) as OpenAPI3, options)
+      : { objects: {}, refsHandled: [] },
     emptyObjectsUnknown: false,
     enum: false,
     enumValues: false,

@@ -1,4 +1,7 @@
+import { scanDiscriminators } from "openapi-typescript";
 import { describe, expect, it } from "vitest";
+import { discriminatorScanView } from "../../codegen/emit/discriminator-scan-view.js";
+import { noteDiscriminatorTargets } from "../../codegen/emit/discriminator-undo.js";
 import type { EmitContext } from "../../codegen/emit/emitter.js";
 import { emitTypes } from "../../codegen/emit/types-emitter.js";
 
@@ -11,7 +14,6 @@ describe("emitTypes and discriminators", () => {
   const document = () => ({
     openapi: "3.1.0",
     info: { title: "Discriminators", version: "1.0.0" },
-    paths: {},
     components: {
       schemas: {
         Pet: {
@@ -28,6 +30,34 @@ describe("emitTypes and discriminators", () => {
         Bird: { allOf: [{ type: "object", properties: { wings: { type: "integer" } } }] },
         Base: { type: "object", discriminator: { propertyName: "type", mapping: { fish: "#/components/schemas/Fish" } } },
         Fish: { allOf: [{ $ref: "#/components/schemas/Base" }, { type: "object", properties: { fins: { type: "integer" } } }] },
+        Alias: { $ref: "#/components/schemas/Dog" },
+        Zoo: { type: "object", properties: { pet: { $ref: "#/components/schemas/Pet" }, other: { type: "string" } } },
+      },
+    },
+    // A discriminator inline under paths, mapping through an alias, and one in an allOf item.
+    paths: {
+      "/pets/{id}": {
+        get: {
+          responses: {
+            "200": {
+              description: "ok",
+              content: {
+                "application/json": {
+                  schema: {
+                    oneOf: [{ $ref: "#/components/schemas/Alias" }, { $ref: "#/components/schemas/Cat" }],
+                    discriminator: { propertyName: "kind" },
+                  },
+                },
+              },
+            },
+            "201": {
+              description: "made",
+              content: {
+                "application/json": { schema: { allOf: [{ discriminator: { propertyName: "type" } }, { type: "object" }] } },
+              },
+            },
+          },
+        },
       },
     },
   });
@@ -38,9 +68,23 @@ describe("emitTypes and discriminators", () => {
     const types = files.find((file) => file.path === "sdk/openapi.ts")!.contents;
 
     expect(types).toContain('kind: "cat"');
-    expect(types).toContain('kind: "dog"');
+    expect(types).toContain('kind: "Alias"'); // the inline discriminator's inferred name, patched after Pet's "dog"
     expect(types).toContain('kind: "Bird"');
     expect(types).toContain('type: "fish"');
+    expect(JSON.stringify(source)).toBe(JSON.stringify(document()));
+  });
+
+  it("scans the view of the way to the discriminators as it scans the whole document", () => {
+    const whole = document();
+    const expected = scanDiscriminators(whole as never, { silent: true });
+    const source = document();
+    const targets = noteDiscriminatorTargets(source);
+    const view = discriminatorScanView(source, targets.acting, targets.refs);
+    expect(view).toBeDefined();
+    expect(scanDiscriminators(view as never, { silent: true })).toEqual(expected);
+    // The same patches, in the document's own schemas.
+    expect(JSON.stringify(source)).toBe(JSON.stringify(whole));
+    targets.restore();
     expect(JSON.stringify(source)).toBe(JSON.stringify(document()));
   });
 });
