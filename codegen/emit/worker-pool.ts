@@ -55,8 +55,9 @@ export interface WorkerPool {
 
 interface PendingJob {
   readonly kind: JobKind;
-  readonly data: unknown;
-  readonly here: (() => unknown) | undefined;
+  /** Dropped once the worker has the job: large specs' validator sources are ~100 MB of this thread's peak. */
+  data: unknown;
+  here: (() => unknown) | undefined;
   readonly resolve: (result: never) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -113,7 +114,13 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
     drain() {
       for (const index of [...pending.keys()].reverse()) {
         const job = pending.get(index);
-        if (job && index < MAX_JOBS && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) runHere(index, job);
+        if (!job || index >= MAX_JOBS) continue;
+        if (Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) runHere(index, job);
+        else {
+          // The worker's: this thread will never need the input again.
+          job.data = undefined;
+          job.here = undefined;
+        }
       }
     },
     async close() {
