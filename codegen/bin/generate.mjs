@@ -4,6 +4,7 @@ import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sourcesHash } from "./sources-hash.mjs";
+import { relaunchWithSmallYoungGeneration } from "./young-generation.mjs";
 
 /**
  * Entry point of `npm run generate`. Runs the generator from an esbuild bundle
@@ -20,6 +21,10 @@ import { sourcesHash } from "./sources-hash.mjs";
  * an upgraded library rebuilds it); starting esbuild's service costs
  * ~0.1–0.3 s, more than hashing ~50 files.
  */
+// A run without V8's young-generation flag restarts with it and only waits here (see young-generation.mjs).
+const relaunched = relaunchWithSmallYoungGeneration();
+if (relaunched) process.exit(await relaunched);
+
 const codegenDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(codegenDir, ".build");
 const entryPoints = {

@@ -18,5 +18,7 @@ export interface JobCache {
  * js-yaml's versions) is the cache's to add (job-cache-dir.ts).
  */
 export function jobKey(kind: JobKind, data: unknown): string {
-  return createHash("sha256").update(kind).update("\0").update(JSON.stringify(data)).digest("hex");
+  const hash = createHash("sha256").update(kind);
+  // A string (the contract's JSON text, GitHub's ~20 MB) is hashed as it is: JSON.stringify copied and escaped it first.
+  return (typeof data === "string" ? hash.update("\0s\0").update(data) : hash.update("\0").update(JSON.stringify(data))).digest("hex");
 }

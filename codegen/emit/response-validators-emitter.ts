@@ -42,11 +42,13 @@ interface ResponseBody {
  */
 export const emitResponseValidators: Emitter = async ({ model, responseConverter, jobs }: EmitContext) => {
   const { bodies, sources } = collectBodies(model.operations, responseConverter);
+  // Read before the wait: then nothing here holds the sources while the worker compiles them.
+  const names = sources.schemas.map(([name]) => name);
   const code =
     sources.schemas.length > WORKER_THRESHOLD ? await jobs.run("responseValidators", sources) : compileResponseValidators(sources);
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
-    { path: "validators/responses.d.ts", contents: declarations(sources.schemas.map(([name]) => name)) },
+    { path: "validators/responses.d.ts", contents: declarations(names) },
     { path: "response-validation.ts", contents: `${GENERATED_HEADER}\n${readFileSync(TEMPLATE, "utf8")}` },
   ];
 };

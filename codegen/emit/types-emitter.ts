@@ -7,6 +7,8 @@ import {
   scanDiscriminators,
   transformSchema,
 } from "openapi-typescript";
+import { discriminatorScanView } from "./discriminator-scan-view.js";
+import { type DiscriminatorTargets, noteDiscriminatorTargets } from "./discriminator-undo.js";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
@@ -21,12 +23,19 @@ import { GENERATED_HEADER } from "./ts-text.js";
  * server side (one copy: a large spec's types are type-checked once).
  */
 export const emitTypes: Emitter = ({ document }) => {
-  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property):
-  // it gets a copy, so the published contract (openapi.json, openapi.yaml) stays the bundled source.
-  const copy = structuredClone(document) as OpenAPI3;
-  const ast = transformSchema(copy, createTransformContext(copy));
+  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property): what
+  // it patches is put back once the types are printed, so every other output sees the bundled source.
+  const targets = noteDiscriminatorTargets(document);
+  const { restore } = targets;
+  let types: string;
+  try {
+    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3, targets));
+    types = astToString(ast);
+  } finally {
+    restore();
+  }
   return [
-    { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${astToString(ast)}` },
+    { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${types}` },
     {
       path: "openapi.ts",
       contents: `${GENERATED_HEADER}\n/* The contract's types; the SDK package holds them (see sdk/package.json). */\nexport type * from "./sdk/openapi.js";\n`,
@@ -38,7 +47,7 @@ export const emitTypes: Emitter = ({ document }) => {
  * openapi-typescript's defaults (as `openapiTS()` fills them in 7.13), with
  * the options we rely on stated explicitly.
  */
-function createTransformContext(document: OpenAPI3): GlobalContext {
+function createTransformContext(document: OpenAPI3, targets: DiscriminatorTargets): GlobalContext {
   const options: OpenAPITSOptions = { silent: true };
   return {
     additionalProperties: false,
@@ -46,7 +55,11 @@ function createTransformContext(document: OpenAPI3): GlobalContext {
     arrayLength: false,
     // A schema `default` makes the property present after validation (Ajv `useDefaults`).
     defaultNonNullable: true,
-    discriminators: scanDiscriminators(document, options),
+    // Without discriminators, what the scan would return, without its two walks; with some, the scan walks only
+    // the way to them (discriminator-scan-view.ts).
+    discriminators: targets.scanned
+      ? scanDiscriminators((discriminatorScanView(document, targets.acting, targets.refs) ?? document) as OpenAPI3, options)
+      : { objects: {}, refsHandled: [] },
     emptyObjectsUnknown: false,
     enum: false,
     enumValues: false,

@@ -34,11 +34,14 @@ export const emitValidators: Emitter = async (context: EmitContext) => {
     sources,
     VALIDATOR_MODULES.filter((module) => !modules.includes(module)),
   );
-  const compiled = await Promise.all(
-    modules.map((module) => context.jobs.run("requestValidators", { sources: only(sources, module), modules: [module] })),
-  );
+  const compiled = await Promise.all(postModules(context.jobs, sources, modules));
   return [...empty, ...compiled.flat()];
 };
+
+/** One job per module. A function of its own: no closure of emitValidators holds the sources while they compile. */
+function postModules(jobs: EmitContext["jobs"], sources: ValidatorSources, modules: readonly ValidatorModule[]) {
+  return modules.map((module) => jobs.run("requestValidators", { sources: only(sources, module), modules: [module] }));
+}
 
 /** The sources one module's compilation reads: the components, the formats and its own schemas. */
 function only(sources: ValidatorSources, module: ValidatorModule): ValidatorSources {

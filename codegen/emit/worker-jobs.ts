@@ -29,5 +29,10 @@ export type JobResult<K extends JobKind> = ReturnType<Jobs[K]>;
 export const JOBS: Jobs = {
   requestValidators: ({ sources, modules }) => compileValidators(sources, modules),
   responseValidators: (sources) => compileResponseValidators(sources),
-  contractYaml: (json) => stringifyYaml(JSON.parse(json), { noRefs: true, lineWidth: -1 }),
+  contractYaml: (json) => contractYamlOf(JSON.parse(json)),
 };
+
+/** The contract as YAML (see `Jobs.contractYaml`), from the document or from a parsed copy of its JSON. */
+export function contractYamlOf(document: unknown): string {
+  return stringifyYaml(document, { noRefs: true, lineWidth: -1 });
+}

@@ -42,14 +42,22 @@ const CLAIMED_HERE = 2;
  * await pool.close();
  */
 export interface WorkerPool {
-  run<K extends JobKind>(kind: K, data: JobData<K>): Promise<JobResult<K>>;
+  /**
+   * Posts a job. `here`, when given, is how this thread runs it instead of
+   * `JOBS[kind](data)`: from objects it already holds, the same result (the
+   * contract's YAML from the document itself, not from a parsed copy of its
+   * JSON text). The worker only ever gets `data`; the cache key is `data`'s.
+   */
+  run<K extends JobKind>(kind: K, data: JobData<K>, here?: () => JobResult<K>): Promise<JobResult<K>>;
   drain(): void;
   close(): Promise<void>;
 }
 
 interface PendingJob {
   readonly kind: JobKind;
-  readonly data: unknown;
+  /** Dropped once the worker has the job: large specs' validator sources are ~100 MB of this thread's peak. */
+  data: unknown;
+  here: (() => unknown) | undefined;
   readonly resolve: (result: never) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -69,7 +77,7 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
   };
   const runHere = (index: number, job: PendingJob) => {
     try {
-      settle(index, { result: (JOBS[job.kind] as (data: unknown) => unknown)(job.data) });
+      settle(index, { result: job.here ? job.here() : (JOBS[job.kind] as (data: unknown) => unknown)(job.data) });
     } catch (error) {
       settle(index, { error });
     }
@@ -86,7 +94,7 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
   };
 
   return {
-    run<K extends JobKind>(kind: K, data: JobData<K>): Promise<JobResult<K>> {
+    run<K extends JobKind>(kind: K, data: JobData<K>, here?: () => JobResult<K>): Promise<JobResult<K>> {
       const key = cache && jobKey(kind, data);
       const cached = key === undefined ? undefined : cache?.get(key);
       if (cached !== undefined) return Promise.resolve(cached as JobResult<K>);
@@ -96,7 +104,7 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
           if (key !== undefined) cache?.set(key, result);
           resolve(result);
         };
-        const job: PendingJob = { kind, data, resolve: done, reject };
+        const job: PendingJob = { kind, data, here, resolve: done, reject };
         pending.set(index, job);
         if (index >= MAX_JOBS) return runHere(index, job);
         worker ??= startWorker();
@@ -106,7 +114,13 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
     drain() {
       for (const index of [...pending.keys()].reverse()) {
         const job = pending.get(index);
-        if (job && index < MAX_JOBS && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) runHere(index, job);
+        if (!job || index >= MAX_JOBS) continue;
+        if (Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) runHere(index, job);
+        else {
+          // The worker's: this thread will never need the input again.
+          job.data = undefined;
+          job.here = undefined;
+        }
       }
     },
     async close() {

@@ -1,6 +1,5 @@
 import path from "node:path";
 import {
-  BaseResolver,
   bundle,
   type Config,
   createConfig,
@@ -11,6 +10,7 @@ import {
   YamlParseError,
 } from "@redocly/openapi-core";
 import { SpecError, SpecErrors } from "../errors.js";
+import { JsonFirstResolver } from "./json-resolver.js";
 import type { OpenApiDocument } from "./openapi-document.js";
 
 /** The contract after `$ref`s across files were bundled into one document. */
@@ -45,7 +45,7 @@ export interface LoadedSpec {
 export async function loadSpec(specPath: string): Promise<LoadedSpec> {
   const file = path.resolve(specPath);
   const config = await createStructuralConfig();
-  const resolver = new BaseResolver(config.resolve);
+  const resolver = new JsonFirstResolver(config.resolve);
 
   const root = await resolver.resolveDocument(null, file, true).catch((error: unknown) => {
     throw new SpecErrors([unreadable(error, displayPath(file))]);

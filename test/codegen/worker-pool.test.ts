@@ -72,13 +72,17 @@ describe("job cache in the output directory", () => {
       const pool = createWorkerPool(jobCache.cache);
       const result = pool.run("contractYaml", input);
       pool.drain();
-      await result;
+      results.push(await result);
       await pool.close();
       await jobCache.save();
       return readdir(`${dir}/${JOB_CACHE_DIR}`);
     };
+    const results: string[] = [];
     const [entry] = await run(json);
     expect(await run(json)).toEqual([entry]);
+    // The second run read the YAML back from the file (written raw, not as JSON): the same text.
+    expect(results[1]).toBe(results[0]);
+    expect(results[0]).toContain("title: T");
     const replaced = await run(json.replace('"T"', '"U"'));
     expect(replaced).toHaveLength(1);
     expect(replaced[0]).not.toBe(entry);
