@@ -14,7 +14,8 @@
  * scavenge to the next (0.01 KB promoted per request, measured with
  * --trace-gc-nvp). Halved, the server keeps ~50 MB less after a minute at 50
  * connections (`npm run bench:memory`, medians of two 2-round runs: 259 →
- * 210 MB); req/s within run-to-run noise (one run equal, one 8% lower). Whoever runs this file directly should pass the same flag.
+ * 210 MB); req/s within run-to-run noise (one run equal, one 8% lower).
+ * Whoever runs this file directly should pass the same flag.
  *
  * The server's own behaviour is unchanged: it is the same module as
  * `tsx src/main.ts`, in this process, with its signal handlers and exit codes.
