@@ -35,6 +35,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { npmScriptNodeFlags } from "./support/npm-script-flags.js";
 import { sharedSpec } from "./support/shared-specs.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -107,16 +108,9 @@ function summarize(samples: Sample[]): Sample {
 }
 
 const ots = path.join(root, "node_modules/openapi-typescript/bin/cli.js");
-// As `npm run generate` runs it (package.json): with the young-generation flag, so the generator does not restart itself.
-const ours = (spec: Spec, out: string) => [
-  "--max-semi-space-size=16",
-  "codegen/bin/generate.mjs",
-  "--quiet",
-  "--spec",
-  spec.file,
-  "--out",
-  out,
-];
+// As `npm run generate` runs it, with package.json's flags (so the generator has no reason to restart itself).
+const GENERATE_FLAGS = npmScriptNodeFlags("generate", "codegen/bin/generate.mjs");
+const ours = (spec: Spec, out: string) => [...GENERATE_FLAGS, "codegen/bin/generate.mjs", "--quiet", "--spec", spec.file, "--out", out];
 // Run from .bench/: openapi-typescript would otherwise lint with our redocly.yaml (our rules, not its defaults).
 const floor = (spec: Spec) => [ots, spec.file, "-o", path.join(workDir, "ots.ts")];
 const outDir = (spec: Spec) => path.join(workDir, `out-${spec.key}`);

@@ -12,7 +12,8 @@ import { statSync } from "node:fs";
  * package.json (no restart), as `npm start` does for the API server.
  */
 const FLAG = "--max-semi-space-size";
-const VALUE = 16;
+/** The flag as `npm run generate` must pass it (package.json; test/codegen/young-generation-flag.test.ts checks). */
+export const YOUNG_GENERATION_FLAG = `${FLAG}=16`;
 /**
  * Below this size of the root document the heap stays small and the young
  * generation with it: the restart (~0.1 s of CPU) would cost more than it
@@ -37,7 +38,7 @@ const RELAUNCH_ABOVE_BYTES = 1_000_000;
 export function relaunchWithSmallYoungGeneration(argv = process.argv.slice(2)) {
   const configured = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((arg) => arg.startsWith(FLAG));
   if (configured || argv.includes("--watch") || specBytes(argv) <= RELAUNCH_ABOVE_BYTES) return undefined;
-  const child = spawn(process.execPath, [`${FLAG}=${VALUE}`, ...process.execArgv, process.argv[1], ...argv], { stdio: "inherit" });
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, process.argv[1], ...argv], { stdio: "inherit" });
   const forward = (signal) => child.kill(signal);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
