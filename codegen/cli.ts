@@ -138,6 +138,7 @@ async function runOnce(args: CliArgs, log: (line: string) => void): Promise<RunO
       clientFactoryName: args["client-name"],
       sdkPackageName: args["sdk-package-name"],
       jobCache: jobCache?.cache,
+      startWorkerEarly: true,
     });
   } catch (error) {
     if (error instanceof SpecErrors || error instanceof SpecError) {

@@ -1,9 +1,10 @@
+import { contractJson } from "./emit/contract-json.js";
 import type { EmittedFile } from "./emit/emitter.js";
 import { emitAll } from "./emit/index.js";
 import type { JobCache } from "./emit/job-cache.js";
 import { defaultSdkPackageName } from "./emit/sdk-package.js";
 import { planValidators } from "./emit/validator-plan.js";
-import { createWorkerPool } from "./emit/worker-pool.js";
+import { createWorkerPool, type WorkerPool } from "./emit/worker-pool.js";
 import { type SpecError, SpecErrors } from "./errors.js";
 import { dedupeSpecErrors, loadSpec } from "./load/load-spec.js";
 import { buildModel } from "./model/build-model.js";
@@ -19,8 +20,15 @@ export interface GenerateOptions {
   readonly clientFactoryName?: string;
   /** npm name of the SDK package; default from the spec's title (`Commerce API` → `commerce-api-sdk`). */
   readonly sdkPackageName?: string;
-  /** Results of former runs' worker jobs (large specs' validators, YAML); the CLI's lives in the output directory. */
+  /** Results of former runs' worker jobs (validators, types, YAML); the CLI's lives in the output directory. */
   readonly jobCache?: JobCache;
+  /**
+   * Start the worker thread before reading the spec and give it every job
+   * (worker-pool.ts): it loads TypeScript and Ajv while this thread reads and
+   * checks the spec. The CLI does; a caller generating many small specs in
+   * one process (tests) need not pay a thread per run.
+   */
+  readonly startWorkerEarly?: boolean;
 }
 
 export interface GenerateResult {
@@ -43,6 +51,15 @@ export interface GenerateResult {
  * const { files } = await generate({ specPath: "openapi/commerce.yaml" });
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const jobs = createWorkerPool({ cache: options.jobCache, startNow: options.startWorkerEarly });
+  try {
+    return await generateWith(options, jobs);
+  } finally {
+    await jobs.close();
+  }
+}
+
+async function generateWith(options: GenerateOptions, jobs: WorkerPool): Promise<GenerateResult> {
   const spec = await loadSpec(options.specPath);
   const errors: SpecError[] = [...spec.errors];
   let model: ReturnType<typeof buildModel> | undefined;
@@ -54,16 +71,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     else if (errors.length === 0) throw error;
   }
   if (errors.length > 0 || !model) throw new SpecErrors(dedupeSpecErrors(errors), spec.files);
-  const jobs = createWorkerPool(options.jobCache);
   const files = await emitAll({
     model,
     document: spec.document,
+    contractJson: contractJson(spec.document),
     clientFactoryName: options.clientFactoryName ?? "createCommerceClient",
     sdkPackageName: options.sdkPackageName ?? defaultSdkPackageName(model.title),
     converter: new SchemaConverter(model),
     responseConverter: new SchemaConverter(model, { refuseControlCharacters: false }),
     validatorPlan: planValidators(model.operations),
     jobs,
-  }).finally(() => jobs.close());
+  });
   return { files, warnings: model.warnings, operationCount: model.operations.length, operations: model.operations, specFiles: spec.files };
 }

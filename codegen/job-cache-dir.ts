@@ -9,15 +9,15 @@ import type { JobCache } from "./emit/job-cache.js";
 export const JOB_CACHE_DIR = ".codegen-cache";
 
 /** What a job's result depends on besides its input: the generator's code and the libraries that compute the results. */
-const LIBRARIES = ["ajv", "ajv-formats", "@redocly/openapi-core", "js-yaml"];
+const LIBRARIES = ["ajv", "ajv-formats", "@redocly/openapi-core", "js-yaml", "openapi-typescript", "typescript"];
 
 /**
  * The worker jobs' results of the last run (Ajv's compiled validators, the
- * YAML contract), one file each in `<out>/.codegen-cache/`, named by a hash of
- * the job's input, the generator's code and the libraries' versions: a
- * changed schema, generator or Ajv misses, anything else is found. Only large
- * specs post jobs (over 100 validators, a contract over 1 MB of JSON), so
- * only they use it.
+ * types, the YAML contract), one file each in `<out>/.codegen-cache/`, named
+ * by a hash of the job's input, the generator's code and the libraries'
+ * versions: a changed schema, generator or library misses, anything else is
+ * found. The CLI posts every job (worker-pool.ts); `generate()` without the
+ * early worker only those of large specs.
  *
  * A cold run (no cache: a fresh checkout, a new output directory,
  * `--no-cache`) computes every job and writes them here afterwards (Stripe:

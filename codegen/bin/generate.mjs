@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,6 +30,7 @@ const outdir = path.join(codegenDir, ".build");
 const entryPoints = {
   cli: path.join(codegenDir, "cli.ts"),
   "pool-worker": path.join(codegenDir, "emit/pool-worker.ts"),
+  "job-worker": path.join(codegenDir, "emit/job-worker.ts"),
 };
 
 // Node ≥ 22.1: V8's compiled code of the generator and its libraries (TypeScript's 9 MB among them) is kept
@@ -45,10 +46,9 @@ const stamp = sourcesHash(codegenDir, [
   fileURLToPath(new URL("./sources-hash.mjs", import.meta.url)),
   ...(installed ? [installed] : []),
 ]);
-const fresh =
-  existsSync(stampFile) &&
-  readFileSync(stampFile, "utf8") === stamp &&
-  Object.keys(entryPoints).every((name) => existsSync(path.join(outdir, `${name}.js`)));
+// The stamp's first line is the hash; the others name the bundle's files (entries and shared chunks), all required.
+const stampLines = existsSync(stampFile) ? readFileSync(stampFile, "utf8").split("\n") : [];
+const fresh = stampLines[0] === stamp && stampLines.length > 1 && stampLines.slice(1).every((name) => existsSync(path.join(outdir, name)));
 if (!fresh) {
   const { buildSync } = await import("esbuild");
   const { outputFiles } = buildSync({
@@ -57,6 +57,10 @@ if (!fresh) {
     bundle: true,
     platform: "node",
     format: "esm",
+    // What only some runs need is a chunk of its own, imported on first use: the libraries behind the worker's jobs
+    // (TypeScript, ~9 MB, for the types; Ajv) are not loaded by the run's thread unless it runs such a job itself.
+    splitting: true,
+    chunkNames: "chunk-[hash]",
     target: "node20",
     external: ["ts-morph"],
     // CommonJS libraries in an ES module bundle: they still call require() and read __filename/__dirname.
@@ -73,11 +77,30 @@ if (!fresh) {
     logLevel: "error",
   });
   mkdirSync(outdir, { recursive: true });
+  const names = outputFiles.map((file) => path.basename(file.path));
   // Write-then-rename: generators running in parallel (tests) never read half a file. The stamp goes last.
-  for (const file of [...outputFiles, { path: stampFile, contents: stamp }]) {
+  for (const file of [...outputFiles, { path: stampFile, contents: [stamp, ...names].join("\n") }]) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
   }
+  removeStaleChunks(names);
 }
+// The run's worker starts first: it loads TypeScript and Ajv while this thread loads the generator and reads the spec.
+const { startJobWorkerEarly } = await import(pathToFileURL(path.join(outdir, "job-worker.js")).href);
+startJobWorkerEarly();
 await import(pathToFileURL(path.join(outdir, "cli.js")).href);
+
+/**
+ * Chunks of former builds (named by content hash) that this build does not
+ * use. Only those older than ten minutes: a generator started just before
+ * this rebuild may still import one.
+ */
+function removeStaleChunks(current) {
+  const tooOld = Date.now() - 10 * 60 * 1000;
+  for (const name of readdirSync(outdir)) {
+    if (!name.startsWith("chunk-") || current.includes(name)) continue;
+    const file = path.join(outdir, name);
+    if (statSync(file).mtimeMs < tooOld) rmSync(file, { force: true });
+  }
+}

@@ -3,8 +3,9 @@ import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { sourceOnly } from "./ajv-source-only.js";
-import type { EmittedFile } from "./emitter.js";
+import type { EmittedFile } from "./emitted-file.js";
 import { GENERATED_HEADER } from "./ts-text.js";
+import { emptyValidatorModule, validatorDeclarations } from "./validator-files.js";
 import { VALIDATOR_MODULES, type ValidatorModule } from "./validator-plan.js";
 
 // Both packages are CommonJS with `exports.default`; under NodeNext the default import is the module object.
@@ -50,24 +51,22 @@ export function compileValidators(sources: ValidatorSources, modules: readonly V
 
 function compileModule(module: ValidatorModule, sources: ValidatorSources): EmittedFile[] {
   const schemas = sources.modules[module];
+  if (schemas.length === 0) return emptyValidatorModule(module);
   const names = schemas.map(([name]) => name);
-  let code = "export {};\n";
-  if (schemas.length > 0) {
-    const ajv = new Ajv2020({ ...BASE_OPTIONS, coerceTypes: COERCION[module] });
-    addFormats(ajv);
-    for (const format of sources.formats) {
-      // Formats Ajv does not know (e.g. "unix-time") are annotations: accept any value.
-      if (!ajv.formats[format]) ajv.addFormat(format, true);
-    }
-    ajv.addSchema(sources.components as object);
-    const { unique, aliases } = distinctSchemas(schemas);
-    for (const [name, schema] of unique) ajv.addSchema(schema as object, name);
-    code = ESM_REQUIRE_SHIM + withoutUseStrict(standaloneCode(ajv, Object.fromEntries(unique.map(([name]) => [name, name]))));
-    for (const [alias, name] of aliases) code += `export const ${alias} = ${name};\n`;
+  const ajv = new Ajv2020({ ...BASE_OPTIONS, coerceTypes: COERCION[module] });
+  addFormats(ajv);
+  for (const format of sources.formats) {
+    // Formats Ajv does not know (e.g. "unix-time") are annotations: accept any value.
+    if (!ajv.formats[format]) ajv.addFormat(format, true);
   }
+  ajv.addSchema(sources.components as object);
+  const { unique, aliases } = distinctSchemas(schemas);
+  for (const [name, schema] of unique) ajv.addSchema(schema as object, name);
+  let code = ESM_REQUIRE_SHIM + withoutUseStrict(standaloneCode(ajv, Object.fromEntries(unique.map(([name]) => [name, name]))));
+  for (const [alias, name] of aliases) code += `export const ${alias} = ${name};\n`;
   return [
     { path: `validators/${module}.js`, contents: `${GENERATED_HEADER}${code}` },
-    { path: `validators/${module}.d.ts`, contents: declarations(names) },
+    { path: `validators/${module}.d.ts`, contents: validatorDeclarations(names) },
   ];
 }
 
@@ -100,11 +99,4 @@ function distinctSchemas(schemas: readonly (readonly [string, JsonSchema])[]): {
 function withoutUseStrict(code: string): string {
   const prefix = '"use strict";\n';
   return code.startsWith(prefix) ? code.slice(prefix.length) : code;
-}
-
-function declarations(names: readonly string[]): string {
-  const lines = [GENERATED_HEADER, 'import type { ValidateFunction } from "../runtime.js";', ""];
-  for (const name of names) lines.push(`export declare const ${name}: ValidateFunction;`);
-  if (names.length === 0) lines.push("export {};");
-  return `${lines.join("\n")}\n`;
 }

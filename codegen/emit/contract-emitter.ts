@@ -1,13 +1,12 @@
+import { contractYamlOf } from "./contract-yaml.js";
 import type { Emitter } from "./emitter.js";
-import { survivesJsonRoundTrip } from "./json-round-trip.js";
 import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER } from "./ts-text.js";
-import { contractYamlOf, JOBS } from "./worker-jobs.js";
 
 /**
- * Above this much JSON, the YAML is written by the run's worker (Stripe's
- * contract: ~0.3 s of YAML; GitHub's: ~0.6 s) while this thread goes on;
- * below, here (starting the worker would cost more).
+ * Above this much JSON, the YAML is worth starting a worker for (Stripe's
+ * contract: ~0.3 s of YAML; GitHub's: ~0.6 s); below, it is written by a
+ * worker only when the run has one anyway (the CLI's, started early).
  */
 const WORKER_THRESHOLD_CHARS = 1_000_000;
 
@@ -25,12 +24,12 @@ export const GENERATED_YAML_HEADER = GENERATED_HEADER.replace(/^\/\//gm, "#");
  * - `problem-docs.ts`: each problem code's statuses, meaning and advice from
  *   `ProblemCode`'s `x-enumDescriptions`, for the `/problems/{code}` pages.
  */
-export const emitContract: Emitter = async ({ document, model, jobs }) => {
-  const json = JSON.stringify(document, null, 2);
+export const emitContract: Emitter = async ({ document, contractJson, model, jobs }) => {
+  const json = contractJson.text();
   // On this thread, YAML straight from the document when its JSON copy would be the same value: parsing the text
   // again cost GitHub ~0.15 s and a second ~100 MB object graph, alive while this thread's heap is at its largest.
-  const here = () => (survivesJsonRoundTrip(document) ? contractYamlOf(document) : JOBS.contractYaml(json));
-  const yaml = json.length > WORKER_THRESHOLD_CHARS ? jobs.run("contractYaml", json, here) : here();
+  const here = () => contractYamlOf(contractJson.roundTrips() ? document : JSON.parse(json));
+  const yaml = jobs.run("contractYaml", json, { here, large: json.length > WORKER_THRESHOLD_CHARS });
   const writer = createWriter();
   writer.write(GENERATED_HEADER);
   writer.writeLine('import type { ProblemCode } from "./runtime.js";').blankLine();

@@ -1,4 +1,4 @@
-import { resolveRef } from "openapi-typescript";
+import { resolveRef } from "./openapi-typescript-core.js";
 
 type Path = readonly (string | number)[];
 

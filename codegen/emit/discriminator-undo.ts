@@ -1,4 +1,4 @@
-import { createRef, resolveRef } from "openapi-typescript";
+import { createRef, resolveRef } from "./openapi-typescript-core.js";
 
 /**
  * openapi-typescript's `scanDiscriminators` writes into the document it is

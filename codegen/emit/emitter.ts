@@ -1,19 +1,17 @@
 import type { OpenApiDocument } from "../load/openapi-document.js";
 import type { ApiModel } from "../model/operation-model.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
+import type { ContractJson } from "./contract-json.js";
+import type { EmittedFile } from "./emitted-file.js";
 import type { ValidatorNames } from "./validator-plan.js";
 import type { WorkerPool } from "./worker-pool.js";
-
-/** One file of output, its path relative to the output directory (POSIX separators). */
-export interface EmittedFile {
-  readonly path: string;
-  readonly contents: string;
-}
 
 /** What every emitter gets: the model, the bundled document and the run's options. Built once per run. */
 export interface EmitContext {
   readonly model: ApiModel;
   readonly document: OpenApiDocument;
+  /** The document's JSON text (`openapi.json`), made on first use and shared. */
+  readonly contractJson: ContractJson;
   /** Name of the SDK's client factory, e.g. `createCommerceClient`. */
   readonly clientFactoryName: string;
   /** npm name of the SDK package (`sdk/package.json`), e.g. `commerce-api-sdk`. */
@@ -24,9 +22,11 @@ export interface EmitContext {
   readonly responseConverter: SchemaConverter;
   /** Validator export names by operationId: validators emit them, routes import them. */
   readonly validatorPlan: ReadonlyMap<string, ValidatorNames>;
-  /** This run's worker thread: large specs compile their validators and write the YAML contract there. */
+  /** This run's worker thread: validators, the types and the YAML contract are jobs for it (worker-pool.ts). */
   readonly jobs: WorkerPool;
 }
+
+export type { EmittedFile };
 
 export type Emitter = (context: EmitContext) => readonly EmittedFile[] | Promise<readonly EmittedFile[]>;
 

@@ -11,14 +11,15 @@ import { emitValidators } from "./validators-emitter.js";
 
 /** One emitter per concept; a concept without an emitter does not compile. */
 const EMITTERS: Record<EmittedConcept, Emitter> = {
-  // The emitters that post jobs to the worker (worker-pool.ts) come first, the longest job first: the worker
-  // starts on it while the synchronous emitters occupy this thread. Test-time response validation: nothing in
-  // the routes imports its output.
+  // The emitters that post jobs to the worker (worker-pool.ts) come first: the worker starts on them while the
+  // synchronous emitters occupy this thread, and this thread drains from the last. The types first: the one job
+  // this thread would have to load TypeScript for.
+  types: emitTypes,
+  // Test-time response validation: nothing in the routes imports its output.
   responseValidators: emitResponseValidators,
   validators: emitValidators,
-  // The bundled contract the server publishes (its YAML is a job too, on large specs).
+  // The bundled contract the server publishes (its YAML is a job too).
   contract: emitContract,
-  types: emitTypes,
   runtime: emitRuntime,
   routes: emitRoutes,
   capabilities: emitCapabilities,
@@ -29,13 +30,14 @@ const EMITTERS: Record<EmittedConcept, Emitter> = {
 
 /**
  * Runs every emitter and returns all files, sorted by path. Emitters are
- * started together: the jobs some post (validators compiled in the worker on
- * large specs) overlap with the synchronous emitters running on this thread,
- * which then takes the jobs the worker has not begun.
+ * started together: the jobs some post (every job with the CLI's early
+ * worker; validators, types and YAML of large specs otherwise) overlap with
+ * the synchronous emitters running on this thread, which then takes the jobs
+ * the worker has not begun.
  */
 export async function emitAll(context: EmitContext): Promise<EmittedFile[]> {
   const started = Object.values(EMITTERS).map((emitter) => emitter(context));
-  context.jobs.drain();
+  await context.jobs.drain();
   const results = await Promise.all(started);
   return results.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { OperationModel } from "../model/operation-model.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
-import { compileResponseValidators, type ResponseValidatorSources } from "./compile-response-validators.js";
+import type { ResponseValidatorSources } from "./compile-response-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { createWriter, GENERATED_HEADER, IdentifierPool, propertyKey, quote, writeBraced } from "./ts-text.js";
 
@@ -12,7 +12,8 @@ const COMPONENTS_ID = "components";
 /**
  * Above this many validators, compiling in a worker thread (in parallel with
  * the other emitters) beats the worker's start-up cost, as for the request
- * validators (Stripe: ~400 body schemas, seconds of Ajv work).
+ * validators (Stripe: ~400 body schemas, seconds of Ajv work); below, a
+ * worker compiles them only when the run has one anyway.
  */
 const WORKER_THRESHOLD = 100;
 
@@ -45,7 +46,7 @@ export const emitResponseValidators: Emitter = async ({ model, responseConverter
   // Read before the wait: then nothing here holds the sources while the worker compiles them.
   const names = sources.schemas.map(([name]) => name);
   const code =
-    sources.schemas.length > WORKER_THRESHOLD ? await jobs.run("responseValidators", sources) : compileResponseValidators(sources);
+    sources.schemas.length === 0 ? "" : await jobs.run("responseValidators", sources, { large: sources.schemas.length > WORKER_THRESHOLD });
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
     { path: "validators/responses.d.ts", contents: declarations(names) },

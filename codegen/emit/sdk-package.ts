@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ApiModel } from "../model/operation-model.js";
-import type { EmittedFile } from "./emitter.js";
+import type { EmittedFile } from "./emitted-file.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
 /**

@@ -1,39 +1,28 @@
-import {
-  astToString,
-  type GlobalContext,
-  type OpenAPI3,
-  type OpenAPITSOptions,
-  resolveRef,
-  scanDiscriminators,
-  transformSchema,
-} from "openapi-typescript";
-import { discriminatorScanView } from "./discriminator-scan-view.js";
-import { type DiscriminatorTargets, noteDiscriminatorTargets } from "./discriminator-undo.js";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
 
+/** Above this much JSON, the types are worth starting a worker for (as the YAML: contract-emitter.ts). */
+const WORKER_THRESHOLD_CHARS = 1_000_000;
+
 /**
  * The `paths`, `components` and `operations` types, produced by
- * openapi-typescript from the document we already bundled. Calling its
- * `transformSchema` directly (instead of `openapiTS()`) skips a second
- * parse, lint and bundle of the same spec — the largest cost on big specs.
+ * openapi-typescript from the document we already bundled (openapi-types.ts).
+ * A job: with the CLI's early worker, it is printed there, and this thread
+ * never loads TypeScript; on this thread, from the document itself.
  *
  * They live in `sdk/openapi.ts`, because the SDK is a package of its own and
  * may import nothing outside `sdk/`; `openapi.ts` re-exports them for the
  * server side (one copy: a large spec's types are type-checked once).
  */
-export const emitTypes: Emitter = ({ document }) => {
-  // openapi-typescript writes into the document it transforms (an `enum` for each discriminator property): what
-  // it patches is put back once the types are printed, so every other output sees the bundled source.
-  const targets = noteDiscriminatorTargets(document);
-  const { restore } = targets;
-  let types: string;
-  try {
-    const ast = transformSchema(document as OpenAPI3, createTransformContext(document as OpenAPI3, targets));
-    types = astToString(ast);
-  } finally {
-    restore();
-  }
+export const emitTypes: Emitter = async ({ document, contractJson, jobs }) => {
+  const here = async () => (await import("./openapi-types.js")).typesOf(document);
+  const types = contractJson.roundTrips()
+    ? await jobs.run("types", contractJson.text(), {
+        here,
+        large: contractJson.text().length > WORKER_THRESHOLD_CHARS,
+        leaveToWorker: true,
+      })
+    : await here();
   return [
     { path: "sdk/openapi.ts", contents: `${GENERATED_HEADER}\n${types}` },
     {
@@ -42,50 +31,3 @@ export const emitTypes: Emitter = ({ document }) => {
     },
   ];
 };
-
-/**
- * openapi-typescript's defaults (as `openapiTS()` fills them in 7.13), with
- * the options we rely on stated explicitly.
- */
-function createTransformContext(document: OpenAPI3, targets: DiscriminatorTargets): GlobalContext {
-  const options: OpenAPITSOptions = { silent: true };
-  return {
-    additionalProperties: false,
-    alphabetize: false,
-    arrayLength: false,
-    // A schema `default` makes the property present after validation (Ajv `useDefaults`).
-    defaultNonNullable: true,
-    // Without discriminators, what the scan would return, without its two walks; with some, the scan walks only
-    // the way to them (discriminator-scan-view.ts).
-    discriminators: targets.scanned
-      ? scanDiscriminators((discriminatorScanView(document, targets.acting, targets.refs) ?? document) as OpenAPI3, options)
-      : { objects: {}, refsHandled: [] },
-    emptyObjectsUnknown: false,
-    enum: false,
-    enumValues: false,
-    conditionalEnums: false,
-    dedupeEnums: false,
-    excludeDeprecated: false,
-    exportType: false,
-    immutable: false,
-    rootTypes: false,
-    rootTypesNoSchemaPrefix: false,
-    rootTypesKeepCasing: false,
-    injectFooter: [],
-    pathParamsAsTypes: false,
-    postTransform: undefined,
-    propertiesRequiredByDefault: false,
-    // Only openapiTS()'s own lint/bundle step reads the Redocly config; transforms never do.
-    redoc: undefined as unknown as GlobalContext["redoc"],
-    silent: true,
-    inject: undefined,
-    transform: undefined,
-    transformProperty: undefined,
-    makePathsEnum: false,
-    generatePathParams: false,
-    readWriteMarkers: false,
-    resolve($ref) {
-      return resolveRef(document, $ref, { silent: true });
-    },
-  };
-}

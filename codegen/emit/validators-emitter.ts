@@ -3,8 +3,9 @@ import { hoistSharedSubschemas } from "../schema/hoist-shared-subschemas.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { parametersSchema } from "../schema/operation-schemas.js";
 import type { SchemaConverter } from "../schema/schema-converter.js";
-import { compileValidators, type ValidatorSources } from "./compile-validators.js";
+import type { ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
+import { emptyValidatorModule } from "./validator-files.js";
 import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type ValidatorRole } from "./validator-plan.js";
 
 /** Shared component schemas live in one schema with this id; operation schemas point into it. */
@@ -13,34 +14,31 @@ const BODY_KIND_BY_ROLE = { jsonBody: "json", formBody: "form", textBody: "text"
 /**
  * Above this many validators, compiling them in a worker thread (in parallel
  * with the other emitters) beats the worker's start-up cost (~0.1 s); below
- * it, everything compiles inline.
+ * it, they compile on this thread unless the run has a worker anyway (the
+ * CLI's, started early).
  */
 const WORKER_THRESHOLD = 100;
 
 /**
  * `validators/*.js`: request validators compiled ahead of time with Ajv's
  * standalone code generation, so the server never compiles a schema at start.
- * Schemas are converted here. On large specs each module is a job of the
- * run's worker pool, compiled in parallel with the other emitters (GitHub:
- * ~1.4 s of Ajv work; Stripe: ~1.4 s).
+ * Schemas are converted here. Each module is a job of the run's worker pool
+ * (Ajv's work: GitHub ~1.4 s, Stripe ~1.4 s), compiled in parallel with the
+ * other emitters.
  */
 export const emitValidators: Emitter = async (context: EmitContext) => {
   const sources = prepareSources(context.model.operations, context.converter, context.validatorPlan);
   const count = VALIDATOR_MODULES.reduce((sum, module) => sum + sources.modules[module].length, 0);
-  if (count <= WORKER_THRESHOLD) return compileValidators(sources);
   // One job per module (each its own Ajv instance): smaller pieces balance better between the two threads.
   const modules = VALIDATOR_MODULES.filter((module) => sources.modules[module].length > 0);
-  const empty = compileValidators(
-    sources,
-    VALIDATOR_MODULES.filter((module) => !modules.includes(module)),
-  );
-  const compiled = await Promise.all(postModules(context.jobs, sources, modules));
+  const empty = VALIDATOR_MODULES.filter((module) => !modules.includes(module)).flatMap(emptyValidatorModule);
+  const compiled = await Promise.all(postModules(context.jobs, sources, modules, count > WORKER_THRESHOLD));
   return [...empty, ...compiled.flat()];
 };
 
 /** One job per module. A function of its own: no closure of emitValidators holds the sources while they compile. */
-function postModules(jobs: EmitContext["jobs"], sources: ValidatorSources, modules: readonly ValidatorModule[]) {
-  return modules.map((module) => jobs.run("requestValidators", { sources: only(sources, module), modules: [module] }));
+function postModules(jobs: EmitContext["jobs"], sources: ValidatorSources, modules: readonly ValidatorModule[], large: boolean) {
+  return modules.map((module) => jobs.run("requestValidators", { sources: only(sources, module), modules: [module] }, { large }));
 }
 
 /** The sources one module's compilation reads: the components, the formats and its own schemas. */

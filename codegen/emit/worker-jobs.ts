@@ -1,7 +1,6 @@
-import { stringifyYaml } from "@redocly/openapi-core";
-import { compileResponseValidators, type ResponseValidatorSources } from "./compile-response-validators.js";
-import { compileValidators, type ValidatorSources } from "./compile-validators.js";
-import type { EmittedFile } from "./emitter.js";
+import type { ResponseValidatorSources } from "./compile-response-validators.js";
+import type { ValidatorSources } from "./compile-validators.js";
+import type { EmittedFile } from "./emitted-file.js";
 import type { ValidatorModule } from "./validator-plan.js";
 
 /**
@@ -21,18 +20,47 @@ export interface Jobs {
    * as a YAML anchor some tools refuse; lineWidth -1: no folding.
    */
   contractYaml(json: string): string;
+  /** openapi-typescript's `paths`, `components` and `operations` types of the contract, from its JSON text. */
+  types(json: string): string;
 }
 export type JobKind = keyof Jobs;
 export type JobData<K extends JobKind> = Parameters<Jobs[K]>[0];
 export type JobResult<K extends JobKind> = ReturnType<Jobs[K]>;
 
-export const JOBS: Jobs = {
-  requestValidators: ({ sources, modules }) => compileValidators(sources, modules),
-  responseValidators: (sources) => compileResponseValidators(sources),
-  contractYaml: (json) => contractYamlOf(JSON.parse(json)),
+/**
+ * Each job's code, imported on first use: the libraries behind them are most
+ * of the generator's start-up (TypeScript, which openapi-typescript prints
+ * with, ~0.35 s; Ajv), and a thread that never runs a job never loads them.
+ * The worker starts loading them all at once (pool-worker.ts), while this
+ * thread loads and checks the spec.
+ */
+const LOADERS: { readonly [K in JobKind]: () => Promise<Jobs[K]> } = {
+  requestValidators: async () => {
+    const { compileValidators } = await import("./compile-validators.js");
+    return ({ sources, modules }) => compileValidators(sources, modules);
+  },
+  responseValidators: async () => (await import("./compile-response-validators.js")).compileResponseValidators,
+  contractYaml: async () => {
+    const { contractYamlOf } = await import("./contract-yaml.js");
+    return (json) => contractYamlOf(JSON.parse(json));
+  },
+  types: async () => {
+    const { typesOf } = await import("./openapi-types.js");
+    return (json) => typesOf(JSON.parse(json));
+  },
 };
 
-/** The contract as YAML (see `Jobs.contractYaml`), from the document or from a parsed copy of its JSON. */
-export function contractYamlOf(document: unknown): string {
-  return stringifyYaml(document, { noRefs: true, lineWidth: -1 });
+/** In the order the worker loads them: the types job is posted first (emit/index.ts). */
+export const JOB_KINDS: readonly JobKind[] = ["types", "responseValidators", "requestValidators", "contractYaml"];
+
+const loaded = new Map<JobKind, Promise<unknown>>();
+
+/** A job's function, its module imported once per thread. */
+export function loadJob<K extends JobKind>(kind: K): Promise<Jobs[K]> {
+  let job = loaded.get(kind);
+  if (!job) {
+    job = LOADERS[kind]();
+    loaded.set(kind, job);
+  }
+  return job as Promise<Jobs[K]>;
 }

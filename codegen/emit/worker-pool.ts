@@ -1,13 +1,11 @@
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type JobCache, jobKey } from "./job-cache.js";
-import type { JobData, JobKind, JobResult } from "./worker-jobs.js";
-import { JOBS } from "./worker-jobs.js";
+import { MAX_JOBS, startJobWorker, takeEarlyJobWorker } from "./job-worker.js";
+import { type JobData, type JobKind, type JobResult, loadJob } from "./worker-jobs.js";
 
-/** More jobs than a run ever posts (five at most today); a job past it runs on this thread. */
-const MAX_JOBS = 64;
 const UNCLAIMED = 0;
-// The worker claims a slot with 1 (pool-worker.ts).
+/** How pool-worker.ts claims a slot. */
+const CLAIMED_BY_WORKER = 1;
 const CLAIMED_HERE = 2;
 
 /**
@@ -22,35 +20,60 @@ const CLAIMED_HERE = 2;
  * With a cache (job-cache.ts), a job a former run already ran on the same
  * input resolves from it and is never posted.
  *
- * Nothing waits on this thread's event loop to start work: the worker is
- * created by the first `run()` and each job is posted there and then (a job
- * started from a promise callback would wait for every synchronous emitter,
- * as the former queue's second job did: GitHub's response validators began
- * ~2 s after the worker went idle).
+ * When the worker starts:
+ * - `startNow` (the CLI): at once, before the spec is even read. It imports
+ *   every job's libraries (TypeScript for the types, Ajv) while this thread
+ *   loads and checks the spec, and every job is posted to it: this thread
+ *   loads those libraries only for a job it drains. commerce.yaml: ~0.35 s
+ *   less of start-up on the path to the output.
+ * - otherwise (tests calling `generate()`, where a thread per run would cost
+ *   more than it saves): with the first `large` job. Jobs posted before that
+ *   run on this thread.
+ * Nothing waits on this thread's event loop to start work: each job is
+ * posted there and then (a job started from a promise callback would wait for
+ * every synchronous emitter).
  *
- * The price is memory: the worker's heap (Ajv's work, the YAML job's parsed
- * copy of the contract) is alive while this thread's is at its largest, and
- * one worker keeps what all its jobs grew it to. Peak RSS on GitHub's
- * description went from ~1.0 GB (one short-lived worker per job, the second
- * started only once this thread was idle) to ~1.25 GB; Stripe's stayed ~0.95 GB.
+ * The price is memory: the worker's heap (Ajv's work, the types, the YAML
+ * job's parsed copy of the contract) is alive while this thread's is at its
+ * largest, and one worker keeps what all its jobs grew it to.
  *
  * @example
- * const pool = createWorkerPool();
+ * const pool = createWorkerPool({ startNow: true });
  * const code = pool.run("responseValidators", sources); // posted now
- * pool.drain(); // after the other emitters; runs here what the worker has not begun
+ * await pool.drain(); // after the other emitters; runs here what the worker has not begun
  * await code;
  * await pool.close();
  */
 export interface WorkerPool {
   /**
-   * Posts a job. `here`, when given, is how this thread runs it instead of
-   * `JOBS[kind](data)`: from objects it already holds, the same result (the
-   * contract's YAML from the document itself, not from a parsed copy of its
-   * JSON text). The worker only ever gets `data`; the cache key is `data`'s.
+   * A job's result. `here`, when given, is how this thread runs it instead of
+   * the job's own function on `data`: from objects it already holds, the same
+   * result (the contract's YAML from the document itself, not from a parsed
+   * copy of its JSON text). The worker only ever gets `data`; the cache key is
+   * `data`'s. `large`: worth starting the worker for.
    */
-  run<K extends JobKind>(kind: K, data: JobData<K>, here?: () => JobResult<K>): Promise<JobResult<K>>;
-  drain(): void;
+  run<K extends JobKind>(kind: K, data: JobData<K>, options?: RunOptions<K>): Promise<JobResult<K>>;
+  /** Runs here, one by one, the posted jobs the worker has not begun. */
+  drain(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RunOptions<K extends JobKind> {
+  readonly here?: () => JobResult<K> | Promise<JobResult<K>>;
+  readonly large?: boolean;
+  /**
+   * Once posted, `drain()` leaves it to the worker: a job this thread would
+   * first have to load a large library for (the types: TypeScript, ~0.4 s),
+   * posted first so the worker takes it first.
+   */
+  readonly leaveToWorker?: boolean;
+}
+
+export interface WorkerPoolOptions {
+  /** Results of former runs' jobs (job-cache.ts). */
+  readonly cache?: JobCache;
+  /** Start the worker now and post every job to it (see above). */
+  readonly startNow?: boolean;
 }
 
 interface PendingJob {
@@ -58,14 +81,17 @@ interface PendingJob {
   /** Dropped once the worker has the job: large specs' validator sources are ~100 MB of this thread's peak. */
   data: unknown;
   here: (() => unknown) | undefined;
+  readonly leaveToWorker: boolean;
   readonly resolve: (result: never) => void;
   readonly reject: (error: unknown) => void;
 }
 
-export function createWorkerPool(cache?: JobCache): WorkerPool {
-  const claims = new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT));
+export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
+  const { cache } = options;
+  // The worker generate.mjs started before loading the generator, if there is one (job-worker.ts).
+  const early = options.startNow ? takeEarlyJobWorker() : undefined;
+  const claims = early?.claims ?? new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT));
   const pending = new Map<number, PendingJob>();
-  let worker: Worker | undefined;
   let posted = 0;
 
   const settle = (index: number, outcome: { result?: unknown; error?: unknown }) => {
@@ -75,9 +101,11 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
     if ("error" in outcome) job.reject(outcome.error);
     else job.resolve(outcome.result as never);
   };
-  const runHere = (index: number, job: PendingJob) => {
+  const runHere = async (index: number, job: PendingJob) => {
+    const { kind, data, here } = job;
     try {
-      settle(index, { result: job.here ? job.here() : (JOBS[job.kind] as (data: unknown) => unknown)(job.data) });
+      const result = here ? await here() : (await loadJob(kind))(data as never);
+      settle(index, { result });
     } catch (error) {
       settle(index, { error });
     }
@@ -85,16 +113,17 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
   const failAll = (error: unknown) => {
     for (const index of [...pending.keys()]) if (Atomics.load(claims, index) !== CLAIMED_HERE) settle(index, { error });
   };
-  const startWorker = () => {
-    const started = new Worker(bootCode(), { eval: true, workerData: { claims: claims.buffer } });
+  const listen = (started: Worker) => {
     started.on("message", (message: { index: number; result?: unknown; error?: unknown }) => settle(message.index, message));
     started.once("error", failAll);
     started.once("exit", (code) => failAll(new Error(`the codegen worker exited with code ${code}`)));
     return started;
   };
+  const startWorker = () => listen(startJobWorker(claims).worker);
+  let worker: Worker | undefined = early ? listen(early.worker) : options.startNow ? startWorker() : undefined;
 
   return {
-    run<K extends JobKind>(kind: K, data: JobData<K>, here?: () => JobResult<K>): Promise<JobResult<K>> {
+    run<K extends JobKind>(kind: K, data: JobData<K>, runOptions: RunOptions<K> = {}): Promise<JobResult<K>> {
       const key = cache && jobKey(kind, data);
       const cached = key === undefined ? undefined : cache?.get(key);
       if (cached !== undefined) return Promise.resolve(cached as JobResult<K>);
@@ -104,19 +133,31 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
           if (key !== undefined) cache?.set(key, result);
           resolve(result);
         };
-        const job: PendingJob = { kind, data, here, resolve: done, reject };
+        const job: PendingJob = {
+          kind,
+          data,
+          here: runOptions.here,
+          leaveToWorker: runOptions.leaveToWorker ?? false,
+          resolve: done,
+          reject,
+        };
         pending.set(index, job);
-        if (index >= MAX_JOBS) return runHere(index, job);
+        if (index >= MAX_JOBS || (!worker && !runOptions.large)) {
+          // Never posted: claimed here, so drain() does not run it again.
+          if (index < MAX_JOBS) Atomics.store(claims, index, CLAIMED_HERE);
+          return void runHere(index, job);
+        }
         worker ??= startWorker();
         worker.postMessage({ index, kind, data });
       });
     },
-    drain() {
+    async drain() {
       for (const index of [...pending.keys()].reverse()) {
         const job = pending.get(index);
-        if (!job || index >= MAX_JOBS) continue;
-        if (Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) runHere(index, job);
-        else {
+        if (!job || index >= MAX_JOBS || job.leaveToWorker) continue;
+        const claim = Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE);
+        if (claim === UNCLAIMED) await runHere(index, job);
+        else if (claim === CLAIMED_BY_WORKER) {
           // The worker's: this thread will never need the input again.
           job.data = undefined;
           job.here = undefined;
@@ -128,18 +169,4 @@ export function createWorkerPool(cache?: JobCache): WorkerPool {
       worker = undefined;
     },
   };
-}
-
-/**
- * The worker's first code. From the esbuild bundle (`codegen/.build/`) it
- * turns on Node's compile cache there, as `generate.mjs` does for this thread
- * (Ajv's modules start faster); from TypeScript sources (tsx: tests) it
- * registers tsx first, since workers do not inherit the parent's module hooks.
- */
-function bootCode(): string {
-  const fromSources = import.meta.url.endsWith(".ts");
-  const entry = new URL(`./pool-worker${fromSources ? ".ts" : ".js"}`, import.meta.url).href;
-  return fromSources
-    ? `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`
-    : `import("node:module").then((m) => { m.enableCompileCache?.(${JSON.stringify(fileURLToPath(new URL("./compile-cache", import.meta.url)))}); return import(${JSON.stringify(entry)}); });`;
 }

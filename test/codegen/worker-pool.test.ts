@@ -1,7 +1,8 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { JobCache } from "../../codegen/emit/job-cache.js";
-import { JOBS } from "../../codegen/emit/worker-jobs.js";
+import { startJobWorkerEarly, takeEarlyJobWorker } from "../../codegen/emit/job-worker.js";
+import { loadJob } from "../../codegen/emit/worker-jobs.js";
 import { createWorkerPool } from "../../codegen/emit/worker-pool.js";
 import { JOB_CACHE_DIR, openJobCache } from "../../codegen/job-cache-dir.js";
 import { planOutput } from "../../codegen/write-output.js";
@@ -26,37 +27,92 @@ function memoryCache(): JobCache & { gets: number; sets: number } {
   };
 }
 
+const yamlOf = async (input: string) => (await loadJob("contractYaml"))(input);
+
 describe("worker pool", () => {
   it("gives a job's result whichever thread runs it: the worker, or this thread when it drains first", async () => {
-    const expected = JOBS.contractYaml(json);
-    const pool = createWorkerPool();
+    const expected = await yamlOf(json);
+    const pool = createWorkerPool({ startNow: true });
     try {
       const inWorker = await pool.run("contractYaml", json);
       const posted = pool.run("contractYaml", json);
-      pool.drain(); // this thread claims it unless the worker already did
+      await pool.drain(); // this thread claims it unless the worker already did
       expect([inWorker, await posted]).toEqual([expected, expected]);
     } finally {
       await pool.close();
     }
   });
 
+  it("leaves a leaveToWorker job to the worker when it drains (the types: this thread would load TypeScript first)", async () => {
+    const pool = createWorkerPool({ startNow: true });
+    let ranHere = 0;
+    try {
+      const posted = pool.run("contractYaml", json, {
+        here: () => {
+          ranHere++;
+          return "here";
+        },
+        leaveToWorker: true,
+      });
+      await pool.drain();
+      expect(await posted).toBe(await yamlOf(json));
+      expect(ranHere).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("runs a small job here, once, when no worker was started", async () => {
+    const pool = createWorkerPool();
+    let ranHere = 0;
+    const here = () => {
+      ranHere++;
+      return "here";
+    };
+    const small = pool.run("contractYaml", json, { here });
+    await pool.drain();
+    expect(await small).toBe("here");
+    expect(ranHere).toBe(1);
+    // A large job starts the worker, which runs it unless this thread drains it first: either way, once.
+    const large = pool.run("contractYaml", json, { here, large: true });
+    await pool.drain();
+    expect([await large]).toEqual([ranHere === 2 ? "here" : await yamlOf(json)]);
+    expect(ranHere).toBeLessThanOrEqual(2);
+    await pool.close();
+  });
+
+  it("takes the worker started early, unless it has ended", async () => {
+    startJobWorkerEarly();
+    const taken = takeEarlyJobWorker();
+    expect(taken).toBeDefined();
+    expect(takeEarlyJobWorker()).toBeUndefined(); // one run takes it
+    await taken!.worker.terminate();
+
+    // One that ended before a run took it (it failed to start, say) is not handed over: the run starts its own.
+    const early = startJobWorkerEarly();
+    const ended = new Promise((resolve) => early.worker.once("exit", resolve));
+    await early.worker.terminate();
+    await ended;
+    expect(takeEarlyJobWorker()).toBeUndefined();
+  });
+
   it("resolves a job a cache holds without running it, and stores what it runs", async () => {
     const cache = memoryCache();
-    const first = createWorkerPool(cache);
+    const first = createWorkerPool({ cache, startNow: true });
     const computed = first.run("contractYaml", json);
-    first.drain();
-    expect(await computed).toBe(JOBS.contractYaml(json));
+    await first.drain();
+    expect(await computed).toBe(await yamlOf(json));
     await first.close();
     expect(cache.sets).toBe(1);
 
-    const second = createWorkerPool(cache);
-    expect(await second.run("contractYaml", json)).toBe(JOBS.contractYaml(json));
+    const second = createWorkerPool({ cache, startNow: true });
+    expect(await second.run("contractYaml", json)).toBe(await yamlOf(json));
     await second.close();
     expect(cache.sets).toBe(1); // a hit: nothing ran, nothing stored
     // Another input misses.
-    const third = createWorkerPool(cache);
+    const third = createWorkerPool({ cache, startNow: true });
     const other = third.run("contractYaml", json.replace('"T"', '"U"'));
-    third.drain();
+    await third.drain();
     expect(await other).toContain("title: U");
     await third.close();
     expect(cache.sets).toBe(2);
@@ -69,9 +125,9 @@ describe("job cache in the output directory", () => {
     await rm(dir, { recursive: true, force: true });
     const run = async (input: string) => {
       const jobCache = openJobCache(dir);
-      const pool = createWorkerPool(jobCache.cache);
+      const pool = createWorkerPool({ cache: jobCache.cache, startNow: true });
       const result = pool.run("contractYaml", input);
-      pool.drain();
+      await pool.drain();
       results.push(await result);
       await pool.close();
       await jobCache.save();
