@@ -32,8 +32,8 @@ const USAGE = `Usage: npm run generate -- [--spec FILE] [--out DIR] [--check] [-
   --sdk-package-name  npm name of the SDK package, sdk/package.json (default: the spec's title
                       in kebab case + "-sdk", e.g. commerce-api-sdk)
   --quiet             print errors only
-  --no-cache          compile every validator again: ignore <out>/.codegen-cache/, the large specs' compiled
-                      validators and YAML of the last run by content hash (see codegen/job-cache-dir.ts)
+  --no-cache          compute every job again: ignore <out>/.codegen-cache/, the last run's compiled
+                      validators, types and YAML by content hash (see codegen/job-cache-dir.ts)
   --scaffold          after generating, add a stub handler (501 not_implemented) for every operation
                       no handler provides, in <handlers>/<first tag>-handlers.ts (see codegen/scaffold/)
   --handlers          the hand-written handlers' directory for --scaffold (default: src/handlers)

@@ -26,7 +26,21 @@ const MARK = "\u0000";
 export function writeJsonValue(writer: CodeBlockWriter, value: unknown): void {
   const { useTabs, indentNumberOfSpaces } = writer.getOptions();
   const indentation = (useTabs ? "\t" : " ".repeat(indentNumberOfSpaces)).repeat(writer.getIndentationLevel());
-  const text = JSON.stringify(value, null, 2).replaceAll("\n", `\n${indentation}`);
+  writeMarked(writer, JSON.stringify(value, null, 2).replaceAll("\n", `\n${indentation}`));
+}
+
+/**
+ * Writes one line of code that leaves the writer's state as it found it
+ * (quotes balanced, no comment, no newline), by marker as `writeJsonValue`
+ * does: long generated lines (an output schema's `$defs`, GitHub's and
+ * Stripe's up to ~50 kB each) need not pass CodeBlockWriter's scan.
+ */
+export function writeMarkedLine(writer: CodeBlockWriter, line: string): void {
+  writeMarked(writer.newLineIfLastNot(), line);
+  writer.newLine();
+}
+
+function writeMarked(writer: CodeBlockWriter, text: string): void {
   const values = pendingJson.get(writer) ?? [];
   pendingJson.set(writer, values);
   writer.write(`${MARK}${values.push(text) - 1}${MARK}`);

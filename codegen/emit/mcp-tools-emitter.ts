@@ -5,7 +5,7 @@ import type { JsonSchema, JsonValue } from "../schema/json-schema.js";
 import { defsRefTarget } from "../schema/schema-converter.js";
 import { type ToolOutput, toolOutput, WRAPPED_RESULT_PROPERTY } from "../schema/tool-output.js";
 import type { Emitter } from "./emitter.js";
-import { jsonWriterText, writeJsonValue } from "./json-text.js";
+import { jsonWriterText, writeJsonValue, writeMarkedLine } from "./json-text.js";
 import { createWriter, GENERATED_HEADER, memberAccess, propertyKey, quote, writeBraced } from "./ts-text.js";
 
 /**
@@ -113,7 +113,8 @@ function writeOutputSchemas(writer: CodeBlockWriter, schemas: ReadonlyMap<string
           }
           const names = Object.keys(defsOf(schema)).sort(compare);
           if (names.length > 0)
-            writer.writeLine(
+            writeMarkedLine(
+              writer,
               `"$defs": { ${names.map((item) => `${propertyKey(item)}: ${memberAccess("outputDefinitions", item)}`).join(", ")} },`,
             );
         });
