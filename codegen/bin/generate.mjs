@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { relaunchWithMemorySettings } from "./memory-settings.mjs";
 import { sourcesHash } from "./sources-hash.mjs";
-import { relaunchWithSmallYoungGeneration } from "./young-generation.mjs";
 
 /**
  * Entry point of `npm run generate`. Runs the generator from an esbuild bundle
@@ -21,8 +21,8 @@ import { relaunchWithSmallYoungGeneration } from "./young-generation.mjs";
  * an upgraded library rebuilds it); starting esbuild's service costs
  * ~0.1–0.3 s, more than hashing ~50 files.
  */
-// A run without V8's young-generation flag restarts with it and only waits here (see young-generation.mjs).
-const relaunched = relaunchWithSmallYoungGeneration();
+// A large spec's run without the memory settings restarts with them and only waits here (see memory-settings.mjs).
+const relaunched = relaunchWithMemorySettings();
 if (relaunched) process.exit(await relaunched);
 
 const codegenDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
