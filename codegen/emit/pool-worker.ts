@@ -28,6 +28,7 @@ async function runQueue(): Promise<void> {
   running = true;
   for (let posted = queue.shift(); posted; posted = queue.shift()) await runJob(posted);
   running = false;
+  flushCompileCache();
 }
 
 async function runJob({ index, kind, data }: PostedJob): Promise<void> {
@@ -51,11 +52,21 @@ async function runJob({ index, kind, data }: PostedJob): Promise<void> {
  * Every job's libraries load now, while the run's thread is still reading
  * the spec; one after the other, in the order the jobs come (the types
  * first), so the first job waits for its own only. A failure shows in the
- * job. Then their compiled code goes to Node's compile cache (when the bundle
- * turned it on): a worker is terminated, never exits on its own, so the cache
- * would otherwise never be written.
+ * job.
  */
 async function preload(): Promise<void> {
   for (const kind of JOB_KINDS) await loadJob(kind).catch(() => {});
+}
+
+/**
+ * Writes what this thread compiled to Node's compile cache (when the bundle
+ * turned it on), each time the queue runs empty: a worker is terminated, never
+ * exits on its own, so the cache would otherwise never be written. After the
+ * jobs, not after loading: a module's cache is written once and then only
+ * read, and V8 puts in it the functions compiled so far, so written after a
+ * job it spares later runs compiling the functions the job ran (TypeScript's
+ * printer, Ajv's code generation).
+ */
+function flushCompileCache(): void {
   module.flushCompileCache?.();
 }
