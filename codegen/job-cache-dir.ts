@@ -21,7 +21,7 @@ const LIBRARIES = ["ajv", "ajv-formats", "@redocly/openapi-core", "js-yaml", "op
  *
  * A cold run (no cache: a fresh checkout, a new output directory,
  * `--no-cache`) computes every job and writes them here afterwards (Stripe:
- * ~23 MB); entries the run did not use are removed, so the directory holds
+ * ~29 MB, the types included); entries the run did not use are removed, so the directory holds
  * one run's worth.
  *
  * @example
