@@ -21,8 +21,8 @@ const LIBRARIES = ["ajv", "ajv-formats", "@redocly/openapi-core", "js-yaml", "op
  *
  * A cold run (no cache: a fresh checkout, a new output directory,
  * `--no-cache`) computes every job and writes them here afterwards (Stripe:
- * ~29 MB, the types included); entries the run did not use are removed, so the directory holds
- * one run's worth.
+ * ~29 MB, the types included); entries the run did not use are removed, so
+ * the directory holds one run's worth.
  *
  * @example
  * const jobCache = openJobCache("generated");
