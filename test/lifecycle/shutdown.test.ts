@@ -184,8 +184,13 @@ describe("SIGTERM under keep-alive load", () => {
     stuck.destroy();
 
     expect(exit.code).toBe(130);
-    expect(exit.at - secondAt).toBeLessThan(1_000);
-    expect(logLines(running.stdout(), "second signal: exiting at once")).toHaveLength(1);
+    // The server decides at once: it logs and calls exit within a second of the signal (the log line's own time).
+    const lines = logLines(running.stdout(), "second signal: exiting at once");
+    expect(lines).toHaveLength(1);
+    expect(Number(lines[0]!.time) - secondAt).toBeLessThan(1_000);
+    // Its exit is then the kernel freeing the process's memory (PGlite's included: ~1 GB, ~1 s on some VMs, more
+    // under a loaded test run), still far from the 60 s drain it did not wait for.
+    expect(exit.at - secondAt).toBeLessThan(10_000);
   });
 });
 
