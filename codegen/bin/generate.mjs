@@ -10,10 +10,12 @@ import { sourcesHash } from "./sources-hash.mjs";
  * Entry point of `npm run generate`. Runs the generator from an esbuild bundle
  * of codegen/: loading its ~40 TypeScript modules one by one through tsx's
  * loader costs ~0.6 s per run. The libraries are in the bundle too (Ajv,
- * Redocly, openapi-typescript and TypeScript: ~13 MB): Node resolving,
- * format-detecting and loading their ~400 files one by one cost ~0.2 s of
- * every run (commerce.yaml: 0.9 → 0.7 s of CPU); only ts-morph, which
- * --scaffold alone loads, stays outside. The bundle lives in codegen/.build/
+ * Redocly, openapi-typescript): Node resolving, format-detecting and loading
+ * their ~400 files one by one cost ~0.2 s of every run (commerce.yaml:
+ * 0.9 → 0.7 s of CPU). Two stay outside: ts-morph, which --scaffold alone
+ * loads, and TypeScript, one file `require`d (see typescriptByRequire). The
+ * bundle is split in chunks, so each thread loads only what it runs (the
+ * worker's jobs: worker-jobs.ts). The bundle lives in codegen/.build/
  * (git-ignored) next to the sources, so paths relative to `import.meta.url`
  * (templates, the worker) still resolve. It is rebuilt only when a source
  * changed: a stamp holds the hash of every codegen/ source, of this file and
@@ -57,7 +59,7 @@ const fresh = stampLines[0] === stamp && stampLines.length > 1 && stampLines.sli
  * to load on every run); imported as an ES module from outside the bundle,
  * Node first scanned its text for ESM syntax and for its exports (~0.25 s).
  * By `require`, a plain CommonJS load that the compile cache covers: ~0.3 s
- * (commerce.yaml's whole run: ~1.4 → ~1.0 s of CPU).
+ * (commerce.yaml's whole run: 0.93–1.01 → 0.78–0.83 s of wall time).
  */
 const typescriptByRequire = {
   name: "typescript-by-require",

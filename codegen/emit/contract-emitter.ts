@@ -1,14 +1,8 @@
+import { LARGE_CONTRACT_CHARS } from "./contract-json.js";
 import { contractYamlOf } from "./contract-yaml.js";
 import type { Emitter } from "./emitter.js";
 import { jsonWriterText, writeJsonValue } from "./json-text.js";
 import { createWriter, GENERATED_HEADER } from "./ts-text.js";
-
-/**
- * Above this much JSON, the YAML is worth starting a worker for (Stripe's
- * contract: ~0.3 s of YAML; GitHub's: ~0.6 s); below, it is written by a
- * worker only when the run has one anyway (the CLI's, started early).
- */
-const WORKER_THRESHOLD_CHARS = 1_000_000;
 
 /** The generated-file header as YAML comments (JSON has no comments: `openapi.json` goes without). */
 export const GENERATED_YAML_HEADER = GENERATED_HEADER.replace(/^\/\//gm, "#");
@@ -29,7 +23,7 @@ export const emitContract: Emitter = async ({ document, contractJson, model, job
   // On this thread, YAML straight from the document when its JSON copy would be the same value: parsing the text
   // again cost GitHub ~0.15 s and a second ~100 MB object graph, alive while this thread's heap is at its largest.
   const here = () => contractYamlOf(contractJson.roundTrips() ? document : JSON.parse(json));
-  const yaml = jobs.run("contractYaml", json, { here, large: json.length > WORKER_THRESHOLD_CHARS });
+  const yaml = jobs.run("contractYaml", json, { here, large: json.length > LARGE_CONTRACT_CHARS });
   const writer = createWriter();
   writer.write(GENERATED_HEADER);
   writer.writeLine('import type { ProblemCode } from "./runtime.js";').blankLine();

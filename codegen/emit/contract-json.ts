@@ -1,6 +1,14 @@
 import { survivesJsonRoundTrip } from "./json-round-trip.js";
 
 /**
+ * Above this much JSON, a job on the contract (its YAML: Stripe's ~0.3 s,
+ * GitHub's ~0.6 s; its types: seconds) is worth starting a worker for; below,
+ * it goes to a worker only when the run has one anyway (the CLI's, started
+ * early).
+ */
+export const LARGE_CONTRACT_CHARS = 1_000_000;
+
+/**
  * The bundled contract's JSON text (`openapi.json`), made once per run for
  * every emitter that needs it: the file itself, and the jobs that work on a
  * copy of the document in the worker (YAML, types), to which a string crosses

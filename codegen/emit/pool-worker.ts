@@ -28,7 +28,9 @@ async function runQueue(): Promise<void> {
   running = true;
   for (let posted = queue.shift(); posted; posted = queue.shift()) await runJob(posted);
   running = false;
-  flushCompileCache();
+  // What this thread compiled goes to Node's compile cache (when the bundle turned it on) now: a worker is terminated,
+  // never exits on its own, so the cache would otherwise never be written.
+  module.flushCompileCache?.();
 }
 
 async function runJob({ index, kind, data }: PostedJob): Promise<void> {
@@ -56,17 +58,4 @@ async function runJob({ index, kind, data }: PostedJob): Promise<void> {
  */
 async function preload(): Promise<void> {
   for (const kind of JOB_KINDS) await loadJob(kind).catch(() => {});
-}
-
-/**
- * Writes what this thread compiled to Node's compile cache (when the bundle
- * turned it on), each time the queue runs empty: a worker is terminated, never
- * exits on its own, so the cache would otherwise never be written. After the
- * jobs, not after loading: a module's cache is written once and then only
- * read, and V8 puts in it the functions compiled so far, so written after a
- * job it spares later runs compiling the functions the job ran (TypeScript's
- * printer, Ajv's code generation).
- */
-function flushCompileCache(): void {
-  module.flushCompileCache?.();
 }

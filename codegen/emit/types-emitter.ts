@@ -1,8 +1,6 @@
+import { LARGE_CONTRACT_CHARS } from "./contract-json.js";
 import type { Emitter } from "./emitter.js";
 import { GENERATED_HEADER } from "./ts-text.js";
-
-/** Above this much JSON, the types are worth starting a worker for (as the YAML: contract-emitter.ts). */
-const WORKER_THRESHOLD_CHARS = 1_000_000;
 
 /**
  * The `paths`, `components` and `operations` types, produced by
@@ -19,7 +17,7 @@ export const emitTypes: Emitter = async ({ document, contractJson, jobs }) => {
   const types = contractJson.roundTrips()
     ? await jobs.run("types", contractJson.text(), {
         here,
-        large: contractJson.text().length > WORKER_THRESHOLD_CHARS,
+        large: contractJson.text().length > LARGE_CONTRACT_CHARS,
         leaveToWorker: true,
       })
     : await here();
