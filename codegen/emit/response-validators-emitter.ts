@@ -5,17 +5,11 @@ import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { ResponseValidatorSources } from "./compile-response-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { createWriter, GENERATED_HEADER, IdentifierPool, propertyKey, quote, writeBraced } from "./ts-text.js";
+import { LARGE_VALIDATOR_COUNT } from "./validator-plan.js";
 
 const TEMPLATE = new URL("../templates/response-validation.ts", import.meta.url);
 /** The component schemas response schemas point into, in a schema of their own (as for the request validators). */
 const COMPONENTS_ID = "components";
-/**
- * Above this many validators, compiling in a worker thread (in parallel with
- * the other emitters) beats the worker's start-up cost, as for the request
- * validators (Stripe: ~400 body schemas, seconds of Ajv work); below, a
- * worker compiles them only when the run has one anyway.
- */
-const WORKER_THRESHOLD = 100;
 
 /** One JSON response body the contract declares: operation, status key ("200", "4XX", "default") and media type. */
 interface ResponseBody {
@@ -46,7 +40,9 @@ export const emitResponseValidators: Emitter = async ({ model, responseConverter
   // Read before the wait: then nothing here holds the sources while the worker compiles them.
   const names = sources.schemas.map(([name]) => name);
   const code =
-    sources.schemas.length === 0 ? "" : await jobs.run("responseValidators", sources, { large: sources.schemas.length > WORKER_THRESHOLD });
+    sources.schemas.length === 0
+      ? ""
+      : await jobs.run("responseValidators", sources, { large: sources.schemas.length > LARGE_VALIDATOR_COUNT });
   return [
     { path: "validators/responses.js", contents: `${GENERATED_HEADER}${code}${table(bodies)}` },
     { path: "validators/responses.d.ts", contents: declarations(names) },

@@ -6,18 +6,17 @@ import type { SchemaConverter } from "../schema/schema-converter.js";
 import type { ValidatorSources } from "./compile-validators.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { emptyValidatorModule } from "./validator-files.js";
-import { VALIDATOR_MODULES, type ValidatorModule, type ValidatorNames, type ValidatorRole } from "./validator-plan.js";
+import {
+  LARGE_VALIDATOR_COUNT,
+  VALIDATOR_MODULES,
+  type ValidatorModule,
+  type ValidatorNames,
+  type ValidatorRole,
+} from "./validator-plan.js";
 
 /** Shared component schemas live in one schema with this id; operation schemas point into it. */
 const COMPONENTS_ID = "components";
 const BODY_KIND_BY_ROLE = { jsonBody: "json", formBody: "form", textBody: "text" } as const;
-/**
- * Above this many validators, compiling them in a worker thread (in parallel
- * with the other emitters) beats the worker's start-up cost (~0.1 s); below
- * it, they compile on this thread unless the run has a worker anyway (the
- * CLI's, started early).
- */
-const WORKER_THRESHOLD = 100;
 
 /**
  * `validators/*.js`: request validators compiled ahead of time with Ajv's
@@ -32,7 +31,7 @@ export const emitValidators: Emitter = async (context: EmitContext) => {
   // One job per module (each its own Ajv instance): smaller pieces balance better between the two threads.
   const modules = VALIDATOR_MODULES.filter((module) => sources.modules[module].length > 0);
   const empty = VALIDATOR_MODULES.filter((module) => !modules.includes(module)).flatMap(emptyValidatorModule);
-  const compiled = await Promise.all(postModules(context.jobs, sources, modules, count > WORKER_THRESHOLD));
+  const compiled = await Promise.all(postModules(context.jobs, sources, modules, count > LARGE_VALIDATOR_COUNT));
   return [...empty, ...compiled.flat()];
 };
 
