@@ -35,6 +35,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { measureChild, PEAK_SOURCE, type Sample, summarize } from "./support/measure-child.js";
 import { npmScriptNodeFlags } from "./support/npm-script-flags.js";
 import { sharedSpec } from "./support/shared-specs.js";
 
@@ -49,7 +50,6 @@ const { values } = parseArgs({
 });
 const runCount = Number(values.runs);
 const node = values.node;
-const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const githubSpec = process.env.GITHUB_SPEC ?? sharedSpec("api.github.com.json");
 
 interface Spec {
@@ -63,49 +63,8 @@ const specs: Spec[] = [
   { key: "github", name: "github (api.github.com)", file: githubSpec },
 ];
 
-interface Sample {
-  seconds: number;
-  /** User + system CPU time of the child, all its threads: less sensitive to a busy machine than wall time. */
-  cpuSeconds: number | undefined;
-  peakMb: number | undefined;
-}
-
-/** When GNU time is missing, the child prints its own peak RSS (kB on Linux) and CPU time on exit. */
-const PEAK_PRELOAD = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("__peak_kb="+u.maxRSS+" __cpu_s="+(u.userCPUTime+u.systemCPUTime)/1e6+"\\n")})`;
-
-/** Runs `node args` once; wall time measured around the child, peak RSS from GNU time or the child itself. */
-function measure(args: string[], cwd = root): Sample {
-  const started = performance.now();
-  const result = gnuTime
-    ? spawnSync(gnuTime, ["-f", "__peak_kb=%M __cpu_s=%U+%S", node, ...args], { cwd, encoding: "utf8" })
-    : spawnSync(node, ["--import", PEAK_PRELOAD, ...args], { cwd, encoding: "utf8" });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${node} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-  const peak = /__peak_kb=(\d+)/.exec(result.stderr ?? "");
-  const cpu = /__cpu_s=([\d.]+)(?:\+([\d.]+))?/.exec(result.stderr ?? "");
-  return {
-    seconds,
-    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2] ?? 0) : undefined,
-    peakMb: peak ? Number(peak[1]) / 1024 : undefined,
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function summarize(samples: Sample[]): Sample {
-  const medianOf = (values: (number | undefined)[]) => {
-    const known = values.filter((value): value is number => value !== undefined);
-    return known.length > 0 ? median(known) : undefined;
-  };
-  return {
-    seconds: median(samples.map((sample) => sample.seconds)),
-    cpuSeconds: medianOf(samples.map((sample) => sample.cpuSeconds)),
-    peakMb: medianOf(samples.map((sample) => sample.peakMb)),
-  };
-}
+/** Runs `node args` once (from the project root unless told). */
+const measure = (args: string[], cwd = root): Sample => measureChild(node, args, cwd);
 
 const ots = path.join(root, "node_modules/openapi-typescript/bin/cli.js");
 // As `npm run generate` runs it, with package.json's flags (so the generator has no reason to restart itself).
@@ -121,9 +80,7 @@ const JOB_CACHE_DIR = ".codegen-cache";
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const nodeVersion = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
-console.log(
-  `Node ${nodeVersion} (${node}); ${runCount} interleaved runs per tool and spec; peak RSS from ${gnuTime ? "GNU time" : "maxRSS"}`,
-);
+console.log(`Node ${nodeVersion} (${node}); ${runCount} interleaved runs per tool and spec; peak RSS from ${PEAK_SOURCE}`);
 const loadBefore = loadavg()[0]!;
 
 // Warm-up, not timed: builds our bundle if a source changed and fills both tools' compile cache.
