@@ -10,8 +10,13 @@ export interface JobWorker {
   readonly claims: Int32Array<SharedArrayBuffer>;
 }
 
+/** One slot per job, shared by a run's thread and its worker (worker-pool.ts says what each value means). */
+export function createClaims(): Int32Array<SharedArrayBuffer> {
+  return new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT));
+}
+
 /** A worker running pool-worker.ts, which starts loading every job's libraries at once. */
-export function startJobWorker(claims = new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT))): JobWorker {
+export function startJobWorker(claims = createClaims()): JobWorker {
   const worker = new Worker(bootCode(), { eval: true, workerData: { claims: claims.buffer } });
   return { worker, claims };
 }

@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { type JobCache, jobKey } from "./job-cache.js";
-import { MAX_JOBS, startJobWorker, takeEarlyJobWorker } from "./job-worker.js";
+import { createClaims, MAX_JOBS, startJobWorker, takeEarlyJobWorker } from "./job-worker.js";
 import { type JobData, type JobKind, type JobResult, loadJob } from "./worker-jobs.js";
 
 const UNCLAIMED = 0;
@@ -90,7 +90,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   const { cache } = options;
   // The worker generate.mjs started before loading the generator, if there is one (job-worker.ts).
   const early = options.startNow ? takeEarlyJobWorker() : undefined;
-  const claims = early?.claims ?? new Int32Array(new SharedArrayBuffer(MAX_JOBS * Int32Array.BYTES_PER_ELEMENT));
+  const claims = early?.claims ?? createClaims();
   const pending = new Map<number, PendingJob>();
   let posted = 0;
 
